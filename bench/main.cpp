@@ -1,0 +1,77 @@
+// The benchmark runner: runs the selected workloads, prints one table, writes JSON.
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+
+#include <boost/json/serialize.hpp>
+
+#include "workload.hpp"
+
+namespace parawork::bench {
+
+std::vector<Workload>& registry() {
+    static std::vector<Workload> workloads;
+    return workloads;
+}
+
+double median(std::vector<double> v) {
+    return percentile(std::move(v), 50);
+}
+
+double percentile(std::vector<double> v, double p) {
+    if (v.empty()) return 0;
+    std::sort(v.begin(), v.end());
+    auto index = static_cast<std::size_t>(p / 100.0 * static_cast<double>(v.size() - 1) + 0.5);
+    return v[std::min(index, v.size() - 1)];
+}
+
+}  // namespace parawork::bench
+
+int main(int argc, char** argv) {
+    using namespace parawork::bench;
+    int repetitions = 7;
+    std::string out = "bench/results/latest.json";
+    std::vector<std::string> only;
+    for (int i = 1; i < argc; ++i) {
+        if (!std::strcmp(argv[i], "--reps") && i + 1 < argc)
+            repetitions = std::atoi(argv[++i]);
+        else if (!std::strcmp(argv[i], "--out") && i + 1 < argc)
+            out = argv[++i];
+        else
+            only.emplace_back(argv[i]);
+    }
+    std::sort(registry().begin(), registry().end(), [](const Workload& a, const Workload& b) {
+        return std::stoi(a.id.substr(1)) < std::stoi(b.id.substr(1));
+    });
+    boost::json::array results;
+    std::printf("%-4s %-52s %14s %14s %7s %-22s %s\n", "id", "workload", "ours", "anchor", "ratio",
+                "target", "holds");
+    for (const auto& w : registry()) {
+        if (!only.empty() && std::find(only.begin(), only.end(), w.id) == only.end()) continue;
+        Result r;
+        try {
+            r = w.run(std::max(repetitions, 5));
+        } catch (const std::exception& e) {
+            std::printf("%-4s failed: %s\n", w.id.c_str(), e.what());
+            continue;
+        }
+        char ours[64], anchor[64] = "-", ratio[16] = "-";
+        std::snprintf(ours, sizeof ours, "%.2f %s", r.ours, r.unit.c_str());
+        if (r.anchor) {
+            std::snprintf(anchor, sizeof anchor, "%.2f %s", *r.anchor, r.unit.c_str());
+            std::snprintf(ratio, sizeof ratio, "%.2f", *r.anchor ? r.ours / *r.anchor : 0.0);
+        }
+        std::printf("%-4s %-52s %14s %14s %7s %-22s %s\n", r.id.c_str(), r.workload.c_str(), ours,
+                    anchor, ratio, r.target.c_str(), r.holds ? "yes" : "NO");
+        if (!r.note.empty()) std::printf("     %s\n", r.note.c_str());
+        boost::json::object o{{"id", r.id},     {"workload", r.workload}, {"unit", r.unit},
+                              {"ours", r.ours}, {"target", r.target},     {"holds", r.holds},
+                              {"note", r.note}};
+        if (r.oursP99) o["oursP99"] = *r.oursP99;
+        if (r.anchor) o["anchor"] = *r.anchor, o["anchorName"] = r.anchorName;
+        results.push_back(std::move(o));
+    }
+    std::ofstream(out) << boost::json::serialize(results) << "\n";
+    return 0;
+}

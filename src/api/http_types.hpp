@@ -1,0 +1,57 @@
+// Plain HTTP request/response values: the routes and the security checks work on these, so they
+// are unit-tested without sockets and without Beast (which only the server edge includes).
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <boost/json/value.hpp>
+
+namespace parawork::api {
+
+/// How a request reached the daemon: the unix socket is authenticated by file permissions.
+enum class Transport { Tcp, Unix };
+
+struct Request {
+    std::string method;  ///< upper case, e.g. "GET"
+    std::string target;  ///< raw request target, e.g. "/api/x?y=1"
+    std::string path;    ///< percent-decoded path without the query
+    std::vector<std::pair<std::string, std::string>> query;  ///< decoded, in order
+    std::map<std::string, std::string> headers;              ///< names lower-cased
+    std::string body;
+    Transport transport = Transport::Tcp;
+    bool peerIsLoopback = false;
+    std::map<std::string, std::string> params;  ///< route parameters such as ":id"
+    boost::json::value json;                    ///< the parsed body (an object) for JSON requests
+
+    /// The header's value, or nullopt. `name` must be lower case.
+    std::optional<std::string_view> header(std::string_view name) const;
+    /// The first query parameter with this name, or nullopt.
+    std::optional<std::string_view> queryParam(std::string_view name) const;
+};
+
+struct Response {
+    unsigned status = 200;
+    std::string contentType = "application/json; charset=utf-8";
+    std::vector<std::pair<std::string, std::string>> headers;
+    std::string body;
+    bool closeConnection = false;
+
+    Response& set(std::string name, std::string value) {
+        headers.emplace_back(std::move(name), std::move(value));
+        return *this;
+    }
+};
+
+/// `{"success":true,"data":...}` (the parawork envelope, DESIGN §6.1).
+Response ok(boost::json::value data, unsigned status = 200);
+/// `{"success":false,"error":message}`.
+Response fail(unsigned status, std::string_view message);
+/// A small plain-text answer for non-API paths.
+Response text(unsigned status, std::string_view body);
+
+}  // namespace parawork::api

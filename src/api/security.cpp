@@ -1,0 +1,219 @@
+#include "api/security.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+
+#include <boost/url/parse.hpp>
+#include <boost/url/url.hpp>
+
+#include "core/secrets.hpp"
+
+namespace parawork::api {
+namespace {
+
+std::string lower(std::string_view s) {
+    std::string out(s);
+    std::transform(out.begin(), out.end(), out.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return out;
+}
+
+std::string_view trim(std::string_view s) {
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+    return s;
+}
+
+bool isLoopbackName(std::string_view host) {
+    return host == "localhost" || host == "127.0.0.1" || host == "[::1]";
+}
+
+bool stateChanging(std::string_view method) {
+    return method != "GET" && method != "HEAD" && method != "OPTIONS";
+}
+
+bool isApiPath(std::string_view path) {
+    return path == "/api" || path.starts_with("/api/");
+}
+
+Response refuse(const Request& req, unsigned status, std::string_view message) {
+    return isApiPath(req.path) ? fail(status, message) : text(status, message);
+}
+
+}  // namespace
+
+std::optional<HostPort> parseHostHeader(std::string_view value) {
+    value = trim(value);
+    if (value.empty()) return std::nullopt;
+    HostPort out;
+    std::string_view portText;
+    if (value.front() == '[') {
+        auto close = value.find(']');
+        if (close == std::string_view::npos) return std::nullopt;
+        out.host = lower(value.substr(0, close + 1));
+        auto rest = value.substr(close + 1);
+        if (!rest.empty()) {
+            if (rest.front() != ':') return std::nullopt;
+            portText = rest.substr(1);
+        }
+    } else {
+        auto colon = value.rfind(':');
+        out.host = lower(value.substr(0, colon));
+        if (colon != std::string_view::npos) portText = value.substr(colon + 1);
+    }
+    if (!out.host.empty() && out.host.back() == '.') out.host.pop_back();
+    if (out.host.empty()) return std::nullopt;
+    if (!portText.empty()) {
+        unsigned port = 0;
+        auto [end, ec] = std::from_chars(portText.data(), portText.data() + portText.size(), port);
+        if (ec != std::errc() || end != portText.data() + portText.size() || port > 65535)
+            return std::nullopt;
+        out.port = static_cast<std::uint16_t>(port);
+    }
+    return out;
+}
+
+std::optional<std::string> cookieValue(std::string_view header, std::string_view name) {
+    while (!header.empty()) {
+        auto semi = header.find(';');
+        auto pair = trim(header.substr(0, semi));
+        auto eq = pair.find('=');
+        if (eq != std::string_view::npos && trim(pair.substr(0, eq)) == name)
+            return std::string(trim(pair.substr(eq + 1)));
+        if (semi == std::string_view::npos) break;
+        header.remove_prefix(semi + 1);
+    }
+    return std::nullopt;
+}
+
+RequestGate::RequestGate(SecurityPolicy policy) : policy_(std::move(policy)) {}
+
+bool RequestGate::hostAllowed(std::string_view value) const {
+    auto hp = parseHostHeader(value);
+    if (!hp) return false;
+    if (isLoopbackName(hp->host) && hp->port.value_or(80) == policy_.port) return true;
+    std::string full = lower(trim(value));
+    for (const auto& allowed : policy_.allowedHosts) {
+        auto a = parseHostHeader(allowed);
+        if (a && a->host == hp->host && (!a->port || a->port == hp->port.value_or(80))) return true;
+    }
+    for (const auto& origin : policy_.allowedOrigins) {
+        auto url = boost::urls::parse_absolute_uri(origin);
+        if (url && lower(url->encoded_host_and_port()) == full) return true;
+    }
+    return false;
+}
+
+bool RequestGate::originAllowed(std::string_view origin) const {
+    for (const auto& allowed : policy_.allowedOrigins)
+        if (lower(allowed) == lower(origin)) return true;
+    auto url = boost::urls::parse_absolute_uri(origin);
+    if (!url) return false;  // includes the opaque origin "null"
+    if (url->scheme() != "http" && url->scheme() != "https") return false;
+    if (!url->encoded_path().empty() || url->has_query()) return false;
+    std::string hostPort(url->encoded_host_and_port());
+    if (!url->has_port()) hostPort += url->scheme() == "https" ? ":443" : ":80";
+    return hostAllowed(hostPort);
+}
+
+bool RequestGate::tokenMatches(std::string_view candidate) const {
+    return !candidate.empty() && core::constantTimeEquals(candidate, policy_.token);
+}
+
+bool RequestGate::authenticated(const Request& req) const {
+    // parawork's frontend sends an empty X-API-Key before it knows the key: empty means absent.
+    if (auto key = req.header("x-api-key"); key && !key->empty()) return tokenMatches(*key);
+    if (auto auth = req.header("authorization"); auth && auth->starts_with("Bearer "))
+        return tokenMatches(trim(auth->substr(7)));
+    if (auto key = req.queryParam("api_key"); key && !key->empty()) return tokenMatches(*key);
+    if (auto cookies = req.header("cookie"))
+        if (auto value = cookieValue(*cookies, kTokenCookie)) return tokenMatches(*value);
+    return false;
+}
+
+bool RequestGate::crossSite(const Request& req) const {
+    if (auto origin = req.header("origin"); origin && !originAllowed(*origin)) return true;
+    // Fetch metadata: browsers say where a request comes from even when Origin is absent.
+    auto site = req.header("sec-fetch-site");
+    return site && *site == "cross-site";
+}
+
+std::optional<Response> RequestGate::admitHttp(const Request& req) const {
+    if (req.transport == Transport::Unix) return std::nullopt;
+    auto host = req.header("host");
+    if (!host || !hostAllowed(*host)) return refuse(req, 403, "Host header not allowed");
+    if (stateChanging(req.method) && crossSite(req))
+        return refuse(req, 403, "Cross-origin request refused");
+    if (!isApiPath(req.path)) return std::nullopt;
+    if (req.path == "/api/health") return std::nullopt;
+    if (!authenticated(req)) {
+        bool presented = req.header("x-api-key").value_or("") != "" ||
+                         req.header("authorization") || req.queryParam("api_key") ||
+                         cookieValue(req.header("cookie").value_or(""), kTokenCookie);
+        if (presented) return fail(403, "Invalid API key");
+        return fail(401, "Missing API key. Provide X-API-Key header or api_key query parameter.");
+    }
+    // /api/config hands the key to parawork's frontend: only to a same-origin page on loopback.
+    if (req.path == "/api/config") {
+        auto site = req.header("sec-fetch-site");
+        if (!req.peerIsLoopback || crossSite(req) || (site && *site == "same-site"))
+            return fail(403, "The configuration is only served to same-origin loopback clients");
+    }
+    return std::nullopt;
+}
+
+std::optional<Response> RequestGate::admitWebSocket(const Request& req) const {
+    if (req.transport == Transport::Unix) return std::nullopt;
+    auto host = req.header("host");
+    if (!host || !hostAllowed(*host)) return text(403, "Host header not allowed");
+    if (crossSite(req)) return text(403, "Cross-origin WebSocket refused");
+    if (!authenticated(req)) return text(401, "Unauthorized: Invalid or missing API key");
+    return std::nullopt;
+}
+
+std::optional<Response> RequestGate::login(const Request& req) const {
+    auto token = req.queryParam("token");
+    if (!token || req.method != "GET" || isApiPath(req.path)) return std::nullopt;
+    Response res = text(403, "This login link is not valid (the token may have been rotated).\n");
+    if (tokenMatches(*token)) {
+        // The same URL without the token: the raw path, and the other parameters re-encoded.
+        std::string location = req.target.substr(0, req.target.find('?'));
+        boost::urls::url rest;
+        for (const auto& [key, value] : req.query)
+            if (key != "token") rest.params().append({key, value});
+        if (rest.has_query()) location += "?" + std::string(rest.encoded_query());
+        res = text(303, "Logged in.\n");
+        res.set("Location", location.empty() ? "/" : location);
+        res.set("Set-Cookie", std::string(kTokenCookie) + "=" + std::string(*token) +
+                                  "; Path=/; HttpOnly; SameSite=Strict; Max-Age=31536000");
+    }
+    res.set("Cache-Control", "no-store");
+    res.set("Referrer-Policy", "no-referrer");
+    return res;
+}
+
+std::optional<Response> RequestGate::preflight(const Request& req) const {
+    if (req.method != "OPTIONS") return std::nullopt;
+    Response res = text(204, "");
+    res.contentType.clear();
+    addCorsHeaders(req, res);
+    if (auto origin = req.header("origin"); origin && originAllowed(*origin)) {
+        res.set("Access-Control-Allow-Methods", "GET,HEAD,PUT,PATCH,POST,DELETE");
+        if (auto h = req.header("access-control-request-headers"))
+            res.set("Access-Control-Allow-Headers", std::string(*h));
+        res.set("Access-Control-Max-Age", "600");
+    }
+    res.set("Vary", "Origin, Access-Control-Request-Headers");
+    return res;
+}
+
+void RequestGate::addCorsHeaders(const Request& req, Response& res) const {
+    auto origin = req.header("origin");
+    if (!origin || !originAllowed(*origin)) return;
+    res.set("Access-Control-Allow-Origin", std::string(*origin));
+    res.set("Access-Control-Allow-Credentials", "true");
+    res.set("Vary", "Origin");
+}
+
+}  // namespace parawork::api

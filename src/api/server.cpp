@@ -1,0 +1,374 @@
+#include "api/server.hpp"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/stat.h>
+
+#include <set>
+
+#include <spdlog/spdlog.h>
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/local/stream_protocol.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/http/empty_body.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/write.hpp>
+#include <boost/beast/websocket/rfc6455.hpp>
+#include <boost/url/parse.hpp>
+
+#include "api/connection.hpp"
+#include "api/json_body.hpp"
+#include "api/static_files.hpp"
+#include "core/error.hpp"
+
+namespace parawork::api {
+namespace {
+
+using Proto = net::generic::stream_protocol;
+using Acceptor = net::basic_socket_acceptor<Proto>;
+constexpr auto kAwait = net::as_tuple(net::use_awaitable);
+constexpr std::size_t kMaxHeaderBytes = 32 * 1024;
+constexpr std::size_t kMaxQueuedWsBytes = 8 << 20;
+constexpr auto kKeepAliveTimeout = std::chrono::seconds(75);
+constexpr auto kRequestTimeout = std::chrono::seconds(60);
+
+bool isApiPath(std::string_view path) {
+    return path == "/api" || path.starts_with("/api/");
+}
+
+bool peerIsLoopback(const Proto::socket& socket) {
+    boost::system::error_code ec;
+    auto ep = socket.remote_endpoint(ec);
+    if (ec) return false;
+    if (ep.data()->sa_family == AF_INET) {
+        auto* in = reinterpret_cast<const sockaddr_in*>(ep.data());
+        return (ntohl(in->sin_addr.s_addr) >> 24) == 127;
+    }
+    if (ep.data()->sa_family == AF_INET6) {
+        auto* in6 = reinterpret_cast<const sockaddr_in6*>(ep.data());
+        if (IN6_IS_ADDR_LOOPBACK(&in6->sin6_addr)) return true;
+        return IN6_IS_ADDR_V4MAPPED(&in6->sin6_addr) && in6->sin6_addr.s6_addr[12] == 127;
+    }
+    return false;
+}
+
+/// Converts Beast's request into the plain Request the routes see; nullopt on a bad target.
+std::optional<Request> toPlain(const http::request<http::string_body>& msg, Transport transport,
+                               bool loopback) {
+    auto url = boost::urls::parse_origin_form(msg.target());
+    if (!url) return std::nullopt;
+    Request req;
+    req.method = std::string(msg.method_string());
+    req.target = std::string(msg.target());
+    req.path = url->path();
+    for (auto param : url->params()) req.query.emplace_back(param.key, param.value);
+    for (const auto& field : msg) {
+        std::string name(field.name_string());
+        for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        auto [it, inserted] = req.headers.emplace(name, std::string(field.value()));
+        if (!inserted) it->second += (name == "cookie" ? "; " : ", ") + std::string(field.value());
+    }
+    req.body = msg.body();
+    req.transport = transport;
+    req.peerIsLoopback = transport == Transport::Unix || loopback;
+    return req;
+}
+
+http::response<http::string_body> toBeast(Response&& res, unsigned version, bool keepAlive,
+                                          bool head) {
+    http::response<http::string_body> out{static_cast<http::status>(res.status), version};
+    out.set(http::field::server, "parawork");
+    if (!res.contentType.empty()) out.set(http::field::content_type, res.contentType);
+    for (auto& [name, value] : res.headers) out.insert(name, value);
+    bool noBody = res.status == 204 || res.status == 304 || res.status < 200;
+    if (!noBody) out.body() = std::move(res.body);
+    out.keep_alive(keepAlive && !res.closeConnection);
+    out.prepare_payload();
+    if (head) out.body().clear();  // keep Content-Length, send no body
+    return out;
+}
+
+}  // namespace
+
+struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
+    net::io_context& loop;
+    net::thread_pool& workers;
+    ServerOptions options;
+    Router router;
+    WsActions actions;
+    std::unique_ptr<RequestGate> gate;
+    Acceptor tcpAcceptor{loop};
+    Acceptor unixAcceptor{loop};
+    std::uint16_t boundPort = 0;
+    std::set<Stream*> httpStreams;
+    std::set<std::shared_ptr<WsConnection>> wsConnections;
+    bool stopping = false;
+
+    Impl(net::io_context& l, net::thread_pool& w, ServerOptions o, Router r, WsActions a)
+        : loop(l), workers(w), options(std::move(o)), router(std::move(r)), actions(std::move(a)) {}
+
+    void listenTcp();
+    void listenUnix();
+    net::awaitable<void> acceptLoop(Acceptor& acceptor, Transport transport);
+    net::awaitable<void> runConnection(Stream stream, Transport transport);
+    net::awaitable<Response> handle(Request req);
+    net::awaitable<void> refuseAndLinger(Stream& stream, Response res, unsigned version);
+    net::awaitable<void> runWebSocket(Stream stream, http::request<http::string_body> msg);
+};
+
+void HttpServer::Impl::listenTcp() {
+    boost::system::error_code ec;
+    std::string host = options.host == "localhost" ? "127.0.0.1" : options.host;
+    auto address = net::ip::make_address(host, ec);
+    if (ec) throw core::Error("server.host '" + options.host + "' is not an IP address");
+    if (!address.is_loopback())
+        throw core::Error("refusing to listen on " + options.host +
+                          ": only loopback addresses are supported until remote access (TLS and "
+                          "login) is built; use 127.0.0.1");
+    Proto::endpoint endpoint(net::ip::tcp::endpoint(address, options.port));
+    std::string where = options.host + ":" + std::to_string(options.port);
+    tcpAcceptor.open(endpoint.protocol(), ec);
+    if (!ec) tcpAcceptor.set_option(net::socket_base::reuse_address(true), ec);
+    if (!ec) tcpAcceptor.bind(endpoint, ec);
+    if (!ec) tcpAcceptor.listen(net::socket_base::max_listen_connections, ec);
+    if (ec)
+        throw core::Error("cannot listen on " + where + ": " + ec.message() +
+                          (ec == net::error::address_in_use
+                               ? " (another program uses this port; choose one with --port)"
+                               : ""));
+    auto local = tcpAcceptor.local_endpoint();
+    auto* sa = local.data();
+    boundPort =
+        ntohs(sa->sa_family == AF_INET6 ? reinterpret_cast<const sockaddr_in6*>(sa)->sin6_port
+                                        : reinterpret_cast<const sockaddr_in*>(sa)->sin_port);
+}
+
+void HttpServer::Impl::listenUnix() {
+    const auto& path = options.unixSocket;
+    // We hold the instance lock, so a socket file left here belongs to a dead daemon.
+    struct stat st {};
+    if (::lstat(path.c_str(), &st) == 0) {
+        if (!S_ISSOCK(st.st_mode))
+            throw core::Error(path.string() + " exists and is not a socket; remove it");
+        std::filesystem::remove(path);
+    }
+    Proto::endpoint endpoint(net::local::stream_protocol::endpoint(path.string()));
+    boost::system::error_code ec;
+    unixAcceptor.open(endpoint.protocol(), ec);
+    mode_t old = ::umask(0177);  // the socket file is created 0600
+    if (!ec) unixAcceptor.bind(endpoint, ec);
+    ::umask(old);
+    if (!ec) unixAcceptor.listen(net::socket_base::max_listen_connections, ec);
+    if (ec)
+        throw core::Error("cannot listen on unix socket " + path.string() + ": " + ec.message());
+}
+
+net::awaitable<void> HttpServer::Impl::acceptLoop(Acceptor& acceptor, Transport transport) {
+    auto self = shared_from_this();
+    net::steady_timer backoff(loop);
+    while (!stopping) {
+        auto [ec, socket] = co_await acceptor.async_accept(kAwait);
+        if (ec == net::error::operation_aborted || stopping) co_return;
+        if (ec) {  // EMFILE and friends: wait a little instead of spinning
+            spdlog::warn("accept failed: {}", ec.message());
+            backoff.expires_after(std::chrono::milliseconds(100));
+            co_await backoff.async_wait(kAwait);
+            continue;
+        }
+        if (transport == Transport::Tcp) {
+            int one = 1;
+            ::setsockopt(socket.native_handle(), IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+        }
+        net::co_spawn(loop, runConnection(Stream(std::move(socket)), transport), net::detached);
+    }
+}
+
+net::awaitable<void> HttpServer::Impl::refuseAndLinger(Stream& stream, Response res,
+                                                       unsigned version) {
+    res.closeConnection = true;
+    auto out = toBeast(std::move(res), version, false, false);
+    co_await http::async_write(stream, out, kAwait);
+    // Lingering close (as nginx does): read and discard what the client still sends for a while,
+    // so that closing does not reset the connection before the client has read our answer.
+    boost::system::error_code ec;
+    stream.socket().shutdown(net::socket_base::shutdown_send, ec);
+    stream.expires_after(std::chrono::seconds(2));
+    std::array<char, 16384> sink;
+    for (std::size_t total = 0; total < (64u << 20);) {
+        auto [readError, n] = co_await stream.async_read_some(net::buffer(sink), kAwait);
+        if (readError) break;
+        total += n;
+    }
+}
+
+net::awaitable<void> HttpServer::Impl::runConnection(Stream stream, Transport transport) {
+    auto self = shared_from_this();
+    bool loopback = transport == Transport::Unix || peerIsLoopback(stream.socket());
+    httpStreams.insert(&stream);
+    struct Unregister {
+        Impl* impl;
+        Stream* stream;
+        ~Unregister() { impl->httpStreams.erase(stream); }
+    } unregister{this, &stream};
+
+    beast::flat_buffer buffer;
+    while (!stopping) {
+        http::request_parser<http::string_body> parser;
+        parser.header_limit(kMaxHeaderBytes);
+        parser.body_limit(options.maxBodyBytes);
+        stream.expires_after(kKeepAliveTimeout);
+        auto [ec, n] = co_await http::async_read_header(stream, buffer, parser, kAwait);
+        if (ec == http::error::header_limit) {
+            co_await refuseAndLinger(stream, text(431, "Request headers too large\n"), 11);
+            co_return;
+        }
+        if (ec == http::error::body_limit) {  // Content-Length above the limit
+            co_await refuseAndLinger(stream, fail(413, "Request body too large"), 11);
+            co_return;
+        }
+        if (ec) {
+            if (ec != http::error::end_of_stream && ec != beast::error::timeout &&
+                ec != net::error::operation_aborted && ec != net::error::eof)
+                co_await refuseAndLinger(stream, text(400, "Bad request\n"), 11);
+            co_return;
+        }
+        const auto& header = parser.get();
+        if (beast::iequals(header[http::field::expect], "100-continue")) {
+            http::response<http::empty_body> cont{http::status::continue_, header.version()};
+            co_await http::async_write(stream, cont, kAwait);
+        }
+        stream.expires_after(kRequestTimeout);
+        auto [bodyError, m] = co_await http::async_read(stream, buffer, parser, kAwait);
+        if (bodyError == http::error::body_limit) {
+            co_await refuseAndLinger(stream, fail(413, "Request body too large"), 11);
+            co_return;
+        }
+        if (bodyError) co_return;
+
+        auto msg = parser.release();
+        if (websocket::is_upgrade(msg)) {
+            httpStreams.erase(&stream);
+            co_await runWebSocket(std::move(stream), std::move(msg));
+            co_return;
+        }
+        auto version = msg.version();
+        bool keepAlive = msg.keep_alive();
+        bool head = msg.method() == http::verb::head;
+        auto req = toPlain(msg, transport, loopback);
+        // (no co_await inside ?: — GCC 12 miscompiles that)
+        Response res = text(400, "Bad request target\n");
+        if (req) res = co_await handle(std::move(*req));
+        std::string_view target = msg.target();  // logged without its query: it may hold a token
+        spdlog::debug("{} {} -> {}", std::string_view(msg.method_string()),
+                      target.substr(0, std::min<std::size_t>(target.find('?'), 200)), res.status);
+        auto out = toBeast(std::move(res), version, keepAlive && !stopping, head);
+        auto [writeError, w] = co_await http::async_write(stream, out, kAwait);
+        if (writeError || !out.keep_alive()) break;
+    }
+    boost::system::error_code ignored;
+    stream.socket().shutdown(net::socket_base::shutdown_send, ignored);
+}
+
+net::awaitable<Response> HttpServer::Impl::handle(Request req) {
+    if (req.transport == Transport::Tcp)
+        if (auto res = gate->preflight(req)) co_return *res;
+    if (auto res = gate->admitHttp(req)) co_return *res;
+    if (auto res = gate->login(req)) co_return *res;
+    if (!isApiPath(req.path)) co_return serveStaticFile(req);
+    if (auto res = parseJsonBody(req)) co_return *res;
+
+    // Handlers may block (SQLite, git, files): run them on the worker pool, answer on the loop.
+    Response res = co_await net::co_spawn(
+        workers,
+        [this, &req]() -> net::awaitable<Response> {
+            try {
+                co_return router.dispatch(req);
+            } catch (const std::exception& e) {
+                spdlog::error("{} {} failed: {}", req.method, req.path, e.what());
+                co_return fail(500, "Internal server error");
+            }
+        },
+        net::use_awaitable);
+    if (req.transport == Transport::Tcp) gate->addCorsHeaders(req, res);
+    res.set("Cache-Control", "no-store");
+    co_return res;
+}
+
+net::awaitable<void> HttpServer::Impl::runWebSocket(Stream stream,
+                                                    http::request<http::string_body> msg) {
+    auto transport = stream.socket().local_endpoint().protocol().family() == AF_UNIX
+                         ? Transport::Unix
+                         : Transport::Tcp;
+    auto req = toPlain(msg, transport, peerIsLoopback(stream.socket()));
+    std::optional<Response> refusal;
+    if (!req)
+        refusal = text(400, "Bad request target\n");
+    else
+        refusal = gate->admitWebSocket(*req);
+    if (refusal) {
+        co_await refuseAndLinger(stream, std::move(*refusal), msg.version());
+        co_return;
+    }
+    WsConnection::Limits limits{options.maxWsMessageBytes, kMaxQueuedWsBytes,
+                                options.maxWsSubscriptions, options.wsPingIntervalSec};
+    auto conn = std::make_shared<WsConnection>(std::move(stream), limits, actions);
+    wsConnections.insert(conn);
+    co_await conn->run(std::move(msg));
+    wsConnections.erase(conn);
+}
+
+HttpServer::HttpServer(net::io_context& loop, net::thread_pool& workers, ServerOptions options,
+                       Router router, WsActions actions)
+    : impl_(std::make_shared<Impl>(loop, workers, std::move(options), std::move(router),
+                                   std::move(actions))) {}
+
+HttpServer::~HttpServer() = default;
+
+void HttpServer::start() {
+    impl_->listenTcp();
+    impl_->options.policy.port = impl_->boundPort;
+    impl_->gate = std::make_unique<RequestGate>(impl_->options.policy);
+    if (!impl_->options.unixSocket.empty()) impl_->listenUnix();
+    net::co_spawn(impl_->loop, impl_->acceptLoop(impl_->tcpAcceptor, Transport::Tcp),
+                  net::detached);
+    if (impl_->unixAcceptor.is_open())
+        net::co_spawn(impl_->loop, impl_->acceptLoop(impl_->unixAcceptor, Transport::Unix),
+                      net::detached);
+}
+
+bool HttpServer::idle() const {
+    return impl_->httpStreams.empty() && impl_->wsConnections.empty();
+}
+
+std::uint16_t HttpServer::port() const {
+    return impl_->boundPort;
+}
+
+void HttpServer::publish(std::string workspaceId, std::string eventJson) {
+    net::post(impl_->loop,
+              [impl = impl_, id = std::move(workspaceId), event = std::move(eventJson)]() {
+                  for (const auto& conn : impl->wsConnections)
+                      if (conn->subscribedTo(id)) conn->send(event);
+              });
+}
+
+void HttpServer::stop() {
+    auto& impl = *impl_;
+    impl.stopping = true;
+    boost::system::error_code ec;
+    impl.tcpAcceptor.close(ec);
+    if (impl.unixAcceptor.is_open()) {
+        impl.unixAcceptor.close(ec);
+        std::filesystem::remove(impl.options.unixSocket, ec);
+    }
+    for (auto* stream : impl.httpStreams) stream->cancel();
+    for (const auto& conn : impl.wsConnections)
+        conn->close(websocket::close_code::going_away, "Server shutting down");
+}
+
+}  // namespace parawork::api

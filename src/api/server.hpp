@@ -1,0 +1,57 @@
+// The network edge of the daemon: HTTP/1.1 and WebSocket over TCP and over the unix socket, on
+// the event loop; handlers run on the worker pool. Beast stays inside server.cpp and
+// ws_connection.cpp: this header is light on purpose.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/thread_pool.hpp>
+
+#include "api/router.hpp"
+#include "api/security.hpp"
+#include "api/ws_protocol.hpp"
+
+namespace parawork::api {
+
+struct ServerOptions {
+    std::string host = "127.0.0.1";
+    std::uint16_t port = 3000;  ///< 0 picks a free port; port() tells which
+    std::filesystem::path unixSocket;
+    std::size_t maxBodyBytes = 1 << 20;
+    std::size_t maxWsMessageBytes = 1 << 20;
+    std::size_t maxWsSubscriptions = 50;
+    int wsPingIntervalSec = 30;
+    SecurityPolicy policy;  ///< its port is filled in by start()
+};
+
+class HttpServer {
+  public:
+    HttpServer(boost::asio::io_context& loop, boost::asio::thread_pool& workers,
+               ServerOptions options, Router router, WsActions actions);
+    ~HttpServer();
+    HttpServer(const HttpServer&) = delete;
+    HttpServer& operator=(const HttpServer&) = delete;
+
+    /// Binds the TCP port and the unix socket and starts accepting. Throws core::Error with a
+    /// message naming the address and what to do (port taken, address not local, ...).
+    void start();
+    /// The bound TCP port (valid after start()).
+    std::uint16_t port() const;
+    /// Delivers an event to every WebSocket subscribed to the workspace. Any thread.
+    void publish(std::string workspaceId, std::string eventJson);
+    /// Stops accepting and closes every connection (WebSockets with 1001). Loop thread.
+    void stop();
+    /// True when no connection is open any more (after stop()). Loop thread.
+    bool idle() const;
+
+  private:
+    struct Impl;
+    std::shared_ptr<Impl> impl_;
+};
+
+}  // namespace parawork::api

@@ -1,0 +1,25 @@
+// System endpoints of the parawork surface (parawork-protocol §4.1): health, agents, config.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "api/router.hpp"
+
+namespace parawork::api {
+
+/// What the system routes report; owned by the daemon, read by handlers on worker threads.
+struct SystemInfo {
+    std::string version;
+    std::chrono::steady_clock::time_point startedAt = std::chrono::steady_clock::now();
+    std::atomic<std::uint16_t> port{0};
+    std::vector<std::string> corsOrigins;
+    std::string token;
+};
+
+void addSystemRoutes(Router& router, const SystemInfo& info);
+
+}  // namespace parawork::api

@@ -1,0 +1,109 @@
+#include "api/connection.hpp"
+
+#include <spdlog/spdlog.h>
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/buffers_to_string.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+
+namespace parawork::api {
+
+namespace {
+constexpr auto kAwait = net::as_tuple(net::use_awaitable);
+}
+
+WsConnection::WsConnection(Stream stream, Limits limits, const WsActions& actions)
+    : ws_(std::move(stream)), limits_(limits), actions_(actions), wake_(ws_.get_executor()) {
+    subs_.max = limits.maxSubscriptions;
+}
+
+net::awaitable<void> WsConnection::run(http::request<http::string_body> upgrade) {
+    auto self = shared_from_this();
+    beast::get_lowest_layer(ws_).expires_never();  // the websocket has its own timeouts
+    websocket::stream_base::timeout timeout{};
+    timeout.handshake_timeout = std::chrono::seconds(30);
+    // Beast pings after half the idle timeout and drops a peer that stays silent for all of it.
+    timeout.idle_timeout = std::chrono::seconds(2 * limits_.pingIntervalSec);
+    timeout.keep_alive_pings = true;
+    ws_.set_option(timeout);
+    ws_.set_option(websocket::stream_base::decorator(
+        [](websocket::response_type& res) { res.set(http::field::server, "parawork"); }));
+    ws_.read_message_max(limits_.maxMessageBytes);  // larger messages: close 1009 (too big)
+
+    auto [ec] = co_await ws_.async_accept(upgrade, kAwait);
+    if (ec) co_return;
+    net::co_spawn(ws_.get_executor(), writeLoop(), net::detached);
+
+    beast::flat_buffer buffer;
+    for (;;) {
+        buffer.clear();
+        auto [readError, n] = co_await ws_.async_read(buffer, kAwait);
+        if (readError) {
+            if (readError != websocket::error::closed)
+                spdlog::debug("websocket closed: {}", readError.message());
+            break;
+        }
+        auto frame = beast::buffers_to_string(buffer.data());
+        try {
+            if (auto reply = handleClientFrame(frame, subs_, actions_)) send(std::move(*reply));
+        } catch (const std::exception& e) {
+            spdlog::error("websocket event failed: {}", e.what());
+            send(eventJson("error", {{"message", "Internal error"}}));
+        }
+    }
+    closing_ = true;
+    wake_.cancel();
+}
+
+void WsConnection::send(std::string text) {
+    if (closing_) return;
+    if (queuedBytes_ + text.size() > limits_.maxQueuedBytes) {
+        spdlog::warn("websocket client too slow: {} bytes queued, disconnecting", queuedBytes_);
+        close(websocket::close_code::try_again_later, "Client too slow");
+        return;
+    }
+    queuedBytes_ += text.size();
+    queue_.push_back(std::move(text));
+    wake_.cancel();
+}
+
+void WsConnection::close(websocket::close_code code, std::string reason) {
+    if (closeRequested_) return;
+    closeRequested_ = true;
+    closeReason_ = websocket::close_reason(code, reason);
+    wake_.cancel();
+}
+
+bool WsConnection::subscribedTo(const std::string& workspaceId) const {
+    return subs_.workspaceIds.contains(workspaceId);
+}
+
+net::awaitable<void> WsConnection::writeLoop() {
+    auto self = shared_from_this();
+    for (;;) {
+        while (queue_.empty() && !closing_ && !closeRequested_) {
+            wake_.expires_at(net::steady_timer::time_point::max());
+            co_await wake_.async_wait(kAwait);
+        }
+        if (closing_) co_return;
+        if (closeRequested_) {
+            closing_ = true;
+            queue_.clear();
+            co_await ws_.async_close(closeReason_, kAwait);
+            co_return;
+        }
+        std::string message = std::move(queue_.front());
+        queue_.pop_front();
+        queuedBytes_ -= message.size();
+        ws_.text(true);
+        auto [ec, n] = co_await ws_.async_write(net::buffer(message), kAwait);
+        if (ec) {
+            closing_ = true;
+            co_return;
+        }
+    }
+}
+
+}  // namespace parawork::api

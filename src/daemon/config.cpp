@@ -1,0 +1,477 @@
+// The settings table and everything it drives. Adding a setting = one row in settings() plus a
+// member in Config; parsing, environment and flag overrides, validation and the generated
+// config.toml follow from the row.
+#include "daemon/config.hpp"
+
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <charconv>
+#include <fstream>
+#include <sstream>
+#include <type_traits>
+#include <utility>
+#include <variant>
+
+#include <toml++/toml.h>
+
+#include "core/error.hpp"
+
+namespace parawork::daemon {
+namespace {
+
+namespace fs = std::filesystem;
+
+using Value = std::variant<std::int64_t, std::string, std::vector<std::string>>;
+enum class Kind { Integer, Text, TextList };
+
+/// Checks (and may rewrite, e.g. expand "~/") one text value; returns "" when it is fine, else
+/// what was expected ("expected one of ...").
+using TextCheck = std::string (*)(std::string& value, const GetEnv& env);
+
+struct Setting {
+    std::string_view key;  ///< "section.name"
+    Kind kind;
+    std::string_view doc;
+    std::int64_t min = 0, max = 0;  ///< Integer only
+    TextCheck check = nullptr;      ///< Text: the value; TextList: each item
+    void (*set)(Config&, Value&&) = nullptr;
+    std::optional<Value> (*get)(const Config&) = nullptr;  ///< nullopt: unset by default
+    std::string_view unsetExample;  ///< shown commented out when get() is nullopt
+};
+
+template <auto Member>
+using MemberType = std::remove_cvref_t<decltype(std::declval<Config&>().*Member)>;
+
+template <auto Member>
+Setting integer(std::string_view key, std::int64_t min, std::int64_t max, std::string_view doc) {
+    return {key,
+            Kind::Integer,
+            doc,
+            min,
+            max,
+            nullptr,
+            [](Config& c, Value&& v) {
+                c.*Member = static_cast<MemberType<Member>>(std::get<std::int64_t>(v));
+            },
+            [](const Config& c) -> std::optional<Value> {
+                return static_cast<std::int64_t>(c.*Member);
+            },
+            {}};
+}
+
+template <auto Member>
+Setting text(std::string_view key, TextCheck check, std::string_view doc,
+             std::string_view unsetExample = {}) {
+    return {key,
+            Kind::Text,
+            doc,
+            0,
+            0,
+            check,
+            [](Config& c, Value&& v) { c.*Member = std::get<std::string>(std::move(v)); },
+            [](const Config& c) -> std::optional<Value> {
+                if constexpr (std::is_same_v<MemberType<Member>, std::string>)
+                    return c.*Member;
+                else if (c.*Member)
+                    return *(c.*Member);
+                else
+                    return std::nullopt;
+            },
+            unsetExample};
+}
+
+template <auto Member>
+Setting textList(std::string_view key, TextCheck check, std::string_view doc) {
+    return {
+        key,
+        Kind::TextList,
+        doc,
+        0,
+        0,
+        check,
+        [](Config& c, Value&& v) { c.*Member = std::get<std::vector<std::string>>(std::move(v)); },
+        [](const Config& c) -> std::optional<Value> { return c.*Member; },
+        {}};
+}
+
+bool hasSpace(const std::string& s) {
+    return std::any_of(s.begin(), s.end(), [](unsigned char c) { return c <= ' ' || c == 127; });
+}
+
+std::string checkHost(std::string& v, const GetEnv&) {
+    return v.empty() || hasSpace(v) || v.find('/') != std::string::npos
+               ? "expected a host name or IP address such as \"127.0.0.1\""
+               : "";
+}
+
+std::string checkOrigin(std::string& v, const GetEnv&) {
+    // An Origin header is scheme://host[:port] with no path; anything else would never match.
+    auto scheme = v.find("://");
+    bool ok = (v.starts_with("http://") || v.starts_with("https://")) && !hasSpace(v) &&
+              v.size() > scheme + 3 && v.find('/', scheme + 3) == std::string::npos;
+    return ok ? "" : "expected origins like \"http://localhost:5173\" (scheme://host[:port])";
+}
+
+std::string checkLogLevel(std::string& v, const GetEnv&) {
+    static constexpr std::string_view kLevels[] = {"trace", "debug", "info",
+                                                   "warn",  "error", "off"};
+    return std::find(std::begin(kLevels), std::end(kLevels), v) != std::end(kLevels)
+               ? ""
+               : "expected one of trace, debug, info, warn, error, off";
+}
+
+std::string checkAbsolutePath(std::string& v, const GetEnv& env) {
+    if (v.starts_with("~/")) {
+        auto home = env("HOME");
+        if (!home || !fs::path(*home).is_absolute())
+            return "expected an absolute path (HOME is unset, so ~/ cannot be expanded)";
+        v = (fs::path(*home) / v.substr(2)).lexically_normal().string();
+    }
+    return fs::path(v).is_absolute() ? "" : "expected an absolute path or one starting with ~/";
+}
+
+constexpr std::int64_t kMiB = 1 << 20;
+constexpr std::int64_t kGiB = kMiB << 10;
+
+/// The table. Keep the order: it is the order of the generated file and of the docs.
+const std::vector<Setting>& settings() {
+    static const std::vector<Setting> table = {
+        text<&Config::host>("server.host", checkHost,
+                            "Address to listen on. Loopback by default; other addresses expose "
+                            "the API to the network (the token is always required over TCP)."),
+        integer<&Config::port>("server.port", 0, 65535,
+                               "TCP port of the web UI and API; 0 picks a free port."),
+        textList<&Config::allowedHosts>(
+            "server.allowed_hosts", checkHost,
+            "Host header names accepted besides localhost, 127.0.0.1 and [::1] "
+            "(protection against DNS rebinding)."),
+        textList<&Config::allowedOrigins>(
+            "server.allowed_origins", checkOrigin,
+            "Browser Origins allowed besides the daemon's own (CSRF and cross-site WebSocket "
+            "protection); the default admits parawork's Vite dev server."),
+        integer<&Config::workerThreads>(
+            "server.worker_threads", 1, 64,
+            "Threads for blocking work: git, SQLite, filesystem scans."),
+        integer<&Config::wsPingIntervalSec>("server.ws_ping_interval_sec", 1, 3600,
+                                            "Seconds between WebSocket pings to each client."),
+        integer<&Config::maxBodyBytes>("limits.max_body_bytes", 1, 256 * kMiB,
+                                       "Largest HTTP request body accepted, in bytes."),
+        integer<&Config::maxWsMessageBytes>("limits.max_ws_message_bytes", 1, 256 * kMiB,
+                                            "Largest WebSocket message accepted, in bytes."),
+        integer<&Config::maxWsSubscriptions>(
+            "limits.max_ws_subscriptions", 1, 10000,
+            "Workspaces one WebSocket connection may subscribe to."),
+        text<&Config::logLevel>("log.level", checkLogLevel,
+                                "Daemon log level: trace, debug, info, warn, error or off."),
+        integer<&Config::sessionLogMaxBytes>(
+            "sessions.log_max_bytes", 1, 1024 * kGiB,
+            "Output kept per session, in bytes; the oldest output is dropped beyond it."),
+        integer<&Config::stopGraceMs>(
+            "sessions.stop_grace_ms", 0, 600000,
+            "Milliseconds a stopped session gets after SIGTERM before SIGKILL."),
+        text<&Config::worktreeBase>(
+            "paths.worktree_base", checkAbsolutePath,
+            "Directory for new git worktrees (default: ~/.parawork/workspaces, or "
+            "<home>/workspaces with PARAWORK_HOME).",
+            "/absolute/path/to/worktrees"),
+    };
+    return table;
+}
+
+const Setting* findSetting(std::string_view key) {
+    for (const Setting& s : settings())
+        if (s.key == key) return &s;
+    return nullptr;
+}
+
+std::string_view sectionOf(std::string_view key) {
+    return key.substr(0, key.find('.'));
+}
+std::string_view leafOf(std::string_view key) {
+    return key.substr(key.find('.') + 1);
+}
+
+bool isSection(std::string_view name) {
+    return std::any_of(settings().begin(), settings().end(),
+                       [&](const Setting& s) { return sectionOf(s.key) == name; });
+}
+
+std::size_t editDistance(std::string_view a, std::string_view b) {
+    std::vector<std::size_t> row(b.size() + 1);
+    for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+    for (std::size_t i = 1; i <= a.size(); ++i) {
+        std::size_t diagonal = row[0];
+        row[0] = i;
+        for (std::size_t j = 1; j <= b.size(); ++j) {
+            std::size_t above = row[j];
+            row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] != b[j - 1])});
+            diagonal = above;
+        }
+    }
+    return row[b.size()];
+}
+
+/// " (did you mean server.port?)" for a near miss or a setting put in the wrong section.
+std::string suggestion(std::string_view unknown) {
+    std::string_view best;
+    std::size_t bestDistance = 3;
+    for (const Setting& s : settings()) {
+        for (std::string_view candidate : {s.key, sectionOf(s.key)}) {
+            std::size_t d = leafOf(s.key) == unknown || leafOf(s.key) == leafOf(unknown)
+                                ? 1
+                                : editDistance(unknown, candidate);
+            if (d < bestDistance) best = candidate, bestDistance = d;
+        }
+    }
+    return best.empty() ? "" : " (did you mean " + std::string(best) + "?)";
+}
+
+std::string quote(std::string_view s) {
+    std::string out = "\"";
+    for (char c : s) {
+        if (c == '"' || c == '\\') out.push_back('\\');
+        out.push_back(c);
+    }
+    return out + "\"";
+}
+
+/// "expected ..." for a setting's type and range.
+std::string expectation(const Setting& s) {
+    switch (s.kind) {
+        case Kind::Integer:
+            return "expected an integer " + std::to_string(s.min) + "-" + std::to_string(s.max);
+        case Kind::Text:
+            return "expected a string";
+        case Kind::TextList:
+            return "expected an array of strings";
+    }
+    return "";
+}
+
+[[noreturn]] void fail(std::string_view where, std::string_view key, std::string_view problem) {
+    throw core::Error(std::string(where) + ": " + std::string(key) + ": " + std::string(problem));
+}
+
+/// Range-checks / normalises `value` and stores it. `got` is how the value is shown in errors.
+void assign(Config& config, const Setting& s, Value value, const GetEnv& env,
+            std::string_view where, const std::string& got) {
+    if (auto* n = std::get_if<std::int64_t>(&value); n && (*n < s.min || *n > s.max))
+        fail(where, s.key, expectation(s) + ", got " + got);
+    if (auto* t = std::get_if<std::string>(&value)) {
+        if (std::string problem = s.check(*t, env); !problem.empty())
+            fail(where, s.key, problem + ", got " + got);
+    }
+    if (auto* list = std::get_if<std::vector<std::string>>(&value)) {
+        for (std::string& item : *list) {
+            std::string shown = quote(item);
+            if (std::string problem = s.check(item, env); !problem.empty())
+                fail(where, s.key, problem + ", got " + shown);
+        }
+    }
+    s.set(config, std::move(value));
+}
+
+/// Text from the environment or a flag. Lists are comma-separated; blanks around items dropped.
+void assignText(Config& config, const Setting& s, std::string_view text, const GetEnv& env,
+                std::string_view where) {
+    std::string got = quote(text);
+    if (s.kind == Kind::Integer) {
+        std::int64_t n = 0;
+        auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+        if (text.empty() || ec != std::errc() || end != text.data() + text.size())
+            fail(where, s.key, expectation(s) + ", got " + got);
+        return assign(config, s, n, env, where, got);
+    }
+    if (s.kind == Kind::Text) return assign(config, s, std::string(text), env, where, got);
+    std::vector<std::string> items;
+    std::istringstream in{std::string(text)};
+    for (std::string item; std::getline(in, item, ',');) {
+        auto first = item.find_first_not_of(" \t");
+        if (first == std::string::npos) continue;
+        items.push_back(item.substr(first, item.find_last_not_of(" \t") - first + 1));
+    }
+    assign(config, s, std::move(items), env, where, got);
+}
+
+template <class T>
+std::string streamed(const T& value) {
+    std::ostringstream out;
+    out << value;
+    return out.str();
+}
+
+std::string describe(const toml::node& node) {
+    if (auto* s = node.as_string()) return quote(s->get());
+    if (auto* i = node.as_integer()) return std::to_string(i->get());
+    if (auto* f = node.as_floating_point()) return streamed(f->get());
+    if (auto* b = node.as_boolean()) return b->get() ? "true" : "false";
+    if (node.is_array()) return "an array";
+    if (node.is_table()) return "a table";
+    return "a date/time";
+}
+
+std::string location(const fs::path& file, const toml::source_region& where) {
+    return file.string() + ":" + std::to_string(where.begin.line) + ":" +
+           std::to_string(where.begin.column);
+}
+
+void assignNode(Config& config, const Setting& s, const toml::node& node, const GetEnv& env,
+                const std::string& where) {
+    std::string got = describe(node);
+    if (s.kind == Kind::Integer && node.is_integer())
+        return assign(config, s, node.as_integer()->get(), env, where, got);
+    if (s.kind == Kind::Text && node.is_string())
+        return assign(config, s, node.as_string()->get(), env, where, got);
+    if (s.kind == Kind::TextList && node.is_array()) {
+        std::vector<std::string> items;
+        for (const toml::node& item : *node.as_array()) {
+            if (!item.is_string())
+                fail(where, s.key, expectation(s) + ", got an item " + describe(item));
+            items.push_back(item.as_string()->get());
+        }
+        return assign(config, s, std::move(items), env, where, got);
+    }
+    fail(where, s.key, expectation(s) + ", got " + got);
+}
+
+std::string sectionList() {
+    std::string out;
+    for (const Setting& s : settings()) {
+        std::string section(sectionOf(s.key));
+        if (out.find("[" + section + "]") == std::string::npos)
+            out += (out.empty() ? "[" : ", [") + section + "]";
+    }
+    return out;
+}
+
+void applyTable(Config& config, const toml::table& root, const fs::path& file, const GetEnv& env) {
+    for (const auto& [sectionKey, sectionNode] : root) {
+        std::string section(sectionKey.str());
+        if (!isSection(section))
+            fail(location(file, sectionKey.source()), section,
+                 "unknown setting" + suggestion(section) + "; settings live in the sections " +
+                     sectionList());
+        const toml::table* table = sectionNode.as_table();
+        if (table == nullptr)
+            fail(location(file, sectionNode.source()), section,
+                 "expected a section [" + section + "], got " + describe(sectionNode));
+        for (const auto& [leaf, node] : *table) {
+            std::string key = section + "." + std::string(leaf.str());
+            const Setting* s = findSetting(key);
+            if (s == nullptr)
+                fail(location(file, leaf.source()), key, "unknown setting" + suggestion(key));
+            assignNode(config, *s, node, env, location(file, node.source()));
+        }
+    }
+}
+
+/// The file's text, or nullopt when it does not exist. Bounded: a config file is small.
+std::optional<std::string> readConfigText(const fs::path& file) {
+    struct stat st {};
+    if (::stat(file.c_str(), &st) != 0) {
+        if (errno == ENOENT) return std::nullopt;
+        core::throwErrno("cannot read config file " + file.string());
+    }
+    if (!S_ISREG(st.st_mode))
+        throw core::Error("config file " + file.string() + " is not a regular file");
+    if (st.st_size > kMiB)
+        throw core::Error("config file " + file.string() + " is larger than 1 MiB");
+    std::ifstream in(file, std::ios::binary);
+    if (!in) core::throwErrno("cannot read config file " + file.string());
+    return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+void applyFile(Config& config, const fs::path& file, const GetEnv& env) {
+    auto text = readConfigText(file);
+    if (!text) return;
+    toml::table root;
+    try {
+        root = toml::parse(*text, file.string());
+    } catch (const toml::parse_error& e) {
+        throw core::Error(location(file, e.source()) +
+                          ": syntax error: " + std::string(e.description()));
+    }
+    applyTable(config, root, file, env);
+}
+
+std::string renderValue(std::string_view leaf, const Value& value) {
+    toml::table t;
+    std::visit(
+        [&](const auto& v) {
+            using T = std::decay_t<decltype(v)>;
+            if constexpr (std::is_same_v<T, std::vector<std::string>>) {
+                toml::array a;
+                for (const auto& item : v) a.push_back(item);
+                t.insert(leaf, std::move(a));
+            } else {
+                t.insert(leaf, v);
+            }
+        },
+        value);
+    return streamed(t);
+}
+
+/// `text` as "# " comment lines of at most ~100 columns.
+std::string commentLines(std::string_view text) {
+    std::string out, line = "#";
+    std::istringstream words{std::string(text)};
+    for (std::string word; words >> word;) {
+        if (line.size() + 1 + word.size() > 98) out += line + "\n", line = "#";
+        line += " " + word;
+    }
+    return out + line + "\n";
+}
+
+}  // namespace
+
+std::string envVarFor(std::string_view key) {
+    std::string name = "PARAWORK_";
+    for (char c : key)
+        name.push_back(c == '.' ? '_' : static_cast<char>(c >= 'a' && c <= 'z' ? c - 32 : c));
+    return name;
+}
+
+Config loadConfig(const std::filesystem::path& file, const GetEnv& env) {
+    Config config;
+    applyFile(config, file, env);
+    for (const Setting& s : settings()) {
+        std::string var = envVarFor(s.key);
+        if (auto value = env(var))
+            assignText(config, s, *value, env, "environment variable " + var);
+    }
+    return config;
+}
+
+void applyOverride(Config& config, std::string_view key, std::string_view value,
+                   std::string_view source) {
+    const Setting* s = findSetting(key);
+    if (s == nullptr) fail(source, key, "unknown setting" + suggestion(key));
+    assignText(config, *s, value, processEnv(), source);
+}
+
+std::string defaultConfigToml() {
+    const Config defaults;
+    std::string out =
+        "# parawork configuration: config.toml\n"
+        "# Every setting with its default value (`parawork config defaults` prints this file).\n"
+        "# Precedence: defaults < this file < PARAWORK_* environment variables < flags.\n"
+        "# Unknown keys are errors, so a typo never goes unnoticed.\n";
+    std::string_view section;
+    for (const Setting& s : settings()) {
+        if (sectionOf(s.key) != section) {
+            section = sectionOf(s.key);
+            out += "\n[" + std::string(section) + "]\n";
+        }
+        out += "\n" + commentLines(s.doc) + "# env: " + envVarFor(s.key) +
+               (s.kind == Kind::TextList ? " (comma-separated)\n" : "\n");
+        if (auto value = s.get(defaults))
+            out += renderValue(leafOf(s.key), *value) + "\n";
+        else
+            out += "# " + renderValue(leafOf(s.key), std::string(s.unsetExample)) + "\n";
+    }
+    return out;
+}
+
+}  // namespace parawork::daemon

@@ -1,0 +1,63 @@
+// The daemon's settings. One table (config.cpp) describes every setting — its key, environment
+// variable, type, range and one-line doc — and drives the config.toml parser, environment and
+// flag overrides, validation and the generated defaults file (STYLE §18: commands are data).
+// Precedence: defaults < config.toml < PARAWORK_* environment < command-line flags.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "daemon/paths.hpp"
+
+namespace parawork::daemon {
+
+/// Effective settings. The member initialisers are the defaults; docs/configuration.md and
+/// `parawork config defaults` describe each one.
+struct Config {
+    std::string host = "127.0.0.1";
+    std::uint16_t port = 3000;
+    /// Extra Host header names accepted besides localhost, 127.0.0.1 and [::1].
+    std::vector<std::string> allowedHosts;
+    /// Extra Origins accepted (parawork's Vite dev server by default).
+    std::vector<std::string> allowedOrigins{"http://localhost:5173"};
+    std::size_t maxBodyBytes = 1 << 20;
+    std::size_t maxWsMessageBytes = 1 << 20;
+    std::size_t maxWsSubscriptions = 50;
+    int wsPingIntervalSec = 30;
+    std::string logLevel = "info";  ///< trace debug info warn error off
+    /// Overrides Paths::worktreeBase; absolute (a leading "~/" is expanded from HOME).
+    std::optional<std::string> worktreeBase;
+    std::size_t sessionLogMaxBytes = 64u << 20;
+    int stopGraceMs = 5000;
+    int workerThreads = 2;
+
+    bool operator==(const Config&) const = default;
+};
+
+/// Reads `file` (missing = all defaults), then applies PARAWORK_* overrides from `env`.
+/// Anything wrong in the file — a syntax error, an unknown key, a wrong type, a value out of
+/// range — is a core::Error of the form "<file>:<line>:<column>: <key>: <problem>"; a bad
+/// environment value is an Error naming the variable. Never falls back to defaults silently.
+Config loadConfig(const std::filesystem::path& file, const GetEnv& env);
+
+/// Sets one setting from text, as given on the command line. `key` is the dotted config key
+/// (e.g. "server.port"); `source` names where the value came from (e.g. "--port") in errors.
+/// Lists are comma-separated; a leading "~/" in a path is expanded from the process's HOME.
+/// Throws core::Error for an unknown key or an invalid value, leaving `config` unchanged.
+void applyOverride(Config& config, std::string_view key, std::string_view value,
+                   std::string_view source);
+
+/// The environment variable that overrides `key`: PARAWORK_ + key upper-cased, '.' -> '_'
+/// ("server.port" -> "PARAWORK_SERVER_PORT").
+std::string envVarFor(std::string_view key);
+
+/// A complete config.toml, generated from the settings table: every setting with its doc,
+/// environment variable and default value. `parawork config defaults` prints it.
+std::string defaultConfigToml();
+
+}  // namespace parawork::daemon

@@ -1,0 +1,143 @@
+#include "daemon/daemon.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <csignal>
+#include <cstdio>
+#include <functional>
+#include <iostream>
+
+#include <spdlog/spdlog.h>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <boost/json/serialize.hpp>
+
+#include "api/server.hpp"
+#include "api/system_routes.hpp"
+#include "core/error.hpp"
+#include "daemon/config.hpp"
+#include "daemon/instance_lock.hpp"
+#include "daemon/logging.hpp"
+#include "daemon/paths.hpp"
+#include "daemon/token.hpp"
+#include "store/database.hpp"
+
+namespace parawork::daemon {
+namespace {
+
+namespace net = boost::asio;
+
+/// daemon.json tells clients where the daemon is; written atomically, readable by us only.
+void writeDaemonInfo(const Paths& paths, std::uint16_t port) {
+    auto url = "http://127.0.0.1:" + std::to_string(port);
+    auto text = boost::json::serialize(boost::json::object{{"pid", ::getpid()},
+                                                           {"port", port},
+                                                           {"url", url},
+                                                           {"socket", paths.socketFile().string()},
+                                                           {"version", PARAWORK_VERSION}});
+    auto tmp = paths.daemonInfoFile();
+    tmp += ".tmp";
+    int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (fd < 0) core::throwErrno("cannot write " + tmp.string());
+    bool written = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
+    ::close(fd);
+    if (!written || ::rename(tmp.c_str(), paths.daemonInfoFile().c_str()) != 0)
+        core::throwErrno("cannot write " + paths.daemonInfoFile().string());
+}
+
+api::ServerOptions serverOptions(const Config& config, const Paths& paths,
+                                 const std::string& token) {
+    api::ServerOptions o;
+    o.host = config.host;
+    o.port = config.port;
+    o.unixSocket = paths.socketFile();
+    o.maxBodyBytes = config.maxBodyBytes;
+    o.maxWsMessageBytes = config.maxWsMessageBytes;
+    o.maxWsSubscriptions = config.maxWsSubscriptions;
+    o.wsPingIntervalSec = config.wsPingIntervalSec;
+    o.policy.allowedHosts = config.allowedHosts;
+    o.policy.allowedOrigins = config.allowedOrigins;
+    o.policy.token = token;
+    return o;
+}
+
+int run(const ServeOptions& options) {
+    Paths paths = resolvePaths(options.home, processEnv());
+    preparePaths(paths);
+    Config config = loadConfig(paths.configFile(), processEnv());
+    for (const auto& [key, value, flag] : options.overrides)
+        applyOverride(config, key, value, flag);
+    if (config.worktreeBase) paths.worktreeBase = *config.worktreeBase;
+
+    InstanceLock lock = InstanceLock::acquire(paths.lockFile());
+    setupLogging(paths.logFile(), config.logLevel);
+    std::string token = loadOrCreateToken(paths.tokenFile());
+    store::Database db = store::Database::open(paths.databaseFile());
+    spdlog::info("parawork {} starting (home: {}, database schema {})", PARAWORK_VERSION,
+                 paths.dataDir.string(), db.schemaVersion());
+
+    net::io_context loop(1);
+    net::thread_pool workers(static_cast<std::size_t>(config.workerThreads));
+
+    api::SystemInfo info;
+    info.version = PARAWORK_VERSION;
+    info.corsOrigins = config.allowedOrigins;
+    info.token = token;
+    api::Router router;
+    api::addSystemRoutes(router, info);
+
+    api::HttpServer server(loop, workers, serverOptions(config, paths, token), std::move(router),
+                           api::WsActions{});
+    server.start();
+    info.port = server.port();
+    writeDaemonInfo(paths, server.port());
+
+    auto url = "http://127.0.0.1:" + std::to_string(server.port());
+    std::printf("parawork listening on %s\n  open the UI: %s/?token=%s\n  unix socket: %s\n",
+                url.c_str(), url.c_str(), token.c_str(), paths.socketFile().c_str());
+    std::fflush(stdout);
+    spdlog::info("listening on {} and {}", url, paths.socketFile().string());
+
+    // On SIGINT/SIGTERM connections get up to 3 s to say goodbye; then the loop stops anyway.
+    net::signal_set signals(loop, SIGINT, SIGTERM);
+    net::steady_timer deadline(loop);
+    std::chrono::steady_clock::time_point giveUpAt;
+    std::function<void()> stopWhenIdle = [&] {
+        if (server.idle() || std::chrono::steady_clock::now() > giveUpAt) return loop.stop();
+        deadline.expires_after(std::chrono::milliseconds(20));
+        deadline.async_wait([&](boost::system::error_code e) {
+            if (!e) stopWhenIdle();
+        });
+    };
+    signals.async_wait([&](boost::system::error_code ec, int signo) {
+        if (ec) return;
+        spdlog::info("signal {}: shutting down", signo);
+        server.stop();
+        giveUpAt = std::chrono::steady_clock::now() + std::chrono::seconds(3);
+        stopWhenIdle();
+    });
+    loop.run();
+    workers.join();
+    std::filesystem::remove(paths.daemonInfoFile());
+    spdlog::info("stopped");
+    spdlog::shutdown();
+    return 0;
+}
+
+}  // namespace
+
+int serve(const ServeOptions& options) {
+    std::signal(SIGPIPE, SIG_IGN);
+    try {
+        return run(options);
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "parawork: error: %s\n", e.what());
+        spdlog::shutdown();
+        return 1;
+    }
+}
+
+}  // namespace parawork::daemon

@@ -1,0 +1,151 @@
+// Migration 1 is the original parawork schema (protocol §13) with one deliberate change:
+// agent_type accepts any non-empty name, because we run aider, gemini and arbitrary commands.
+// Migration 2 adds what our sessions record beyond the original.
+#include "store/migrations.hpp"
+
+#include <string>
+
+#include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Statement.h>
+#include <SQLiteCpp/Transaction.h>
+
+#include "core/error.hpp"
+
+namespace parawork::store {
+namespace {
+
+constexpr std::string_view kOriginalSchema = R"sql(
+CREATE TABLE repositories (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    path TEXT NOT NULL UNIQUE,
+    default_branch TEXT NOT NULL DEFAULT 'main',
+    remote_url TEXT,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+);
+CREATE INDEX idx_repositories_path ON repositories(path);
+
+CREATE TABLE workspaces (
+    id TEXT PRIMARY KEY,
+    repository_id TEXT REFERENCES repositories(id) ON DELETE SET NULL,
+    name TEXT NOT NULL,
+    path TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('idle', 'running', 'completed', 'error')),
+    agent_type TEXT CHECK (length(agent_type) > 0),
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    last_focused_at INTEGER,
+    git_worktree_path TEXT,
+    git_branch_name TEXT,
+    git_base_repo_path TEXT,
+    git_base_branch TEXT,
+    git_created_at INTEGER
+);
+CREATE INDEX idx_workspaces_status ON workspaces(status);
+CREATE INDEX idx_workspaces_last_focused ON workspaces(last_focused_at DESC);
+CREATE INDEX idx_workspaces_repository ON workspaces(repository_id);
+
+CREATE TABLE sessions (
+    id TEXT PRIMARY KEY,
+    workspace_id TEXT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+    agent_type TEXT NOT NULL CHECK (length(agent_type) > 0),
+    status TEXT NOT NULL CHECK (status IN ('starting', 'running', 'completed', 'failed')),
+    process_id INTEGER,
+    started_at INTEGER,
+    completed_at INTEGER
+);
+CREATE INDEX idx_sessions_workspace ON sessions(workspace_id);
+CREATE INDEX idx_sessions_status ON sessions(status);
+
+CREATE TABLE messages (
+    id TEXT PRIMARY KEY,
+    session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+    role TEXT NOT NULL CHECK (role IN ('user', 'assistant')),
+    content TEXT NOT NULL,
+    timestamp INTEGER NOT NULL
+);
+CREATE INDEX idx_messages_session ON messages(session_id);
+CREATE INDEX idx_messages_timestamp ON messages(timestamp);
+
+CREATE TABLE file_changes (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+    file_path TEXT NOT NULL,
+    change_type TEXT NOT NULL CHECK (change_type IN ('created', 'modified', 'deleted')),
+    diff TEXT,
+    timestamp INTEGER NOT NULL
+);
+CREATE INDEX idx_file_changes_session ON file_changes(session_id);
+CREATE INDEX idx_file_changes_timestamp ON file_changes(timestamp);
+
+CREATE TABLE agent_logs (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+    timestamp INTEGER NOT NULL,
+    level TEXT NOT NULL CHECK (level IN ('info', 'warning', 'error')),
+    message TEXT NOT NULL
+);
+CREATE INDEX idx_agent_logs_session ON agent_logs(session_id);
+CREATE INDEX idx_agent_logs_timestamp ON agent_logs(timestamp);
+)sql";
+
+constexpr std::string_view kSessionExtensions = R"sql(
+ALTER TABLE sessions ADD COLUMN name TEXT;
+ALTER TABLE sessions ADD COLUMN command_json TEXT; -- argv as a JSON array of strings
+ALTER TABLE sessions ADD COLUMN cwd TEXT;
+ALTER TABLE sessions ADD COLUMN exit_code INTEGER;
+ALTER TABLE sessions ADD COLUMN exit_signal INTEGER;
+ALTER TABLE sessions ADD COLUMN exit_reason TEXT;
+ALTER TABLE sessions ADD COLUMN host_pid INTEGER; -- the parawork-host owning the PTY
+ALTER TABLE sessions ADD COLUMN first_output_at INTEGER;
+ALTER TABLE sessions ADD COLUMN ready_at INTEGER;
+ALTER TABLE sessions ADD COLUMN peak_memory_mb REAL;
+ALTER TABLE sessions ADD COLUMN peak_cpu_percent REAL;
+
+CREATE TABLE settings (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+)sql";
+
+}  // namespace
+
+const std::vector<Migration>& migrations() {
+    static const std::vector<Migration> list = {
+        {1, "the original parawork schema, any agent type", kOriginalSchema},
+        {2, "session extensions and the settings table", kSessionExtensions},
+    };
+    return list;
+}
+
+int latestSchemaVersion() {
+    return migrations().back().version;
+}
+
+int userVersion(SQLite::Database& db) {
+    SQLite::Statement query(db, "PRAGMA user_version");
+    query.executeStep();
+    return query.getColumn(0).getInt();
+}
+
+void migrate(SQLite::Database& db, int targetVersion) {
+    for (const Migration& m : migrations()) {
+        if (m.version > targetVersion) break;
+        // IMMEDIATE takes the write lock first, so the version read below cannot go stale.
+        SQLite::Transaction transaction(db, SQLite::TransactionBehavior::IMMEDIATE);
+        if (userVersion(db) >= m.version) continue;
+        try {
+            db.exec(std::string(m.sql));
+            // A pragma cannot take a bound parameter; the version is our own constant.
+            db.exec("PRAGMA user_version = " + std::to_string(m.version));
+            transaction.commit();
+        } catch (const SQLite::Exception& e) {
+            throw core::Error("database " + db.getFilename() + ": migration " +
+                              std::to_string(m.version) + " (" + std::string(m.description) +
+                              ") failed: " + e.what());
+        }
+    }
+}
+
+}  // namespace parawork::store

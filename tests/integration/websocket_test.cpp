@@ -1,0 +1,87 @@
+// The main WebSocket against the real daemon: authentication at the upgrade, Origin checks,
+// the message size limit, events, and the goodbye on shutdown.
+#include <gtest/gtest.h>
+
+#include <boost/json/parse.hpp>
+
+#include "support/daemon_process.hpp"
+
+namespace parawork::test {
+namespace {
+
+namespace json = boost::json;
+using namespace std::chrono_literals;
+
+TEST(WebSocket, UpgradeNeedsTheTokenAndAnAllowedOrigin) {
+    DaemonProcess daemon;
+    try {
+        api::WsClient::connect(daemon.tcp(), "/");
+        FAIL() << "upgrade without a token was accepted";
+    } catch (const api::WsRefused& e) {
+        EXPECT_EQ(e.status, 401u);
+    }
+    try {
+        api::WsClient::connect(daemon.tcp(), "/?api_key=" + daemon.token(),
+                               {{"Origin", "http://evil.example"}});
+        FAIL() << "cross-site upgrade was accepted";
+    } catch (const api::WsRefused& e) {
+        EXPECT_EQ(e.status, 403u);
+    }
+    // Any path, as the original: "/" and "/ws" both work; the same-origin page is fine.
+    auto ws = api::WsClient::connect(daemon.tcp(), "/ws?api_key=" + daemon.token(),
+                                     {{"Origin", "http://" + daemon.hostHeader()}});
+    ws.sendText("{not json");
+    auto reply = ws.read(5s);
+    ASSERT_TRUE(reply);
+    EXPECT_EQ(*reply, R"({"type":"error","data":{"message":"Invalid JSON"}})");
+}
+
+TEST(WebSocket, CookieAuthenticatesAndUnixSocketNeedsNothing) {
+    DaemonProcess daemon;
+    auto ws =
+        api::WsClient::connect(daemon.tcp(), "/", {{"Cookie", "parawork_token=" + daemon.token()}});
+    ws.sendText(R"({"type":"subscribe_workspace","data":{"workspaceId":"bad"}})");
+    auto reply = ws.read(5s);
+    ASSERT_TRUE(reply);
+    EXPECT_NE(reply->find("Invalid message format"), std::string::npos);
+    auto local = api::WsClient::connect(daemon.unixSocket(), "/");
+    local.sendText("[]");
+    EXPECT_TRUE(local.read(5s));
+}
+
+TEST(WebSocket, OversizedMessageClosesWith1009) {
+    // A small configured limit, so the whole message fits in socket buffers and the client can
+    // read the close frame instead of meeting a reset mid-write.
+    DaemonProcess daemon(
+        DaemonProcess::Options{.configToml = "[limits]\nmax_ws_message_bytes = 1024\n"});
+    auto ws = api::WsClient::connect(daemon.unixSocket(), "/");
+    ws.sendText(std::string(1000, 'x'));  // under the limit: answered
+    ASSERT_TRUE(ws.read(5s));
+    ws.sendText(std::string(4096, 'x'));
+    EXPECT_THROW(
+        {
+            while (ws.read(5s)) {
+            }
+        },
+        api::ConnectError);
+    EXPECT_EQ(ws.closeCode(), 1009);
+}
+
+TEST(WebSocket, ShutdownClosesWith1001) {
+    DaemonProcess daemon;
+    auto ws = api::WsClient::connect(daemon.unixSocket(), "/");
+    ws.sendText("{}");
+    ASSERT_TRUE(ws.read(5s));  // the connection is established and served
+    std::thread stopper([&] { daemon.stop(); });
+    EXPECT_THROW(
+        {
+            while (ws.read(10s)) {
+            }
+        },
+        api::ConnectError);
+    stopper.join();
+    EXPECT_EQ(ws.closeCode(), 1001);
+}
+
+}  // namespace
+}  // namespace parawork::test

@@ -1,0 +1,206 @@
+// The request gate: Host allow-list, Origin checks, the four token forms, the login link.
+#include <gtest/gtest.h>
+
+#include "api/security.hpp"
+
+namespace parawork::api {
+namespace {
+
+constexpr const char* kToken = "0123456789abcdef0123456789abcdef";
+
+RequestGate gate() {
+    SecurityPolicy p;
+    p.port = 3000;
+    p.token = kToken;
+    p.allowedOrigins = {"http://localhost:5173"};
+    p.allowedHosts = {"devbox.local:3000", "myname"};
+    return RequestGate(p);
+}
+
+Request request(std::string method, std::string path,
+                std::map<std::string, std::string> headers = {{"host", "127.0.0.1:3000"}}) {
+    Request r;
+    r.method = std::move(method);
+    r.path = std::move(path);
+    r.headers = std::move(headers);
+    r.peerIsLoopback = true;
+    return r;
+}
+
+TEST(HostHeader, Parses) {
+    auto hp = parseHostHeader("LocalHost:3000");
+    ASSERT_TRUE(hp);
+    EXPECT_EQ(hp->host, "localhost");
+    EXPECT_EQ(hp->port, 3000);
+    hp = parseHostHeader("[::1]:8080");
+    ASSERT_TRUE(hp);
+    EXPECT_EQ(hp->host, "[::1]");
+    EXPECT_EQ(hp->port, 8080);
+    EXPECT_FALSE(parseHostHeader("localhost:99999"));
+    EXPECT_FALSE(parseHostHeader("localhost:3x"));
+    EXPECT_FALSE(parseHostHeader("[::1"));
+    EXPECT_FALSE(parseHostHeader(""));
+}
+
+TEST(RequestGate, AllowsLoopbackHostsOnTheDaemonPortOnly) {
+    auto g = gate();
+    EXPECT_TRUE(g.hostAllowed("localhost:3000"));
+    EXPECT_TRUE(g.hostAllowed("127.0.0.1:3000"));
+    EXPECT_TRUE(g.hostAllowed("[::1]:3000"));
+    EXPECT_TRUE(g.hostAllowed("localhost.:3000"));
+    EXPECT_FALSE(g.hostAllowed("localhost:3001"));
+    EXPECT_FALSE(g.hostAllowed("evil.example:3000"));  // DNS rebinding
+    EXPECT_FALSE(g.hostAllowed("127.0.0.1.nip.io:3000"));
+    EXPECT_TRUE(g.hostAllowed("localhost:5173"));     // host of a configured origin
+    EXPECT_TRUE(g.hostAllowed("devbox.local:3000"));  // configured name:port
+    EXPECT_FALSE(g.hostAllowed("devbox.local:4000"));
+    EXPECT_TRUE(g.hostAllowed("myname:1234"));  // configured name, any port
+}
+
+TEST(RequestGate, Origins) {
+    auto g = gate();
+    EXPECT_TRUE(g.originAllowed("http://127.0.0.1:3000"));
+    EXPECT_TRUE(g.originAllowed("http://localhost:5173"));
+    EXPECT_FALSE(g.originAllowed("http://evil.example"));
+    EXPECT_FALSE(g.originAllowed("null"));
+    EXPECT_FALSE(g.originAllowed("http://localhost:3001"));
+    EXPECT_FALSE(g.originAllowed("file://"));
+}
+
+TEST(RequestGate, TokenForms) {
+    auto g = gate();
+    auto r = request("GET", "/api/workspaces");
+    EXPECT_FALSE(g.authenticated(r));
+    r.headers["x-api-key"] = kToken;
+    EXPECT_TRUE(g.authenticated(r));
+    r.headers["x-api-key"] = "";  // parawork's frontend sends an empty key: falls through
+    r.query = {{"api_key", kToken}};
+    EXPECT_TRUE(g.authenticated(r));
+    r.query.clear();
+    r.headers.erase("x-api-key");
+    r.headers["authorization"] = std::string("Bearer ") + kToken;
+    EXPECT_TRUE(g.authenticated(r));
+    r.headers.erase("authorization");
+    r.headers["cookie"] = std::string("a=b; parawork_token=") + kToken + "; c=d";
+    EXPECT_TRUE(g.authenticated(r));
+    r.headers["cookie"] = "parawork_token=0123456789abcdef0123456789abcdeX";
+    EXPECT_FALSE(g.authenticated(r));
+    r.headers["cookie"] = "parawork_token=short";
+    EXPECT_FALSE(g.authenticated(r));
+}
+
+TEST(RequestGate, AdmitHttp) {
+    auto g = gate();
+    EXPECT_FALSE(g.admitHttp(request("GET", "/api/health")));  // public
+    EXPECT_FALSE(g.admitHttp(request("GET", "/index.html")));  // the UI shell is public
+    auto missing = g.admitHttp(request("GET", "/api/workspaces"));
+    ASSERT_TRUE(missing);
+    EXPECT_EQ(missing->status, 401u);
+    auto wrong = request("GET", "/api/workspaces");
+    wrong.headers["x-api-key"] = "nope";
+    ASSERT_TRUE(g.admitHttp(wrong));
+    EXPECT_EQ(g.admitHttp(wrong)->status, 403u);
+    auto foreign = request("GET", "/api/health", {{"host", "evil.example"}});
+    ASSERT_TRUE(g.admitHttp(foreign));
+    EXPECT_EQ(g.admitHttp(foreign)->status, 403u);
+    auto noHost = request("GET", "/api/health", {});
+    ASSERT_TRUE(g.admitHttp(noHost));
+}
+
+TEST(RequestGate, CrossSiteStateChangesAreRefusedEvenWithTheCookie) {
+    auto g = gate();
+    auto r = request("POST", "/api/workspaces");
+    r.headers["cookie"] = std::string("parawork_token=") + kToken;
+    EXPECT_FALSE(g.admitHttp(r));
+    r.headers["origin"] = "http://evil.example";
+    ASSERT_TRUE(g.admitHttp(r));
+    EXPECT_EQ(g.admitHttp(r)->status, 403u);
+    r.headers.erase("origin");
+    r.headers["sec-fetch-site"] = "cross-site";
+    ASSERT_TRUE(g.admitHttp(r));
+    r.headers["sec-fetch-site"] = "same-origin";
+    r.headers["origin"] = "http://127.0.0.1:3000";
+    EXPECT_FALSE(g.admitHttp(r));
+}
+
+TEST(RequestGate, ConfigOnlyForSameOriginLoopback) {
+    auto g = gate();
+    auto r = request("GET", "/api/config");
+    r.headers["cookie"] = std::string("parawork_token=") + kToken;
+    EXPECT_FALSE(g.admitHttp(r));
+    r.peerIsLoopback = false;
+    ASSERT_TRUE(g.admitHttp(r));
+    r.peerIsLoopback = true;
+    r.headers["sec-fetch-site"] = "same-site";
+    ASSERT_TRUE(g.admitHttp(r));
+    r.headers.erase("sec-fetch-site");
+    r.headers["origin"] = "http://evil.example";
+    ASSERT_TRUE(g.admitHttp(r));
+}
+
+TEST(RequestGate, UnixSocketNeedsNothing) {
+    auto g = gate();
+    auto r = request("POST", "/api/workspaces", {});
+    r.transport = Transport::Unix;
+    EXPECT_FALSE(g.admitHttp(r));
+    EXPECT_FALSE(g.admitWebSocket(r));
+}
+
+TEST(RequestGate, WebSocket) {
+    auto g = gate();
+    auto r = request("GET", "/");
+    ASSERT_TRUE(g.admitWebSocket(r));
+    EXPECT_EQ(g.admitWebSocket(r)->status, 401u);
+    r.query = {{"api_key", kToken}};
+    EXPECT_FALSE(g.admitWebSocket(r));
+    r.headers["origin"] = "http://evil.example";  // cross-site WebSocket hijacking
+    ASSERT_TRUE(g.admitWebSocket(r));
+    EXPECT_EQ(g.admitWebSocket(r)->status, 403u);
+}
+
+TEST(RequestGate, LoginLinkSetsCookieAndCleansUrl) {
+    auto g = gate();
+    auto r = request("GET", "/workspaces/x");
+    r.target = std::string("/workspaces/x?token=") + kToken + "&tab=logs";
+    r.query = {{"token", kToken}, {"tab", "logs"}};
+    auto res = g.login(r);
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->status, 303u);
+    std::map<std::string, std::string> h(res->headers.begin(), res->headers.end());
+    EXPECT_EQ(h["Location"], "/workspaces/x?tab=logs");
+    EXPECT_NE(h["Set-Cookie"].find("HttpOnly"), std::string::npos);
+    EXPECT_NE(h["Set-Cookie"].find("SameSite=Strict"), std::string::npos);
+    EXPECT_NE(h["Set-Cookie"].find(kToken), std::string::npos);
+    r.query = {{"token", "wrong"}};
+    ASSERT_TRUE(g.login(r));
+    EXPECT_EQ(g.login(r)->status, 403u);
+    r.query.clear();
+    EXPECT_FALSE(g.login(r));
+}
+
+TEST(RequestGate, Preflight) {
+    auto g = gate();
+    auto r = request("OPTIONS", "/api/workspaces");
+    r.headers["origin"] = "http://localhost:5173";
+    r.headers["access-control-request-headers"] = "content-type,x-api-key";
+    auto res = g.preflight(r);
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->status, 204u);
+    std::map<std::string, std::string> h(res->headers.begin(), res->headers.end());
+    EXPECT_EQ(h["Access-Control-Allow-Origin"], "http://localhost:5173");
+    EXPECT_EQ(h["Access-Control-Allow-Headers"], "content-type,x-api-key");
+    r.headers["origin"] = "http://evil.example";
+    res = g.preflight(r);
+    std::map<std::string, std::string> h2(res->headers.begin(), res->headers.end());
+    EXPECT_FALSE(h2.contains("Access-Control-Allow-Origin"));
+}
+
+TEST(Cookies, Parse) {
+    EXPECT_EQ(cookieValue("a=1; b=2", "b"), "2");
+    EXPECT_EQ(cookieValue("a=1;b=2 ", "b"), "2");
+    EXPECT_EQ(cookieValue("ab=1", "b"), std::nullopt);
+    EXPECT_EQ(cookieValue("", "b"), std::nullopt);
+}
+
+}  // namespace
+}  // namespace parawork::api
