@@ -2,6 +2,8 @@
 
 #include <strings.h>
 
+#include "api/body_fields.hpp"
+
 namespace parawork::api {
 namespace {
 
@@ -50,7 +52,11 @@ Response Router::dispatch(Request& req) const {
     for (const auto& route : routes_) {
         if (route.method != method || !matches(route.segments, parts, nullptr)) continue;
         matches(route.segments, parts, &req.params);
-        return route.handler(req);
+        try {
+            return route.handler(req);
+        } catch (const BadRequest& e) {
+            return fail(400, e.what());
+        }
     }
     return fail(404, "Endpoint not found");
 }

@@ -5,6 +5,7 @@
 #include <netinet/tcp.h>
 #include <sys/stat.h>
 
+#include <charconv>
 #include <set>
 
 #include <spdlog/spdlog.h>
@@ -21,6 +22,7 @@
 #include <boost/beast/websocket/rfc6455.hpp>
 #include <boost/url/parse.hpp>
 
+#include "api/attach_connection.hpp"
 #include "api/connection.hpp"
 #include "api/json_body.hpp"
 #include "api/static_files.hpp"
@@ -107,6 +109,8 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
     std::uint16_t boundPort = 0;
     std::set<Stream*> httpStreams;
     std::set<std::shared_ptr<WsConnection>> wsConnections;
+    session::SessionService* sessions = nullptr;
+    std::multimap<std::string, std::shared_ptr<AttachConnection>> attached;
     bool stopping = false;
 
     Impl(net::io_context& l, net::thread_pool& w, ServerOptions o, Router r, WsActions a)
@@ -314,6 +318,32 @@ net::awaitable<void> HttpServer::Impl::runWebSocket(Stream stream,
         co_await refuseAndLinger(stream, std::move(*refusal), msg.version());
         co_return;
     }
+    // /api/sessions/<id>/attach is our binary terminal stream; any other path is the main hub.
+    auto parts = splitPath(req->path);
+    if (parts.size() == 4 && parts[0] == "api" && parts[1] == "sessions" && parts[3] == "attach") {
+        std::string id(parts[2]);
+        if (!sessions || !sessions->outputState(id)) {
+            co_await refuseAndLinger(stream, fail(404, "Session not found"), msg.version());
+            co_return;
+        }
+        std::optional<std::uint64_t> offset;
+        if (auto text = req->queryParam("offset")) {
+            std::uint64_t n = 0;
+            auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), n);
+            if (ec != std::errc() || end != text->data() + text->size()) {
+                co_await refuseAndLinger(stream, fail(400, "offset: expected a number"),
+                                         msg.version());
+                co_return;
+            }
+            offset = n;
+        }
+        auto conn = std::make_shared<AttachConnection>(std::move(stream), *sessions, workers, id,
+                                                       options.maxWsMessageBytes);
+        auto it = attached.emplace(id, conn);
+        co_await conn->run(std::move(msg), offset);
+        attached.erase(it);
+        co_return;
+    }
     WsConnection::Limits limits{options.maxWsMessageBytes, kMaxQueuedWsBytes,
                                 options.maxWsSubscriptions, options.wsPingIntervalSec};
     auto conn = std::make_shared<WsConnection>(std::move(stream), limits, actions);
@@ -342,7 +372,18 @@ void HttpServer::start() {
 }
 
 bool HttpServer::idle() const {
-    return impl_->httpStreams.empty() && impl_->wsConnections.empty();
+    return impl_->httpStreams.empty() && impl_->wsConnections.empty() && impl_->attached.empty();
+}
+
+void HttpServer::setSessions(session::SessionService& sessions) {
+    impl_->sessions = &sessions;
+}
+
+void HttpServer::notifyOutput(std::string sessionId) {
+    net::post(impl_->loop, [impl = impl_, id = std::move(sessionId)]() {
+        auto [begin, end] = impl->attached.equal_range(id);
+        for (auto it = begin; it != end; ++it) it->second->wake();
+    });
 }
 
 std::uint16_t HttpServer::port() const {
@@ -369,6 +410,7 @@ void HttpServer::stop() {
     for (auto* stream : impl.httpStreams) stream->cancel();
     for (const auto& conn : impl.wsConnections)
         conn->close(websocket::close_code::going_away, "Server shutting down");
+    for (const auto& [id, conn] : impl.attached) conn->close();
 }
 
 }  // namespace parawork::api

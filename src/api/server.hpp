@@ -15,6 +15,7 @@
 #include "api/router.hpp"
 #include "api/security.hpp"
 #include "api/ws_protocol.hpp"
+#include "session/session_service.hpp"
 
 namespace parawork::api {
 
@@ -44,6 +45,10 @@ class HttpServer {
     std::uint16_t port() const;
     /// Delivers an event to every WebSocket subscribed to the workspace. Any thread.
     void publish(std::string workspaceId, std::string eventJson);
+    /// Serves the binary attach WebSocket of these sessions (before start()).
+    void setSessions(session::SessionService& sessions);
+    /// A session's output log grew or the session ended: attached viewers go on. Any thread.
+    void notifyOutput(std::string sessionId);
     /// Stops accepting and closes every connection (WebSockets with 1001). Loop thread.
     void stop();
     /// True when no connection is open any more (after stop()). Loop thread.

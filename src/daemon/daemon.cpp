@@ -16,13 +16,16 @@
 #include <boost/json/serialize.hpp>
 
 #include "api/server.hpp"
+#include "api/session_routes.hpp"
 #include "api/system_routes.hpp"
+#include "api/workspace_routes.hpp"
 #include "core/error.hpp"
 #include "daemon/config.hpp"
 #include "daemon/instance_lock.hpp"
 #include "daemon/logging.hpp"
 #include "daemon/paths.hpp"
 #include "daemon/token.hpp"
+#include "session/session_service.hpp"
 #include "store/database.hpp"
 
 namespace parawork::daemon {
@@ -46,6 +49,16 @@ void writeDaemonInfo(const Paths& paths, std::uint16_t port) {
     ::close(fd);
     if (!written || ::rename(tmp.c_str(), paths.daemonInfoFile().c_str()) != 0)
         core::throwErrno("cannot write " + paths.daemonInfoFile().string());
+}
+
+/// parawork-host is installed beside the parawork binary.
+std::filesystem::path hostBinary() {
+    std::error_code ec;
+    auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
+    auto candidate = self.parent_path() / "parawork-host";
+    if (ec || !std::filesystem::exists(candidate))
+        throw core::Error("cannot find parawork-host beside " + self.string());
+    return candidate;
 }
 
 api::ServerOptions serverOptions(const Config& config, const Paths& paths,
@@ -86,16 +99,44 @@ int run(const ServeOptions& options) {
     info.version = PARAWORK_VERSION;
     info.corsOrigins = config.allowedOrigins;
     info.token = token;
+    // Session events reach the network edge through `server`, which exists once routes are built.
+    api::HttpServer* server = nullptr;
+    session::EventSink sink;
+    sink.publish = [&server](const std::string& workspaceId, std::string event) {
+        if (server) server->publish(workspaceId, std::move(event));
+    };
+    sink.outputAdvanced = [&server](const std::string& sessionId) {
+        if (server) server->notifyOutput(sessionId);
+    };
+    session::ServiceConfig sessionConfig;
+    sessionConfig.sessionsDir = paths.sessionsDir();
+    sessionConfig.hostBinary = hostBinary();
+    sessionConfig.logMaxBytes = config.sessionLogMaxBytes;
+    sessionConfig.stopGrace = std::chrono::milliseconds(config.stopGraceMs);
+    session::SessionService sessions(db, sessionConfig, sink);
+
     api::Router router;
     api::addSystemRoutes(router, info);
+    api::addWorkspaceRoutes(router, db, sessions);
+    api::addSessionRoutes(router, db, sessions);
+    api::WsActions actions;
+    actions.terminalInput = [&sessions](const std::string& id, std::string_view data) {
+        return sessions.input(id, data);
+    };
+    actions.terminalResize = [&sessions](const std::string& id, int cols, int rows) {
+        sessions.resize(id, cols, rows);
+    };
 
-    api::HttpServer server(loop, workers, serverOptions(config, paths, token), std::move(router),
-                           api::WsActions{});
-    server.start();
-    info.port = server.port();
-    writeDaemonInfo(paths, server.port());
+    api::HttpServer httpServer(loop, workers, serverOptions(config, paths, token),
+                               std::move(router), std::move(actions));
+    httpServer.setSessions(sessions);
+    httpServer.start();
+    server = &httpServer;
+    sessions.readoptAll();
+    info.port = httpServer.port();
+    writeDaemonInfo(paths, httpServer.port());
 
-    auto url = "http://127.0.0.1:" + std::to_string(server.port());
+    auto url = "http://127.0.0.1:" + std::to_string(httpServer.port());
     std::printf("parawork listening on %s\n  open the UI: %s/?token=%s\n  unix socket: %s\n",
                 url.c_str(), url.c_str(), token.c_str(), paths.socketFile().c_str());
     std::fflush(stdout);
@@ -106,7 +147,7 @@ int run(const ServeOptions& options) {
     net::steady_timer deadline(loop);
     std::chrono::steady_clock::time_point giveUpAt;
     std::function<void()> stopWhenIdle = [&] {
-        if (server.idle() || std::chrono::steady_clock::now() > giveUpAt) return loop.stop();
+        if (httpServer.idle() || std::chrono::steady_clock::now() > giveUpAt) return loop.stop();
         deadline.expires_after(std::chrono::milliseconds(20));
         deadline.async_wait([&](boost::system::error_code e) {
             if (!e) stopWhenIdle();
@@ -115,11 +156,13 @@ int run(const ServeOptions& options) {
     signals.async_wait([&](boost::system::error_code ec, int signo) {
         if (ec) return;
         spdlog::info("signal {}: shutting down", signo);
-        server.stop();
+        httpServer.stop();
         giveUpAt = std::chrono::steady_clock::now() + std::chrono::seconds(3);
         stopWhenIdle();
     });
     loop.run();
+    sessions.shutdown();  // its threads stop; the session hosts keep running
+    server = nullptr;
     workers.join();
     std::filesystem::remove(paths.daemonInfoFile());
     spdlog::info("stopped");

@@ -1,6 +1,7 @@
 // Migration 1 is the original parawork schema (protocol §13) with one deliberate change:
 // agent_type accepts any non-empty name, because we run aider, gemini and arbitrary commands.
-// Migration 2 adds what our sessions record beyond the original.
+// Migration 2 adds what our sessions record beyond the original. Migration 3 adds what a session
+// needs to be restarted and re-adopted: its extra environment and the agent-log parse position.
 #include "store/migrations.hpp"
 
 #include <string>
@@ -109,12 +110,20 @@ CREATE TABLE settings (
 );
 )sql";
 
+constexpr std::string_view kSessionEnvAndLogOffset = R"sql(
+ALTER TABLE sessions ADD COLUMN env_json TEXT; -- extra environment: a JSON object of strings
+-- Byte offset in the output log up to which agent_logs rows were written: a re-adopting daemon
+-- resumes parsing there instead of repeating or skipping lines.
+ALTER TABLE sessions ADD COLUMN log_offset INTEGER NOT NULL DEFAULT 0;
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& migrations() {
     static const std::vector<Migration> list = {
         {1, "the original parawork schema, any agent type", kOriginalSchema},
         {2, "session extensions and the settings table", kSessionExtensions},
+        {3, "session environment and agent-log offset", kSessionEnvAndLogOffset},
     };
     return list;
 }

@@ -85,7 +85,7 @@ void insertSampleRows(SQLite::Database& db) {
 TEST(StoreDatabase, MigrationsAreNumberedInOrder) {
     int expected = 1;
     for (const Migration& m : migrations()) EXPECT_EQ(m.version, expected++);
-    EXPECT_EQ(latestSchemaVersion(), 2);
+    EXPECT_EQ(latestSchemaVersion(), 3);
 }
 
 TEST(StoreDatabase, FreshDatabaseHasLatestSchemaWalAndForeignKeys) {
@@ -140,7 +140,7 @@ TEST(StoreDatabase, UpgradesVersion1To2WithoutLosingRows) {
         insertSampleRows(raw);
     }
     Database db = Database::open(file);
-    EXPECT_EQ(db.schemaVersion(), 2);
+    EXPECT_EQ(db.schemaVersion(), latestSchemaVersion());
     EXPECT_TRUE(db.sql().tableExists("settings"));
     for (const char* table :
          {"repositories", "workspaces", "sessions", "messages", "file_changes", "agent_logs"})
@@ -155,6 +155,34 @@ TEST(StoreDatabase, UpgradesVersion1To2WithoutLosingRows) {
     for (int i = 1; i < query.getColumnCount(); ++i) EXPECT_TRUE(query.getColumn(i).isNull());
 }
 
+TEST(StoreDatabase, UpgradesVersion2To3WithoutLosingRows) {
+    TempDir dir;
+    fs::path file = dir.path() / "parawork.db";
+    {
+        SQLite::Database raw(file.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+        migrate(raw, 2);
+        ASSERT_EQ(userVersion(raw), 2);
+        insertSampleRows(raw);
+        raw.exec(
+            "UPDATE sessions SET name = 'agent', command_json = '[\"claude\"]', "
+            "exit_code = 0 WHERE id = 's1'");
+    }
+    Database db = Database::open(file);
+    EXPECT_EQ(db.schemaVersion(), 3);
+    for (const char* table :
+         {"repositories", "workspaces", "sessions", "messages", "file_changes", "agent_logs"})
+        EXPECT_EQ(count(db.sql(), table), 1) << table;
+    SQLite::Statement query(db.sql(),
+                            "SELECT name, command_json, exit_code, env_json, log_offset "
+                            "FROM sessions WHERE id = 's1'");
+    ASSERT_TRUE(query.executeStep());
+    EXPECT_EQ(query.getColumn(0).getString(), "agent");
+    EXPECT_EQ(query.getColumn(1).getString(), "[\"claude\"]");
+    EXPECT_EQ(query.getColumn(2).getInt(), 0);
+    EXPECT_TRUE(query.getColumn(3).isNull());
+    EXPECT_EQ(query.getColumn(4).getInt64(), 0);  // existing rows start parsing at the beginning
+}
+
 TEST(StoreDatabase, RefusesANewerSchemaAndLeavesTheFileAlone) {
     TempDir dir;
     fs::path file = dir.path() / "parawork.db";
@@ -167,10 +195,10 @@ TEST(StoreDatabase, RefusesANewerSchemaAndLeavesTheFileAlone) {
         Database::open(file);
         FAIL() << "a newer schema was accepted";
     } catch (const core::Error& e) {
-        EXPECT_EQ(std::string(e.what()),
-                  "database " + file.string() +
-                      " has schema version 9 but this parawork knows 2; upgrade parawork or use "
-                      "another PARAWORK_HOME");
+        EXPECT_EQ(std::string(e.what()), "database " + file.string() +
+                                             " has schema version 9 but this parawork knows " +
+                                             std::to_string(latestSchemaVersion()) +
+                                             "; upgrade parawork or use another PARAWORK_HOME");
     }
     EXPECT_EQ(readBytes(file), before);
     EXPECT_FALSE(fs::exists(file.string() + "-wal"));

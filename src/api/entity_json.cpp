@@ -1,0 +1,152 @@
+#include "api/entity_json.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include <boost/json/object.hpp>
+
+#include "session/log_lines.hpp"
+
+namespace parawork::api {
+namespace {
+
+namespace json = boost::json;
+
+template <class T>
+json::value orNull(const std::optional<T>& value) {
+    if (!value) return nullptr;
+    return json::value(*value);
+}
+
+json::value orNull(const std::optional<std::vector<std::string>>& items) {
+    if (!items) return nullptr;
+    json::array out;
+    for (const auto& item : *items) out.emplace_back(item);
+    return out;
+}
+
+json::string_view view(std::string_view text) {
+    return {text.data(), text.size()};
+}
+
+/// The Session keys, shared by Session and SessionHistoryItem.
+json::object sessionObject(const core::Session& s) {
+    return json::object{
+        {"id", s.id},
+        {"workspaceId", s.workspaceId},
+        {"agentType", s.agentType},
+        {"status", view(core::toString(s.status))},
+        {"processId", orNull(s.processId)},
+        {"startedAt", orNull(s.startedAt)},
+        {"completedAt", orNull(s.completedAt)},
+        // Our extensions (DESIGN §6.2): additive keys the original frontend ignores.
+        {"name", orNull(s.name)},
+        {"command", orNull(s.command)},
+        {"cwd", orNull(s.cwd)},
+        {"exitCode", orNull(s.exitCode)},
+        {"signal", orNull(s.exitSignal)},
+        {"exitReason", orNull(s.exitReason)},
+        {"firstOutputAt", orNull(s.firstOutputAt)},
+        {"readyAt", orNull(s.readyAt)},
+        {"peakMemoryMb", orNull(s.peakMemoryMb)},
+        {"peakCpuPercent", orNull(s.peakCpuPercent)},
+    };
+}
+
+}  // namespace
+
+json::value toJson(const core::Repository& r) {
+    return json::object{
+        {"id", r.id},
+        {"name", r.name},
+        {"path", r.path},
+        {"defaultBranch", r.defaultBranch},
+        {"remoteUrl", orNull(r.remoteUrl)},
+        {"createdAt", r.createdAt},
+        {"updatedAt", r.updatedAt},
+    };
+}
+
+json::value toJson(const core::Workspace& w) {
+    json::object out{
+        {"id", w.id},
+        {"repositoryId", orNull(w.repositoryId)},
+        {"name", w.name},
+        {"path", w.path},
+        {"status", view(core::toString(w.status))},
+        {"agentType", orNull(w.agentType)},
+        {"createdAt", w.createdAt},
+        {"updatedAt", w.updatedAt},
+        {"lastFocusedAt", orNull(w.lastFocusedAt)},
+    };
+    if (w.gitWorktree) {  // omitted, not null, without one (§3)
+        const core::GitWorktree& g = *w.gitWorktree;
+        out["gitWorktree"] = json::object{
+            {"worktreePath", g.worktreePath},
+            {"branchName", g.branchName},
+            {"baseRepoPath", g.baseRepoPath},
+            {"baseBranch", g.baseBranch.value_or("origin/main")},
+            {"createdAt", g.createdAt.value_or(w.createdAt)},
+        };
+    }
+    return out;
+}
+
+json::value toJson(const core::Session& s) {
+    return sessionObject(s);
+}
+
+json::value toJson(const core::SessionHistoryItem& item) {
+    json::object out = sessionObject(item.session);
+    out["messageCount"] = item.messageCount;
+    out["duration"] = item.duration;
+    out["lastMessage"] = orNull(item.lastMessage);  // null, not omitted (§3)
+    return out;
+}
+
+json::value toJson(const core::Message& m) {
+    return json::object{
+        {"id", m.id},           {"sessionId", m.sessionId}, {"role", view(core::toString(m.role))},
+        {"content", m.content}, {"timestamp", m.timestamp},
+    };
+}
+
+json::value toJson(const core::AgentLog& l) {
+    return json::object{
+        {"id", l.id},
+        {"sessionId", l.sessionId},
+        {"timestamp", l.timestamp},
+        {"level", view(core::toString(l.level))},
+        {"message", session::sanitizeLogLine(l.message)},
+    };
+}
+
+json::value toJson(const core::FileChange& c) {
+    return json::object{
+        {"id", c.id},
+        {"sessionId", c.sessionId},
+        {"filePath", c.filePath},
+        {"changeType", view(core::toString(c.changeType))},
+        {"diff", orNull(c.diff)},
+        {"timestamp", c.timestamp},
+    };
+}
+
+json::value toJson(const core::ConversationEvent& e) {
+    bool isLog = e.type == core::ConversationEventType::AgentLog;
+    json::value role = nullptr;
+    if (e.role) role = view(core::toString(*e.role));
+    json::value level = nullptr;
+    if (e.level) level = view(core::toString(*e.level));
+    return json::object{
+        {"id", e.id},
+        {"type", view(core::toString(e.type))},
+        {"timestamp", e.timestamp},
+        {"content", isLog ? session::sanitizeLogLine(e.content) : e.content},
+        {"role", std::move(role)},
+        {"level", std::move(level)},
+    };
+}
+
+}  // namespace parawork::api

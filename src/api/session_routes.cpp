@@ -1,0 +1,162 @@
+#include "api/session_routes.hpp"
+
+#include <charconv>
+
+#include "api/body_fields.hpp"
+#include "api/entity_json.hpp"
+#include "core/clock.hpp"
+#include "core/ids.hpp"
+#include "session/output_events.hpp"
+#include "store/agent_logs.hpp"
+#include "store/file_changes.hpp"
+#include "store/messages.hpp"
+#include "store/sessions.hpp"
+
+namespace parawork::api {
+namespace {
+
+namespace json = boost::json;
+constexpr std::size_t kMaxOutputRead = 4u << 20;
+
+/// The command of a named agent until agent profiles exist (configurable profiles are the
+/// workspaces issue's); our extension's `command` always wins.
+std::optional<std::vector<std::string>> builtinAgent(const std::string& agentType) {
+    static const std::map<std::string, std::vector<std::string>> agents{{"claude-code", {"claude"}},
+                                                                        {"codex", {"codex"}},
+                                                                        {"opencode", {"opencode"}},
+                                                                        {"aider", {"aider"}},
+                                                                        {"gemini", {"gemini"}}};
+    auto it = agents.find(agentType);
+    if (it == agents.end()) return std::nullopt;
+    return it->second;
+}
+
+std::optional<std::uint64_t> queryNumber(const Request& req, std::string_view name) {
+    auto text = req.queryParam(name);
+    if (!text || text->empty()) return std::nullopt;
+    std::uint64_t n = 0;
+    auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), n);
+    if (ec != std::errc() || end != text->data() + text->size())
+        throw BadRequest(std::string(name) + ": expected a non-negative integer");
+    return n;
+}
+
+Response startSession(Request& req, session::SessionService& sessions) {
+    session::StartRequest start;
+    start.workspaceId = req.params["id"];
+    start.agentType = requiredString(req.json, "agentType", 1, 64);
+    start.initialPrompt = optionalString(req.json, "initialPrompt", 0, 1u << 20);
+    auto command = optionalStringArray(req.json, "command");
+    if (command && command->empty()) throw BadRequest("command: must not be empty");
+    auto argv = command ? command : builtinAgent(start.agentType);
+    if (!argv) return fail(400, "Agent type " + start.agentType + " is not enabled");
+    start.argv = *argv;
+    start.env = optionalStringMap(req.json, "env").value_or(std::map<std::string, std::string>{});
+    if (auto cwd = optionalString(req.json, "cwd", 1, 4096)) {
+        std::error_code ec;
+        auto real = std::filesystem::canonical(*cwd, ec);
+        if (ec || !std::filesystem::is_directory(real))
+            return fail(400, "cwd: not a directory: " + *cwd);
+        start.cwd = real;
+    }
+    start.name = optionalString(req.json, "name", 1, 255);
+    start.size.cols =
+        static_cast<std::uint16_t>(optionalInteger(req.json, "cols", 1, 1000).value_or(120));
+    start.size.rows =
+        static_cast<std::uint16_t>(optionalInteger(req.json, "rows", 1, 1000).value_or(30));
+    try {
+        return ok(toJson(sessions.start(start)), 201);
+    } catch (const session::ServiceError& e) {
+        return fail(e.status, e.what());
+    }
+}
+
+Response readOutput(Request& req, session::SessionService& sessions) {
+    auto offset = queryNumber(req, "offset").value_or(0);
+    auto limit =
+        std::min<std::uint64_t>(queryNumber(req, "limit").value_or(1u << 20), kMaxOutputRead);
+    auto state = sessions.outputState(req.params["id"]);
+    auto read = sessions.readOutput(req.params["id"], offset, static_cast<std::size_t>(limit));
+    if (!state || !read) return fail(404, "Session not found");
+    // JSON strings are UTF-8: an incomplete trailing sequence is left for the next read.
+    std::string pending;
+    auto text = session::takeUtf8(pending, read->bytes);
+    return ok(json::object{{"logs", text},
+                           {"offset", read->offset},
+                           {"nextOffset", read->nextOffset - pending.size()},
+                           {"truncated", read->truncated},
+                           {"endOffset", state->endOffset},
+                           {"ended", state->ended}});
+}
+
+}  // namespace
+
+void addSessionRoutes(Router& router, store::Database& db, session::SessionService& sessions) {
+    router.add("GET", "/api/workspaces/:id/sessions", [&db](Request& req) {
+        return ok(toJsonArray(store::listSessionsByWorkspace(db, req.params["id"])));
+    });
+    router.add("POST", "/api/workspaces/:id/sessions",
+               [&sessions](Request& req) { return startSession(req, sessions); });
+    router.add("GET", "/api/workspaces/:id/sessions/history", [&db](Request& req) {
+        return ok(toJsonArray(store::listSessionHistory(db, req.params["id"])));
+    });
+    router.add("GET", "/api/sessions/:id", [&db](Request& req) {
+        auto session = store::findSession(db, req.params["id"]);
+        return session ? ok(toJson(*session)) : fail(404, "Session not found");
+    });
+    router.add("POST", "/api/sessions/:id/stop", [&sessions](Request& req) {
+        auto session = sessions.stop(req.params["id"]);
+        return session ? ok(toJson(*session)) : fail(404, "Session not found");
+    });
+    router.add("POST", "/api/sessions/:id/input", [&db, &sessions](Request& req) {
+        auto session = store::findSession(db, req.params["id"]);
+        if (!session) return fail(404, "Session not found");
+        if (session->status != core::SessionStatus::Running)
+            return fail(400, "Session is not running");
+        auto* input = req.json.as_object().if_contains("input");
+        if (!input || !input->is_string()) return fail(400, "Input must be a string");
+        if (!sessions.input(session->id, input->as_string()))
+            return fail(500, "Failed to send input to agent");
+        return ok(nullptr);
+    });
+    router.add("POST", "/api/sessions/:id/resize", [&sessions](Request& req) {
+        auto cols = optionalInteger(req.json, "cols", 0, 65535);
+        auto rows = optionalInteger(req.json, "rows", 0, 65535);
+        if (!cols || !rows) return fail(400, "cols and rows are required");
+        if (!sessions.resize(req.params["id"], static_cast<int>(*cols), static_cast<int>(*rows)))
+            return fail(404, "Session not found or not running");
+        return ok(nullptr);
+    });
+    router.add("GET", "/api/sessions/:id/output",
+               [&sessions](Request& req) { return readOutput(req, sessions); });
+    router.add("GET", "/api/sessions/:id/logs", [&db](Request& req) {
+        auto limit = queryNumber(req, "limit");
+        std::optional<std::size_t> bound;
+        if (limit && *limit > 0) bound = static_cast<std::size_t>(*limit);  // 0 means no limit
+        return ok(toJsonArray(store::listAgentLogsBySession(db, req.params["id"], bound)));
+    });
+    router.add("GET", "/api/sessions/:id/messages", [&db](Request& req) {
+        return ok(toJsonArray(store::listMessagesBySession(db, req.params["id"])));
+    });
+    router.add("POST", "/api/sessions/:id/messages", [&db, &sessions](Request& req) {
+        auto session = store::findSession(db, req.params["id"]);
+        if (!session) return fail(404, "Session not found");
+        core::Message message;
+        message.id = core::newUuid();
+        message.sessionId = session->id;
+        message.role = core::MessageRole::User;
+        message.content = requiredString(req.json, "content", 1);
+        message.timestamp = core::nowMs();
+        store::insertMessage(db, message);
+        sessions.input(session->id, message.content);
+        return ok(toJson(message), 201);
+    });
+    router.add("GET", "/api/sessions/:id/changes", [&db](Request& req) {
+        return ok(toJsonArray(store::listFileChangesBySession(db, req.params["id"])));
+    });
+    router.add("GET", "/api/sessions/:id/full-conversation", [&db](Request& req) {
+        return ok(toJsonArray(store::fullConversation(db, req.params["id"])));
+    });
+}
+
+}  // namespace parawork::api

@@ -1,0 +1,128 @@
+// Detaching from the caller with a readiness pipe (see detach.hpp).
+#include "host/detach.hpp"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <string>
+
+#include "core/error.hpp"
+#include "host/fd_io.hpp"
+
+namespace parawork::host {
+namespace {
+
+void writeQuietly(int fd, std::string_view text) {
+    try {
+        writeAll(fd, text, "write");
+    } catch (...) {
+    }
+}
+
+/// Reads the report (bounded) until EOF or the deadline; "" when nothing came.
+std::string readReport(int fd, std::chrono::milliseconds timeout) {
+    std::string report;
+    auto deadline = std::chrono::steady_clock::now() + timeout;
+    char buffer[1024];
+    while (report.size() < 64 * 1024) {
+        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+            deadline - std::chrono::steady_clock::now());
+        if (left.count() <= 0) return report + "\ntimeout";
+        pollfd pfd{fd, POLLIN, 0};
+        int n = ::poll(&pfd, 1, static_cast<int>(left.count()));
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) continue;
+        ssize_t got = ::read(fd, buffer, sizeof buffer);
+        if (got < 0 && errno == EINTR) continue;
+        if (got <= 0) break;
+        report.append(buffer, static_cast<std::size_t>(got));
+    }
+    return report;
+}
+
+/// The foreground process: wait for the report, print it, exit.
+[[noreturn]] void foreground(UniqueFd pipe, pid_t intermediate, std::chrono::milliseconds timeout) {
+    std::string report = readReport(pipe.get(), timeout);
+    ::waitpid(intermediate, nullptr, 0);
+    if (report.starts_with("ok ")) {
+        writeQuietly(1, report.substr(3));
+        ::_exit(0);
+    }
+    std::string message;
+    if (report.starts_with("error ")) {
+        message = report.substr(6);
+    } else if (report.ends_with("\ntimeout")) {
+        message =
+            "the host did not become ready within " + std::to_string(timeout.count()) + " ms\n";
+    } else {
+        message = "the host exited during start-up\n";
+    }
+    writeQuietly(2, "parawork-host: " + message);
+    ::_exit(1);
+}
+
+}  // namespace
+
+void ReadinessReporter::ready(pid_t hostPid, pid_t childPid) {
+    writeQuietly(pipe_.get(), "ok {\"pid\":" + std::to_string(hostPid) +
+                                  ",\"childPid\":" + std::to_string(childPid) + "}\n");
+    pipe_.reset();
+}
+
+void ReadinessReporter::failed(std::string_view message) {
+    writeQuietly(pipe_.get(), "error " + std::string(message) + "\n");
+    pipe_.reset();
+}
+
+ReadinessReporter detachFromCaller(std::chrono::milliseconds readyTimeout) {
+    int fds[2];
+    if (::pipe2(fds, O_CLOEXEC) < 0) core::throwErrno("pipe2");
+    UniqueFd readEnd(fds[0]), writeEnd(fds[1]);
+    std::fflush(nullptr);
+    pid_t intermediate = ::fork();
+    if (intermediate < 0) core::throwErrno("fork");
+    if (intermediate > 0) {
+        writeEnd.reset();
+        foreground(std::move(readEnd), intermediate, readyTimeout);
+    }
+    readEnd.reset();
+    if (::setsid() < 0) {
+        ReadinessReporter(std::move(writeEnd))
+            .failed(std::string("setsid: ") + std::strerror(errno));
+        ::_exit(1);
+    }
+    pid_t host = ::fork();
+    if (host < 0) {
+        ReadinessReporter(std::move(writeEnd)).failed(std::string("fork: ") + std::strerror(errno));
+        ::_exit(1);
+    }
+    if (host > 0) ::_exit(0);  // the intermediate: its only job was the setsid
+    return ReadinessReporter(std::move(writeEnd));
+}
+
+void ensureStdioOpen() {
+    while (true) {
+        int fd = ::open("/dev/null", O_RDWR);
+        if (fd < 0) core::throwErrno("open /dev/null");
+        if (fd > 2) {
+            ::close(fd);
+            return;
+        }
+    }
+}
+
+void redirectStdio(const char* logFile) {
+    UniqueFd null(::open("/dev/null", O_RDONLY | O_CLOEXEC));
+    UniqueFd log(::open(logFile, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600));
+    if (!null) core::throwErrno("open /dev/null");
+    if (!log) core::throwErrno(std::string("open ") + logFile);
+    if (::dup2(null.get(), 0) < 0 || ::dup2(log.get(), 1) < 0 || ::dup2(log.get(), 2) < 0)
+        core::throwErrno("dup2");
+}
+
+}  // namespace parawork::host

@@ -1,0 +1,281 @@
+// The libvterm-backed screen model and its snapshot renderer (see screen.hpp).
+#include "host/screen.hpp"
+
+#include <vterm.h>
+
+#include <algorithm>
+#include <stdexcept>
+
+namespace parawork::host {
+namespace {
+
+CellColor toCellColor(const VTermColor& color, bool isForeground) {
+    CellColor out;
+    bool isDefault =
+        isForeground ? VTERM_COLOR_IS_DEFAULT_FG(&color) : VTERM_COLOR_IS_DEFAULT_BG(&color);
+    if (isDefault) return out;
+    if (VTERM_COLOR_IS_INDEXED(&color)) {
+        out.kind = CellColor::Kind::Indexed;
+        out.index = color.indexed.idx;
+    } else {
+        out.kind = CellColor::Kind::Rgb;
+        out.red = color.rgb.red;
+        out.green = color.rgb.green;
+        out.blue = color.rgb.blue;
+    }
+    return out;
+}
+
+void appendColor(std::string& out, const CellColor& color, bool isForeground) {
+    int base = isForeground ? 30 : 40;
+    switch (color.kind) {
+        case CellColor::Kind::Default:
+            return;
+        case CellColor::Kind::Indexed:
+            if (color.index < 8)
+                out += ";" + std::to_string(base + color.index);
+            else if (color.index < 16)
+                out += ";" + std::to_string(base + 60 + color.index - 8);
+            else
+                out += ";" + std::to_string(base + 8) + ";5;" + std::to_string(color.index);
+            return;
+        case CellColor::Kind::Rgb:
+            out += ";" + std::to_string(base + 8) + ";2;" + std::to_string(color.red) + ";" +
+                   std::to_string(color.green) + ";" + std::to_string(color.blue);
+            return;
+    }
+}
+
+void appendUtf8(std::string& out, char32_t c) {
+    if (c < 0x80) {
+        out += static_cast<char>(c);
+    } else if (c < 0x800) {
+        out += static_cast<char>(0xc0 | (c >> 6));
+        out += static_cast<char>(0x80 | (c & 0x3f));
+    } else if (c < 0x10000) {
+        out += static_cast<char>(0xe0 | (c >> 12));
+        out += static_cast<char>(0x80 | ((c >> 6) & 0x3f));
+        out += static_cast<char>(0x80 | (c & 0x3f));
+    } else if (c < 0x110000) {
+        out += static_cast<char>(0xf0 | (c >> 18));
+        out += static_cast<char>(0x80 | ((c >> 12) & 0x3f));
+        out += static_cast<char>(0x80 | ((c >> 6) & 0x3f));
+        out += static_cast<char>(0x80 | (c & 0x3f));
+    }
+}
+
+/// Keeps a title printable: it is replayed inside an OSC, where a control byte would end it early
+/// or smuggle in another sequence.
+std::string sanitizeTitle(std::string_view title) {
+    std::string out;
+    for (char c : title)
+        if (static_cast<unsigned char>(c) >= 0x20 && c != 0x7f) out += c;
+    return out;
+}
+
+std::string cursorTo(int row, int col) {
+    return "\x1b[" + std::to_string(row + 1) + ";" + std::to_string(col + 1) + "H";
+}
+
+}  // namespace
+
+std::string sgrSequence(const Pen& pen) {
+    std::string out = "\x1b[0";
+    if (pen.bold) out += ";1";
+    if (pen.italic) out += ";3";
+    if (pen.underline == 1) out += ";4";
+    if (pen.underline == 2) out += ";21";
+    if (pen.underline == 3) out += ";4:3";
+    if (pen.blink) out += ";5";
+    if (pen.reverse) out += ";7";
+    if (pen.strike) out += ";9";
+    if (pen.font > 0 && pen.font <= 9) out += ";" + std::to_string(10 + pen.font);
+    appendColor(out, pen.fg, true);
+    appendColor(out, pen.bg, false);
+    return out + "m";
+}
+
+struct Screen::Impl {
+    VTerm* vt = nullptr;
+    VTermScreen* screen = nullptr;
+    VTermState* state = nullptr;
+    bool cursorVisible = true;
+    bool altScreen = false;
+    std::string title;
+
+    static int onTermProp(VTermProp prop, VTermValue* value, void* user) {
+        auto* self = static_cast<Impl*>(user);
+        switch (prop) {
+            case VTERM_PROP_CURSORVISIBLE:
+                self->cursorVisible = value->boolean != 0;
+                break;
+            case VTERM_PROP_ALTSCREEN:
+                self->altScreen = value->boolean != 0;
+                break;
+            case VTERM_PROP_TITLE:
+                self->title = value->string ? value->string : "";
+                break;
+            default:
+                break;
+        }
+        return 1;  // 0 would make libvterm refuse the change (e.g. stay off the alt screen)
+    }
+    static void discardOutput(const char*, std::size_t, void*) {}
+
+    Impl(int cols, int rows) {
+        vt = vterm_new(std::max(rows, 1), std::max(cols, 1));
+        if (vt == nullptr) throw std::bad_alloc();
+        vterm_set_utf8(vt, 1);
+        vterm_output_set_callback(vt, &Impl::discardOutput, nullptr);
+        screen = vterm_obtain_screen(vt);
+        state = vterm_obtain_state(vt);
+        static const VTermScreenCallbacks callbacks = {nullptr, nullptr, nullptr, &Impl::onTermProp,
+                                                       nullptr, nullptr, nullptr, nullptr};
+        vterm_screen_set_callbacks(screen, &callbacks, this);
+        vterm_screen_enable_altscreen(screen, 1);
+        vterm_screen_reset(screen, 1);
+    }
+    ~Impl() { vterm_free(vt); }
+    Impl(const Impl&) = delete;
+    Impl& operator=(const Impl&) = delete;
+
+    Pen penOf(const VTermScreenCellAttrs& a, const VTermColor& fg, const VTermColor& bg) const {
+        Pen pen;
+        pen.bold = a.bold;
+        pen.underline = static_cast<int>(a.underline);
+        pen.italic = a.italic;
+        pen.blink = a.blink;
+        pen.reverse = a.reverse;
+        pen.strike = a.strike;
+        pen.font = static_cast<int>(a.font);
+        pen.fg = toCellColor(fg, true);
+        pen.bg = toCellColor(bg, false);
+        return pen;
+    }
+};
+
+Screen::Screen(int cols, int rows) : impl_(std::make_unique<Impl>(cols, rows)) {}
+Screen::~Screen() = default;
+Screen::Screen(Screen&&) noexcept = default;
+Screen& Screen::operator=(Screen&&) noexcept = default;
+
+void Screen::feed(std::string_view bytes) {
+    if (!bytes.empty()) vterm_input_write(impl_->vt, bytes.data(), bytes.size());
+}
+
+void Screen::resize(int cols, int rows) {
+    vterm_set_size(impl_->vt, std::max(rows, 1), std::max(cols, 1));
+}
+
+int Screen::cols() const {
+    int rows = 0, cols = 0;
+    vterm_get_size(impl_->vt, &rows, &cols);
+    return cols;
+}
+
+int Screen::rows() const {
+    int rows = 0, cols = 0;
+    vterm_get_size(impl_->vt, &rows, &cols);
+    return rows;
+}
+
+ScreenCell Screen::cell(int row, int col) const {
+    VTermScreenCell raw{};
+    ScreenCell out;
+    if (!vterm_screen_get_cell(impl_->screen, VTermPos{row, col}, &raw)) return out;
+    if (raw.chars[0] == static_cast<std::uint32_t>(-1)) {
+        out.continuation = true;
+    } else {
+        for (int i = 0; i < VTERM_MAX_CHARS_PER_CELL && raw.chars[i] != 0; ++i)
+            out.chars += static_cast<char32_t>(raw.chars[i]);
+    }
+    out.width = raw.width;
+    out.pen = impl_->penOf(raw.attrs, raw.fg, raw.bg);
+    return out;
+}
+
+int Screen::cursorRow() const {
+    VTermPos pos{};
+    vterm_state_get_cursorpos(impl_->state, &pos);
+    return pos.row;
+}
+
+int Screen::cursorCol() const {
+    VTermPos pos{};
+    vterm_state_get_cursorpos(impl_->state, &pos);
+    return pos.col;
+}
+
+bool Screen::cursorVisible() const {
+    return impl_->cursorVisible;
+}
+bool Screen::altScreen() const {
+    return impl_->altScreen;
+}
+const std::string& Screen::title() const {
+    return impl_->title;
+}
+
+Pen Screen::pen() const {
+    VTermValue v{};
+    VTermScreenCellAttrs attrs{};
+    auto get = [&](VTermAttr attr) {
+        vterm_state_get_penattr(impl_->state, attr, &v);
+        return v;
+    };
+    attrs.bold = get(VTERM_ATTR_BOLD).boolean;
+    attrs.underline = get(VTERM_ATTR_UNDERLINE).number;
+    attrs.italic = get(VTERM_ATTR_ITALIC).boolean;
+    attrs.blink = get(VTERM_ATTR_BLINK).boolean;
+    attrs.reverse = get(VTERM_ATTR_REVERSE).boolean;
+    attrs.strike = get(VTERM_ATTR_STRIKE).boolean;
+    attrs.font = get(VTERM_ATTR_FONT).number;
+    VTermColor fg = get(VTERM_ATTR_FOREGROUND).color;
+    VTermColor bg = get(VTERM_ATTR_BACKGROUND).color;
+    return impl_->penOf(attrs, fg, bg);
+}
+
+std::string Screen::snapshot() const {
+    const int width = cols(), height = rows();
+    std::string out = "\x1b[0m";
+    if (altScreen()) out += "\x1b[?1049h";
+    out += "\x1b[H\x1b[2J";
+    if (!title().empty()) out += "\x1b]2;" + sanitizeTitle(title()) + "\x07";
+    Pen current;  // the pen after "\x1b[0m"
+    for (int row = 0; row < height; ++row) {
+        out += cursorTo(row, 0);
+        int col = 0;
+        while (col < width) {
+            ScreenCell c = cell(row, col);
+            if (c.continuation) {
+                ++col;
+                continue;
+            }
+            if (!c.chars.empty()) {
+                if (c.pen != current) out += sgrSequence(current = c.pen);
+                for (char32_t ch : c.chars) appendUtf8(out, ch);
+                col += std::max(c.width, 1);
+                continue;
+            }
+            // A run of blank cells with the same pen: erased, not written, so that the copy keeps
+            // them blank (ECH paints the pen's background without printing spaces).
+            int end = col + 1;
+            while (end < width) {
+                ScreenCell next = cell(row, end);
+                if (!next.chars.empty() || next.continuation || next.pen != c.pen) break;
+                ++end;
+            }
+            if (c.pen == Pen{} && end == width) break;  // already blank after the clear
+            if (c.pen != current) out += sgrSequence(current = c.pen);
+            out += "\x1b[" + std::to_string(end - col) + "X";
+            if (end < width) out += "\x1b[" + std::to_string(end - col) + "C";
+            col = end;
+        }
+    }
+    out += sgrSequence(pen());
+    out += cursorTo(cursorRow(), cursorCol());
+    out += cursorVisible() ? "\x1b[?25h" : "\x1b[?25l";
+    return out;
+}
+
+}  // namespace parawork::host

@@ -1,0 +1,87 @@
+// The screen backlog, its budgeted parsing and the skip ahead (see screen_tracker.hpp).
+#include "host/screen_tracker.hpp"
+
+#include <algorithm>
+
+namespace parawork::host {
+namespace {
+
+/// A backlog buffer larger than this is released once drained, so a past flood does not keep
+/// the host's memory up (the host must stay small: DESIGN §3).
+constexpr std::size_t kKeepCapacity = 64 * 1024;
+
+}  // namespace
+
+ScreenTracker::ScreenTracker(int cols, int rows, std::uint64_t offset, ScreenTrackerLimits limits)
+    : screen_(cols, rows), limits_(limits), backlogStart_(offset), offset_(offset) {
+    limits_.skipKeep = std::min(limits_.skipKeep, limits_.maxBacklog);
+}
+
+void ScreenTracker::compact() {
+    if (backlogPos_ > 0 && backlogPos_ >= backlog_.size() / 2) {
+        backlog_.erase(0, backlogPos_);
+        backlogPos_ = 0;
+    }
+}
+
+void ScreenTracker::append(std::string_view bytes) {
+    std::size_t pending = backlogBytes();
+    if (pending + bytes.size() <= limits_.maxBacklog) {
+        compact();
+        backlog_.append(bytes);
+        return;
+    }
+    // The parser fell too far behind: keep only the newest skipKeep bytes of (pending + bytes).
+    std::uint64_t end = endOffset() + bytes.size();
+    if (bytes.size() >= limits_.skipKeep) {
+        backlog_.assign(bytes.substr(bytes.size() - limits_.skipKeep));
+        backlogPos_ = 0;
+    } else {
+        backlogPos_ += pending - (limits_.skipKeep - bytes.size());
+        compact();
+        backlog_.append(bytes);
+    }
+    backlogStart_ = end - backlogBytes();
+    resetPending_ = true;
+}
+
+void ScreenTracker::resetToBacklog() {
+    // Start the fresh screen at a line or escape boundary, not inside a sequence or a character.
+    std::string_view pending = std::string_view(backlog_).substr(backlogPos_);
+    std::size_t cut = pending.find_first_of("\n\x1b");
+    if (cut == std::string_view::npos)
+        cut = 0;
+    else if (pending[cut] == '\n')
+        ++cut;
+    backlogPos_ += cut;
+    backlogStart_ += cut;
+    // The title and the alternate screen were set before the skipped bytes; carry them over.
+    std::string title;
+    for (char c : screen_.title())
+        if (static_cast<unsigned char>(c) >= 0x20 && c != 0x7f) title += c;
+    bool alt = screen_.altScreen();
+    screen_ = Screen(screen_.cols(), screen_.rows());
+    if (alt) screen_.feed("\x1b[?1049h");
+    if (!title.empty()) screen_.feed("\x1b]2;" + title + "\x07");
+    offset_ = backlogStart_;
+    resetPending_ = false;
+    ++skips_;
+}
+
+std::size_t ScreenTracker::catchUp(std::size_t budget) {
+    if (resetPending_) resetToBacklog();
+    std::size_t n = std::min(budget, backlogBytes());
+    if (n == 0) return 0;
+    screen_.feed(std::string_view(backlog_).substr(backlogPos_, n));
+    backlogPos_ += n;
+    backlogStart_ += n;
+    offset_ += n;
+    if (backlogPos_ == backlog_.size()) {
+        backlog_.clear();
+        backlogPos_ = 0;
+        if (backlog_.capacity() > kKeepCapacity) backlog_.shrink_to_fit();
+    }
+    return n;
+}
+
+}  // namespace parawork::host

@@ -1,0 +1,51 @@
+// The daemon's view of one session whose host it is connected to. Shared by the service (API
+// threads), the host watcher thread and the output follower thread; each field says who owns it.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <mutex>
+#include <optional>
+#include <string>
+
+#include "host/exit_record.hpp"
+#include "host/host_client.hpp"
+#include "host/session_dir.hpp"
+#include "session/log_lines.hpp"
+
+namespace parawork::session {
+
+struct LiveSession {
+    std::string id;
+    std::string workspaceId;
+    host::SessionPaths paths;
+
+    /// Requests (input, resize, signal, snapshot) from API threads, one at a time.
+    std::mutex controlMutex;
+    std::optional<host::HostClient> control;
+
+    /// The WATCH connection; only the watcher thread touches it.
+    std::optional<host::HostClient> watch;
+
+    std::atomic<std::uint64_t> end{0};       ///< newest log end offset the host reported
+    std::atomic<bool> stopRequested{false};  ///< a person asked it to stop
+    std::atomic<bool> ended{false};          ///< the host reported the exit (or was lost)
+    std::atomic<bool> finished{false};       ///< recorded in the store and announced
+
+    /// Set once by the watcher before `ended`; read by the follower after it sees `ended`.
+    std::optional<host::ExitRecord> exit;
+    std::string lostReason;  ///< non-empty when the host vanished without an exit record
+
+    std::mutex killMutex;  ///< guards killAt (service sets, watcher reads)
+    std::optional<std::chrono::steady_clock::time_point> killAt;
+
+    // Owned by the follower thread.
+    LineSplitter splitter;
+    std::uint64_t parsed = 0;
+    std::uint64_t loggedBytes = 0;
+    bool firstOutputRecorded = false;
+    std::string pendingUtf8;  ///< an incomplete UTF-8 sequence held back from terminal_data
+};
+
+}  // namespace parawork::session

@@ -1,0 +1,301 @@
+#include "session/session_service.hpp"
+
+#include <unistd.h>
+
+#include <condition_variable>
+#include <csignal>
+#include <deque>
+#include <set>
+#include <thread>
+
+#include <spdlog/spdlog.h>
+#include <boost/json/serialize.hpp>
+
+#include "core/clock.hpp"
+#include "core/ids.hpp"
+#include "session/host_launcher.hpp"
+#include "session/host_watcher.hpp"
+#include "session/output_events.hpp"
+#include "store/agent_logs.hpp"
+#include "store/sessions.hpp"
+#include "store/workspaces.hpp"
+
+extern char** environ;
+
+namespace parawork::session {
+
+namespace json = boost::json;
+
+struct SessionService::Impl {
+    store::Database& db;
+    ServiceConfig config;
+    EventSink sink;
+    std::mutex mutex;  ///< guards `live`
+    std::map<std::string, std::shared_ptr<LiveSession>> live;
+    OutputEvents follower;
+    HostWatcher watcher;
+
+    Impl(store::Database& d, ServiceConfig c, EventSink s)
+        : db(d),
+          config(std::move(c)),
+          sink(std::move(s)),
+          follower(d, config, sink, [this](const std::shared_ptr<LiveSession>& l) { forget(l); }),
+          watcher([this](const std::shared_ptr<LiveSession>& l) { onOutput(l); },
+                  [this](const std::shared_ptr<LiveSession>& l) { follower.wake(l); }) {}
+
+    void onOutput(const std::shared_ptr<LiveSession>& session) {
+        if (sink.outputAdvanced) sink.outputAdvanced(session->id);
+        follower.wake(session);
+    }
+
+    void forget(const std::shared_ptr<LiveSession>& session) {
+        std::lock_guard lock(mutex);
+        live.erase(session->id);
+    }
+
+    std::shared_ptr<LiveSession> find(const std::string& id) {
+        std::lock_guard lock(mutex);
+        auto it = live.find(id);
+        return it == live.end() ? nullptr : it->second;
+    }
+
+    /// Connects the control and watch connections and starts following the session.
+    void attach(const std::shared_ptr<LiveSession>& session) {
+        session->control = host::HostClient::connect(session->paths.dir);
+        session->watch = host::HostClient::connect(session->paths.dir);
+        session->watch->watch();
+        {
+            std::lock_guard lock(mutex);
+            live[session->id] = session;
+        }
+        watcher.add(session);
+    }
+
+    std::vector<std::string> environmentFor(const StartRequest& req, const std::string& id) {
+        std::map<std::string, std::string> env;
+        for (char** e = environ; *e; ++e) {
+            std::string kv(*e);
+            auto eq = kv.find('=');
+            if (eq != std::string::npos) env[kv.substr(0, eq)] = kv.substr(eq + 1);
+        }
+        env["TERM"] = "xterm-256color";
+        env["PARAWORK_SESSION_ID"] = id;
+        env["PARAWORK_WORKSPACE_ID"] = req.workspaceId;
+        for (const auto& [k, v] : req.env) env[k] = v;
+        std::vector<std::string> out;
+        for (const auto& [k, v] : env) out.push_back(k + "=" + v);
+        return out;
+    }
+
+    void failStart(const core::Session& session, const std::string& message) {
+        store::SessionPatch patch;
+        patch.status = core::SessionStatus::Failed;
+        patch.completedAt = core::nowMs();
+        patch.exitReason = "spawn failed: " + message;
+        store::updateSession(db, session.id, patch);
+        store::WorkspacePatch ws;
+        ws.status = core::WorkspaceStatus::Error;
+        store::updateWorkspace(db, session.workspaceId, ws);
+    }
+};
+
+SessionService::SessionService(store::Database& db, ServiceConfig config, EventSink sink)
+    : impl_(std::make_unique<Impl>(db, std::move(config), std::move(sink))) {}
+
+SessionService::~SessionService() {
+    shutdown();
+}
+
+void SessionService::shutdown() {
+    impl_->watcher.stop();
+    impl_->follower.stop();
+}
+
+core::Session SessionService::start(const StartRequest& req) {
+    if (req.argv.empty() || req.argv.front().empty())
+        throw ServiceError(400, "A command is required");
+    auto workspace = store::findWorkspace(impl_->db, req.workspaceId);
+    if (!workspace) throw ServiceError(404, "Workspace not found");
+    std::filesystem::path cwd = req.cwd.value_or(workspace->path);
+
+    core::Session session;
+    session.id = core::newUuid();
+    session.workspaceId = req.workspaceId;
+    session.agentType = req.agentType;
+    session.status = core::SessionStatus::Starting;
+    session.startedAt = core::nowMs();
+    session.name = req.name;
+    session.command = req.argv;
+    session.cwd = cwd.string();
+    if (!req.env.empty()) session.env = req.env;
+    store::SessionStartRecord record{session, std::nullopt, std::nullopt};
+    if (req.initialPrompt && !req.initialPrompt->empty()) {
+        core::Message message;
+        message.id = core::newUuid();
+        message.sessionId = session.id;
+        message.role = core::MessageRole::User;
+        message.content = *req.initialPrompt;
+        message.timestamp = *session.startedAt;
+        record.initialMessage = message;
+    }
+    switch (store::recordSessionStart(impl_->db, record)) {
+        case store::SessionStartOutcome::WorkspaceNotFound:
+            throw ServiceError(404, "Workspace not found");
+        case store::SessionStartOutcome::WorkspaceBusy:
+            throw ServiceError(400, "Workspace already has an active session");
+        case store::SessionStartOutcome::Recorded:
+            break;
+    }
+
+    auto live = std::make_shared<LiveSession>();
+    live->id = session.id;
+    live->workspaceId = session.workspaceId;
+    live->paths.dir = impl_->config.sessionsDir / session.id;
+    LaunchSpec spec{impl_->config.hostBinary,
+                    live->paths.dir,
+                    cwd,
+                    req.argv,
+                    impl_->environmentFor(req, session.id),
+                    req.size,
+                    impl_->config.logMaxBytes};
+    Launched launched;
+    try {
+        launched = launchHost(spec);
+        impl_->attach(live);
+    } catch (const std::exception& e) {
+        spdlog::warn("session {}: cannot start: {}", session.id, e.what());
+        impl_->failStart(session, e.what());
+        throw ServiceError(500, std::string("Failed to start agent process: ") + e.what());
+    }
+    store::SessionPatch patch;
+    patch.status = core::SessionStatus::Running;
+    patch.processId = launched.childPid;
+    patch.hostPid = launched.hostPid;
+    auto updated = store::updateSession(impl_->db, session.id, patch);
+    spdlog::info("session {} started: {} (host pid {}, pid {})", session.id, req.argv.front(),
+                 launched.hostPid, launched.childPid);
+    return updated.value_or(session);
+}
+
+std::optional<core::Session> SessionService::stop(const std::string& id) {
+    auto session = store::findSession(impl_->db, id);
+    if (!session) return std::nullopt;
+    auto live = impl_->find(id);
+    if (!live || live->ended) return session;
+    live->stopRequested = true;
+    {
+        std::lock_guard lock(live->controlMutex);
+        try {
+            live->control->signal(SIGTERM, host::SignalTarget::Command);
+            live->control->signal(SIGHUP, host::SignalTarget::Command);
+        } catch (const std::exception& e) {
+            spdlog::warn("session {}: stop signal failed: {}", id, e.what());
+        }
+    }
+    {
+        std::lock_guard lock(live->killMutex);
+        live->killAt = std::chrono::steady_clock::now() + impl_->config.stopGrace;
+    }
+    impl_->watcher.poke();
+    return store::findSession(impl_->db, id);
+}
+
+bool SessionService::input(const std::string& id, std::string_view bytes) {
+    auto live = impl_->find(id);
+    if (!live || live->ended) return false;
+    std::lock_guard lock(live->controlMutex);
+    try {
+        live->control->input(bytes);
+        return true;
+    } catch (const std::exception& e) {
+        spdlog::warn("session {}: input failed: {}", id, e.what());
+        return false;
+    }
+}
+
+bool SessionService::resize(const std::string& id, int cols, int rows) {
+    auto live = impl_->find(id);
+    if (!live || live->ended) return false;
+    auto size = host::clampWindowSize(static_cast<std::uint32_t>(std::max(cols, 0)),
+                                      static_cast<std::uint32_t>(std::max(rows, 0)));
+    std::lock_guard lock(live->controlMutex);
+    try {
+        live->control->resize(size.cols, size.rows);
+        return true;
+    } catch (const std::exception& e) {
+        spdlog::warn("session {}: resize failed: {}", id, e.what());
+        return false;
+    }
+}
+
+std::optional<host::SnapshotReply> SessionService::snapshot(const std::string& id) {
+    auto live = impl_->find(id);
+    if (!live || live->ended) return std::nullopt;
+    std::lock_guard lock(live->controlMutex);
+    try {
+        return live->control->snapshot();
+    } catch (const std::exception& e) {
+        spdlog::warn("session {}: snapshot failed: {}", id, e.what());
+        return std::nullopt;
+    }
+}
+
+std::optional<host::ReadResult> SessionService::readOutput(const std::string& id,
+                                                           std::uint64_t offset,
+                                                           std::size_t limit) {
+    if (!core::isUuid(id)) return std::nullopt;
+    auto dir = impl_->config.sessionsDir / id;
+    if (!std::filesystem::exists(dir)) return std::nullopt;
+    return host::OutputLogReader(host::SessionPaths{dir}.logDir()).readFrom(offset, limit);
+}
+
+std::optional<OutputState> SessionService::outputState(const std::string& id) {
+    if (auto live = impl_->find(id); live && !live->finished) {
+        host::OutputLogReader reader(live->paths.logDir());
+        return OutputState{live->workspaceId,
+                           reader.startOffset(),
+                           reader.endOffset(),
+                           false,
+                           std::nullopt,
+                           std::nullopt,
+                           ""};
+    }
+    auto session = store::findSession(impl_->db, id);
+    if (!session) return std::nullopt;
+    host::OutputLogReader reader(host::SessionPaths{impl_->config.sessionsDir / id}.logDir());
+    bool ended = core::isFinished(session->status);
+    return OutputState{session->workspaceId,
+                       reader.startOffset(),
+                       reader.endOffset(),
+                       ended,
+                       session->exitCode,
+                       session->exitSignal,
+                       session->exitReason.value_or("")};
+}
+
+void SessionService::readoptAll() {
+    auto sessions = store::listSessionsByStatus(
+        impl_->db, {core::SessionStatus::Starting, core::SessionStatus::Running});
+    for (const auto& session : sessions) {
+        auto live = std::make_shared<LiveSession>();
+        live->id = session.id;
+        live->workspaceId = session.workspaceId;
+        live->paths.dir = impl_->config.sessionsDir / session.id;
+        live->parsed = static_cast<std::uint64_t>(session.logOffset);
+        live->firstOutputRecorded = session.firstOutputAt.has_value();
+        try {
+            impl_->attach(live);
+            spdlog::info("session {}: re-adopted its host", session.id);
+        } catch (const std::exception&) {
+            // No live host: finish it from its exit record, or as lost.
+            live->exit = host::readExitRecordFile(live->paths.exitFile());
+            if (!live->exit) live->lostReason = "host lost";
+            live->ended = true;
+            spdlog::info("session {}: host gone ({})", session.id,
+                         live->exit ? "exit record found" : "host lost");
+            impl_->follower.wake(live);
+        }
+    }
+}
+
+}  // namespace parawork::session

@@ -1,0 +1,110 @@
+// The daemon's session manager (DESIGN §3–4): starts commands in session hosts, stops them,
+// forwards input and resizes, re-adopts live hosts after a daemon restart, follows each output
+// log to produce agent_log rows, markers and the exit record, and tells the rest of the daemon
+// through an EventSink. Plain C++ and threads: the network edge only calls it.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/entities.hpp"
+#include "host/exit_record.hpp"
+#include "host/host_protocol.hpp"
+#include "host/output_log.hpp"
+#include "store/database.hpp"
+
+namespace parawork::session {
+
+/// Where session events go; the daemon wires it to the WebSocket hub. Called from the
+/// service's own threads, so implementations must be thread-safe and quick.
+struct EventSink {
+    /// A `{type, data}` event for the subscribers of a workspace.
+    std::function<void(const std::string& workspaceId, std::string eventJson)> publish;
+    /// New bytes in a session's output log: viewers reading by offset may go on.
+    std::function<void(const std::string& sessionId)> outputAdvanced;
+};
+
+struct ServiceConfig {
+    std::filesystem::path sessionsDir;
+    std::filesystem::path hostBinary;
+    std::uint64_t logMaxBytes = 64u << 20;
+    std::chrono::milliseconds stopGrace{5000};
+    /// Output bytes per session that become agent_log rows (the original logged its first MiB).
+    std::uint64_t agentLogBytes = 1u << 20;
+    std::size_t maxAgentLogRows = 20000;  ///< rows kept per session
+};
+
+/// A start request: parawork's agent start, or our extension with an explicit command.
+struct StartRequest {
+    std::string workspaceId;
+    std::string agentType;  ///< an agent name, or "command" for an arbitrary command
+    std::vector<std::string> argv;
+    std::map<std::string, std::string> env;    ///< added to the daemon's environment
+    std::optional<std::filesystem::path> cwd;  ///< default: the workspace's path
+    std::optional<std::string> name;
+    std::optional<std::string> initialPrompt;
+    host::WindowSize size{120, 30};
+};
+
+/// A refusal with the HTTP status and message the API answers.
+class ServiceError : public std::runtime_error {
+  public:
+    ServiceError(unsigned status, const std::string& message)
+        : std::runtime_error(message), status(status) {}
+    unsigned status;
+};
+
+/// What a viewer needs to follow a session's output.
+struct OutputState {
+    std::string workspaceId;
+    std::uint64_t startOffset = 0;
+    std::uint64_t endOffset = 0;
+    bool ended = false;           ///< the command has exited and all its output is in the log
+    std::optional<int> exitCode;  ///< when ended
+    std::optional<int> signal;
+    std::string exitReason;
+};
+
+class SessionService {
+  public:
+    SessionService(store::Database& db, ServiceConfig config, EventSink sink);
+    ~SessionService();
+    SessionService(const SessionService&) = delete;
+    SessionService& operator=(const SessionService&) = delete;
+
+    /// Reconnects to every live host of a starting/running session; sessions whose host died
+    /// are finished from their exit record, or failed with reason "host lost".
+    void readoptAll();
+    /// Records and starts a session. Throws ServiceError (404 workspace, 400 busy/invalid,
+    /// 500 spawn failure — the session is then recorded as failed).
+    core::Session start(const StartRequest& request);
+    /// Asks the session to stop: SIGTERM to its process group, SIGKILL after the grace period.
+    /// The stop is recorded as such (exitReason "stopped"), not as a failure. nullopt: no such
+    /// session.
+    std::optional<core::Session> stop(const std::string& id);
+    /// Writes bytes to the terminal. False when the session has no live host.
+    bool input(const std::string& id, std::string_view bytes);
+    /// Resizes the terminal (clamped by the host). False when the session has no live host.
+    bool resize(const std::string& id, int cols, int rows);
+    /// The screen as terminal bytes, with the log offset it corresponds to.
+    std::optional<host::SnapshotReply> snapshot(const std::string& id);
+    /// Reads the output log by offset; works for finished sessions too. nullopt: unknown id.
+    std::optional<host::ReadResult> readOutput(const std::string& id, std::uint64_t offset,
+                                               std::size_t limit);
+    std::optional<OutputState> outputState(const std::string& id);
+    /// Stops the service's threads. Hosts keep running: they outlive the daemon.
+    void shutdown();
+
+  private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace parawork::session

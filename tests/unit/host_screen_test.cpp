@@ -1,0 +1,175 @@
+// Unit tests of the screen model: a snapshot fed into a fresh screen reproduces every cell, its
+// attributes, the cursor, the alternate screen and the title; and the tracker's budget and skip.
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "host/screen.hpp"
+#include "host/screen_tracker.hpp"
+
+namespace parawork::host {
+namespace {
+
+void expectSameScreen(const Screen& a, const Screen& b) {
+    ASSERT_EQ(a.cols(), b.cols());
+    ASSERT_EQ(a.rows(), b.rows());
+    for (int row = 0; row < a.rows(); ++row)
+        for (int col = 0; col < a.cols(); ++col)
+            ASSERT_EQ(a.cell(row, col), b.cell(row, col)) << "row " << row << " col " << col;
+    EXPECT_EQ(a.cursorRow(), b.cursorRow());
+    EXPECT_EQ(a.cursorCol(), b.cursorCol());
+    EXPECT_EQ(a.cursorVisible(), b.cursorVisible());
+    EXPECT_EQ(a.altScreen(), b.altScreen());
+    EXPECT_EQ(a.title(), b.title());
+    EXPECT_EQ(a.pen(), b.pen());
+}
+
+Screen replay(const Screen& original) {
+    Screen copy(original.cols(), original.rows());
+    copy.feed(original.snapshot());
+    return copy;
+}
+
+const char* kColourful =
+    "plain \x1b[1;31mbold red\x1b[0m \x1b[3;4mitalic underlined\x1b[0m\r\n"
+    "\x1b[7mreverse\x1b[27m \x1b[9mstrike\x1b[29m \x1b[5mblink\x1b[25m \x1b[21mdouble\x1b[24m\r\n"
+    "\x1b[38;5;200mpalette200\x1b[48;5;17m on 17\x1b[0m \x1b[92;104mbright\x1b[0m\r\n"
+    "\x1b[38;2;1;2;3;48;2;250;128;7mtruecolor\x1b[0m\r\n"
+    "\x1b[10;5Hmoved \x1b[44m\x1b[K\x1b[0m"  // erase to the end of the line on a blue background
+    "\x1b[12;1H\xe4\xbd\xa0\xe5\xa5\xbd wide, e\xcc\x81 combining, \xf0\x9f\x98\x80 emoji"
+    "\x1b[20;70H\x1b[41m  \x1b[0m tail"
+    "\x1b[24;80HZ"          // the very last cell
+    "\x1b[5;7H\x1b[1;33m";  // cursor and pen left somewhere else
+
+TEST(Screen, SnapshotReproducesCellsAttributesAndCursor) {
+    Screen screen(80, 24);
+    screen.feed(kColourful);
+    EXPECT_TRUE(screen.cell(0, 6).pen.bold);
+    EXPECT_EQ(screen.cell(0, 6).pen.fg.kind, CellColor::Kind::Indexed);
+    EXPECT_EQ(screen.cell(0, 6).pen.fg.index, 1);
+    EXPECT_EQ(screen.cell(3, 0).pen.fg.kind, CellColor::Kind::Rgb);
+    EXPECT_EQ(screen.cell(11, 0).width, 2);
+    EXPECT_TRUE(screen.cell(11, 1).continuation);
+    EXPECT_EQ(screen.cell(9, 79).pen.bg.index, 4);  // the erased tail keeps its background
+    EXPECT_TRUE(screen.cell(9, 79).chars.empty());
+    Screen copy = replay(screen);
+    expectSameScreen(screen, copy);
+    EXPECT_EQ(copy.cursorRow(), 4);
+    EXPECT_EQ(copy.cursorCol(), 6);
+    EXPECT_TRUE(copy.pen().bold);
+}
+
+TEST(Screen, SnapshotPreservesAlternateScreenHiddenCursorAndTitle) {
+    Screen screen(40, 10);
+    screen.feed("primary text\x1b]2;my title \xc3\xa9\x07\x1b[?1049h\x1b[?25l\x1b[3;3Hin alt");
+    EXPECT_TRUE(screen.altScreen());
+    EXPECT_FALSE(screen.cursorVisible());
+    EXPECT_EQ(screen.title(), "my title \xc3\xa9");
+    Screen copy = replay(screen);
+    expectSameScreen(screen, copy);
+    std::string snap = screen.snapshot();
+    EXPECT_NE(snap.find("\x1b[?1049h"), std::string::npos);
+    EXPECT_NE(snap.find("\x1b]2;my title"), std::string::npos);
+}
+
+TEST(Screen, TitleWithControlBytesCannotEscapeItsSequence) {
+    Screen screen(20, 5);
+    screen.feed("\x1b]2;a\x1b[31mb\x07");  // libvterm ends the OSC at ESC; either way no raw ESC
+    std::string snap = screen.snapshot();
+    auto start = snap.find("\x1b]2;");
+    if (start != std::string::npos) {
+        auto end = snap.find('\x07', start);
+        ASSERT_NE(end, std::string::npos);
+        EXPECT_EQ(snap.substr(start + 4, end - start - 4).find('\x1b'), std::string::npos);
+    }
+}
+
+TEST(Screen, FullScreenOfTextAndScrolledContentRoundTrips) {
+    Screen screen(30, 8);
+    for (int i = 0; i < 50; ++i)
+        screen.feed("\x1b[3" + std::to_string(i % 8) + "mline " + std::to_string(i) +
+                    " of scrolling text\r\n");
+    Screen copy = replay(screen);
+    expectSameScreen(screen, copy);
+}
+
+TEST(Screen, ResizeKeepsWorking) {
+    Screen screen(80, 24);
+    screen.feed("hello");
+    screen.resize(100, 40);
+    EXPECT_EQ(screen.cols(), 100);
+    EXPECT_EQ(screen.rows(), 40);
+    screen.resize(0, 0);  // clamped, not a crash
+    EXPECT_EQ(screen.cols(), 1);
+    EXPECT_EQ(screen.rows(), 1);
+}
+
+TEST(Screen, DeviceQueriesAreNotAnswered) {
+    Screen screen(80, 24);
+    screen.feed("\x1b[6n\x1b[c\x1b[5n");  // would produce output; must not crash or warn
+    EXPECT_EQ(screen.cell(0, 0).chars, U"");
+}
+
+TEST(SgrSequence, EncodesEveryAttribute) {
+    Pen pen;
+    EXPECT_EQ(sgrSequence(pen), "\x1b[0m");
+    pen.bold = pen.italic = pen.reverse = true;
+    pen.underline = 3;
+    pen.fg = {CellColor::Kind::Indexed, 9};
+    pen.bg = {CellColor::Kind::Rgb, 0, 1, 2, 3};
+    EXPECT_EQ(sgrSequence(pen), "\x1b[0;1;3;4:3;7;91;48;2;1;2;3m");
+}
+
+TEST(ScreenTracker, FeedsWithinTheBudgetAndTracksTheOffset) {
+    ScreenTracker tracker(80, 24, 1000);
+    tracker.append("hello ");
+    tracker.append("world");
+    EXPECT_TRUE(tracker.behind());
+    EXPECT_EQ(tracker.offset(), 1000u);
+    EXPECT_EQ(tracker.endOffset(), 1011u);
+    EXPECT_EQ(tracker.catchUp(4), 4u);
+    EXPECT_EQ(tracker.offset(), 1004u);
+    EXPECT_EQ(tracker.catchUp(100), 7u);
+    EXPECT_FALSE(tracker.behind());
+    EXPECT_EQ(tracker.offset(), 1011u);
+    EXPECT_EQ(tracker.screen().cell(0, 6).chars, U"w");
+}
+
+TEST(ScreenTracker, SkipsAheadWhenTheBacklogOverflows) {
+    ScreenTracker tracker(20, 5, 0, {.maxBacklog = 1000, .skipKeep = 100});
+    const std::string title = "\x1b]2;kept title\x07";
+    tracker.append(title);
+    tracker.catchUp(1000);
+    std::string flood;
+    for (int i = 0; i < 200; ++i) flood += "line " + std::to_string(i) + "\r\n";
+    tracker.append(flood);                      // > maxBacklog: only the tail stays
+    EXPECT_EQ(tracker.offset(), title.size());  // the screen is untouched until it catches up
+    EXPECT_EQ(tracker.backlogBytes(), 100u);
+    EXPECT_EQ(tracker.endOffset(), title.size() + flood.size());
+    tracker.catchUp(0);  // settles the skip: a fresh screen at a line start inside the tail
+    EXPECT_EQ(tracker.skips(), 1u);
+    EXPECT_GT(tracker.offset(), title.size() + flood.size() - 100);
+    tracker.catchUp(1000);
+    EXPECT_EQ(tracker.offset(), title.size() + flood.size());
+    EXPECT_EQ(tracker.screen().title(), "kept title");
+    // The last line printed is on the screen, and the first kept line starts cleanly.
+    EXPECT_EQ(tracker.screen().cell(3, 0).chars + tracker.screen().cell(3, 1).chars, U"li");
+    std::u32string lastLine;
+    for (int col = 0; col < 8; ++col) lastLine += tracker.screen().cell(3, col).chars;
+    EXPECT_EQ(lastLine, U"line 199");
+}
+
+TEST(ScreenTracker, ManySmallAppendsStayBounded) {
+    ScreenTracker tracker(80, 24, 0, {.maxBacklog = 4096, .skipKeep = 1024});
+    for (int i = 0; i < 10000; ++i) {
+        tracker.append("0123456789");
+        ASSERT_LE(tracker.backlogBytes(), 4096u);
+    }
+    EXPECT_EQ(tracker.endOffset(), 100000u);
+    tracker.catchUp(4096);
+    EXPECT_EQ(tracker.skips(), 1u);  // one reset however long the flood was
+    EXPECT_EQ(tracker.offset(), 100000u);
+}
+
+}  // namespace
+}  // namespace parawork::host
