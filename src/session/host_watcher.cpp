@@ -112,16 +112,20 @@ void HostWatcher::run() {
         int n = ::epoll_wait(epoll_.get(), events.data(), static_cast<int>(events.size()),
                              nextTimeoutMs());
         if (n < 0 && errno != EINTR) break;
+        std::vector<std::shared_ptr<LiveSession>> added;
         {
             std::lock_guard lock(mutex_);
-            for (auto& s : added_) {
-                epoll_event ev{};
-                ev.events = EPOLLIN | EPOLLRDHUP;
-                ev.data.ptr = s.get();
-                ::epoll_ctl(epoll_.get(), EPOLL_CTL_ADD, s->watch->fd(), &ev);
-                watching_.push_back(s);
-            }
-            added_.clear();
+            added.swap(added_);
+        }
+        for (auto& s : added) {
+            epoll_event ev{};
+            ev.events = EPOLLIN | EPOLLRDHUP;
+            ev.data.ptr = s.get();
+            ::epoll_ctl(epoll_.get(), EPOLL_CTL_ADD, s->watch->fd(), &ev);
+            watching_.push_back(s);
+            // The client may already hold pushed frames it read along with WATCH's reply: the
+            // socket would then never look readable for them.
+            drain(s);
         }
         for (int i = 0; i < std::max(n, 0); ++i) {
             if (!events[i].data.ptr) {

@@ -1,0 +1,176 @@
+// Sessions end to end (issue: sessions that never die with the daemon): real daemons, real
+// session hosts, real PTYs. Each test starts its own daemon.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/stat.h>
+
+#include <fstream>
+#include <thread>
+
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+
+#include "support/session_api.hpp"
+
+namespace parawork::test {
+namespace {
+
+namespace json = boost::json;
+using namespace std::chrono_literals;
+
+std::string str(const json::value& v) {
+    return std::string(v.as_string());
+}
+
+TEST(Sessions, EchoAndExitCode) {
+    DaemonProcess daemon;
+    SessionApi api(daemon);
+    auto ws = api.createWorkspace();
+    auto s = api.start(ws, {"sh", "-c", "echo hello; exit 3"});
+    EXPECT_EQ(s.at("status"), "running");
+    auto ended = api.waitEnded(str(s.at("id")));
+    EXPECT_EQ(ended.at("status"), "failed");
+    EXPECT_EQ(ended.at("exitCode").to_number<int>(), 3);
+    EXPECT_EQ(ended.at("exitReason"), "exited");
+    EXPECT_EQ(api.output(str(s.at("id"))), "hello\r\n");
+    auto ok = api.start(ws, {"true"});
+    EXPECT_EQ(api.waitEnded(str(ok.at("id"))).at("status"), "completed");
+    // The workspace follows its session (parawork's statuses).
+    EXPECT_EQ(api.call("GET", "/api/workspaces/" + ws).at("data").at("status"), "completed");
+}
+
+TEST(Sessions, ExecFailuresAreClearAndRecorded) {
+    DaemonProcess daemon;
+    SessionApi api(daemon);
+    auto ws = api.createWorkspace();
+    auto missing = api.start(ws, {"no-such-command-xyz", "arg"});
+    auto ended = api.waitEnded(str(missing.at("id")));
+    EXPECT_EQ(ended.at("status"), "failed");
+    EXPECT_EQ(ended.at("exitCode").to_number<int>(), 127);
+    EXPECT_EQ(ended.at("exitReason"), "exec-failed");
+    EXPECT_NE(api.output(str(missing.at("id"))).find("no-such-command-xyz"), std::string::npos);
+
+    TempDir dir("pw-exec");
+    auto script = dir.path() / "not-executable.sh";
+    std::ofstream(script) << "echo never\n";
+    ::chmod(script.c_str(), 0644);
+    auto denied = api.start(ws, {script.string()});
+    ended = api.waitEnded(str(denied.at("id")));
+    EXPECT_EQ(ended.at("exitCode").to_number<int>(), 126);
+    EXPECT_EQ(ended.at("status"), "failed");
+}
+
+TEST(Sessions, BadRequestsGetClearAnswers) {
+    DaemonProcess daemon;
+    SessionApi api(daemon);
+    auto ws = api.createWorkspace();
+    unsigned status = 0;
+    auto res = api.call("POST", "/api/workspaces/" + ws + "/sessions",
+                        R"({"agentType":"command","command":[]})", &status);
+    EXPECT_EQ(status, 400u);
+    res = api.call("POST", "/api/workspaces/" + ws + "/sessions",
+                   R"({"agentType":"unknown-agent"})", &status);
+    EXPECT_EQ(status, 400u);
+    EXPECT_EQ(res.at("error"), "Agent type unknown-agent is not enabled");
+    res =
+        api.call("POST", "/api/workspaces/" + ws + "/sessions", R"({"command":["true"]})", &status);
+    EXPECT_EQ(status, 400u);  // agentType is required
+    res = api.call("POST", "/api/workspaces/00000000-0000-4000-8000-000000000000/sessions",
+                   R"({"agentType":"command","command":["true"]})", &status);
+    EXPECT_EQ(status, 404u);
+    res = api.call("POST", "/api/workspaces/" + ws + "/sessions",
+                   R"({"agentType":"command","command":["true"],"cwd":"/no/such/dir"})", &status);
+    EXPECT_EQ(status, 400u);
+
+    auto running = api.start(ws, {"sleep", "30"});
+    res = api.call("POST", "/api/workspaces/" + ws + "/sessions",
+                   R"({"agentType":"command","command":["true"]})", &status);
+    EXPECT_EQ(status, 400u);
+    EXPECT_EQ(res.at("error"), "Workspace already has an active session");
+    api.call("POST", "/api/sessions/" + str(running.at("id")) + "/stop");
+    api.waitEnded(str(running.at("id")));
+    res = api.call("POST", "/api/sessions/" + str(running.at("id")) + "/input", R"({"input":"x"})",
+                   &status);
+    EXPECT_EQ(status, 400u);
+    EXPECT_EQ(res.at("error"), "Session is not running");
+    api.call("GET", "/api/sessions/nope/output", {}, &status);
+    EXPECT_EQ(status, 404u);
+    EXPECT_THROW(api::WsClient::connect(daemon.unixSocket(), "/api/sessions/nope/attach"),
+                 api::WsRefused);
+}
+
+TEST(Sessions, StopIsRecordedAsAStopAndEscalatesAfterTheGrace) {
+    DaemonProcess daemon(DaemonProcess::Options{.configToml = "[sessions]\nstop_grace_ms = 300\n"});
+    SessionApi api(daemon);
+    auto ws = api.createWorkspace();
+    auto s =
+        api.start(ws, {"sh", "-c", "trap '' TERM HUP; echo ready; while :; do sleep 0.05; done"});
+    auto id = str(s.at("id"));
+    api.waitOutput(id, "ready");
+    auto stopped = api.call("POST", "/api/sessions/" + id + "/stop");
+    EXPECT_EQ(stopped.at("success"), true);
+    auto ended = api.waitEnded(id);
+    EXPECT_EQ(ended.at("status"), "completed");  // a person's stop is not a failure
+    EXPECT_EQ(ended.at("exitReason"), "stopped");
+    EXPECT_EQ(ended.at("signal").to_number<int>(), SIGKILL);
+    EXPECT_EQ(api.call("GET", "/api/workspaces/" + ws).at("data").at("status"), "idle");
+}
+
+TEST(Sessions, InputAndResizeAreClamped) {
+    DaemonProcess daemon;
+    SessionApi api(daemon);
+    auto ws = api.createWorkspace();
+    auto s = api.start(ws, {"sh", "-c", "echo go; read a; stty size; read b; stty size; read c"});
+    auto id = str(s.at("id"));
+    api.waitOutput(id, "go");
+    api.call("POST", "/api/sessions/" + id + "/resize", R"({"cols":0,"rows":0})");
+    api.call("POST", "/api/sessions/" + id + "/input", R"({"input":"\n"})");
+    api.waitOutput(id, "1 1");
+    api.call("POST", "/api/sessions/" + id + "/resize", R"({"cols":65535,"rows":65535})");
+    api.call("POST", "/api/sessions/" + id + "/input", R"({"input":"\n"})");
+    api.waitOutput(id, "1000 1000");
+    api.call("POST", "/api/sessions/" + id + "/input", R"({"input":"\n"})");
+    EXPECT_EQ(api.waitEnded(id).at("status"), "completed");
+}
+
+TEST(Sessions, MainWebSocketCarriesTheParaworkEventsInOrder) {
+    DaemonProcess daemon;
+    SessionApi api(daemon);
+    auto ws = api.createWorkspace();
+    auto events = api::WsClient::connect(daemon.unixSocket(), "/");
+    events.sendText(R"({"type":"subscribe_workspace","data":{"workspaceId":")" + ws + "\"}}");
+    std::this_thread::sleep_for(100ms);  // the subscription is processed before the start
+    auto s = api.start(
+        ws, {"sh", "-c",
+             "sleep 0.2; echo '[parawork:stage] install'; echo '[parawork:stage:done] install';"
+             " echo '[parawork:ready] http://localhost:5173/'; printf 'partial'"});
+    std::vector<std::string> types;
+    json::object completed;
+    while (auto msg = events.read(20s)) {
+        auto event = json::parse(*msg).as_object();
+        types.push_back(str(event.at("type")));
+        if (types.back() == "session_completed") {
+            completed = event.at("data").as_object();
+            break;
+        }
+        if (types.back() == "session_ready") {
+            EXPECT_EQ(event.at("data").at("url"), "http://localhost:5173/");
+        }
+    }
+    auto position = [&](const std::string& t) {
+        return std::find(types.begin(), types.end(), t) - types.begin();
+    };
+    ASSERT_LT(position("session_completed"), static_cast<long>(types.size()));
+    EXPECT_LT(position("terminal_data"), position("agent_log"));
+    EXPECT_LT(position("session_stage"), position("session_ready"));
+    EXPECT_LT(position("session_ready"), position("session_completed"));
+    EXPECT_EQ(completed.at("success"), true);
+    EXPECT_EQ(completed.at("sessionId"), s.at("id"));
+    // The partial last line was flushed as a log before the completion.
+    auto logs = api.call("GET", "/api/sessions/" + str(s.at("id")) + "/logs").at("data").as_array();
+    ASSERT_FALSE(logs.empty());
+    EXPECT_EQ(logs.front().at("message"), "partial");
+}
+
+}  // namespace
+}  // namespace parawork::test
