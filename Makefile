@@ -4,7 +4,7 @@ WERROR    ?= $(if $(CI),ON,OFF)
 JOBS      ?= $(shell nproc)
 PARAWORK_ARGS ?=
 
-.PHONY: all bootstrap configure build run test test-unit test-integration test-asan bench format format-check clean
+.PHONY: fuzz all bootstrap configure build run test test-unit test-integration test-asan bench format format-check clean
 
 all: build
 
@@ -22,7 +22,7 @@ build: configure
 run: build
 	$(BUILD)/parawork serve $(PARAWORK_ARGS)
 
-test: build
+test: build format-check
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 
 test-unit: build
@@ -35,6 +35,16 @@ test-asan:
 	@$(MAKE) --no-print-directory test BUILD=build-asan WERROR=OFF \
 	  CMAKE_EXTRA=-DPARAWORK_SANITIZE=ON
 
+FUZZ_SECONDS ?= 30
+fuzz: bootstrap
+	CC=clang CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DPARAWORK_FUZZ=ON -DPARAWORK_BENCH=OFF
+	cmake --build build-fuzz -j $(JOBS) --target fuzz_host_frames fuzz_ws_events fuzz_request_gate fuzz_log_lines
+	@for f in fuzz_host_frames fuzz_ws_events fuzz_request_gate fuzz_log_lines; do \
+	  mkdir -p build-fuzz/corpus/$$f; \
+	  echo "== $$f ($(FUZZ_SECONDS) s)"; \
+	  build-fuzz/tests/fuzz/$$f -max_total_time=$(FUZZ_SECONDS) build-fuzz/corpus/$$f || exit 1; \
+	done
+
 bench: build
 	scripts/bench
 
@@ -42,7 +52,8 @@ format:
 	clang-format -i $$(git ls-files 'src/*.cpp' 'src/*.hpp' 'tests/*.cpp' 'tests/*.hpp' 'bench/*.cpp')
 
 format-check:
+	@command -v clang-format >/dev/null || { echo "clang-format is missing (scripts/bootstrap installs it)"; exit 1; }
 	clang-format --dry-run --Werror $$(git ls-files 'src/*.cpp' 'src/*.hpp' 'tests/*.cpp' 'tests/*.hpp' 'bench/*.cpp')
 
 clean:
-	rm -rf $(BUILD) build-asan
+	rm -rf $(BUILD) build-asan build-fuzz

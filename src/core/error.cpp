@@ -5,7 +5,9 @@
 
 namespace parawork::core {
 
-void throwErrno(std::string_view context) { throwErrno(context, errno); }
+void throwErrno(std::string_view context) {
+    throwErrno(context, errno);
+}
 
 void throwErrno(std::string_view context, int err) {
     throw Error(std::string(context) + ": " + std::strerror(err));

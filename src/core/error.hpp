@@ -10,7 +10,7 @@ namespace parawork::core {
 
 /// An error whose message is fit to show to a person as it is.
 class Error : public std::runtime_error {
-public:
+  public:
     using std::runtime_error::runtime_error;
 };
 
