@@ -5,6 +5,7 @@
 #include <netinet/tcp.h>
 #include <sys/stat.h>
 
+#include <atomic>
 #include <charconv>
 #include <set>
 
@@ -109,6 +110,7 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
     std::uint16_t boundPort = 0;
     std::set<Stream*> httpStreams;
     std::set<std::shared_ptr<WsConnection>> wsConnections;
+    std::atomic<std::size_t> wsCount{0};  ///< wsConnections.size(), readable from any thread
     session::SessionService* sessions = nullptr;
     std::multimap<std::string, std::shared_ptr<AttachConnection>> attached;
     bool stopping = false;
@@ -348,8 +350,10 @@ net::awaitable<void> HttpServer::Impl::runWebSocket(Stream stream,
                                 options.maxWsSubscriptions, options.wsPingIntervalSec};
     auto conn = std::make_shared<WsConnection>(std::move(stream), limits, actions);
     wsConnections.insert(conn);
+    wsCount = wsConnections.size();
     co_await conn->run(std::move(msg));
     wsConnections.erase(conn);
+    wsCount = wsConnections.size();
 }
 
 HttpServer::HttpServer(net::io_context& loop, net::thread_pool& workers, ServerOptions options,
@@ -373,6 +377,10 @@ void HttpServer::start() {
 
 bool HttpServer::idle() const {
     return impl_->httpStreams.empty() && impl_->wsConnections.empty() && impl_->attached.empty();
+}
+
+bool HttpServer::hasEventListeners() const {
+    return impl_->wsCount > 0;
 }
 
 void HttpServer::setSessions(session::SessionService& sessions) {

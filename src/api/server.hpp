@@ -45,6 +45,8 @@ class HttpServer {
     std::uint16_t port() const;
     /// Delivers an event to every WebSocket subscribed to the workspace. Any thread.
     void publish(std::string workspaceId, std::string eventJson);
+    /// True while any client listens on the main WebSocket (events are worth building). Any thread.
+    bool hasEventListeners() const;
     /// Serves the binary attach WebSocket of these sessions (before start()).
     void setSessions(session::SessionService& sessions);
     /// A session's output log grew or the session ended: attached viewers go on. Any thread.

@@ -105,6 +105,7 @@ int run(const ServeOptions& options) {
     sink.publish = [&server](const std::string& workspaceId, std::string event) {
         if (server) server->publish(workspaceId, std::move(event));
     };
+    sink.listening = [&server] { return server && server->hasEventListeners(); };
     sink.outputAdvanced = [&server](const std::string& sessionId) {
         if (server) server->notifyOutput(sessionId);
     };

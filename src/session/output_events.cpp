@@ -140,7 +140,8 @@ bool OutputEvents::follow(LiveSession& session) {
         auto read = reader.readFrom(session.parsed, std::min(kReadChunk, budget));
         if (read.bytes.empty()) break;
         budget -= std::min(budget, read.bytes.size());
-        auto text = takeUtf8(session.pendingUtf8, read.bytes);
+        bool listening = !sink_.listening || sink_.listening();
+        auto text = listening ? takeUtf8(session.pendingUtf8, read.bytes) : std::string();
         if (!text.empty())
             publish(session, event("terminal_data", {{"sessionId", session.id},
                                                      {"workspaceId", session.workspaceId},
@@ -162,11 +163,12 @@ void OutputEvents::onLine(LiveSession& session, std::string_view line) {
     auto now = core::nowMs();
     if (logged && clean.find_first_not_of(" \t\r\n") != std::string::npos) {
         session.loggedBytes += line.size() + 1;
-        publish(session, event("agent_log", {{"sessionId", session.id},
-                                             {"workspaceId", session.workspaceId},
-                                             {"level", "info"},
-                                             {"message", clean},
-                                             {"timestamp", now}}));
+        if (!sink_.listening || sink_.listening())
+            publish(session, event("agent_log", {{"sessionId", session.id},
+                                                 {"workspaceId", session.workspaceId},
+                                                 {"level", "info"},
+                                                 {"message", clean},
+                                                 {"timestamp", now}}));
         rows_.push_back({now, core::LogLevel::Info, maybeMarker ? clean : std::move(clean)});
         if (rows_.size() >= kRowBatch) flushRows(session);
         if (!maybeMarker) return;

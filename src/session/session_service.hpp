@@ -27,6 +27,9 @@ namespace parawork::session {
 struct EventSink {
     /// A `{type, data}` event for the subscribers of a workspace.
     std::function<void(const std::string& workspaceId, std::string eventJson)> publish;
+    /// Whether anyone listens to `publish` at all: building terminal_data for a flood nobody
+    /// watches is wasted work. Unset means yes.
+    std::function<bool()> listening;
     /// New bytes in a session's output log: viewers reading by offset may go on.
     std::function<void(const std::string& sessionId)> outputAdvanced;
 };
