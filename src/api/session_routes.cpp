@@ -1,6 +1,7 @@
 #include "api/session_routes.hpp"
 
 #include <charconv>
+#include <csignal>
 
 #include "api/body_fields.hpp"
 #include "api/entity_json.hpp"
@@ -124,6 +125,22 @@ void addSessionRoutes(Router& router, store::Database& db, session::SessionServi
         auto rows = optionalInteger(req.json, "rows", 0, 65535);
         if (!cols || !rows) return fail(400, "cols and rows are required");
         if (!sessions.resize(req.params["id"], static_cast<int>(*cols), static_cast<int>(*rows)))
+            return fail(404, "Session not found or not running");
+        return ok(nullptr);
+    });
+    router.add("POST", "/api/sessions/:id/signal", [&sessions](Request& req) {
+        static const std::map<std::string, int> names{
+            {"INT", SIGINT},   {"TERM", SIGTERM}, {"KILL", SIGKILL}, {"HUP", SIGHUP},
+            {"QUIT", SIGQUIT}, {"USR1", SIGUSR1}, {"USR2", SIGUSR2}, {"WINCH", SIGWINCH},
+            {"CONT", SIGCONT}, {"STOP", SIGSTOP}, {"TSTP", SIGTSTP}};
+        auto name = requiredString(req.json, "signal", 1, 16);
+        if (name.starts_with("SIG")) name = name.substr(3);
+        auto it = names.find(name);
+        if (it == names.end())
+            return fail(400,
+                        "signal: expected one of INT TERM KILL HUP QUIT USR1 USR2 WINCH CONT "
+                        "STOP TSTP");
+        if (!sessions.signal(req.params["id"], it->second))
             return fail(404, "Session not found or not running");
         return ok(nullptr);
     });

@@ -228,6 +228,19 @@ bool SessionService::resize(const std::string& id, int cols, int rows) {
     }
 }
 
+bool SessionService::signal(const std::string& id, int signo) {
+    auto live = impl_->find(id);
+    if (!live || live->ended || !host::isAllowedSignal(signo)) return false;
+    std::lock_guard lock(live->controlMutex);
+    try {
+        live->control->signal(signo, host::SignalTarget::Foreground);
+        return true;
+    } catch (const std::exception& e) {
+        spdlog::warn("session {}: signal failed: {}", id, e.what());
+        return false;
+    }
+}
+
 std::optional<host::SnapshotReply> SessionService::snapshot(const std::string& id) {
     auto live = impl_->find(id);
     if (!live || live->ended) return std::nullopt;

@@ -96,6 +96,9 @@ class SessionService {
     bool input(const std::string& id, std::string_view bytes);
     /// Resizes the terminal (clamped by the host). False when the session has no live host.
     bool resize(const std::string& id, int cols, int rows);
+    /// Sends an allowed signal (host::isAllowedSignal) to the terminal's foreground process
+    /// group, like a key such as Ctrl-C would. False when the session has no live host.
+    bool signal(const std::string& id, int signo);
     /// The screen as terminal bytes, with the log offset it corresponds to.
     std::optional<host::SnapshotReply> snapshot(const std::string& id);
     /// Reads the output log by offset; works for finished sessions too. nullopt: unknown id.

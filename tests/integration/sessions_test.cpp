@@ -116,6 +116,24 @@ TEST(Sessions, StopIsRecordedAsAStopAndEscalatesAfterTheGrace) {
     EXPECT_EQ(api.call("GET", "/api/workspaces/" + ws).at("data").at("status"), "idle");
 }
 
+TEST(Sessions, SignalsReachTheForegroundProcess) {
+    DaemonProcess daemon;
+    SessionApi api(daemon);
+    auto s = api.start(
+        api.createWorkspace(),
+        {"sh", "-c", "trap 'echo got-int; exit 4' INT; echo armed; while :; do sleep 0.05; done"});
+    auto id = str(s.at("id"));
+    api.waitOutput(id, "armed");
+    unsigned status = 0;
+    api.call("POST", "/api/sessions/" + id + "/signal", R"({"signal":"SIGSEGV"})", &status);
+    EXPECT_EQ(status, 400u);  // not on the allowed list
+    api.call("POST", "/api/sessions/" + id + "/signal", R"({"signal":"INT"})", &status);
+    EXPECT_EQ(status, 200u);
+    auto ended = api.waitEnded(id);
+    EXPECT_EQ(ended.at("exitCode").to_number<int>(), 4);
+    EXPECT_NE(api.output(id).find("got-int"), std::string::npos);
+}
+
 TEST(Sessions, InputAndResizeAreClamped) {
     DaemonProcess daemon;
     SessionApi api(daemon);
