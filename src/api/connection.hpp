@@ -4,7 +4,9 @@
 
 #include <cstddef>
 #include <deque>
+#include <map>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include <boost/asio/awaitable.hpp>
@@ -16,6 +18,7 @@
 #include <boost/beast/websocket/stream.hpp>
 
 #include "api/ws_protocol.hpp"
+#include "session/session_service.hpp"
 
 namespace parawork::api {
 
@@ -37,7 +40,8 @@ class WsConnection : public std::enable_shared_from_this<WsConnection> {
         std::size_t maxSubscriptions;
         int pingIntervalSec;
     };
-    WsConnection(Stream stream, Limits limits, const WsActions& actions);
+    WsConnection(Stream stream, Limits limits, const WsActions& actions,
+                 session::SessionService* sessions);
 
     /// Accepts the upgrade and runs until the connection ends.
     net::awaitable<void> run(http::request<http::string_body> upgrade);
@@ -46,14 +50,29 @@ class WsConnection : public std::enable_shared_from_this<WsConnection> {
     /// Sends a close frame after the queued frames.
     void close(websocket::close_code code, std::string reason);
     bool subscribedTo(const std::string& workspaceId) const;
+    /// Bytes [from, …) of a session of a subscribed workspace are new: this connection will
+    /// read them from the log as fast as it drains (DESIGN §4.2), as `terminal_data` events.
+    void terminalOutput(const std::string& sessionId, const std::string& workspaceId,
+                        std::uint64_t from, std::uint64_t to);
 
   private:
+    /// Where this connection is in one session's output log.
+    struct Cursor {
+        std::string workspaceId;
+        std::uint64_t offset = 0;    ///< next byte to send
+        std::uint64_t knownEnd = 0;  ///< bytes announced so far
+        std::string pendingUtf8;
+    };
     net::awaitable<void> writeLoop();
+    /// The next terminal_data event from some cursor that is behind, or nullopt.
+    std::optional<std::string> pullTerminalData();
 
     websocket::stream<Stream> ws_;
     Limits limits_;
     const WsActions& actions_;
+    session::SessionService* sessions_;
     WsSubscriptions subs_;
+    std::map<std::string, Cursor> cursors_;
     std::deque<std::string> queue_;
     std::size_t queuedBytes_ = 0;
     net::steady_timer wake_;

@@ -348,7 +348,7 @@ net::awaitable<void> HttpServer::Impl::runWebSocket(Stream stream,
     }
     WsConnection::Limits limits{options.maxWsMessageBytes, kMaxQueuedWsBytes,
                                 options.maxWsSubscriptions, options.wsPingIntervalSec};
-    auto conn = std::make_shared<WsConnection>(std::move(stream), limits, actions);
+    auto conn = std::make_shared<WsConnection>(std::move(stream), limits, actions, sessions);
     wsConnections.insert(conn);
     wsCount = wsConnections.size();
     co_await conn->run(std::move(msg));
@@ -377,6 +377,15 @@ void HttpServer::start() {
 
 bool HttpServer::idle() const {
     return impl_->httpStreams.empty() && impl_->wsConnections.empty() && impl_->attached.empty();
+}
+
+void HttpServer::notifyTerminalOutput(std::string sessionId, std::string workspaceId,
+                                      std::uint64_t from, std::uint64_t to) {
+    net::post(impl_->loop,
+              [impl = impl_, sid = std::move(sessionId), wid = std::move(workspaceId), from, to]() {
+                  for (const auto& conn : impl->wsConnections)
+                      conn->terminalOutput(sid, wid, from, to);
+              });
 }
 
 bool HttpServer::hasEventListeners() const {

@@ -51,6 +51,10 @@ class HttpServer {
     void setSessions(session::SessionService& sessions);
     /// A session's output log grew or the session ended: attached viewers go on. Any thread.
     void notifyOutput(std::string sessionId);
+    /// Bytes from `from` on of a session are new: main-WebSocket subscribers of its workspace
+    /// read them as terminal_data at their own pace. Any thread.
+    void notifyTerminalOutput(std::string sessionId, std::string workspaceId, std::uint64_t from,
+                              std::uint64_t to);
     /// Stops accepting and closes every connection (WebSockets with 1001). Loop thread.
     void stop();
     /// True when no connection is open any more (after stop()). Loop thread.

@@ -1,21 +1,29 @@
 #include "api/connection.hpp"
 
 #include <spdlog/spdlog.h>
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/buffers_to_string.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
+#include "session/output_events.hpp"
 
 namespace parawork::api {
 
 namespace {
 constexpr auto kAwait = net::as_tuple(net::use_awaitable);
-}
+constexpr std::size_t kTerminalChunk = 32 * 1024;
+}  // namespace
 
-WsConnection::WsConnection(Stream stream, Limits limits, const WsActions& actions)
-    : ws_(std::move(stream)), limits_(limits), actions_(actions), wake_(ws_.get_executor()) {
+WsConnection::WsConnection(Stream stream, Limits limits, const WsActions& actions,
+                           session::SessionService* sessions)
+    : ws_(std::move(stream)),
+      limits_(limits),
+      actions_(actions),
+      sessions_(sessions),
+      wake_(ws_.get_executor()) {
     subs_.max = limits.maxSubscriptions;
 }
 
@@ -76,6 +84,44 @@ void WsConnection::close(websocket::close_code code, std::string reason) {
     wake_.cancel();
 }
 
+void WsConnection::terminalOutput(const std::string& sessionId, const std::string& workspaceId,
+                                  std::uint64_t from, std::uint64_t to) {
+    if (closing_ || !subscribedTo(workspaceId)) return;
+    // A new cursor starts at the first bytes announced after the subscription: like the
+    // original, nothing older is replayed.
+    auto [it, inserted] = cursors_.try_emplace(sessionId, Cursor{workspaceId, from, to, {}});
+    if (!inserted) it->second.knownEnd = std::max(it->second.knownEnd, to);
+    wake_.cancel();
+}
+
+std::optional<std::string> WsConnection::pullTerminalData() {
+    for (auto it = cursors_.begin(); it != cursors_.end();) {
+        auto& [sessionId, cursor] = *it;
+        if (!sessions_ || !subscribedTo(cursor.workspaceId)) {
+            it = cursors_.erase(it);
+            continue;
+        }
+        if (cursor.offset >= cursor.knownEnd) {
+            ++it;
+            continue;
+        }
+        auto limit = std::min<std::uint64_t>(kTerminalChunk, cursor.knownEnd - cursor.offset);
+        auto read = sessions_->readOutput(sessionId, cursor.offset, limit);
+        if (!read || read->bytes.empty()) {
+            cursor.offset = cursor.knownEnd;  // dropped from the log meanwhile: skip it
+            ++it;
+            continue;
+        }
+        cursor.offset = read->nextOffset;
+        auto text = session::takeUtf8(cursor.pendingUtf8, read->bytes);
+        if (text.empty()) continue;
+        return eventJson(
+            "terminal_data",
+            {{"sessionId", sessionId}, {"workspaceId", cursor.workspaceId}, {"data", text}});
+    }
+    return std::nullopt;
+}
+
 bool WsConnection::subscribedTo(const std::string& workspaceId) const {
     return subs_.workspaceIds.contains(workspaceId);
 }
@@ -83,9 +129,21 @@ bool WsConnection::subscribedTo(const std::string& workspaceId) const {
 net::awaitable<void> WsConnection::writeLoop() {
     auto self = shared_from_this();
     for (;;) {
-        while (queue_.empty() && !closing_ && !closeRequested_) {
+        // Terminal output first: every queued event (agent_log, session_completed, …) was
+        // produced after the bytes it follows reached the log, so this keeps parawork's order.
+        std::optional<std::string> data;
+        while (!closing_ && !closeRequested_ && !(data = pullTerminalData()) && queue_.empty()) {
             wake_.expires_at(net::steady_timer::time_point::max());
             co_await wake_.async_wait(kAwait);
+        }
+        if (data && !closing_ && !closeRequested_) {
+            ws_.text(true);
+            auto [ec, n] = co_await ws_.async_write(net::buffer(*data), kAwait);
+            if (ec) {
+                closing_ = true;
+                co_return;
+            }
+            continue;
         }
         if (closing_) co_return;
         if (closeRequested_) {

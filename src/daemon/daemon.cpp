@@ -105,6 +105,10 @@ int run(const ServeOptions& options) {
     sink.publish = [&server](const std::string& workspaceId, std::string event) {
         if (server) server->publish(workspaceId, std::move(event));
     };
+    sink.terminalOutput = [&server](const std::string& sessionId, const std::string& workspaceId,
+                                    std::uint64_t from, std::uint64_t to) {
+        if (server) server->notifyTerminalOutput(sessionId, workspaceId, from, to);
+    };
     sink.listening = [&server] { return server && server->hasEventListeners(); };
     sink.outputAdvanced = [&server](const std::string& sessionId) {
         if (server) server->notifyOutput(sessionId);

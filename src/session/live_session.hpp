@@ -45,7 +45,6 @@ struct LiveSession {
     std::uint64_t parsed = 0;
     std::uint64_t loggedBytes = 0;
     bool firstOutputRecorded = false;
-    std::string pendingUtf8;  ///< an incomplete UTF-8 sequence held back from terminal_data
 };
 
 }  // namespace parawork::session

@@ -140,12 +140,8 @@ bool OutputEvents::follow(LiveSession& session) {
         auto read = reader.readFrom(session.parsed, std::min(kReadChunk, budget));
         if (read.bytes.empty()) break;
         budget -= std::min(budget, read.bytes.size());
-        bool listening = !sink_.listening || sink_.listening();
-        auto text = listening ? takeUtf8(session.pendingUtf8, read.bytes) : std::string();
-        if (!text.empty())
-            publish(session, event("terminal_data", {{"sessionId", session.id},
-                                                     {"workspaceId", session.workspaceId},
-                                                     {"data", text}}));
+        if (sink_.terminalOutput && (!sink_.listening || sink_.listening()))
+            sink_.terminalOutput(session.id, session.workspaceId, read.offset, read.nextOffset);
         session.splitter.feed(read.bytes, [&](std::string_view line) { onLine(session, line); });
         session.parsed = read.nextOffset;
         more = budget == 0;
@@ -219,13 +215,13 @@ void OutputEvents::finish(const std::shared_ptr<LiveSession>& session) {
     patch.exitReason = stopped ? std::string("stopped")
                        : !exit ? session->lostReason
                                : std::string(host::toString(exit->reason));
-    store::updateSession(db_, session->id, patch);
-
+    // The workspace first: the session's final status is what watchers wait for.
     store::WorkspacePatch ws;
     ws.status = stopped   ? core::WorkspaceStatus::Idle
                 : success ? core::WorkspaceStatus::Completed
                           : core::WorkspaceStatus::Error;
     store::updateWorkspace(db_, session->workspaceId, ws);
+    store::updateSession(db_, session->id, patch);
 
     auto now = core::nowMs();
     json::object data{{"sessionId", session->id},

@@ -159,19 +159,24 @@ core::Session SessionService::start(const StartRequest& req) {
                     req.size,
                     impl_->config.logMaxBytes};
     Launched launched;
+    std::optional<core::Session> updated;
     try {
         launched = launchHost(spec);
+        // Running before the watcher sees the host: a quick command may end at once, and its
+        // end must not be overwritten by this update.
+        store::SessionPatch patch;
+        patch.status = core::SessionStatus::Running;
+        patch.processId = launched.childPid;
+        patch.hostPid = launched.hostPid;
+        updated = store::updateSession(impl_->db, session.id, patch);
         impl_->attach(live);
     } catch (const std::exception& e) {
         spdlog::warn("session {}: cannot start: {}", session.id, e.what());
+        // A host we cannot talk to must not run on unseen: SIGTERM makes it end its command.
+        if (launched.hostPid > 0) ::kill(launched.hostPid, SIGTERM);
         impl_->failStart(session, e.what());
         throw ServiceError(500, std::string("Failed to start agent process: ") + e.what());
     }
-    store::SessionPatch patch;
-    patch.status = core::SessionStatus::Running;
-    patch.processId = launched.childPid;
-    patch.hostPid = launched.hostPid;
-    auto updated = store::updateSession(impl_->db, session.id, patch);
     spdlog::info("session {} started: {} (host pid {}, pid {})", session.id, req.argv.front(),
                  launched.hostPid, launched.childPid);
     return updated.value_or(session);

@@ -30,6 +30,11 @@ struct EventSink {
     /// Whether anyone listens to `publish` at all: building terminal_data for a flood nobody
     /// watches is wasted work. Unset means yes.
     std::function<bool()> listening;
+    /// Bytes from `from` on of a session's output are new (parawork's terminal_data viewers
+    /// read them from the log by offset).
+    std::function<void(const std::string& sessionId, const std::string& workspaceId,
+                       std::uint64_t from, std::uint64_t to)>
+        terminalOutput;
     /// New bytes in a session's output log: viewers reading by offset may go on.
     std::function<void(const std::string& sessionId)> outputAdvanced;
 };
