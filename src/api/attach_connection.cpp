@@ -21,10 +21,13 @@ constexpr auto kAwait = net::as_tuple(net::use_awaitable);
 constexpr std::size_t kChunk = 64 * 1024;
 
 /// Runs f() on the worker pool (it may block on the host socket) and resumes on the loop.
+/// The spawned coroutine captures only a pointer: f lives in this frame until it returns, and
+/// GCC 12 miscompiles coroutine lambdas that capture strings by value (a double free).
 template <class F>
 auto onWorkers(net::thread_pool& workers, F f) -> net::awaitable<decltype(f())> {
+    F* fp = &f;
     co_return co_await net::co_spawn(
-        workers, [f = std::move(f)]() -> net::awaitable<decltype(f())> { co_return f(); },
+        workers, [fp]() -> net::awaitable<decltype(f())> { co_return (*fp)(); },
         net::use_awaitable);
 }
 
@@ -101,7 +104,7 @@ net::awaitable<void> AttachConnection::readLoop() {
         if (ec) break;
         auto data = beast::buffers_to_string(buffer.data());
         if (ws_.got_binary()) {
-            co_await onWorkers(workers_, [this, data] { return sessions_.input(id_, data); });
+            co_await onWorkers(workers_, [this, &data] { return sessions_.input(id_, data); });
             continue;
         }
         boost::system::error_code parseError;

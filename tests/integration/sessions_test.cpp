@@ -134,6 +134,30 @@ TEST(Sessions, SignalsReachTheForegroundProcess) {
     EXPECT_NE(api.output(id).find("got-int"), std::string::npos);
 }
 
+TEST(Sessions, KeystrokesOverTheAttachWebSocketEchoBack) {
+    DaemonProcess daemon;
+    SessionApi api(daemon);
+    auto s = api.start(api.createWorkspace(), {"sh", "-c", "stty raw -echo; echo go; cat"});
+    auto id = str(s.at("id"));
+    api.waitOutput(id, "go");
+    auto ws = api::WsClient::connect(daemon.unixSocket(), "/api/sessions/" + id + "/attach");
+    ASSERT_TRUE(ws.read(10s));  // snapshot header
+    ASSERT_TRUE(ws.read(10s));  // snapshot screen
+    for (int i = 0; i < 300; ++i) {
+        std::string key(1, static_cast<char>('a' + i % 26));
+        ws.sendBinary(key);
+        std::string echoed;
+        while (echoed.find(key) == std::string::npos) {
+            auto msg = ws.read(10s);
+            ASSERT_TRUE(msg) << "no echo for keystroke " << i;
+            echoed += *msg;
+        }
+    }
+    ws.sendText(R"({"type":"resize","cols":100,"rows":40})");
+    api.call("POST", "/api/sessions/" + id + "/stop");
+    api.waitEnded(id);
+}
+
 TEST(Sessions, InputAndResizeAreClamped) {
     DaemonProcess daemon;
     SessionApi api(daemon);
