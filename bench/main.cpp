@@ -1,11 +1,15 @@
 // The benchmark runner: runs the selected workloads, prints one table, writes JSON.
+#include <unistd.h>
+
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <iostream>
 
 #include <boost/json/serialize.hpp>
 
+#include "bench_support.hpp"
 #include "workload.hpp"
 
 namespace parawork::bench {
@@ -30,12 +34,14 @@ double percentile(std::vector<double> v, double p) {
 
 int main(int argc, char** argv) {
     using namespace parawork::bench;
-    int repetitions = 7;
+    RunOptions options;
     std::string out = "bench/results/latest.json";
     std::vector<std::string> only;
     for (int i = 1; i < argc; ++i) {
         if (!std::strcmp(argv[i], "--reps") && i + 1 < argc)
-            repetitions = std::atoi(argv[++i]);
+            options.repetitions = std::atoi(argv[++i]);
+        else if (!std::strcmp(argv[i], "--quick"))
+            options.quick = true;
         else if (!std::strcmp(argv[i], "--out") && i + 1 < argc)
             out = argv[++i];
         else
@@ -44,16 +50,27 @@ int main(int argc, char** argv) {
     std::sort(registry().begin(), registry().end(), [](const Workload& a, const Workload& b) {
         return std::stoi(a.id.substr(1)) < std::stoi(b.id.substr(1));
     });
+    installInterruptHandler();
     boost::json::array results;
-    std::printf("%-4s %-52s %14s %14s %7s %-22s %s\n", "id", "workload", "ours", "anchor", "ratio",
+    // Machines here are shared: say how busy this one was when the run began.
+    if (double load[3]; ::getloadavg(load, 3) == 3)
+        std::printf("load average %.2f %.2f %.2f on %ld CPUs%s\n", load[0], load[1], load[2],
+                    ::sysconf(_SC_NPROCESSORS_ONLN), options.quick ? "; --quick" : "");
+    std::printf("%-4s %-52s %14s %14s %7s %-28s %s\n", "id", "workload", "ours", "anchor", "ratio",
                 "target", "holds");
+    std::fflush(stdout);
     for (const auto& w : registry()) {
         if (!only.empty() && std::find(only.begin(), only.end(), w.id) == only.end()) continue;
+        if (interrupted()) break;
         Result r;
         try {
-            r = w.run(std::max(repetitions, 5));
+            options.repetitions = std::max(options.repetitions, 5);
+            r = w.run(options);
         } catch (const std::exception& e) {
-            std::printf("%-4s failed: %s\n", w.id.c_str(), e.what());
+            std::string error = interrupted() ? "interrupted" : e.what();
+            std::printf("%-4s failed: %s\n", w.id.c_str(), error.c_str());
+            std::fflush(stdout);
+            results.push_back(boost::json::object{{"id", w.id}, {"error", error}});
             continue;
         }
         char ours[64], anchor[64] = "-", ratio[16] = "-";
@@ -62,9 +79,11 @@ int main(int argc, char** argv) {
             std::snprintf(anchor, sizeof anchor, "%.2f %s", *r.anchor, r.unit.c_str());
             std::snprintf(ratio, sizeof ratio, "%.2f", *r.anchor ? r.ours / *r.anchor : 0.0);
         }
-        std::printf("%-4s %-52s %14s %14s %7s %-22s %s\n", r.id.c_str(), r.workload.c_str(), ours,
+        std::printf("%-4s %-52s %14s %14s %7s %-28s %s\n", r.id.c_str(), r.workload.c_str(), ours,
                     anchor, ratio, r.target.c_str(), r.holds ? "yes" : "NO");
+        if (r.oursP99) std::printf("     ours p99: %.2f %s\n", *r.oursP99, r.unit.c_str());
         if (!r.note.empty()) std::printf("     %s\n", r.note.c_str());
+        std::fflush(stdout);  // rows appear as workloads finish, also through a pipe
         boost::json::object o{{"id", r.id},     {"workload", r.workload}, {"unit", r.unit},
                               {"ours", r.ours}, {"target", r.target},     {"holds", r.holds},
                               {"note", r.note}};

@@ -69,9 +69,9 @@ double coldStartMs(const std::filesystem::path& home) {
     return ms;
 }
 
-Result run(int repetitions) {
+Result run(const RunOptions& options) {
     std::vector<double> samples;
-    for (int i = 0; i < repetitions; ++i) {
+    for (int i = 0; i < options.repetitions; ++i) {
         char dir[] = "/tmp/pw-bench-XXXXXX";
         if (!::mkdtemp(dir)) throw std::runtime_error("mkdtemp failed");
         samples.push_back(coldStartMs(dir));  // a fresh home: database created, token generated

@@ -22,15 +22,22 @@ struct Result {
     std::string note;
 };
 
+/// How the runner was asked to run.
+struct RunOptions {
+    int repetitions = 7;  ///< at least 5
+    /// `--quick`: heavy workloads shrink their data or duration (and say so in their note).
+    bool quick = false;
+};
+
 struct Workload {
     std::string id;
-    std::function<Result(int repetitions)> run;
+    std::function<Result(const RunOptions&)> run;
 };
 
 /// Every workload registers itself here.
 std::vector<Workload>& registry();
 struct Register {
-    Register(std::string id, std::function<Result(int)> run) {
+    Register(std::string id, std::function<Result(const RunOptions&)> run) {
         registry().push_back({std::move(id), std::move(run)});
     }
 };
