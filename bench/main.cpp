@@ -82,12 +82,18 @@ int main(int argc, char** argv) {
         std::printf("%-4s %-52s %14s %14s %7s %-28s %s\n", r.id.c_str(), r.workload.c_str(), ours,
                     anchor, ratio, r.target.c_str(), r.holds ? "yes" : "NO");
         if (r.oursP99) std::printf("     ours p99: %.2f %s\n", *r.oursP99, r.unit.c_str());
-        if (!r.note.empty()) std::printf("     %s\n", r.note.c_str());
+        // The 1-minute load when the workload ended: on a shared VM, neighbours' load changes
+        // wake-up latencies, and with them every ping-pong figure (W2, W3, W6).
+        double load = -1;
+        ::getloadavg(&load, 1);
+        std::printf("     %s%sload %.2f at the end\n", r.note.c_str(), r.note.empty() ? "" : "; ",
+                    load);
         std::fflush(stdout);  // rows appear as workloads finish, also through a pipe
         boost::json::object o{{"id", r.id},     {"workload", r.workload}, {"unit", r.unit},
                               {"ours", r.ours}, {"target", r.target},     {"holds", r.holds},
                               {"note", r.note}};
         if (r.oursP99) o["oursP99"] = *r.oursP99;
+        o["loadAverage"] = load;
         if (r.anchor) o["anchor"] = *r.anchor, o["anchorName"] = r.anchorName;
         results.push_back(std::move(o));
     }

@@ -86,7 +86,7 @@ Flood flood(SessionFleet& fleet, const std::filesystem::path& socket,
         }
         if (millisecondsBetween(start, Clock::now()) > 120000)
             throw std::runtime_error("the flood did not end within 120 s");
-        sleepFor(std::chrono::milliseconds(5));
+        sleepFor(std::chrono::milliseconds(20));  // gently: the poll loads the daemon too
     }
     threads.clear();  // joins the readers
     Flood f;

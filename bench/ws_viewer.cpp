@@ -57,6 +57,15 @@ WsViewer::WsViewer(const std::filesystem::path& socket, const std::string& targe
         ::close(fd_);
         core::throwErrno("connect " + socket.string(), err);
     }
+    try {
+        handshake(target, timeout);
+    } catch (...) {
+        ::close(fd_);  // no destructor runs for a constructor that throws
+        throw;
+    }
+}
+
+void WsViewer::handshake(const std::string& target, std::chrono::milliseconds timeout) {
     // The key need not be random for a benchmark; the server only echoes its hash.
     std::string request = "GET " + target +
                           " HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\n"

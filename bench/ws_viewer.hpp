@@ -51,6 +51,7 @@ class WsViewer {
     bool open() const { return !closed_; }
 
   private:
+    void handshake(const std::string& target, std::chrono::milliseconds timeout);
     void feed(const char* data, std::size_t size);
     void frameComplete();
     void sendFrame(int opcode, std::string_view payload);
