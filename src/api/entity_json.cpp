@@ -41,6 +41,7 @@ json::object sessionObject(const core::Session& s) {
         {"startedAt", orNull(s.startedAt)},
         {"completedAt", orNull(s.completedAt)},
         // Our extensions (DESIGN §6.2): additive keys the original frontend ignores.
+        {"kind", view(core::toString(s.kind))},
         {"name", orNull(s.name)},
         {"command", orNull(s.command)},
         {"cwd", orNull(s.cwd)},

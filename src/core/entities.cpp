@@ -18,6 +18,7 @@ constexpr std::array<std::string_view, 2> kMessageRole = {"user", "assistant"};
 constexpr std::array<std::string_view, 3> kLogLevel = {"info", "warning", "error"};
 constexpr std::array<std::string_view, 3> kChangeType = {"created", "modified", "deleted"};
 constexpr std::array<std::string_view, 2> kConversationEventType = {"message", "agent_log"};
+constexpr std::array<std::string_view, 4> kSessionKind = {"agent", "command", "terminal", "setup"};
 
 template <class Enum, std::size_t N>
 std::optional<Enum> parseIn(const std::array<std::string_view, N>& names, std::string_view text) {
@@ -47,6 +48,10 @@ std::string_view toString(ConversationEventType type) {
     return kConversationEventType.at(static_cast<std::size_t>(type));
 }
 
+std::string_view toString(SessionKind kind) {
+    return kSessionKind.at(static_cast<std::size_t>(kind));
+}
+
 std::optional<WorkspaceStatus> parseWorkspaceStatus(std::string_view text) {
     return parseIn<WorkspaceStatus>(kWorkspaceStatus, text);
 }
@@ -61,6 +66,10 @@ std::optional<LogLevel> parseLogLevel(std::string_view text) {
 }
 std::optional<ChangeType> parseChangeType(std::string_view text) {
     return parseIn<ChangeType>(kChangeType, text);
+}
+
+std::optional<SessionKind> parseSessionKind(std::string_view text) {
+    return parseIn<SessionKind>(kSessionKind, text);
 }
 
 std::int64_t sessionDuration(const Session& session) {

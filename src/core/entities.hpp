@@ -20,6 +20,10 @@ enum class MessageRole { User, Assistant };
 enum class LogLevel { Info, Warning, Error };
 enum class ChangeType { Created, Modified, Deleted };
 enum class ConversationEventType { Message, AgentLog };
+/// What a session runs: parawork's agent (one active per workspace, the one its UI shows), an
+/// arbitrary command (`parawork run`; any number), a workspace's user terminal (at most one
+/// active), or a setup script run before an agent starts.
+enum class SessionKind { Agent, Command, Terminal, Setup };
 
 /// The wire/database spelling: "idle", "starting", "user", "warning", "created", "agent_log"...
 std::string_view toString(WorkspaceStatus status);
@@ -28,6 +32,7 @@ std::string_view toString(MessageRole role);
 std::string_view toString(LogLevel level);
 std::string_view toString(ChangeType type);
 std::string_view toString(ConversationEventType type);
+std::string_view toString(SessionKind kind);
 
 /// The inverse of toString: exact, case-sensitive spelling; nullopt for anything else.
 std::optional<WorkspaceStatus> parseWorkspaceStatus(std::string_view text);
@@ -35,6 +40,7 @@ std::optional<SessionStatus> parseSessionStatus(std::string_view text);
 std::optional<MessageRole> parseMessageRole(std::string_view text);
 std::optional<LogLevel> parseLogLevel(std::string_view text);
 std::optional<ChangeType> parseChangeType(std::string_view text);
+std::optional<SessionKind> parseSessionKind(std::string_view text);
 
 /// Active sessions (starting or running) block another start in their workspace (§4.4).
 constexpr bool isActive(SessionStatus status) {
@@ -81,6 +87,9 @@ struct Workspace {
     std::int64_t updatedAt = 0;
     std::optional<std::int64_t> lastFocusedAt;
     std::optional<GitWorktree> gitWorktree;
+    /// The repository's parawork.toml as parsed when the workspace was made, as JSON text (our
+    /// extension; see project/project_config.hpp).
+    std::optional<std::string> projectConfigJson;
 };
 
 struct Session {
@@ -93,7 +102,8 @@ struct Session {
     std::optional<std::int64_t> startedAt;
     std::optional<std::int64_t> completedAt;
 
-    // Our extensions (schema v2, v3); unknown until the session room records them.
+    // Our extensions (schema v2, v3, v4); unknown until the session room records them.
+    SessionKind kind = SessionKind::Agent;
     std::optional<std::string> name;
     std::optional<std::vector<std::string>> command;  ///< argv
     std::optional<std::string> cwd;

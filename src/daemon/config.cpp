@@ -23,8 +23,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
-using Value = std::variant<std::int64_t, std::string, std::vector<std::string>>;
-enum class Kind { Integer, Text, TextList };
+using Value = std::variant<std::int64_t, std::string, std::vector<std::string>, bool>;
+enum class Kind { Integer, Text, TextList, Boolean };
 
 /// Checks (and may rewrite, e.g. expand "~/") one text value; returns "" when it is fine, else
 /// what was expected ("expected one of ...").
@@ -96,6 +96,19 @@ Setting textList(std::string_view key, TextCheck check, std::string_view doc) {
         {}};
 }
 
+template <auto Member>
+Setting boolean(std::string_view key, std::string_view doc) {
+    return {key,
+            Kind::Boolean,
+            doc,
+            0,
+            0,
+            nullptr,
+            [](Config& c, Value&& v) { c.*Member = std::get<bool>(v); },
+            [](const Config& c) -> std::optional<Value> { return c.*Member; },
+            {}};
+}
+
 bool hasSpace(const std::string& s) {
     return std::any_of(s.begin(), s.end(), [](unsigned char c) { return c <= ' ' || c == 127; });
 }
@@ -130,6 +143,13 @@ std::string checkAbsolutePath(std::string& v, const GetEnv& env) {
         v = (fs::path(*home) / v.substr(2)).lexically_normal().string();
     }
     return fs::path(v).is_absolute() ? "" : "expected an absolute path or one starting with ~/";
+}
+
+std::string checkBranchPrefix(std::string& v, const GetEnv&) {
+    // The full branch name (prefix + slug) is validated with git's rules when it is used.
+    bool ok = !hasSpace(v) && !v.starts_with('-') && !v.starts_with('/') &&
+              v.find("..") == std::string::npos && v.size() <= 64;
+    return ok ? "" : "expected a branch-name prefix such as \"parawork/\"";
 }
 
 constexpr std::int64_t kMiB = 1 << 20;
@@ -176,6 +196,17 @@ const std::vector<Setting>& settings() {
             "Directory for new git worktrees (default: ~/.parawork/workspaces, or "
             "<home>/workspaces with PARAWORK_HOME).",
             "/absolute/path/to/worktrees"),
+        text<&Config::branchPrefix>(
+            "git.branch_prefix", checkBranchPrefix,
+            "Prefix of the branch each new workspace gets (\"parawork/\" gives parawork/<slug>)."),
+        boolean<&Config::deleteBranchOnRemove>(
+            "git.delete_branch_on_remove",
+            "Delete a workspace's branch when the workspace is deleted (its worktree always "
+            "goes)."),
+        textList<&Config::allowedRoots>(
+            "files.allowed_roots", checkAbsolutePath,
+            "Directories the file browser, repositories and workspaces may use (default: the "
+            "user's home directory, and the worktree base)."),
     };
     return table;
 }
@@ -246,6 +277,8 @@ std::string expectation(const Setting& s) {
             return "expected a string";
         case Kind::TextList:
             return "expected an array of strings";
+        case Kind::Boolean:
+            return "expected true or false";
     }
     return "";
 }
@@ -285,6 +318,11 @@ void assignText(Config& config, const Setting& s, std::string_view text, const G
         return assign(config, s, n, env, where, got);
     }
     if (s.kind == Kind::Text) return assign(config, s, std::string(text), env, where, got);
+    if (s.kind == Kind::Boolean) {
+        if (text == "true" || text == "1") return assign(config, s, true, env, where, got);
+        if (text == "false" || text == "0") return assign(config, s, false, env, where, got);
+        fail(where, s.key, expectation(s) + ", got " + got);
+    }
     std::vector<std::string> items;
     std::istringstream in{std::string(text)};
     for (std::string item; std::getline(in, item, ',');) {
@@ -324,6 +362,8 @@ void assignNode(Config& config, const Setting& s, const toml::node& node, const 
         return assign(config, s, node.as_integer()->get(), env, where, got);
     if (s.kind == Kind::Text && node.is_string())
         return assign(config, s, node.as_string()->get(), env, where, got);
+    if (s.kind == Kind::Boolean && node.is_boolean())
+        return assign(config, s, node.as_boolean()->get(), env, where, got);
     if (s.kind == Kind::TextList && node.is_array()) {
         std::vector<std::string> items;
         for (const toml::node& item : *node.as_array()) {

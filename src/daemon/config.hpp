@@ -35,6 +35,10 @@ struct Config {
     std::size_t sessionLogMaxBytes = 64u << 20;
     int stopGraceMs = 5000;
     int workerThreads = 2;
+    std::string branchPrefix = "parawork/";
+    bool deleteBranchOnRemove = true;
+    /// Roots of the file APIs; empty means the user's home directory.
+    std::vector<std::string> allowedRoots;
 
     bool operator==(const Config&) const = default;
 };

@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 
+#include "core/entities.hpp"
 #include "host/exit_record.hpp"
 #include "host/host_client.hpp"
 #include "host/session_dir.hpp"
@@ -19,6 +20,7 @@ namespace parawork::session {
 struct LiveSession {
     std::string id;
     std::string workspaceId;
+    core::SessionKind kind = core::SessionKind::Agent;
     host::SessionPaths paths;
 
     /// Requests (input, resize, signal, snapshot) from API threads, one at a time.

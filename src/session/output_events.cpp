@@ -215,13 +215,15 @@ void OutputEvents::finish(const std::shared_ptr<LiveSession>& session) {
     patch.exitReason = stopped ? std::string("stopped")
                        : !exit ? session->lostReason
                                : std::string(host::toString(exit->reason));
-    // The workspace first: the session's final status is what watchers wait for.
+    // The workspace first: the session's final status is what watchers wait for. Only an agent
+    // decides its workspace's status.
+    const bool agent = session->kind == core::SessionKind::Agent;
     store::WorkspacePatch ws;
     ws.status = stopped   ? core::WorkspaceStatus::Idle
                 : success ? core::WorkspaceStatus::Completed
                           : core::WorkspaceStatus::Error;
-    store::updateWorkspace(db_, session->workspaceId, ws);
-    store::updateSession(db_, session->id, patch);
+    if (agent) store::updateWorkspace(db_, session->workspaceId, ws);
+    auto recorded = store::updateSession(db_, session->id, patch);
 
     auto now = core::nowMs();
     json::object data{{"sessionId", session->id},
@@ -232,10 +234,21 @@ void OutputEvents::finish(const std::shared_ptr<LiveSession>& session) {
     data["exitCode"] = patch.exitCode ? json::value(*patch.exitCode) : json::value(nullptr);
     data["signal"] = patch.exitSignal ? json::value(*patch.exitSignal) : json::value(nullptr);
     publish(*session, event("session_completed", std::move(data)));
-    publish(*session, event("workspace_status_changed", {{"workspaceId", session->workspaceId},
-                                                         {"status", core::toString(*ws.status)},
-                                                         {"timestamp", now}}));
+    if (agent)
+        publish(*session, event("workspace_status_changed", {{"workspaceId", session->workspaceId},
+                                                             {"status", core::toString(*ws.status)},
+                                                             {"timestamp", now}}));
     session->finished = true;
+    if (sink_.sessionEnded) {
+        if (!recorded) {  // its workspace was deleted meanwhile: tell what is known
+            recorded.emplace();
+            recorded->id = session->id;
+            recorded->workspaceId = session->workspaceId;
+            recorded->kind = session->kind;
+            recorded->status = *patch.status;
+        }
+        sink_.sessionEnded(*recorded);
+    }
     if (sink_.outputAdvanced) sink_.outputAdvanced(session->id);  // viewers see the end
     spdlog::info("session {} ended: {}", session->id, *patch.exitReason);
     forget_(session);

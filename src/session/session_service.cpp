@@ -93,6 +93,7 @@ struct SessionService::Impl {
         patch.completedAt = core::nowMs();
         patch.exitReason = "spawn failed: " + message;
         store::updateSession(db, session.id, patch);
+        if (session.kind != core::SessionKind::Agent) return;
         store::WorkspacePatch ws;
         ws.status = core::WorkspaceStatus::Error;
         store::updateWorkspace(db, session.workspaceId, ws);
@@ -121,6 +122,7 @@ core::Session SessionService::start(const StartRequest& req) {
     core::Session session;
     session.id = core::newUuid();
     session.workspaceId = req.workspaceId;
+    session.kind = req.kind;
     session.agentType = req.agentType;
     session.status = core::SessionStatus::Starting;
     session.startedAt = core::nowMs();
@@ -150,6 +152,7 @@ core::Session SessionService::start(const StartRequest& req) {
     auto live = std::make_shared<LiveSession>();
     live->id = session.id;
     live->workspaceId = session.workspaceId;
+    live->kind = session.kind;
     live->paths.dir = impl_->config.sessionsDir / session.id;
     LaunchSpec spec{impl_->config.hostBinary,
                     live->paths.dir,
@@ -160,6 +163,7 @@ core::Session SessionService::start(const StartRequest& req) {
                     impl_->config.logMaxBytes};
     Launched launched;
     std::optional<core::Session> updated;
+    bool announced = false;
     try {
         launched = launchHost(spec);
         // Running before the watcher sees the host: a quick command may end at once, and its
@@ -169,12 +173,16 @@ core::Session SessionService::start(const StartRequest& req) {
         patch.processId = launched.childPid;
         patch.hostPid = launched.hostPid;
         updated = store::updateSession(impl_->db, session.id, patch);
+        // Announced before the watcher can see its end, so "ended" never precedes "running".
+        announced = updated.has_value();
+        if (announced && impl_->sink.sessionRunning) impl_->sink.sessionRunning(*updated);
         impl_->attach(live);
     } catch (const std::exception& e) {
         spdlog::warn("session {}: cannot start: {}", session.id, e.what());
         // A host we cannot talk to must not run on unseen: SIGTERM makes it end its command.
         if (launched.hostPid > 0) ::kill(launched.hostPid, SIGTERM);
         impl_->failStart(session, e.what());
+        if (announced && impl_->sink.sessionEnded) impl_->sink.sessionEnded(session);
         throw ServiceError(500, std::string("Failed to start agent process: ") + e.what());
     }
     spdlog::info("session {} started: {} (host pid {}, pid {})", session.id, req.argv.front(),
@@ -298,9 +306,12 @@ void SessionService::readoptAll() {
         auto live = std::make_shared<LiveSession>();
         live->id = session.id;
         live->workspaceId = session.workspaceId;
+        live->kind = session.kind;
         live->paths.dir = impl_->config.sessionsDir / session.id;
         live->parsed = static_cast<std::uint64_t>(session.logOffset);
         live->firstOutputRecorded = session.firstOutputAt.has_value();
+        // Announced first: a host found gone is finished (and announced ended) below.
+        if (impl_->sink.sessionRunning) impl_->sink.sessionRunning(session);
         try {
             impl_->attach(live);
             spdlog::info("session {}: re-adopted its host", session.id);

@@ -37,6 +37,10 @@ struct EventSink {
         terminalOutput;
     /// New bytes in a session's output log: viewers reading by offset may go on.
     std::function<void(const std::string& sessionId)> outputAdvanced;
+    /// A session's process is running (started, or re-adopted after a daemon restart) / has
+    /// ended and been recorded. The file watcher and the user-terminal registry follow these.
+    std::function<void(const core::Session& session)> sessionRunning;
+    std::function<void(const core::Session& session)> sessionEnded;
 };
 
 struct ServiceConfig {
@@ -52,6 +56,7 @@ struct ServiceConfig {
 /// A start request: parawork's agent start, or our extension with an explicit command.
 struct StartRequest {
     std::string workspaceId;
+    core::SessionKind kind = core::SessionKind::Agent;
     std::string agentType;  ///< an agent name, or "command" for an arbitrary command
     std::vector<std::string> argv;
     std::map<std::string, std::string> env;    ///< added to the daemon's environment

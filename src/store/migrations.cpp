@@ -2,6 +2,7 @@
 // agent_type accepts any non-empty name, because we run aider, gemini and arbitrary commands.
 // Migration 2 adds what our sessions record beyond the original. Migration 3 adds what a session
 // needs to be restarted and re-adopted: its extra environment and the agent-log parse position.
+// Migration 4 adds session kinds and the workspace's parsed parawork.toml.
 #include "store/migrations.hpp"
 
 #include <string>
@@ -117,6 +118,16 @@ ALTER TABLE sessions ADD COLUMN env_json TEXT; -- extra environment: a JSON obje
 ALTER TABLE sessions ADD COLUMN log_offset INTEGER NOT NULL DEFAULT 0;
 )sql";
 
+// Sessions of other kinds than parawork's agent (commands, user terminals, setup runs) share the
+// table; parawork's lists show agents only. The repository's parawork.toml is kept with each
+// workspace as parsed when the workspace was made.
+constexpr std::string_view kSessionKindAndProjectConfig = R"sql(
+ALTER TABLE sessions ADD COLUMN kind TEXT NOT NULL DEFAULT 'agent'
+    CHECK (kind IN ('agent', 'command', 'terminal', 'setup'));
+CREATE INDEX idx_sessions_workspace_kind ON sessions(workspace_id, kind);
+ALTER TABLE workspaces ADD COLUMN project_config_json TEXT;
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& migrations() {
@@ -124,6 +135,7 @@ const std::vector<Migration>& migrations() {
         {1, "the original parawork schema, any agent type", kOriginalSchema},
         {2, "session extensions and the settings table", kSessionExtensions},
         {3, "session environment and agent-log offset", kSessionEnvAndLogOffset},
+        {4, "session kinds and the workspace's project config", kSessionKindAndProjectConfig},
     };
     return list;
 }

@@ -17,8 +17,8 @@ namespace {
 constexpr const char* kColumns =
     "id, workspace_id, agent_type, status, process_id, started_at, completed_at, name, "
     "command_json, cwd, env_json, exit_code, exit_signal, exit_reason, host_pid, "
-    "first_output_at, ready_at, peak_memory_mb, peak_cpu_percent, log_offset";
-constexpr int kColumnCount = 20;
+    "first_output_at, ready_at, peak_memory_mb, peak_cpu_percent, log_offset, kind";
+constexpr int kColumnCount = 21;
 
 // Newest first; rowid (insertion order) breaks ties between sessions of one millisecond.
 constexpr const char* kNewestFirst = " ORDER BY started_at DESC, rowid DESC";
@@ -45,6 +45,7 @@ core::Session readSession(SQLite::Statement& row, JsonColumnDecoder& json) {
     s.peakMemoryMb = optionalDouble(row.getColumn(17));
     s.peakCpuPercent = optionalDouble(row.getColumn(18));
     s.logOffset = row.getColumn(19).getInt64();
+    s.kind = enumColumn(row.getColumn(20), core::parseSessionKind);
     return s;
 }
 
@@ -63,12 +64,19 @@ std::optional<core::Session> findOn(SQLite::Database& sql, const std::string& id
     return std::move(found.front());
 }
 
-bool hasActiveSession(SQLite::Database& sql, const std::string& workspaceId) {
+bool hasActiveSession(SQLite::Database& sql, const std::string& workspaceId,
+                      core::SessionKind kind) {
     SQLite::Statement query(sql,
-                            "SELECT 1 FROM sessions WHERE workspace_id = ? "
+                            "SELECT 1 FROM sessions WHERE workspace_id = ? AND kind = ? "
                             "AND status IN ('starting', 'running') LIMIT 1");
     query.bind(1, workspaceId);
+    query.bind(2, std::string(core::toString(kind)));
     return query.executeStep();
+}
+
+/// One active session per workspace of these kinds: parawork's agent and the user terminal.
+bool exclusive(core::SessionKind kind) {
+    return kind == core::SessionKind::Agent || kind == core::SessionKind::Terminal;
 }
 
 bool workspaceExists(SQLite::Database& sql, const std::string& workspaceId) {
@@ -138,6 +146,7 @@ void insertSession(SQLite::Database& sql, const core::Session& s) {
     bindOptional(insert, 18, s.peakMemoryMb);
     bindOptional(insert, 19, s.peakCpuPercent);
     insert.bind(20, s.logOffset);
+    insert.bind(21, std::string(core::toString(s.kind)));
     insert.exec();
 }
 
@@ -149,11 +158,14 @@ std::optional<core::Session> findSession(Database& db, const std::string& id) {
     return db.withLock([&](SQLite::Database& sql) { return findOn(sql, id); });
 }
 
-std::vector<core::Session> listSessionsByWorkspace(Database& db, const std::string& workspaceId) {
+std::vector<core::Session> listSessionsByWorkspace(Database& db, const std::string& workspaceId,
+                                                   core::SessionKind kind) {
     return db.withLock([&](SQLite::Database& sql) {
         SQLite::Statement query(sql, std::string("SELECT ") + kColumns +
-                                         " FROM sessions WHERE workspace_id = ?" + kNewestFirst);
+                                         " FROM sessions WHERE workspace_id = ? AND kind = ?" +
+                                         kNewestFirst);
         query.bind(1, workspaceId);
+        query.bind(2, std::string(core::toString(kind)));
         return readAll(sql, query);
     });
 }
@@ -194,8 +206,8 @@ std::vector<core::SessionHistoryItem> listSessionHistory(Database& db,
                                     ", (SELECT count(*) FROM messages m WHERE m.session_id = s.id)"
                                     ", (SELECT m.content FROM messages m WHERE m.session_id = s.id "
                                     "ORDER BY m.timestamp DESC, m.rowid DESC LIMIT 1)"
-                                    " FROM sessions s WHERE workspace_id = ? AND status IN "
-                                    "('completed', 'failed')" +
+                                    " FROM sessions s WHERE workspace_id = ? AND kind = 'agent' "
+                                    "AND status IN ('completed', 'failed')" +
                                     kNewestFirst);
         query.bind(1, workspaceId);
         JsonColumnDecoder json(sql);
@@ -244,12 +256,16 @@ SessionStartOutcome recordSessionStart(Database& db, const SessionStartRecord& s
         SQLite::Transaction transaction(sql, SQLite::TransactionBehavior::IMMEDIATE);
         const std::string& workspaceId = start.session.workspaceId;
         if (!workspaceExists(sql, workspaceId)) return SessionStartOutcome::WorkspaceNotFound;
-        if (hasActiveSession(sql, workspaceId)) return SessionStartOutcome::WorkspaceBusy;
+        const core::SessionKind kind = start.session.kind;
+        if (exclusive(kind) && hasActiveSession(sql, workspaceId, kind))
+            return SessionStartOutcome::WorkspaceBusy;
         insertSession(sql, start.session);
-        WorkspacePatch running;
-        running.status = core::WorkspaceStatus::Running;
-        running.agentType.emplace(start.session.agentType);
-        updateWorkspace(sql, workspaceId, running, now);
+        if (kind == core::SessionKind::Agent) {  // the workspace's status is its agent's
+            WorkspacePatch running;
+            running.status = core::WorkspaceStatus::Running;
+            running.agentType.emplace(start.session.agentType);
+            updateWorkspace(sql, workspaceId, running, now);
+        }
         if (start.copyMessagesFrom) copyMessages(sql, *start.copyMessagesFrom, start.session.id);
         if (start.initialMessage) insertMessage(sql, *start.initialMessage);
         transaction.commit();

@@ -26,11 +26,13 @@ void insertSession(SQLite::Database& sql, const core::Session& session);
 
 std::optional<core::Session> findSession(Database& db, const std::string& id);
 
-/// The workspace's sessions, newest first: started_at descending, then insertion order
-/// descending (§4.4). An unknown workspace has none.
-std::vector<core::Session> listSessionsByWorkspace(Database& db, const std::string& workspaceId);
+/// The workspace's sessions of one kind (parawork's lists: agents), newest first: started_at
+/// descending, then insertion order descending (§4.4). An unknown workspace has none.
+std::vector<core::Session> listSessionsByWorkspace(
+    Database& db, const std::string& workspaceId,
+    core::SessionKind kind = core::SessionKind::Agent);
 
-/// The workspace's starting or running sessions (normally at most one), newest first.
+/// The workspace's starting or running sessions of every kind, newest first.
 std::vector<core::Session> listActiveSessionsInWorkspace(Database& db,
                                                          const std::string& workspaceId);
 
@@ -39,8 +41,8 @@ std::vector<core::Session> listActiveSessionsInWorkspace(Database& db,
 std::vector<core::Session> listSessionsByStatus(Database& db,
                                                 const std::vector<core::SessionStatus>& statuses);
 
-/// The workspace's finished sessions (completed or failed), newest first, each with its message
-/// count, last message and duration (§3 SessionHistoryItem, §4.4 history).
+/// The workspace's finished agent sessions (completed or failed), newest first, each with its
+/// message count, last message and duration (§3 SessionHistoryItem, §4.4 history).
 std::vector<core::SessionHistoryItem> listSessionHistory(Database& db,
                                                          const std::string& workspaceId);
 
@@ -75,8 +77,9 @@ struct SessionStartRecord {
 
 enum class SessionStartOutcome { Recorded, WorkspaceNotFound, WorkspaceBusy };
 
-/// In one transaction: checks that the workspace exists and has no active session, inserts the
-/// session, sets the workspace to running with the session's agent type, stores the initial
+/// In one transaction: checks that the workspace exists and, for an agent or a user terminal, has
+/// no active session of that kind; inserts the session; for an agent, sets the workspace to
+/// running with the session's agent type; stores the initial
 /// message and copies the resumed session's messages. Doing the "no active session" check in the
 /// same transaction as the insert means two concurrent starts cannot both win. On any outcome
 /// but Recorded nothing is written.

@@ -12,7 +12,7 @@ namespace {
 constexpr const char* kSelect =
     "SELECT id, repository_id, name, path, status, agent_type, created_at, updated_at, "
     "last_focused_at, git_worktree_path, git_branch_name, git_base_repo_path, git_base_branch, "
-    "git_created_at FROM workspaces ";
+    "git_created_at, project_config_json FROM workspaces ";
 
 // §4.3: oldest first; the id breaks ties the way the original does.
 constexpr const char* kOrder = " ORDER BY created_at ASC, id ASC";
@@ -36,6 +36,7 @@ core::Workspace readWorkspace(SQLite::Statement& row) {
         w.gitWorktree =
             core::GitWorktree{*worktreePath, *branchName, *baseRepoPath,
                               optionalString(row.getColumn(12)), optionalInt64(row.getColumn(13))};
+    w.projectConfigJson = optionalString(row.getColumn(14));
     return w;
 }
 
@@ -60,8 +61,8 @@ void insertWorkspace(Database& db, const core::Workspace& w) {
             sql,
             "INSERT INTO workspaces (id, repository_id, name, path, status, agent_type, "
             "created_at, updated_at, last_focused_at, git_worktree_path, git_branch_name, "
-            "git_base_repo_path, git_base_branch, git_created_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+            "git_base_repo_path, git_base_branch, git_created_at, project_config_json) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
         insert.bind(1, w.id);
         bindOptional(insert, 2, w.repositoryId);
         insert.bind(3, w.name);
@@ -78,6 +79,7 @@ void insertWorkspace(Database& db, const core::Workspace& w) {
             bindOptional(insert, 13, w.gitWorktree->baseBranch);
             bindOptional(insert, 14, w.gitWorktree->createdAt);
         }  // else the unbound parameters are NULL
+        bindOptional(insert, 15, w.projectConfigJson);
         insert.exec();
     });
 }

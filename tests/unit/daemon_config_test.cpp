@@ -147,6 +147,25 @@ TEST_F(ConfigFile, EmptyListVariableClearsTheList) {
     EXPECT_TRUE(c.allowedOrigins.empty());
 }
 
+TEST_F(ConfigFile, BooleansFromFileAndEnvironment) {
+    write("[git]\ndelete_branch_on_remove = false\n");
+    EXPECT_FALSE(loadConfig(file_, fakeEnv()).deleteBranchOnRemove);
+    EXPECT_TRUE(loadConfig(file_, fakeEnv({{"PARAWORK_GIT_DELETE_BRANCH_ON_REMOVE", "true"}}))
+                    .deleteBranchOnRemove);
+    EXPECT_NE(loadError("git.delete_branch_on_remove = \"no\"\n").find("expected true or false"),
+              std::string::npos);
+    EXPECT_NE(loadError("", {{"PARAWORK_GIT_DELETE_BRANCH_ON_REMOVE", "yes"}})
+                  .find("PARAWORK_GIT_DELETE_BRANCH_ON_REMOVE"),
+              std::string::npos);
+}
+
+TEST_F(ConfigFile, BranchPrefixIsChecked) {
+    EXPECT_NE(loadError("git.branch_prefix = \"-x/\"\n").find("git.branch_prefix"),
+              std::string::npos);
+    EXPECT_NE(loadError("git.branch_prefix = \"a..b/\"\n").find("branch-name prefix"),
+              std::string::npos);
+}
+
 TEST_F(ConfigFile, TildeInWorktreeBaseIsExpandedFromHome) {
     write("paths.worktree_base = \"~/trees\"\n");
     EXPECT_EQ(loadConfig(file_, fakeEnv({{"HOME", "/home/u"}})).worktreeBase, "/home/u/trees");

@@ -85,7 +85,7 @@ void insertSampleRows(SQLite::Database& db) {
 TEST(StoreDatabase, MigrationsAreNumberedInOrder) {
     int expected = 1;
     for (const Migration& m : migrations()) EXPECT_EQ(m.version, expected++);
-    EXPECT_EQ(latestSchemaVersion(), 3);
+    EXPECT_EQ(latestSchemaVersion(), 4);
 }
 
 TEST(StoreDatabase, FreshDatabaseHasLatestSchemaWalAndForeignKeys) {
@@ -155,6 +155,24 @@ TEST(StoreDatabase, UpgradesVersion1To2WithoutLosingRows) {
     for (int i = 1; i < query.getColumnCount(); ++i) EXPECT_TRUE(query.getColumn(i).isNull());
 }
 
+TEST(StoreDatabase, UpgradesVersion3To4WithAgentKindAndNoProjectConfig) {
+    TempDir dir;
+    fs::path file = dir.path() / "parawork.db";
+    {
+        SQLite::Database raw(file.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+        migrate(raw, 3);
+        insertSampleRows(raw);
+    }
+    Database db = Database::open(file);
+    SQLite::Statement kind(db.sql(), "SELECT kind FROM sessions WHERE id = 's1'");
+    ASSERT_TRUE(kind.executeStep());
+    EXPECT_EQ(kind.getColumn(0).getString(), "agent");  // every older session was an agent's
+    SQLite::Statement config(db.sql(), "SELECT project_config_json FROM workspaces");
+    ASSERT_TRUE(config.executeStep());
+    EXPECT_TRUE(config.getColumn(0).isNull());
+    EXPECT_THROW(db.sql().exec("UPDATE sessions SET kind = 'other'"), SQLite::Exception);
+}
+
 TEST(StoreDatabase, UpgradesVersion2To3WithoutLosingRows) {
     TempDir dir;
     fs::path file = dir.path() / "parawork.db";
@@ -168,7 +186,7 @@ TEST(StoreDatabase, UpgradesVersion2To3WithoutLosingRows) {
             "exit_code = 0 WHERE id = 's1'");
     }
     Database db = Database::open(file);
-    EXPECT_EQ(db.schemaVersion(), 3);
+    EXPECT_EQ(db.schemaVersion(), latestSchemaVersion());
     for (const char* table :
          {"repositories", "workspaces", "sessions", "messages", "file_changes", "agent_logs"})
         EXPECT_EQ(count(db.sql(), table), 1) << table;

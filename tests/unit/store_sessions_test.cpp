@@ -123,6 +123,33 @@ TEST_F(SessionsTest, ListsNewestFirstWithInsertionOrderOnTies) {
     EXPECT_TRUE(listSessionsByWorkspace(db_, "nope").empty());
 }
 
+TEST_F(SessionsTest, ParaworkListsShowAgentsOnlyAndKindsRoundTrip) {
+    insertSession(db_, makeSession("a", "w1", SessionStatus::Completed, 1000));
+    core::Session terminal = makeSession("t", "w1", SessionStatus::Completed, 2000);
+    terminal.kind = core::SessionKind::Terminal;
+    insertSession(db_, terminal);
+    EXPECT_EQ(ids(listSessionsByWorkspace(db_, "w1")), (std::vector<std::string>{"a"}));
+    EXPECT_EQ(ids(listSessionsByWorkspace(db_, "w1", core::SessionKind::Terminal)),
+              (std::vector<std::string>{"t"}));
+    ASSERT_EQ(listSessionHistory(db_, "w1").size(), 1u);
+    EXPECT_EQ(findSession(db_, "t")->kind, core::SessionKind::Terminal);
+}
+
+TEST_F(SessionsTest, OneActiveAgentAndOneTerminalButAnyNumberOfCommands) {
+    auto start = [&](const char* id, core::SessionKind kind) {
+        core::Session s = makeSession(id, "w1", SessionStatus::Starting, 1000);
+        s.kind = kind;
+        return recordSessionStart(db_, {s, std::nullopt, std::nullopt});
+    };
+    EXPECT_EQ(start("a1", core::SessionKind::Agent), SessionStartOutcome::Recorded);
+    EXPECT_EQ(start("t1", core::SessionKind::Terminal), SessionStartOutcome::Recorded);
+    EXPECT_EQ(start("c1", core::SessionKind::Command), SessionStartOutcome::Recorded);
+    EXPECT_EQ(start("c2", core::SessionKind::Command), SessionStartOutcome::Recorded);
+    EXPECT_EQ(start("a2", core::SessionKind::Agent), SessionStartOutcome::WorkspaceBusy);
+    EXPECT_EQ(start("t2", core::SessionKind::Terminal), SessionStartOutcome::WorkspaceBusy);
+    EXPECT_EQ(listActiveSessionsInWorkspace(db_, "w1").size(), 4u);
+}
+
 TEST_F(SessionsTest, ActiveMeansStartingOrRunning) {
     insertSession(db_, makeSession("a", "w1", SessionStatus::Completed, 1000));
     insertSession(db_, makeSession("b", "w1", SessionStatus::Starting, 2000));
