@@ -147,6 +147,9 @@ void DaemonProcess::start(Options options) {
     std::error_code ec;
     auto skip = std::filesystem::file_size(home_ / "daemon.out", ec);
     if (ec) skip = 0;
+    // Tests keep their repositories and workspaces in TempDirs under /tmp, outside the home
+    // directory that is the file APIs' default root.
+    options.env.try_emplace("PARAWORK_FILES_ALLOWED_ROOTS", "/tmp");
     pid_ = spawnProcess(argv, options.env, home_ / "daemon.out");
 
     static const std::regex listening(R"(listening on http://127\.0\.0\.1:(\d+))");
