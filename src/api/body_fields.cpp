@@ -48,6 +48,13 @@ std::optional<long long> optionalInteger(const boost::json::value& body, const c
     return n;
 }
 
+std::optional<bool> optionalBool(const boost::json::value& body, const char* key) {
+    auto* v = field(body, key);
+    if (!v) return std::nullopt;
+    if (!v->is_bool()) throw BadRequest(std::string(key) + ": expected true or false");
+    return v->as_bool();
+}
+
 std::optional<std::vector<std::string>> optionalStringArray(const boost::json::value& body,
                                                             const char* key, std::size_t maxItems) {
     auto* v = field(body, key);

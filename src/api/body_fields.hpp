@@ -27,6 +27,8 @@ std::string requiredString(const boost::json::value& body, const char* key,
 /// An integer in [min, max]; nullopt when absent.
 std::optional<long long> optionalInteger(const boost::json::value& body, const char* key,
                                          long long min, long long max);
+/// A boolean; nullopt when absent.
+std::optional<bool> optionalBool(const boost::json::value& body, const char* key);
 /// An array of strings (at most `maxItems`); nullopt when absent.
 std::optional<std::vector<std::string>> optionalStringArray(const boost::json::value& body,
                                                             const char* key,

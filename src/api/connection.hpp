@@ -51,20 +51,23 @@ class WsConnection : public std::enable_shared_from_this<WsConnection> {
     void close(websocket::close_code code, std::string reason);
     bool subscribedTo(const std::string& workspaceId) const;
     /// Bytes [from, …) of a session of a subscribed workspace are new: this connection will
-    /// read them from the log as fast as it drains (DESIGN §4.2), as `terminal_data` events.
+    /// read them from the log as fast as it drains (DESIGN §4.2), as `terminal_data` events
+    /// (`user_terminal_data` for a user terminal).
     void terminalOutput(const std::string& sessionId, const std::string& workspaceId,
-                        std::uint64_t from, std::uint64_t to);
+                        core::SessionKind kind, std::uint64_t from, std::uint64_t to);
 
   private:
     /// Where this connection is in one session's output log.
     struct Cursor {
         std::string workspaceId;
-        std::uint64_t offset = 0;    ///< next byte to send
-        std::uint64_t knownEnd = 0;  ///< bytes announced so far
+        core::SessionKind kind = core::SessionKind::Agent;  ///< chooses the event type
+        std::uint64_t offset = 0;                           ///< next byte to send
+        std::uint64_t knownEnd = 0;                         ///< bytes announced so far
         std::string pendingUtf8;
     };
     net::awaitable<void> writeLoop();
-    /// The next terminal_data event from some cursor that is behind, or nullopt.
+    /// The next terminal_data / user_terminal_data event from some cursor that is behind, or
+    /// nullopt.
     std::optional<std::string> pullTerminalData();
 
     websocket::stream<Stream> ws_;

@@ -380,12 +380,12 @@ bool HttpServer::idle() const {
 }
 
 void HttpServer::notifyTerminalOutput(std::string sessionId, std::string workspaceId,
-                                      std::uint64_t from, std::uint64_t to) {
-    net::post(impl_->loop,
-              [impl = impl_, sid = std::move(sessionId), wid = std::move(workspaceId), from, to]() {
-                  for (const auto& conn : impl->wsConnections)
-                      conn->terminalOutput(sid, wid, from, to);
-              });
+                                      core::SessionKind kind, std::uint64_t from,
+                                      std::uint64_t to) {
+    net::post(impl_->loop, [impl = impl_, sid = std::move(sessionId), wid = std::move(workspaceId),
+                            kind, from, to]() {
+        for (const auto& conn : impl->wsConnections) conn->terminalOutput(sid, wid, kind, from, to);
+    });
 }
 
 bool HttpServer::hasEventListeners() const {

@@ -52,9 +52,10 @@ class HttpServer {
     /// A session's output log grew or the session ended: attached viewers go on. Any thread.
     void notifyOutput(std::string sessionId);
     /// Bytes from `from` on of a session are new: main-WebSocket subscribers of its workspace
-    /// read them as terminal_data at their own pace. Any thread.
-    void notifyTerminalOutput(std::string sessionId, std::string workspaceId, std::uint64_t from,
-                              std::uint64_t to);
+    /// read them as terminal_data (user_terminal_data for a user terminal) at their own pace.
+    /// Any thread.
+    void notifyTerminalOutput(std::string sessionId, std::string workspaceId,
+                              core::SessionKind kind, std::uint64_t from, std::uint64_t to);
     /// Stops accepting and closes every connection (WebSockets with 1001). Loop thread.
     void stop();
     /// True when no connection is open any more (after stop()). Loop thread.

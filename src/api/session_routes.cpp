@@ -12,25 +12,13 @@
 #include "store/file_changes.hpp"
 #include "store/messages.hpp"
 #include "store/sessions.hpp"
+#include "store/workspaces.hpp"
 
 namespace parawork::api {
 namespace {
 
 namespace json = boost::json;
 constexpr std::size_t kMaxOutputRead = 4u << 20;
-
-/// The command of a named agent until agent profiles exist (configurable profiles are the
-/// workspaces issue's); our extension's `command` always wins.
-std::optional<std::vector<std::string>> builtinAgent(const std::string& agentType) {
-    static const std::map<std::string, std::vector<std::string>> agents{{"claude-code", {"claude"}},
-                                                                        {"codex", {"codex"}},
-                                                                        {"opencode", {"opencode"}},
-                                                                        {"aider", {"aider"}},
-                                                                        {"gemini", {"gemini"}}};
-    auto it = agents.find(agentType);
-    if (it == agents.end()) return std::nullopt;
-    return it->second;
-}
 
 std::optional<std::uint64_t> queryNumber(const Request& req, std::string_view name) {
     auto text = req.queryParam(name);
@@ -42,16 +30,51 @@ std::optional<std::uint64_t> queryNumber(const Request& req, std::string_view na
     return n;
 }
 
-Response startSession(Request& req, session::SessionService& sessions) {
+/// 400 "Agent type X is not enabled" unless a profile by that name exists and is enabled.
+const core::AgentProfile* enabledAgent(const std::vector<core::AgentProfile>& agents,
+                                       const std::string& name) {
+    const auto* profile = core::findAgent(agents, name);
+    return profile && profile->enabled ? profile : nullptr;
+}
+
+/// The original's order of checks (§4.4): the workspace, then an active agent session, then the
+/// body. (The service checks both again, atomically with the insert.)
+std::optional<Response> precheckStart(Request& req, store::Database& db) {
+    const std::string& id = req.params["id"];
+    if (!store::findWorkspace(db, id)) return fail(404, "Workspace not found");
+    const auto* kind = req.json.as_object().if_contains("kind");
+    bool agent = !kind || !kind->is_string() || kind->as_string() == "agent";
+    if (!agent) return std::nullopt;
+    for (const auto& s : store::listActiveSessionsInWorkspace(db, id))
+        if (s.kind == core::SessionKind::Agent)
+            return fail(400, "Workspace already has an active session");
+    return std::nullopt;
+}
+
+Response startSession(Request& req, store::Database& db, session::SessionService& sessions,
+                      const std::vector<core::AgentProfile>& agents) {
+    if (auto refused = precheckStart(req, db)) return *refused;
     session::StartRequest start;
     start.workspaceId = req.params["id"];
     start.agentType = requiredString(req.json, "agentType", 1, 64);
     start.initialPrompt = optionalString(req.json, "initialPrompt", 0, 1u << 20);
     auto command = optionalStringArray(req.json, "command");
     if (command && command->empty()) throw BadRequest("command: must not be empty");
-    auto argv = command ? command : builtinAgent(start.agentType);
-    if (!argv) return fail(400, "Agent type " + start.agentType + " is not enabled");
-    start.argv = *argv;
+    if (auto kind = optionalString(req.json, "kind")) {
+        auto parsed = core::parseSessionKind(*kind);
+        if (!parsed || *parsed == core::SessionKind::Terminal)
+            throw BadRequest("kind: expected agent, command or setup");
+        start.kind = *parsed;
+    }
+    if (command) {
+        start.argv = *command;
+    } else {
+        const auto* profile = enabledAgent(agents, start.agentType);
+        if (!profile) return fail(400, "Agent type " + start.agentType + " is not enabled");
+        auto launch = core::agentLaunch(*profile, start.initialPrompt, false);
+        start.argv = std::move(launch.argv);
+        start.typedInput = std::move(launch.typedPrompt);
+    }
     start.env = optionalStringMap(req.json, "env").value_or(std::map<std::string, std::string>{});
     if (auto cwd = optionalString(req.json, "cwd", 1, 4096)) {
         std::error_code ec;
@@ -67,6 +90,43 @@ Response startSession(Request& req, session::SessionService& sessions) {
         static_cast<std::uint16_t>(optionalInteger(req.json, "rows", 1, 1000).value_or(30));
     try {
         return ok(toJson(sessions.start(start)), 201);
+    } catch (const session::ServiceError& e) {
+        return fail(e.status, e.what());
+    }
+}
+
+/// A new session in the same workspace, starting with the original's messages (§4.4, §10).
+/// Unlike the original, the agent continues its own previous conversation where its profile
+/// knows how (claude --continue, codex resume --last, ...); a command session runs its command
+/// again.
+Response resumeSession(Request& req, store::Database& db, session::SessionService& sessions,
+                       const std::vector<core::AgentProfile>& agents) {
+    auto original = store::findSession(db, req.params["id"]);
+    if (!original) return fail(404, "Session not found");
+    if (original->kind == core::SessionKind::Terminal)
+        return fail(400, "A user terminal cannot be resumed; start a new one");
+    for (const auto& s : store::listActiveSessionsInWorkspace(db, original->workspaceId))
+        if (s.kind == core::SessionKind::Agent)
+            return fail(400, "Workspace already has an active session");
+    if (!store::findWorkspace(db, original->workspaceId)) return fail(404, "Workspace not found");
+    session::StartRequest start;
+    start.workspaceId = original->workspaceId;
+    start.kind = original->kind;
+    start.agentType = original->agentType;
+    start.resumeOf = original->id;
+    start.name = original->name;
+    if (const auto* profile = enabledAgent(agents, original->agentType)) {
+        start.argv = core::agentLaunch(*profile, std::nullopt, true).argv;
+    } else if (original->command && !original->command->empty() &&
+               !core::findAgent(agents, original->agentType)) {
+        start.argv = *original->command;
+        if (original->cwd) start.cwd = *original->cwd;
+        if (original->env) start.env = *original->env;
+    } else {
+        return fail(400, "Agent not enabled");
+    }
+    try {
+        return ok(toJson(sessions.start(start)), 200);
     } catch (const session::ServiceError& e) {
         return fail(e.status, e.what());
     }
@@ -92,12 +152,27 @@ Response readOutput(Request& req, session::SessionService& sessions) {
 
 }  // namespace
 
-void addSessionRoutes(Router& router, store::Database& db, session::SessionService& sessions) {
+void addSessionRoutes(Router& router, store::Database& db, session::SessionService& sessions,
+                      const std::vector<core::AgentProfile>& agents) {
     router.add("GET", "/api/workspaces/:id/sessions", [&db](Request& req) {
         return ok(toJsonArray(store::listSessionsByWorkspace(db, req.params["id"])));
     });
-    router.add("POST", "/api/workspaces/:id/sessions",
-               [&sessions](Request& req) { return startSession(req, sessions); });
+    router.add("POST", "/api/workspaces/:id/sessions", [&db, &sessions, &agents](Request& req) {
+        return startSession(req, db, sessions, agents);
+    });
+    router.add("POST", "/api/sessions/:id/resume", [&db, &sessions, &agents](Request& req) {
+        return resumeSession(req, db, sessions, agents);
+    });
+    // The original opened macOS Terminal.app (and always failed, §4.4); we say what to use.
+    router.add("POST", "/api/sessions/:id/open-terminal", [&db](Request& req) {
+        auto session = store::findSession(db, req.params["id"]);
+        if (!session) return fail(404, "Session not found");
+        if (!store::findWorkspace(db, session->workspaceId))
+            return fail(404, "Workspace not found");
+        return fail(501,
+                    "Opening a desktop terminal is not supported: use the workspace's terminal "
+                    "(POST /api/workspaces/:id/terminal) or `parawork attach`");
+    });
     router.add("GET", "/api/workspaces/:id/sessions/history", [&db](Request& req) {
         return ok(toJsonArray(store::listSessionHistory(db, req.params["id"])));
     });
@@ -147,9 +222,14 @@ void addSessionRoutes(Router& router, store::Database& db, session::SessionServi
     router.add("GET", "/api/sessions/:id/output",
                [&sessions](Request& req) { return readOutput(req, sessions); });
     router.add("GET", "/api/sessions/:id/logs", [&db](Request& req) {
-        auto limit = queryNumber(req, "limit");
+        // As the original's parseInt: leading digits count; anything else ("abc"), 0 or a
+        // negative number means no limit.
         std::optional<std::size_t> bound;
-        if (limit && *limit > 0) bound = static_cast<std::size_t>(*limit);  // 0 means no limit
+        if (auto text = req.queryParam("limit")) {
+            std::size_t n = 0;
+            auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), n);
+            if (ec == std::errc() && end != text->data() && n > 0) bound = n;
+        }
         return ok(toJsonArray(store::listAgentLogsBySession(db, req.params["id"], bound)));
     });
     router.add("GET", "/api/sessions/:id/messages", [&db](Request& req) {
@@ -163,9 +243,13 @@ void addSessionRoutes(Router& router, store::Database& db, session::SessionServi
         message.sessionId = session->id;
         message.role = core::MessageRole::User;
         message.content = requiredString(req.json, "content", 1);
+        // Our extension: `submit: true` presses Enter after the text (the original wrote the
+        // text only, which leaves a chat message typed but unsent in most agents).
+        bool submit = optionalBool(req.json, "submit").value_or(false);
         message.timestamp = core::nowMs();
         store::insertMessage(db, message);
-        sessions.input(session->id, message.content);
+        if (sessions.input(session->id, message.content) && submit)
+            sessions.input(session->id, "\r");
         return ok(toJson(message), 201);
     });
     router.add("GET", "/api/sessions/:id/changes", [&db](Request& req) {

@@ -1,10 +1,23 @@
 #include "api/system_routes.hpp"
 
+#include <cstdlib>
+
 #include "core/clock.hpp"
+#include "session/executables.hpp"
 
 namespace parawork::api {
 
 namespace json = boost::json;
+
+namespace {
+
+json::array strings(const std::vector<std::string>& items) {
+    json::array out;
+    for (const auto& item : items) out.emplace_back(item);
+    return out;
+}
+
+}  // namespace
 
 void addSystemRoutes(Router& router, const SystemInfo& info) {
     router.add("GET", "/api/health", [&info](Request&) {
@@ -15,15 +28,38 @@ void addSystemRoutes(Router& router, const SystemInfo& info) {
                                {"version", info.version},
                                {"uptimeMs", uptime.count()}});
     });
+    // The original's {name, command, defaultArgs} per enabled agent, in profile order, plus
+    // how the prompt is passed, the resume arguments and whether the command is installed.
+    router.add("GET", "/api/agents", [&info](Request&) {
+        const char* path = std::getenv("PATH");
+        json::array out;
+        for (const auto& agent : info.agents) {
+            if (!agent.enabled) continue;
+            out.push_back(json::object{
+                {"name", agent.name},
+                {"command", agent.command},
+                {"defaultArgs", strings(agent.args)},
+                {"promptMode", core::toString(agent.promptMode)},
+                {"resumeArgs", strings(agent.resumeArgs)},
+                {"installed",
+                 session::findExecutable(agent.command, path ? path : "", "/").has_value()}});
+        }
+        return ok(std::move(out));
+    });
     // The original frontend reads only data.apiKey; the rest keeps the original's shape.
     router.add("GET", "/api/config", [&info](Request&) {
         json::array origins;
         for (const auto& o : info.corsOrigins) origins.emplace_back(o);
+        json::object agents;
+        for (const auto& agent : info.agents)
+            agents[agent.name] = json::object{{"enabled", agent.enabled},
+                                              {"command", agent.command},
+                                              {"defaultArgs", strings(agent.args)}};
         return ok(json::object{
             {"server",
              json::object{{"port", info.port.load()},
                           {"cors", json::object{{"enabled", true}, {"origins", origins}}}}},
-            {"agents", json::object{}},
+            {"agents", std::move(agents)},
             {"features", json::object{{"gitIntegration", true}, {"autoCleanup", true}}},
             {"apiKey", info.token}});
     });

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "api/router.hpp"
+#include "core/agents.hpp"
 
 namespace parawork::api {
 
@@ -18,6 +19,7 @@ struct SystemInfo {
     std::atomic<std::uint16_t> port{0};
     std::vector<std::string> corsOrigins;
     std::string token;
+    std::vector<core::AgentProfile> agents;
 };
 
 void addSystemRoutes(Router& router, const SystemInfo& info);

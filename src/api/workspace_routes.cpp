@@ -1,33 +1,144 @@
 #include "api/workspace_routes.hpp"
 
+#include <spdlog/spdlog.h>
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+
 #include "api/body_fields.hpp"
 #include "api/entity_json.hpp"
 #include "core/clock.hpp"
+#include "core/error.hpp"
 #include "core/ids.hpp"
-#include "store/sessions.hpp"
+#include "git/ref_names.hpp"
+#include "git/repository_info.hpp"
+#include "git/worktrees.hpp"
+#include "project/project_config.hpp"
+#include "store/repositories.hpp"
 #include "store/workspaces.hpp"
 
 namespace parawork::api {
 namespace {
 
-Response createWorkspace(Request& req, store::Database& db) {
+namespace fs = std::filesystem;
+namespace json = boost::json;
+
+/// The workspace as GET /api/workspaces/:id shows it: the protocol's fields plus our
+/// `projectConfig` (the parsed parawork.toml it was made with, or null).
+json::value detailJson(const core::Workspace& ws) {
+    json::value out = toJson(ws);
+    json::value config = nullptr;
+    if (ws.projectConfigJson) {
+        boost::system::error_code ec;
+        config = json::parse(*ws.projectConfigJson, ec);
+        if (ec) config = nullptr;
+    }
+    out.as_object()["projectConfig"] = std::move(config);
+    return out;
+}
+
+/// Reads parawork.toml from `dir`; a broken file is the client's 400, with its line and column.
+std::optional<std::string> projectConfigJson(const fs::path& dir) {
+    auto config = project::readProjectConfig(dir);
+    if (!config) return std::nullopt;
+    return json::serialize(project::toJson(*config));
+}
+
+struct CreateRequest {
+    std::string name;
+    std::string path;
+    std::optional<std::string> agentType;
+    std::optional<std::string> repositoryId;
+    std::optional<std::string> baseBranch;  ///< our extension: the worktree's start point
+    std::optional<bool> worktree;           ///< our extension: false asks for a plain directory
+};
+
+CreateRequest readCreateRequest(const json::value& body) {
+    CreateRequest r;
+    r.name = requiredString(body, "name", 1, 255);
+    r.path = requiredString(body, "path", 1, 4096);
+    r.agentType = optionalString(body, "agentType", 1, 64);
+    r.repositoryId = optionalString(body, "repositoryId", 1, 64);
+    r.baseBranch = optionalString(body, "baseBranch", 1, git::kMaxRefNameLength);
+    r.worktree = optionalBool(body, "worktree");
+    if (r.name.find_first_of(std::string_view("\0\r\n", 3)) != std::string::npos)
+        throw BadRequest("name: must not contain control characters");
+    return r;
+}
+
+Response createWorkspace(Request& req, store::Database& db, const WorkspaceOptions& options) {
+    CreateRequest r = readCreateRequest(req.json);
+    if (r.agentType && options.agents && !core::findAgent(*options.agents, *r.agentType))
+        return fail(400, "agentType: not a configured agent: " + *r.agentType);
+    if (r.baseBranch) {
+        if (auto problem = git::baseRefProblem(*r.baseBranch))
+            return fail(400, "baseBranch: " + *problem);
+    }
+    auto check = files::checkProjectPath(r.path, options.roots);
+    if (!check.ok()) return fail(check.status, "Invalid path: " + check.error);
+
+    // The repository to branch from: the registered one, else the git repository at the path.
+    std::optional<fs::path> repoPath;
+    if (r.repositoryId) {
+        auto repo = store::findRepository(db, *r.repositoryId);
+        if (!repo) return fail(404, "Repository not found");
+        repoPath = repo->path;
+    } else if (git::isRepository(check.resolved)) {
+        repoPath = check.resolved;
+    }
+    bool makeWorktree = repoPath && r.worktree.value_or(true);
+    if (r.worktree.value_or(false) && !repoPath)
+        return fail(400, "Selected directory is not a git repository");
+
     core::Workspace ws;
-    ws.name = requiredString(req.json, "name", 1, 255);
-    auto path = requiredString(req.json, "path", 1, 4096);
-    if (!std::filesystem::path(path).is_absolute())
-        return fail(400, "Invalid path: must be absolute");
-    std::error_code ec;
-    auto real = std::filesystem::canonical(path, ec);
-    if (ec || !std::filesystem::is_directory(real))
-        return fail(400, "Invalid path: not an existing directory");
     ws.id = core::newUuid();
-    ws.path = real.string();
-    ws.agentType = optionalString(req.json, "agentType", 1, 64);
-    ws.repositoryId = optionalString(req.json, "repositoryId", 1, 64);
+    ws.name = r.name;
+    ws.agentType = r.agentType;
+    ws.repositoryId = r.repositoryId;
     ws.createdAt = ws.updatedAt = core::nowMs();
     ws.lastFocusedAt = ws.createdAt;
-    store::insertWorkspace(db, ws);
-    return ok(toJson(ws), 201);
+    std::optional<git::Worktree> made;
+    fs::path repoRoot;
+    try {
+        if (makeWorktree) {
+            repoRoot = git::readRepository(*repoPath).root;
+            auto config = project::readProjectConfig(repoRoot);
+            if (config) ws.projectConfigJson = json::serialize(project::toJson(*config));
+            git::WorktreeSpec spec;
+            spec.repoRoot = repoRoot;
+            spec.worktreeBase = options.worktreeBase;
+            spec.slug = git::slugify(r.name);
+            spec.baseRef = r.baseBranch.value_or("");
+            spec.branchPrefix = options.branchPrefix;
+            if (config) spec.copyFiles = config->copy;
+            made = git::createWorktree(spec);
+            ws.path = made->path.string();
+            ws.gitWorktree = core::GitWorktree{made->path.string(), made->branch, repoRoot.string(),
+                                               made->baseRef, ws.createdAt};
+        } else {
+            ws.path = check.resolved.string();
+            ws.projectConfigJson = projectConfigJson(check.resolved);
+        }
+    } catch (const core::Error& e) {
+        return fail(400, std::string("Cannot create the workspace: ") + e.what());
+    }
+    try {
+        store::insertWorkspace(db, ws);
+    } catch (const std::exception& e) {
+        spdlog::error("workspace {}: cannot record it: {}", ws.id, e.what());
+        if (made) {  // leave nothing behind: no orphan worktree or branch
+            try {
+                git::removeWorktree(repoRoot, made->path, made->branch, true);
+            } catch (const std::exception& cleanup) {
+                spdlog::error("workspace {}: cannot remove its worktree: {}", ws.id,
+                              cleanup.what());
+            }
+        }
+        return fail(500, "Failed to create workspace");
+    }
+    if (made)
+        spdlog::info("workspace {} \"{}\": worktree {} on {} from {}", ws.id, ws.name,
+                     made->path.string(), made->branch, made->baseRef);
+    return ok(detailJson(ws), 201);
 }
 
 Response patchWorkspace(Request& req, store::Database& db) {
@@ -45,27 +156,49 @@ Response patchWorkspace(Request& req, store::Database& db) {
     return ws ? ok(toJson(*ws)) : fail(404, "Workspace not found");
 }
 
+/// Unlike the original: the workspace's sessions and terminal are stopped (and waited for)
+/// before its worktree goes, and a worktree that cannot be removed keeps the workspace.
+Response deleteWorkspace(Request& req, store::Database& db, session::SessionService& sessions,
+                         const WorkspaceOptions& options) {
+    auto ws = store::findWorkspace(db, req.params["id"]);
+    if (!ws) return fail(404, "Workspace not found");
+    auto left =
+        sessions.stopWorkspace(ws->id, sessions.stopGrace() + std::chrono::milliseconds(3000));
+    if (!left.empty())
+        spdlog::warn("workspace {}: {} session(s) still ending while it is deleted", ws->id,
+                     left.size());
+    if (ws->gitWorktree) {
+        const auto& g = *ws->gitWorktree;
+        try {
+            git::removeWorktree(g.baseRepoPath, g.worktreePath, g.branchName,
+                                options.deleteBranchOnRemove);
+        } catch (const core::Error& e) {
+            return fail(409, std::string("Cannot remove the worktree (the workspace was kept): ") +
+                                 e.what());
+        }
+    }
+    store::deleteWorkspace(db, ws->id);
+    Response res;
+    res.body = R"({"success":true})";
+    return res;
+}
+
 }  // namespace
 
-void addWorkspaceRoutes(Router& router, store::Database& db, session::SessionService& sessions) {
+void addWorkspaceRoutes(Router& router, store::Database& db, session::SessionService& sessions,
+                        const WorkspaceOptions& options) {
     router.add("GET", "/api/workspaces",
                [&db](Request&) { return ok(toJsonArray(store::listWorkspaces(db))); });
-    router.add("POST", "/api/workspaces", [&db](Request& req) { return createWorkspace(req, db); });
+    router.add("POST", "/api/workspaces",
+               [&db, &options](Request& req) { return createWorkspace(req, db, options); });
     router.add("GET", "/api/workspaces/:id", [&db](Request& req) {
         auto ws = store::findWorkspace(db, req.params["id"]);
-        return ws ? ok(toJson(*ws)) : fail(404, "Workspace not found");
+        return ws ? ok(detailJson(*ws)) : fail(404, "Workspace not found");
     });
     router.add("PATCH", "/api/workspaces/:id",
                [&db](Request& req) { return patchWorkspace(req, db); });
-    // Unlike the original, deleting a workspace stops its agents first (DESIGN §6.1).
-    router.add("DELETE", "/api/workspaces/:id", [&db, &sessions](Request& req) {
-        auto ws = store::findWorkspace(db, req.params["id"]);
-        if (!ws) return fail(404, "Workspace not found");
-        for (const auto& s : store::listActiveSessionsInWorkspace(db, ws->id)) sessions.stop(s.id);
-        store::deleteWorkspace(db, ws->id);
-        Response res;
-        res.body = R"({"success":true})";
-        return res;
+    router.add("DELETE", "/api/workspaces/:id", [&db, &sessions, &options](Request& req) {
+        return deleteWorkspace(req, db, sessions, options);
     });
 }
 

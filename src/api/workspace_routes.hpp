@@ -1,13 +1,31 @@
-// The workspace endpoints (protocol §4.3). For now a workspace is a plain directory; git
-// worktrees, repositories and agent profiles come with the workspaces issue.
+// The workspace endpoints (protocol §4.3): a workspace is a git worktree on its own branch
+// (`parawork/<slug>`) made from a repository, or a plain directory when asked for one. Unlike the
+// original, a failed worktree is an error rather than a silent fallback to the main checkout, and
+// deleting a workspace stops its sessions before its worktree goes.
 #pragma once
 
+#include <filesystem>
+#include <string>
+#include <vector>
+
 #include "api/router.hpp"
+#include "core/agents.hpp"
+#include "files/path_rules.hpp"
 #include "session/session_service.hpp"
 #include "store/database.hpp"
 
 namespace parawork::api {
 
-void addWorkspaceRoutes(Router& router, store::Database& db, session::SessionService& sessions);
+struct WorkspaceOptions {
+    std::filesystem::path worktreeBase;
+    std::string branchPrefix = "parawork/";
+    bool deleteBranchOnRemove = true;
+    files::Roots roots;
+    /// The configured agent profiles: a workspace's agentType must name one.
+    const std::vector<core::AgentProfile>* agents = nullptr;
+};
+
+void addWorkspaceRoutes(Router& router, store::Database& db, session::SessionService& sessions,
+                        const WorkspaceOptions& options);
 
 }  // namespace parawork::api

@@ -85,11 +85,11 @@ void WsConnection::close(websocket::close_code code, std::string reason) {
 }
 
 void WsConnection::terminalOutput(const std::string& sessionId, const std::string& workspaceId,
-                                  std::uint64_t from, std::uint64_t to) {
+                                  core::SessionKind kind, std::uint64_t from, std::uint64_t to) {
     if (closing_ || !subscribedTo(workspaceId)) return;
     // A new cursor starts at the first bytes announced after the subscription: like the
     // original, nothing older is replayed.
-    auto [it, inserted] = cursors_.try_emplace(sessionId, Cursor{workspaceId, from, to, {}});
+    auto [it, inserted] = cursors_.try_emplace(sessionId, Cursor{workspaceId, kind, from, to, {}});
     if (!inserted) it->second.knownEnd = std::max(it->second.knownEnd, to);
     wake_.cancel();
 }
@@ -115,9 +115,12 @@ std::optional<std::string> WsConnection::pullTerminalData() {
         cursor.offset = read->nextOffset;
         auto text = session::takeUtf8(cursor.pendingUtf8, read->bytes);
         if (text.empty()) continue;
-        return eventJson(
-            "terminal_data",
-            {{"sessionId", sessionId}, {"workspaceId", cursor.workspaceId}, {"data", text}});
+        // The same stream under parawork's names: the right panel's shell has its own event.
+        const bool user = cursor.kind == core::SessionKind::Terminal;
+        return eventJson(user ? "user_terminal_data" : "terminal_data",
+                         {{user ? "terminalId" : "sessionId", sessionId},
+                          {"workspaceId", cursor.workspaceId},
+                          {"data", text}});
     }
     return std::nullopt;
 }

@@ -1,5 +1,6 @@
 #include "api/ws_protocol.hpp"
 
+#include <algorithm>
 #include <array>
 
 #include <boost/json/parse.hpp>
@@ -11,6 +12,9 @@ namespace parawork::api {
 namespace {
 
 namespace json = boost::json;
+
+/// A bound on one workspace's count, so a client looping on subscribe cannot overflow it.
+constexpr int kMaxSubscriptionCount = 1000;
 
 constexpr std::array<std::string_view, 7> kClientTypes = {
     "focus_workspace", "subscribe_workspace", "unsubscribe_workspace", "terminal_input",
@@ -120,12 +124,14 @@ std::optional<std::string> handleClientFrame(std::string_view frame, WsSubscript
         if (auto e = readId(data, "workspaceId", id)) return e;
         if (subs.workspaceIds.size() >= subs.max)
             return errorEvent("Too many workspace subscriptions");
-        subs.workspaceIds.insert(id);
+        int& count = subs.workspaceIds[id];
+        count = std::min(count + 1, kMaxSubscriptionCount);
         return std::nullopt;
     }
     if (type == "unsubscribe_workspace") {
         if (auto e = readId(data, "workspaceId", id)) return e;
-        subs.workspaceIds.erase(id);
+        auto it = subs.workspaceIds.find(id);
+        if (it != subs.workspaceIds.end() && --it->second <= 0) subs.workspaceIds.erase(it);
         return std::nullopt;
     }
     if (type == "terminal_input")

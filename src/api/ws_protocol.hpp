@@ -5,8 +5,8 @@
 
 #include <cstddef>
 #include <functional>
+#include <map>
 #include <optional>
-#include <set>
 #include <string>
 #include <string_view>
 
@@ -14,9 +14,12 @@
 
 namespace parawork::api {
 
-/// The workspaces a connection listens to; a set (not reference-counted), bounded.
+/// The workspaces a connection listens to, bounded. Reference-counted (never below zero): the
+/// original frontend subscribes one workspace from two places and unsubscribes one of them when
+/// a panel closes, which with the original's plain set silenced the agent's terminal (protocol
+/// §14.4). The cap counts distinct workspaces.
 struct WsSubscriptions {
-    std::set<std::string> workspaceIds;
+    std::map<std::string, int> workspaceIds;  ///< id → how many times subscribed
     std::size_t max = 50;
 };
 

@@ -16,6 +16,7 @@
 
 #include <toml++/toml.h>
 
+#include "core/agents.hpp"
 #include "core/error.hpp"
 
 namespace parawork::daemon {
@@ -206,7 +207,7 @@ const std::vector<Setting>& settings() {
         textList<&Config::allowedRoots>(
             "files.allowed_roots", checkAbsolutePath,
             "Directories the file browser, repositories and workspaces may use (default: the "
-            "user's home directory, and the worktree base)."),
+            "user's home directory)."),
     };
     return table;
 }
@@ -386,9 +387,80 @@ std::string sectionList() {
     return out;
 }
 
+/// One [agents.<name>] table: changes a built-in profile or adds one (which needs a command).
+void applyAgent(Config& config, std::string_view name, const toml::node& node,
+                const fs::path& file) {
+    std::string key = "agents." + std::string(name);
+    if (auto problem = core::agentNameProblem(name))
+        fail(location(file, node.source()), key, "an agent name " + *problem);
+    const toml::table* table = node.as_table();
+    if (table == nullptr)
+        fail(location(file, node.source()), key, "expected a table [" + key + "]");
+    core::AgentProfile* profile = nullptr;
+    for (auto& p : config.agents)
+        if (p.name == name) profile = &p;
+    bool added = profile == nullptr;
+    if (added) {
+        config.agents.push_back(
+            core::AgentProfile{std::string(name), "", {}, core::PromptMode::None, "", {}, true});
+        profile = &config.agents.back();
+    }
+    auto strings = [&](const toml::node& value, const std::string& k) {
+        std::vector<std::string> out;
+        const toml::array* array = value.as_array();
+        if (array == nullptr)
+            fail(location(file, value.source()), k, "expected an array of strings");
+        for (const toml::node& item : *array) {
+            if (!item.is_string())
+                fail(location(file, item.source()), k, "expected an array of strings");
+            out.push_back(item.as_string()->get());
+        }
+        return out;
+    };
+    for (const auto& [leaf, value] : *table) {
+        std::string k = key + "." + std::string(leaf.str());
+        std::string where = location(file, value.source());
+        if (leaf.str() == "command") {
+            if (!value.is_string() || value.as_string()->get().empty())
+                fail(where, k, "expected a command name or absolute path");
+            profile->command = value.as_string()->get();
+        } else if (leaf.str() == "args") {
+            profile->args = strings(value, k);
+        } else if (leaf.str() == "resume_args") {
+            profile->resumeArgs = strings(value, k);
+        } else if (leaf.str() == "prompt") {
+            auto mode =
+                value.is_string() ? core::parsePromptMode(value.as_string()->get()) : std::nullopt;
+            if (!mode) fail(where, k, "expected one of none, argument, flag, type");
+            profile->promptMode = *mode;
+        } else if (leaf.str() == "prompt_flag") {
+            if (!value.is_string() || !value.as_string()->get().starts_with('-'))
+                fail(where, k, "expected a flag such as \"--prompt\"");
+            profile->promptFlag = value.as_string()->get();
+        } else if (leaf.str() == "enabled") {
+            if (!value.is_boolean()) fail(where, k, "expected true or false");
+            profile->enabled = value.as_boolean()->get();
+        } else {
+            fail(location(file, leaf.source()), k,
+                 "unknown setting; an agent has command, args, prompt, prompt_flag, resume_args "
+                 "and enabled");
+        }
+    }
+    std::string where = location(file, node.source());
+    if (profile->command.empty()) fail(where, key, "a new agent needs a command");
+    if (profile->promptMode == core::PromptMode::Flag && profile->promptFlag.empty())
+        fail(where, key, "prompt = \"flag\" needs a prompt_flag");
+    (void)added;
+}
+
 void applyTable(Config& config, const toml::table& root, const fs::path& file, const GetEnv& env) {
     for (const auto& [sectionKey, sectionNode] : root) {
         std::string section(sectionKey.str());
+        if (section == "agents" && sectionNode.is_table()) {
+            for (const auto& [name, agent] : *sectionNode.as_table())
+                applyAgent(config, name.str(), agent, file);
+            continue;
+        }
         if (!isSection(section))
             fail(location(file, sectionKey.source()), section,
                  "unknown setting" + suggestion(section) + "; settings live in the sections " +
@@ -510,6 +582,26 @@ std::string defaultConfigToml() {
             out += renderValue(leafOf(s.key), *value) + "\n";
         else
             out += "# " + renderValue(leafOf(s.key), std::string(s.unsetExample)) + "\n";
+    }
+    out += "\n" + commentLines(
+                      "Agent profiles. A table changes a built-in agent or adds one. command: "
+                      "the program (looked up on PATH); args: arguments before the prompt; "
+                      "prompt: how the initial prompt reaches the agent (argument, flag, type "
+                      "— typed into its terminal — or none); prompt_flag: the flag for "
+                      "prompt = \"flag\"; resume_args: added to resume the agent's previous "
+                      "conversation; enabled. Not settable from the environment.");
+    for (const auto& agent : defaults.agents) {
+        toml::table t;
+        t.insert("command", agent.command);
+        toml::array args, resume;
+        for (const auto& a : agent.args) args.push_back(a);
+        for (const auto& a : agent.resumeArgs) resume.push_back(a);
+        t.insert("args", std::move(args));
+        t.insert("prompt", std::string(core::toString(agent.promptMode)));
+        if (!agent.promptFlag.empty()) t.insert("prompt_flag", agent.promptFlag);
+        t.insert("resume_args", std::move(resume));
+        t.insert("enabled", agent.enabled);
+        out += "\n[agents." + agent.name + "]\n" + streamed(t) + "\n";
     }
     return out;
 }

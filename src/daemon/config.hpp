@@ -12,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/agents.hpp"
 #include "daemon/paths.hpp"
 
 namespace parawork::daemon {
@@ -39,6 +40,8 @@ struct Config {
     bool deleteBranchOnRemove = true;
     /// Roots of the file APIs; empty means the user's home directory.
     std::vector<std::string> allowedRoots;
+    /// The agent profiles: the built-in ones as changed and extended by [agents.<name>].
+    std::vector<core::AgentProfile> agents = core::builtinAgents();
 
     bool operator==(const Config&) const = default;
 };

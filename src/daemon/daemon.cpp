@@ -5,6 +5,7 @@
 
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <functional>
 #include <iostream>
 
@@ -15,9 +16,13 @@
 #include <boost/asio/thread_pool.hpp>
 #include <boost/json/serialize.hpp>
 
+#include "api/diff_routes.hpp"
+#include "api/fs_routes.hpp"
+#include "api/repository_routes.hpp"
 #include "api/server.hpp"
 #include "api/session_routes.hpp"
 #include "api/system_routes.hpp"
+#include "api/terminal_routes.hpp"
 #include "api/workspace_routes.hpp"
 #include "core/error.hpp"
 #include "daemon/config.hpp"
@@ -27,6 +32,7 @@
 #include "daemon/token.hpp"
 #include "session/session_service.hpp"
 #include "store/database.hpp"
+#include "watch/file_watcher.hpp"
 
 namespace parawork::daemon {
 namespace {
@@ -99,6 +105,7 @@ int run(const ServeOptions& options) {
     info.version = PARAWORK_VERSION;
     info.corsOrigins = config.allowedOrigins;
     info.token = token;
+    info.agents = config.agents;
     // Session events reach the network edge through `server`, which exists once routes are built.
     api::HttpServer* server = nullptr;
     session::EventSink sink;
@@ -106,12 +113,30 @@ int run(const ServeOptions& options) {
         if (server) server->publish(workspaceId, std::move(event));
     };
     sink.terminalOutput = [&server](const std::string& sessionId, const std::string& workspaceId,
-                                    std::uint64_t from, std::uint64_t to) {
-        if (server) server->notifyTerminalOutput(sessionId, workspaceId, from, to);
+                                    core::SessionKind kind, std::uint64_t from, std::uint64_t to) {
+        if (server) server->notifyTerminalOutput(sessionId, workspaceId, kind, from, to);
     };
     sink.listening = [&server] { return server && server->hasEventListeners(); };
     sink.outputAdvanced = [&server](const std::string& sessionId) {
         if (server) server->notifyOutput(sessionId);
+    };
+    // File changes of running agent and command sessions (src/watch), published like the rest;
+    // never parawork's own directories (its database would record its own writes).
+    watch::WatcherOptions watchOptions;
+    watchOptions.excludedPaths = {paths.dataDir, paths.configDir, paths.runtimeDir};
+    watch::FileWatcher fileWatcher(
+        db,
+        [&server](const std::string& workspaceId, std::string event) {
+            if (server) server->publish(workspaceId, std::move(event));
+        },
+        watchOptions);
+    sink.sessionRunning = [&fileWatcher, before = sink.sessionRunning](const core::Session& s) {
+        if (before) before(s);
+        fileWatcher.sessionRunning(s);
+    };
+    sink.sessionEnded = [&fileWatcher, before = sink.sessionEnded](const core::Session& s) {
+        if (before) before(s);
+        fileWatcher.sessionEnded(s);
     };
     session::ServiceConfig sessionConfig;
     sessionConfig.sessionsDir = paths.sessionsDir();
@@ -122,14 +147,31 @@ int run(const ServeOptions& options) {
 
     api::Router router;
     api::addSystemRoutes(router, info);
-    api::addWorkspaceRoutes(router, db, sessions);
-    api::addSessionRoutes(router, db, sessions);
+    // The file APIs and the paths of repositories and workspaces stay inside these roots.
+    const char* userHome = std::getenv("HOME");
+    files::Roots roots = files::makeRoots(config.allowedRoots, userHome ? userHome : "");
+    api::addFsRoutes(router, roots, userHome ? userHome : "");
+    api::WorkspaceOptions workspaceOptions{paths.worktreeBase, config.branchPrefix,
+                                           config.deleteBranchOnRemove, roots, &info.agents};
+    api::addRepositoryRoutes(router, db, roots);
+    api::addWorkspaceRoutes(router, db, sessions, workspaceOptions);
+    api::addSessionRoutes(router, db, sessions, info.agents);
+    api::addTerminalRoutes(router, db, sessions);
+    api::addDiffRoutes(router, db);
     api::WsActions actions;
+    // parawork keeps its two terminals apart: terminal_* reach agent sessions only,
+    // user_terminal_* the workspace's user terminal only.
     actions.terminalInput = [&sessions](const std::string& id, std::string_view data) {
-        return sessions.input(id, data);
+        return sessions.input(id, data, session::KindFilter::NotUserTerminal);
     };
     actions.terminalResize = [&sessions](const std::string& id, int cols, int rows) {
-        sessions.resize(id, cols, rows);
+        sessions.resize(id, cols, rows, session::KindFilter::NotUserTerminal);
+    };
+    actions.userTerminalInput = [&sessions](const std::string& id, std::string_view data) {
+        return sessions.input(id, data, session::KindFilter::UserTerminal);
+    };
+    actions.userTerminalResize = [&sessions](const std::string& id, int cols, int rows) {
+        sessions.resize(id, cols, rows, session::KindFilter::UserTerminal);
     };
 
     api::HttpServer httpServer(loop, workers, serverOptions(config, paths, token),
@@ -167,6 +209,7 @@ int run(const ServeOptions& options) {
     });
     loop.run();
     sessions.shutdown();  // its threads stop; the session hosts keep running
+    fileWatcher.stop();   // records what is pending while the store is still open
     server = nullptr;
     workers.join();
     std::filesystem::remove(paths.daemonInfoFile());

@@ -4,6 +4,7 @@
 #include <boost/json/serialize.hpp>
 
 #include "core/clock.hpp"
+#include "session/terminal_events.hpp"
 #include "store/sessions.hpp"
 #include "store/workspaces.hpp"
 
@@ -141,8 +142,12 @@ bool OutputEvents::follow(LiveSession& session) {
         if (read.bytes.empty()) break;
         budget -= std::min(budget, read.bytes.size());
         if (sink_.terminalOutput && (!sink_.listening || sink_.listening()))
-            sink_.terminalOutput(session.id, session.workspaceId, read.offset, read.nextOffset);
-        session.splitter.feed(read.bytes, [&](std::string_view line) { onLine(session, line); });
+            sink_.terminalOutput(session.id, session.workspaceId, session.kind, read.offset,
+                                 read.nextOffset);
+        // A person's shell is not an agent: its lines are neither agent_log rows nor markers.
+        if (session.kind != core::SessionKind::Terminal)
+            session.splitter.feed(read.bytes,
+                                  [&](std::string_view line) { onLine(session, line); });
         session.parsed = read.nextOffset;
         more = budget == 0;
     }
@@ -233,7 +238,11 @@ void OutputEvents::finish(const std::shared_ptr<LiveSession>& session) {
                       {"exitReason", *patch.exitReason}};
     data["exitCode"] = patch.exitCode ? json::value(*patch.exitCode) : json::value(nullptr);
     data["signal"] = patch.exitSignal ? json::value(*patch.exitSignal) : json::value(nullptr);
-    publish(*session, event("session_completed", std::move(data)));
+    if (session->kind == core::SessionKind::Terminal)
+        publish(*session, userTerminalExited(session->id, session->workspaceId, patch.exitCode,
+                                             patch.exitSignal));
+    else
+        publish(*session, event("session_completed", std::move(data)));
     if (agent)
         publish(*session, event("workspace_status_changed", {{"workspaceId", session->workspaceId},
                                                              {"status", core::toString(*ws.status)},

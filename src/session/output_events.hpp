@@ -2,7 +2,8 @@
 // after the host says there is more) and turns it into what the rest of parawork sees — the
 // parawork `terminal_data` and `agent_log` events, agent_log rows written in batches, stage and
 // ready markers, the first-output time — and, once the host reported the exit and every byte is
-// read, records how the session ended and announces `session_completed`.
+// read, records how the session ended and announces `session_completed`. A user terminal's
+// output becomes `user_terminal_data` (no rows, no markers) and its end `user_terminal_exited`.
 #pragma once
 
 #include <condition_variable>

@@ -4,7 +4,9 @@
 
 #include <condition_variable>
 #include <csignal>
+#include <cstdlib>
 #include <deque>
+#include <list>
 #include <set>
 #include <thread>
 
@@ -13,9 +15,11 @@
 
 #include "core/clock.hpp"
 #include "core/ids.hpp"
+#include "session/executables.hpp"
 #include "session/host_launcher.hpp"
 #include "session/host_watcher.hpp"
 #include "session/output_events.hpp"
+#include "session/terminal_events.hpp"
 #include "store/agent_logs.hpp"
 #include "store/sessions.hpp"
 #include "store/workspaces.hpp"
@@ -34,6 +38,13 @@ struct SessionService::Impl {
     std::map<std::string, std::shared_ptr<LiveSession>> live;
     OutputEvents follower;
     HostWatcher watcher;
+    /// Threads that type a prompt once its agent is ready; `done` lets finished ones be joined.
+    struct Typist {
+        std::shared_ptr<std::atomic<bool>> done;
+        std::jthread thread;
+    };
+    std::mutex typistsMutex;
+    std::list<Typist> typists;
 
     Impl(store::Database& d, ServiceConfig c, EventSink s)
         : db(d),
@@ -57,6 +68,17 @@ struct SessionService::Impl {
         std::lock_guard lock(mutex);
         auto it = live.find(id);
         return it == live.end() ? nullptr : it->second;
+    }
+
+    /// The session if its host is live and `filter` admits its kind.
+    std::shared_ptr<LiveSession> findRunning(const std::string& id, KindFilter filter) {
+        auto session = find(id);
+        if (!session || session->ended) return nullptr;
+        bool terminal = session->kind == core::SessionKind::Terminal;
+        if ((filter == KindFilter::UserTerminal && !terminal) ||
+            (filter == KindFilter::NotUserTerminal && terminal))
+            return nullptr;
+        return session;
     }
 
     /// Connects the control and watch connections and starts following the session.
@@ -100,6 +122,42 @@ struct SessionService::Impl {
     }
 };
 
+namespace {
+
+/// Waits for the program's first output and then for ~600 ms of quiet (its first screen drawn),
+/// at most 30 s in all, then types `text` and Enter. Gives up when the session ends.
+void typeWhenSettled(SessionService& service, const std::string& id, const std::string& text,
+                     const std::stop_token& stop) {
+    using Clock = std::chrono::steady_clock;
+    const auto giveUpAt = Clock::now() + std::chrono::seconds(30);
+    std::uint64_t seen = 0;
+    auto quietSince = Clock::now();
+    while (!stop.stop_requested() && Clock::now() < giveUpAt) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        auto state = service.outputState(id);
+        if (!state || state->ended) return;
+        if (state->endOffset != seen) {
+            seen = state->endOffset;
+            quietSince = Clock::now();
+        } else if (seen > 0 && Clock::now() - quietSince >= std::chrono::milliseconds(600)) {
+            break;
+        }
+    }
+    if (stop.stop_requested()) return;
+    service.input(id, text);
+    // Enter on its own: a TUI that reads the text as one paste still submits it.
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    service.input(id, "\r");
+}
+
+std::string pathVariable(const StartRequest& req) {
+    if (auto it = req.env.find("PATH"); it != req.env.end()) return it->second;
+    const char* path = std::getenv("PATH");
+    return path ? path : "/usr/local/bin:/usr/bin:/bin";
+}
+
+}  // namespace
+
 SessionService::SessionService(store::Database& db, ServiceConfig config, EventSink sink)
     : impl_(std::make_unique<Impl>(db, std::move(config), std::move(sink))) {}
 
@@ -108,6 +166,10 @@ SessionService::~SessionService() {
 }
 
 void SessionService::shutdown() {
+    {
+        std::lock_guard lock(impl_->typistsMutex);
+        impl_->typists.clear();  // jthreads: asked to stop, then joined
+    }
     impl_->watcher.stop();
     impl_->follower.stop();
 }
@@ -118,6 +180,11 @@ core::Session SessionService::start(const StartRequest& req) {
     auto workspace = store::findWorkspace(impl_->db, req.workspaceId);
     if (!workspace) throw ServiceError(404, "Workspace not found");
     std::filesystem::path cwd = req.cwd.value_or(workspace->path);
+    std::error_code ec;
+    if (!std::filesystem::is_directory(cwd, ec))
+        throw ServiceError(400, "The working directory " + cwd.string() + " does not exist");
+    if (auto problem = executableProblem(req.argv.front(), pathVariable(req), cwd))
+        throw ServiceError(400, "Cannot start: " + *problem);
 
     core::Session session;
     session.id = core::newUuid();
@@ -130,7 +197,7 @@ core::Session SessionService::start(const StartRequest& req) {
     session.command = req.argv;
     session.cwd = cwd.string();
     if (!req.env.empty()) session.env = req.env;
-    store::SessionStartRecord record{session, std::nullopt, std::nullopt};
+    store::SessionStartRecord record{session, std::nullopt, req.resumeOf};
     if (req.initialPrompt && !req.initialPrompt->empty()) {
         core::Message message;
         message.id = core::newUuid();
@@ -164,6 +231,7 @@ core::Session SessionService::start(const StartRequest& req) {
     Launched launched;
     std::optional<core::Session> updated;
     bool announced = false;
+    const bool terminal = session.kind == core::SessionKind::Terminal;
     try {
         launched = launchHost(spec);
         // Running before the watcher sees the host: a quick command may end at once, and its
@@ -176,6 +244,12 @@ core::Session SessionService::start(const StartRequest& req) {
         // Announced before the watcher can see its end, so "ended" never precedes "running".
         announced = updated.has_value();
         if (announced && impl_->sink.sessionRunning) impl_->sink.sessionRunning(*updated);
+        // A user terminal is announced before its start is answered (protocol §6.6) and before
+        // the watcher could report its exit.
+        if (announced && terminal && impl_->sink.publish)
+            impl_->sink.publish(
+                session.workspaceId,
+                userTerminalStarted(session.id, session.workspaceId, launched.childPid));
         impl_->attach(live);
     } catch (const std::exception& e) {
         spdlog::warn("session {}: cannot start: {}", session.id, e.what());
@@ -183,10 +257,24 @@ core::Session SessionService::start(const StartRequest& req) {
         if (launched.hostPid > 0) ::kill(launched.hostPid, SIGTERM);
         impl_->failStart(session, e.what());
         if (announced && impl_->sink.sessionEnded) impl_->sink.sessionEnded(session);
+        if (announced && terminal && impl_->sink.publish)
+            impl_->sink.publish(
+                session.workspaceId,
+                userTerminalExited(session.id, session.workspaceId, std::nullopt, std::nullopt));
         throw ServiceError(500, std::string("Failed to start agent process: ") + e.what());
     }
     spdlog::info("session {} started: {} (host pid {}, pid {})", session.id, req.argv.front(),
                  launched.hostPid, launched.childPid);
+    if (req.typedInput && !req.typedInput->empty()) {
+        std::lock_guard lock(impl_->typistsMutex);
+        impl_->typists.remove_if([](const Impl::Typist& t) { return t.done->load(); });
+        auto done = std::make_shared<std::atomic<bool>>(false);
+        impl_->typists.push_back({done, std::jthread([this, id = session.id, text = *req.typedInput,
+                                                      done](std::stop_token stop) {
+                                      typeWhenSettled(*this, id, text, stop);
+                                      *done = true;
+                                  })});
+    }
     return updated.value_or(session);
 }
 
@@ -213,9 +301,9 @@ std::optional<core::Session> SessionService::stop(const std::string& id) {
     return store::findSession(impl_->db, id);
 }
 
-bool SessionService::input(const std::string& id, std::string_view bytes) {
-    auto live = impl_->find(id);
-    if (!live || live->ended) return false;
+bool SessionService::input(const std::string& id, std::string_view bytes, KindFilter filter) {
+    auto live = impl_->findRunning(id, filter);
+    if (!live) return false;
     std::lock_guard lock(live->controlMutex);
     try {
         live->control->input(bytes);
@@ -226,9 +314,9 @@ bool SessionService::input(const std::string& id, std::string_view bytes) {
     }
 }
 
-bool SessionService::resize(const std::string& id, int cols, int rows) {
-    auto live = impl_->find(id);
-    if (!live || live->ended) return false;
+bool SessionService::resize(const std::string& id, int cols, int rows, KindFilter filter) {
+    auto live = impl_->findRunning(id, filter);
+    if (!live) return false;
     auto size = host::clampWindowSize(static_cast<std::uint32_t>(std::max(cols, 0)),
                                       static_cast<std::uint32_t>(std::max(rows, 0)));
     std::lock_guard lock(live->controlMutex);
@@ -297,6 +385,27 @@ std::optional<OutputState> SessionService::outputState(const std::string& id) {
                        session->exitCode,
                        session->exitSignal,
                        session->exitReason.value_or("")};
+}
+
+std::vector<std::string> SessionService::stopWorkspace(const std::string& workspaceId,
+                                                       std::chrono::milliseconds wait) {
+    auto active = [&] {
+        std::vector<std::string> ids;
+        for (const auto& s : store::listActiveSessionsInWorkspace(impl_->db, workspaceId))
+            ids.push_back(s.id);
+        return ids;
+    };
+    for (const auto& id : active()) stop(id);
+    auto deadline = std::chrono::steady_clock::now() + wait;
+    for (;;) {
+        auto left = active();
+        if (left.empty() || std::chrono::steady_clock::now() >= deadline) return left;
+        std::this_thread::sleep_for(std::chrono::milliseconds(25));
+    }
+}
+
+std::chrono::milliseconds SessionService::stopGrace() const {
+    return impl_->config.stopGrace;
 }
 
 void SessionService::readoptAll() {

@@ -31,14 +31,14 @@ struct EventSink {
     /// watches is wasted work. Unset means yes.
     std::function<bool()> listening;
     /// Bytes from `from` on of a session's output are new (parawork's terminal_data viewers
-    /// read them from the log by offset).
+    /// read them from the log by offset; a user terminal's viewers get user_terminal_data).
     std::function<void(const std::string& sessionId, const std::string& workspaceId,
-                       std::uint64_t from, std::uint64_t to)>
+                       core::SessionKind kind, std::uint64_t from, std::uint64_t to)>
         terminalOutput;
     /// New bytes in a session's output log: viewers reading by offset may go on.
     std::function<void(const std::string& sessionId)> outputAdvanced;
     /// A session's process is running (started, or re-adopted after a daemon restart) / has
-    /// ended and been recorded. The file watcher and the user-terminal registry follow these.
+    /// ended and been recorded. The file watcher follows these.
     std::function<void(const core::Session& session)> sessionRunning;
     std::function<void(const core::Session& session)> sessionEnded;
 };
@@ -62,7 +62,13 @@ struct StartRequest {
     std::map<std::string, std::string> env;    ///< added to the daemon's environment
     std::optional<std::filesystem::path> cwd;  ///< default: the workspace's path
     std::optional<std::string> name;
+    /// Recorded as the session's first user message.
     std::optional<std::string> initialPrompt;
+    /// Typed into the terminal, then Enter, once the program's first output has settled (for
+    /// agents that take a prompt only interactively).
+    std::optional<std::string> typedInput;
+    /// A resume: the original session, whose messages the new one starts with.
+    std::optional<std::string> resumeOf;
     host::WindowSize size{120, 30};
 };
 
@@ -73,6 +79,10 @@ class ServiceError : public std::runtime_error {
         : std::runtime_error(message), status(status) {}
     unsigned status;
 };
+
+/// Which sessions a request may reach. parawork keeps its two terminals apart: terminal_input
+/// types into agent sessions only, user_terminal_input into the workspace's user terminal only.
+enum class KindFilter { Any, UserTerminal, NotUserTerminal };
 
 /// What a viewer needs to follow a session's output.
 struct OutputState {
@@ -95,17 +105,27 @@ class SessionService {
     /// Reconnects to every live host of a starting/running session; sessions whose host died
     /// are finished from their exit record, or failed with reason "host lost".
     void readoptAll();
-    /// Records and starts a session. Throws ServiceError (404 workspace, 400 busy/invalid,
-    /// 500 spawn failure — the session is then recorded as failed).
+    /// Records and starts a session. Throws ServiceError (404 workspace, 400 busy, a program
+    /// that is missing or not executable, a missing working directory; 500 spawn failure —
+    /// the session is then recorded as failed). Nothing is recorded for a 4xx. A user terminal
+    /// (kind Terminal) is announced as `user_terminal_started` before this returns.
     core::Session start(const StartRequest& request);
     /// Asks the session to stop: SIGTERM to its process group, SIGKILL after the grace period.
     /// The stop is recorded as such (exitReason "stopped"), not as a failure. nullopt: no such
     /// session.
     std::optional<core::Session> stop(const std::string& id);
-    /// Writes bytes to the terminal. False when the session has no live host.
-    bool input(const std::string& id, std::string_view bytes);
-    /// Resizes the terminal (clamped by the host). False when the session has no live host.
-    bool resize(const std::string& id, int cols, int rows);
+    /// Stops every active session of the workspace (agents, commands, its terminal) and waits
+    /// up to `wait` for them to end. Returns the ids of those still active after that.
+    std::vector<std::string> stopWorkspace(const std::string& workspaceId,
+                                           std::chrono::milliseconds wait);
+    /// The configured grace between SIGTERM and SIGKILL.
+    std::chrono::milliseconds stopGrace() const;
+    /// Writes bytes to the terminal. False when the session has no live host (or is not of
+    /// the kind `filter` admits).
+    bool input(const std::string& id, std::string_view bytes, KindFilter filter = KindFilter::Any);
+    /// Resizes the terminal (clamped by the host). False when the session has no live host (or
+    /// is not of the kind `filter` admits).
+    bool resize(const std::string& id, int cols, int rows, KindFilter filter = KindFilter::Any);
     /// Sends an allowed signal (host::isAllowedSignal) to the terminal's foreground process
     /// group, like a key such as Ctrl-C would. False when the session has no live host.
     bool signal(const std::string& id, int signo);

@@ -39,25 +39,34 @@ TEST(Sessions, EchoAndExitCode) {
     EXPECT_EQ(api.call("GET", "/api/workspaces/" + ws).at("data").at("status"), "completed");
 }
 
-TEST(Sessions, ExecFailuresAreClearAndRecorded) {
+TEST(Sessions, MissingOrNonExecutableProgramsAreRefusedAtStart) {
     DaemonProcess daemon;
     SessionApi api(daemon);
     auto ws = api.createWorkspace();
-    auto missing = api.start(ws, {"no-such-command-xyz", "arg"});
-    auto ended = api.waitEnded(str(missing.at("id")));
-    EXPECT_EQ(ended.at("status"), "failed");
-    EXPECT_EQ(ended.at("exitCode").to_number<int>(), 127);
-    EXPECT_EQ(ended.at("exitReason"), "exec-failed");
-    EXPECT_NE(api.output(str(missing.at("id"))).find("no-such-command-xyz"), std::string::npos);
+    unsigned status = 0;
+    auto res =
+        api.call("POST", "/api/workspaces/" + ws + "/sessions",
+                 R"({"agentType":"command","command":["no-such-command-xyz","arg"]})", &status);
+    EXPECT_EQ(status, 400u);
+    EXPECT_EQ(res.at("error"), "Cannot start: no-such-command-xyz was not found on PATH");
 
     TempDir dir("pw-exec");
     auto script = dir.path() / "not-executable.sh";
     std::ofstream(script) << "echo never\n";
     ::chmod(script.c_str(), 0644);
-    auto denied = api.start(ws, {script.string()});
-    ended = api.waitEnded(str(denied.at("id")));
-    EXPECT_EQ(ended.at("exitCode").to_number<int>(), 126);
+    res = api.call("POST", "/api/workspaces/" + ws + "/sessions",
+                   R"({"agentType":"command","command":[")" + script.string() + R"("]})", &status);
+    EXPECT_EQ(status, 400u);
+    EXPECT_NE(str(res.at("error")).find("is not executable"), std::string::npos);
+    // Nothing was recorded: no dead session, and the workspace is still idle.
+    EXPECT_TRUE(
+        api.call("GET", "/api/workspaces/" + ws + "/sessions").at("data").as_array().empty());
+    EXPECT_EQ(api.call("GET", "/api/workspaces/" + ws).at("data").at("status"), "idle");
+    // A program found on PATH that then fails to exec is still recorded as such.
+    auto ok = api.start(ws, {"sh", "-c", "exec /no/such/program"});
+    auto ended = api.waitEnded(str(ok.at("id")));
     EXPECT_EQ(ended.at("status"), "failed");
+    EXPECT_EQ(ended.at("exitCode").to_number<int>(), 127);
 }
 
 TEST(Sessions, BadRequestsGetClearAnswers) {

@@ -150,6 +150,9 @@ void DaemonProcess::start(Options options) {
     // Tests keep their repositories and workspaces in TempDirs under /tmp, outside the home
     // directory that is the file APIs' default root.
     options.env.try_emplace("PARAWORK_FILES_ALLOWED_ROOTS", "/tmp");
+    // Login shells (user terminals) read ~/.profile: keep the machine's own rc files, with
+    // whatever they do (pyenv rehash locks, prompts), out of the tests.
+    options.env.try_emplace("HOME", home_.string());
     pid_ = spawnProcess(argv, options.env, home_ / "daemon.out");
 
     static const std::regex listening(R"(listening on http://127\.0\.0\.1:(\d+))");

@@ -72,7 +72,7 @@ TEST(ApiEntityJson, SessionHasTheOriginalFieldsThenNullExtensions) {
     s.logOffset = 10;
     EXPECT_EQ(text(toJson(s)),
               R"({"id":"s1","workspaceId":"w1","agentType":"codex","status":"starting",)"
-              R"("processId":null,"startedAt":100,"completedAt":null,"name":null,)"
+              R"("processId":null,"startedAt":100,"completedAt":null,"kind":"agent","name":null,)"
               R"("command":null,"cwd":null,"exitCode":null,"signal":null,"exitReason":null,)"
               R"("firstOutputAt":null,"readyAt":null,"peakMemoryMb":null,)"
               R"("peakCpuPercent":null})");

@@ -17,11 +17,16 @@ TEST(WsProtocol, SubscribeAndUnsubscribe) {
     WsActions actions;
     auto sub = frame("subscribe_workspace", std::string(R"({"workspaceId":")") + kId + "\"}");
     EXPECT_FALSE(handleClientFrame(sub, subs, actions));
-    EXPECT_FALSE(handleClientFrame(sub, subs, actions));  // a set: no-op
+    EXPECT_FALSE(handleClientFrame(sub, subs, actions));  // counted: the original UI does this
     EXPECT_EQ(subs.workspaceIds.size(), 1u);
     auto unsub = frame("unsubscribe_workspace", std::string(R"({"workspaceId":")") + kId + "\"}");
     EXPECT_FALSE(handleClientFrame(unsub, subs, actions));
+    EXPECT_TRUE(subs.workspaceIds.contains(kId));  // one subscriber left
+    EXPECT_FALSE(handleClientFrame(unsub, subs, actions));
     EXPECT_TRUE(subs.workspaceIds.empty());
+    EXPECT_FALSE(handleClientFrame(unsub, subs, actions));  // never below zero
+    EXPECT_FALSE(handleClientFrame(sub, subs, actions));
+    EXPECT_TRUE(subs.workspaceIds.contains(kId));
 }
 
 TEST(WsProtocol, SubscriptionCap) {

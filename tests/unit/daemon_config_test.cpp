@@ -159,6 +159,53 @@ TEST_F(ConfigFile, BooleansFromFileAndEnvironment) {
               std::string::npos);
 }
 
+TEST_F(ConfigFile, AgentTablesChangeBuiltinsAndAddAgents) {
+    write(R"([agents.claude-code]
+command = "/opt/claude/bin/claude"
+args = ["--model", "opus"]
+
+[agents.codex]
+enabled = false
+
+[agents.my-bot]
+command = "my-bot"
+prompt = "flag"
+prompt_flag = "--task"
+resume_args = ["--resume"]
+)");
+    Config c = loadConfig(file_, fakeEnv());
+    const auto* claude = core::findAgent(c.agents, "claude-code");
+    ASSERT_TRUE(claude);
+    EXPECT_EQ(claude->command, "/opt/claude/bin/claude");
+    EXPECT_EQ(claude->args, (std::vector<std::string>{"--model", "opus"}));
+    EXPECT_EQ(claude->resumeArgs, std::vector<std::string>{"--continue"});  // kept
+    EXPECT_FALSE(core::findAgent(c.agents, "codex")->enabled);
+    const auto* bot = core::findAgent(c.agents, "my-bot");
+    ASSERT_TRUE(bot);
+    EXPECT_EQ(bot->promptMode, core::PromptMode::Flag);
+    EXPECT_EQ(bot->promptFlag, "--task");
+    EXPECT_EQ(c.agents.size(), core::builtinAgents().size() + 1);
+}
+
+TEST_F(ConfigFile, AgentTableErrors) {
+    EXPECT_NE(
+        loadError("[agents.new]\nargs = []\n").find("agents.new: a new agent needs a command"),
+        std::string::npos);
+    EXPECT_NE(loadError("[agents.Bad]\ncommand = \"x\"\n").find("agents.Bad"), std::string::npos);
+    EXPECT_NE(loadError("[agents.x]\ncommand = \"x\"\nprompt = \"shout\"\n")
+                  .find("expected one of none, argument, flag, type"),
+              std::string::npos);
+    EXPECT_NE(loadError("[agents.x]\ncommand = \"x\"\nprompt = \"flag\"\n").find("prompt_flag"),
+              std::string::npos);
+    EXPECT_NE(loadError("[agents.x]\ncommand = \"x\"\ncolour = 1\n").find("unknown setting"),
+              std::string::npos);
+}
+
+TEST_F(ConfigFile, DefaultsFileIncludesAgentsAndLoadsBack) {
+    write(defaultConfigToml());
+    EXPECT_EQ(loadConfig(file_, fakeEnv()), Config{});
+}
+
 TEST_F(ConfigFile, BranchPrefixIsChecked) {
     EXPECT_NE(loadError("git.branch_prefix = \"-x/\"\n").find("git.branch_prefix"),
               std::string::npos);

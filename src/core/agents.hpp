@@ -1,0 +1,57 @@
+// Agent profiles: how each coding agent is started — its command and arguments, how an initial
+// prompt reaches it, and how it resumes its own previous conversation. Built-in profiles for
+// claude-code, codex, opencode, aider and gemini; config.toml's [agents.<name>] tables change
+// them or add more. Plain data and rules; the daemon looks commands up on PATH.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace parawork::core {
+
+/// How the initial prompt reaches the agent.
+enum class PromptMode {
+    None,      ///< it doesn't: the prompt is only recorded
+    Argument,  ///< as the last argument: `claude "fix the tests"`
+    Flag,      ///< after a flag: `opencode --prompt "fix the tests"`
+    Type,      ///< typed into the terminal (then Enter) once the agent has drawn its screen
+};
+
+std::string_view toString(PromptMode mode);
+std::optional<PromptMode> parsePromptMode(std::string_view text);
+
+struct AgentProfile {
+    std::string name;  ///< the agentType: "claude-code"
+    std::string command;
+    std::vector<std::string> args;  ///< parawork's defaultArgs
+    PromptMode promptMode = PromptMode::Argument;
+    std::string promptFlag;               ///< PromptMode::Flag only
+    std::vector<std::string> resumeArgs;  ///< empty: the agent cannot resume its conversation
+    bool enabled = true;
+    bool operator==(const AgentProfile&) const = default;
+};
+
+/// claude-code, codex, opencode, aider, gemini, in that order.
+const std::vector<AgentProfile>& builtinAgents();
+
+/// Why `name` cannot name an agent (lower-case letters, digits and dashes, 1–64, starting with a
+/// letter); nullopt when it can.
+std::optional<std::string> agentNameProblem(std::string_view name);
+
+/// What to run.
+struct AgentLaunch {
+    std::vector<std::string> argv;
+    std::optional<std::string> typedPrompt;  ///< PromptMode::Type: to type once it is ready
+};
+
+/// The argv for a start (with `prompt` when non-empty) or for a resume of the agent's previous
+/// conversation (`resume`: resumeArgs appended; the prompt, if any, as for a start).
+AgentLaunch agentLaunch(const AgentProfile& profile, const std::optional<std::string>& prompt,
+                        bool resume);
+
+/// The profile named `name` in `profiles`, or null.
+const AgentProfile* findAgent(const std::vector<AgentProfile>& profiles, std::string_view name);
+
+}  // namespace parawork::core
