@@ -20,17 +20,6 @@ namespace json = boost::json;
 constexpr auto kAwait = net::as_tuple(net::use_awaitable);
 constexpr std::size_t kChunk = 64 * 1024;
 
-/// Runs f() on the worker pool (it may block on the host socket) and resumes on the loop.
-/// The spawned coroutine captures only a pointer: f lives in this frame until it returns, and
-/// GCC 12 miscompiles coroutine lambdas that capture strings by value (a double free).
-template <class F>
-auto onWorkers(net::thread_pool& workers, F f) -> net::awaitable<decltype(f())> {
-    F* fp = &f;
-    co_return co_await net::co_spawn(
-        workers, [fp]() -> net::awaitable<decltype(f())> { co_return (*fp)(); },
-        net::use_awaitable);
-}
-
 // The control messages are built outside the coroutines: GCC 12 rejects initializer lists of
 // string literals inside a coroutine body ("array used as initializer").
 std::string snapshotMessage(const host::SnapshotReply& snap) {

@@ -8,10 +8,14 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <boost/asio/awaitable.hpp>
+#include <boost/asio/co_spawn.hpp>
 #include <boost/asio/generic/stream_protocol.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/basic_stream.hpp>
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
@@ -30,6 +34,17 @@ namespace websocket = beast::websocket;
 /// TCP and unix sockets share one generic stream type, so each handler is written once.
 using Stream = beast::basic_stream<net::generic::stream_protocol>;
 
+/// Runs f() on the worker pool (it may block on a host socket) and resumes on the loop.
+/// The spawned coroutine captures only a pointer: f lives in this frame until it returns, and
+/// GCC 12 miscompiles coroutine lambdas that capture strings by value (a double free).
+template <class F>
+auto onWorkers(net::thread_pool& workers, F f) -> net::awaitable<decltype(f())> {
+    F* fp = &f;
+    co_return co_await net::co_spawn(
+        workers, [fp]() -> net::awaitable<decltype(f())> { co_return (*fp)(); },
+        net::use_awaitable);
+}
+
 /// One client of the main WebSocket: a reader that handles client events and a writer that
 /// drains a bounded queue. All members are touched on the loop thread only.
 class WsConnection : public std::enable_shared_from_this<WsConnection> {
@@ -41,7 +56,7 @@ class WsConnection : public std::enable_shared_from_this<WsConnection> {
         int pingIntervalSec;
     };
     WsConnection(Stream stream, Limits limits, const WsActions& actions,
-                 session::SessionService* sessions);
+                 session::SessionService* sessions, net::thread_pool& workers);
 
     /// Accepts the upgrade and runs until the connection ends.
     net::awaitable<void> run(http::request<http::string_body> upgrade);
@@ -64,16 +79,25 @@ class WsConnection : public std::enable_shared_from_this<WsConnection> {
         std::uint64_t offset = 0;                           ///< next byte to send
         std::uint64_t knownEnd = 0;                         ///< bytes announced so far
         std::string pendingUtf8;
+        std::string replay;  ///< the screen as it was at `offset`, sent before anything else
     };
+    /// A resize of a terminal this client is not following yet means a terminal view has just
+    /// appeared (the original frontend sends one as it shows a session): its current screen is
+    /// replayed as terminal data, so a reload or a late subscriber does not start blank
+    /// (protocol §14.4 allows this). Later output follows from the screen's log offset.
+    net::awaitable<void> replayScreens(std::vector<WsSubscriptions::Resized> resized);
     net::awaitable<void> writeLoop();
     /// The next terminal_data / user_terminal_data event from some cursor that is behind, or
     /// nullopt.
     std::optional<std::string> pullTerminalData();
+    static std::string terminalEvent(const std::string& sessionId, const Cursor& cursor,
+                                     const std::string& text);
 
     websocket::stream<Stream> ws_;
     Limits limits_;
     const WsActions& actions_;
     session::SessionService* sessions_;
+    net::thread_pool& workers_;
     WsSubscriptions subs_;
     std::map<std::string, Cursor> cursors_;
     std::deque<std::string> queue_;

@@ -348,7 +348,8 @@ net::awaitable<void> HttpServer::Impl::runWebSocket(Stream stream,
     }
     WsConnection::Limits limits{options.maxWsMessageBytes, kMaxQueuedWsBytes,
                                 options.maxWsSubscriptions, options.wsPingIntervalSec};
-    auto conn = std::make_shared<WsConnection>(std::move(stream), limits, actions, sessions);
+    auto conn =
+        std::make_shared<WsConnection>(std::move(stream), limits, actions, sessions, workers);
     wsConnections.insert(conn);
     wsCount = wsConnections.size();
     co_await conn->run(std::move(msg));

@@ -18,11 +18,12 @@ constexpr std::size_t kTerminalChunk = 32 * 1024;
 }  // namespace
 
 WsConnection::WsConnection(Stream stream, Limits limits, const WsActions& actions,
-                           session::SessionService* sessions)
+                           session::SessionService* sessions, net::thread_pool& workers)
     : ws_(std::move(stream)),
       limits_(limits),
       actions_(actions),
       sessions_(sessions),
+      workers_(workers),
       wake_(ws_.get_executor()) {
     subs_.max = limits.maxSubscriptions;
 }
@@ -54,12 +55,15 @@ net::awaitable<void> WsConnection::run(http::request<http::string_body> upgrade)
             break;
         }
         auto frame = beast::buffers_to_string(buffer.data());
+        bool failed = false;
         try {
             if (auto reply = handleClientFrame(frame, subs_, actions_)) send(std::move(*reply));
         } catch (const std::exception& e) {
             spdlog::error("websocket event failed: {}", e.what());
-            send(eventJson("error", {{"message", "Internal error"}}));
+            failed = true;
         }
+        if (failed) send(eventJson("error", {{"message", "Internal error"}}));
+        if (!subs_.resized.empty()) co_await replayScreens(std::exchange(subs_.resized, {}));
     }
     closing_ = true;
     wake_.cancel();
@@ -87,11 +91,36 @@ void WsConnection::close(websocket::close_code code, std::string reason) {
 void WsConnection::terminalOutput(const std::string& sessionId, const std::string& workspaceId,
                                   core::SessionKind kind, std::uint64_t from, std::uint64_t to) {
     if (closing_ || !subscribedTo(workspaceId)) return;
-    // A new cursor starts at the first bytes announced after the subscription: like the
-    // original, nothing older is replayed.
+    // A new cursor starts at the first bytes announced after the subscription, as in the
+    // original; a client that shows the terminal gets its screen first (replayScreens).
     auto [it, inserted] = cursors_.try_emplace(sessionId, Cursor{workspaceId, kind, from, to, {}});
     if (!inserted) it->second.knownEnd = std::max(it->second.knownEnd, to);
     wake_.cancel();
+}
+
+net::awaitable<void> WsConnection::replayScreens(std::vector<WsSubscriptions::Resized> resized) {
+    if (!sessions_) co_return;
+    for (const auto& r : resized) {
+        // A client already following the session has its screen; only a new view gets one.
+        if (cursors_.contains(r.id)) continue;
+        const std::string& id = r.id;
+        auto state =
+            co_await onWorkers(workers_, [this, &id] { return sessions_->outputState(id); });
+        if (!state || state->ended || !subscribedTo(state->workspaceId)) continue;
+        auto snap = co_await onWorkers(workers_, [this, &id] { return sessions_->snapshot(id); });
+        if (!snap || closing_) continue;
+        auto kind = r.userTerminal ? core::SessionKind::Terminal : core::SessionKind::Agent;
+        // The screen replaces whatever this client was about to read: output before the
+        // snapshot's offset is already drawn in it.
+        Cursor& cursor = cursors_[id];
+        cursor.workspaceId = state->workspaceId;
+        cursor.kind = kind;
+        cursor.offset = snap->offset;
+        cursor.knownEnd = std::max(cursor.knownEnd, state->endOffset);
+        cursor.pendingUtf8.clear();
+        cursor.replay = std::move(snap->bytes);
+        wake_.cancel();
+    }
 }
 
 std::optional<std::string> WsConnection::pullTerminalData() {
@@ -100,6 +129,11 @@ std::optional<std::string> WsConnection::pullTerminalData() {
         if (!sessions_ || !subscribedTo(cursor.workspaceId)) {
             it = cursors_.erase(it);
             continue;
+        }
+        if (!cursor.replay.empty()) {
+            std::string ignored;  // a screen is whole UTF-8; nothing is carried over
+            return terminalEvent(sessionId, cursor,
+                                 session::takeUtf8(ignored, std::exchange(cursor.replay, {})));
         }
         if (cursor.offset >= cursor.knownEnd) {
             ++it;
@@ -115,14 +149,19 @@ std::optional<std::string> WsConnection::pullTerminalData() {
         cursor.offset = read->nextOffset;
         auto text = session::takeUtf8(cursor.pendingUtf8, read->bytes);
         if (text.empty()) continue;
-        // The same stream under parawork's names: the right panel's shell has its own event.
-        const bool user = cursor.kind == core::SessionKind::Terminal;
-        return eventJson(user ? "user_terminal_data" : "terminal_data",
-                         {{user ? "terminalId" : "sessionId", sessionId},
-                          {"workspaceId", cursor.workspaceId},
-                          {"data", text}});
+        return terminalEvent(sessionId, cursor, text);
     }
     return std::nullopt;
+}
+
+std::string WsConnection::terminalEvent(const std::string& sessionId, const Cursor& cursor,
+                                        const std::string& text) {
+    // The same stream under parawork's names: the right panel's shell has its own event.
+    const bool user = cursor.kind == core::SessionKind::Terminal;
+    return eventJson(user ? "user_terminal_data" : "terminal_data",
+                     {{user ? "terminalId" : "sessionId", sessionId},
+                      {"workspaceId", cursor.workspaceId},
+                      {"data", text}});
 }
 
 bool WsConnection::subscribedTo(const std::string& workspaceId) const {

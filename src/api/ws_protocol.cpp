@@ -76,13 +76,15 @@ std::optional<std::string> handleInput(
 
 std::optional<std::string> handleResize(
     const json::object& data, std::string_view idKey,
-    const std::function<void(const std::string&, int, int)>& resize) {
+    const std::function<void(const std::string&, int, int)>& resize, WsSubscriptions& subs,
+    bool userTerminal) {
     std::string id;
     int cols = 0, rows = 0;
     if (auto e = readId(data, idKey, id)) return e;
     if (auto e = readSize(data, "cols", 500, cols)) return e;
     if (auto e = readSize(data, "rows", 200, rows)) return e;
     if (resize) resize(id, cols, rows);
+    if (subs.resized.size() < 16) subs.resized.push_back({id, userTerminal});
     return std::nullopt;
 }
 
@@ -137,11 +139,12 @@ std::optional<std::string> handleClientFrame(std::string_view frame, WsSubscript
     if (type == "terminal_input")
         return handleInput(data, "sessionId", actions.terminalInput,
                            "Failed to send input to terminal");
-    if (type == "terminal_resize") return handleResize(data, "sessionId", actions.terminalResize);
+    if (type == "terminal_resize")
+        return handleResize(data, "sessionId", actions.terminalResize, subs, false);
     if (type == "user_terminal_input")
         return handleInput(data, "terminalId", actions.userTerminalInput,
                            "Failed to send input to user terminal");
-    return handleResize(data, "terminalId", actions.userTerminalResize);
+    return handleResize(data, "terminalId", actions.userTerminalResize, subs, true);
 }
 
 }  // namespace parawork::api

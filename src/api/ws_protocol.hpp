@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <boost/json/object.hpp>
 
@@ -21,6 +22,13 @@ namespace parawork::api {
 struct WsSubscriptions {
     std::map<std::string, int> workspaceIds;  ///< id → how many times subscribed
     std::size_t max = 50;
+    /// A terminal resize seen in a frame: the connection may replay that terminal's screen.
+    struct Resized {
+        std::string id;
+        bool userTerminal = false;
+    };
+    /// Filled by handleClientFrame; the connection takes them.
+    std::vector<Resized> resized;
 };
 
 /// What the rooms that own sessions and terminals do with client events. An unset function

@@ -5,6 +5,7 @@
 #include <boost/json/parse.hpp>
 
 #include "support/daemon_process.hpp"
+#include "support/session_api.hpp"
 
 namespace parawork::test {
 namespace {
@@ -81,6 +82,50 @@ TEST(WebSocket, ShutdownClosesWith1001) {
         api::ConnectError);
     stopper.join();
     EXPECT_EQ(ws.closeCode(), 1001);
+}
+
+}  // namespace
+}  // namespace parawork::test
+
+namespace parawork::test {
+namespace {
+
+/// Reads events until one of `type` whose data contains `needle`; returns its data text.
+std::string waitEvent(api::WsClient& ws, const std::string& type, const std::string& needle) {
+    auto until = std::chrono::steady_clock::now() + std::chrono::seconds(15);
+    std::string seen;
+    while (std::chrono::steady_clock::now() < until) {
+        auto text = ws.read(std::chrono::milliseconds(500));
+        if (!text) continue;
+        auto event = boost::json::parse(*text).as_object();
+        if (event.at("type").as_string() != type) continue;
+        std::string data(event.at("data").at("data").as_string());
+        seen += data;
+        if (seen.find(needle) != std::string::npos) return seen;
+    }
+    throw std::runtime_error("no " + type + " with " + needle + "; got: " + seen);
+}
+
+TEST(WebSocket, ShowingATerminalReplaysItsScreenThenStreams) {
+    DaemonProcess daemon;
+    SessionApi api(daemon);
+    auto ws = api.createWorkspace();
+    // Printed before any client connects: the original never showed it to a late viewer.
+    auto s =
+        api.start(ws, {"sh", "-c", "echo early-banner; read line; echo \"late $line\"; sleep 30"});
+    std::string id(s.at("id").as_string());
+    api.waitOutput(id, "early-banner");
+    auto client = api::WsClient::connect(daemon.unixSocket(), "/");
+    client.sendText(R"({"type":"subscribe_workspace","data":{"workspaceId":")" + ws + "\"}}");
+    client.sendText(R"({"type":"terminal_resize","data":{"sessionId":")" + id +
+                    R"(","cols":100,"rows":30}})");
+    EXPECT_NE(waitEvent(client, "terminal_data", "early-banner").find("early-banner"),
+              std::string::npos);
+    // Then the live stream goes on from where the screen was taken.
+    client.sendText(R"({"type":"terminal_input","data":{"sessionId":")" + id +
+                    R"(","data":"x\r"}})");
+    auto rest = waitEvent(client, "terminal_data", "late x");
+    EXPECT_EQ(rest.find("early-banner"), std::string::npos);  // not sent twice
 }
 
 }  // namespace
