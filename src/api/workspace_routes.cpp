@@ -1,5 +1,8 @@
 #include "api/workspace_routes.hpp"
 
+#include <memory>
+#include <mutex>
+
 #include <spdlog/spdlog.h>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
@@ -183,12 +186,35 @@ Response deleteWorkspace(Request& req, store::Database& db, session::SessionServ
     return res;
 }
 
+/// GET /api/workspaces, the UI's most frequent question: the serialized answer is kept until
+/// any row of the database changes (a workspace list is rebuilt ~never between two polls).
+Response workspaceList(store::Database& db) {
+    static std::mutex mutex;
+    static std::optional<std::int64_t> cachedAt;
+    static std::shared_ptr<const std::string> cached;
+    auto generation = db.changeCount();  // read first: a later write makes the next call rebuild
+    std::shared_ptr<const std::string> body;
+    {
+        std::lock_guard lock(mutex);
+        if (cachedAt == generation) body = cached;
+    }
+    if (!body) {
+        body = std::make_shared<const std::string>(json::serialize(
+            json::object{{"success", true}, {"data", toJsonArray(store::listWorkspaces(db))}}));
+        std::lock_guard lock(mutex);
+        cachedAt = generation;
+        cached = body;
+    }
+    Response res;
+    res.body = *body;
+    return res;
+}
+
 }  // namespace
 
 void addWorkspaceRoutes(Router& router, store::Database& db, session::SessionService& sessions,
                         const WorkspaceOptions& options) {
-    router.add("GET", "/api/workspaces",
-               [&db](Request&) { return ok(toJsonArray(store::listWorkspaces(db))); });
+    router.add("GET", "/api/workspaces", [&db](Request&) { return workspaceList(db); });
     router.add("POST", "/api/workspaces",
                [&db, &options](Request& req) { return createWorkspace(req, db, options); });
     router.add("GET", "/api/workspaces/:id", [&db](Request& req) {

@@ -2,6 +2,8 @@
 // and the schema version before any pragma that changes the file (such as the WAL switch).
 #include "store/database.hpp"
 
+#include <sqlite3.h>
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -93,6 +95,10 @@ Database Database::open(const std::filesystem::path& file) {
 
 int Database::schemaVersion() {
     return withLock([](SQLite::Database& db) { return userVersion(db); });
+}
+
+std::int64_t Database::changeCount() {
+    return withLock([](SQLite::Database& sql) { return sqlite3_total_changes64(sql.getHandle()); });
 }
 
 }  // namespace parawork::store

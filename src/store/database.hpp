@@ -2,6 +2,7 @@
 // migrated to the latest schema when opened. Never overwrites a file it does not recognise.
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <memory>
 #include <mutex>
@@ -37,6 +38,11 @@ class Database {
     }
 
     const std::filesystem::path& path() const { return path_; }
+
+    /// A number that changes whenever any row of the database changes (SQLite's total change
+    /// count on this, the daemon's only, connection): answers built from the database can be
+    /// cached until it moves.
+    std::int64_t changeCount();
 
   private:
     Database(std::filesystem::path path, std::unique_ptr<SQLite::Database> db)

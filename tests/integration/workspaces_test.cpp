@@ -139,12 +139,22 @@ TEST(Repositories, GetPatchDeleteAndTheirWorkspaces) {
         f.api.call("GET", "/api/repositories/" + id + "/branches").at("data").at("branches");
     EXPECT_EQ(branches.as_array().size(), 2u);  // main and parawork/one
 
+    // The list answer is cached until the database changes: every change shows at once.
+    auto listed = f.api.call("GET", "/api/workspaces").at("data").as_array();
+    ASSERT_EQ(listed.size(), 1u);
+    EXPECT_EQ(str(listed[0].at("repositoryId")), id);
+    f.call("PATCH", "/api/workspaces/" + str(ws.at("data").at("id")), {{"name", "renamed ws"}});
+    EXPECT_EQ(f.api.call("GET", "/api/workspaces").at("data").as_array()[0].at("name"),
+              "renamed ws");
     auto removed = f.api.call("DELETE", "/api/repositories/" + id, {}, &status);
     EXPECT_EQ(status, 200u);
     EXPECT_EQ(json::serialize(removed), R"({"success":true})");
     f.api.call("DELETE", "/api/repositories/" + id, {}, &status);
     EXPECT_EQ(status, 404u);
-    // Its workspace stays, standalone, with its worktree.
+    // Its workspace stays, standalone (also in the list: a foreign-key action is a change too),
+    // with its worktree.
+    EXPECT_TRUE(
+        f.api.call("GET", "/api/workspaces").at("data").as_array()[0].at("repositoryId").is_null());
     auto kept = f.api.call("GET", "/api/workspaces/" + str(ws.at("data").at("id"))).at("data");
     EXPECT_TRUE(kept.at("repositoryId").is_null());
     EXPECT_TRUE(fs::exists(str(kept.at("path"))));
