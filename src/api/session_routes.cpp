@@ -19,6 +19,8 @@ namespace {
 
 namespace json = boost::json;
 constexpr std::size_t kMaxOutputRead = 4u << 20;
+// GET /api/sessions answers at most this many (newest first): a bounded list (STYLE §8).
+constexpr std::size_t kMaxSessionList = 1000;
 
 std::optional<std::uint64_t> queryNumber(const Request& req, std::string_view name) {
     auto text = req.queryParam(name);
@@ -175,6 +177,12 @@ void addSessionRoutes(Router& router, store::Database& db, session::SessionServi
     });
     router.add("GET", "/api/workspaces/:id/sessions/history", [&db](Request& req) {
         return ok(toJsonArray(store::listSessionHistory(db, req.params["id"])));
+    });
+    // Ours, for the CLI: every kind in every workspace, active ones unless ?all=1.
+    router.add("GET", "/api/sessions", [&db](Request& req) {
+        auto all = req.queryParam("all");
+        bool everything = all && (*all == "1" || *all == "true");
+        return ok(toJsonArray(store::listSessions(db, !everything, kMaxSessionList)));
     });
     router.add("GET", "/api/sessions/:id", [&db](Request& req) {
         auto session = store::findSession(db, req.params["id"]);

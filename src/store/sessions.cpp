@@ -182,6 +182,17 @@ std::vector<core::Session> listActiveSessionsInWorkspace(Database& db,
     });
 }
 
+std::vector<core::Session> listSessions(Database& db, bool activeOnly, std::size_t limit) {
+    return db.withLock([&](SQLite::Database& sql) {
+        std::string text = std::string("SELECT ") + kColumns + " FROM sessions";
+        if (activeOnly) text += " WHERE status IN ('starting', 'running')";
+        text += kNewestFirst;
+        if (limit > 0) text += " LIMIT " + std::to_string(limit);
+        SQLite::Statement query(sql, text);
+        return readAll(sql, query);
+    });
+}
+
 std::vector<core::Session> listSessionsByStatus(Database& db,
                                                 const std::vector<core::SessionStatus>& statuses) {
     if (statuses.empty()) return {};

@@ -36,6 +36,10 @@ std::vector<core::Session> listSessionsByWorkspace(
 std::vector<core::Session> listActiveSessionsInWorkspace(Database& db,
                                                          const std::string& workspaceId);
 
+/// Every session of every workspace and kind, newest first (the CLI's `ps`); with `activeOnly`,
+/// only the starting and running ones. At most `limit` rows (0 = no limit).
+std::vector<core::Session> listSessions(Database& db, bool activeOnly, std::size_t limit = 0);
+
 /// Every session whose status is one of `statuses`, oldest first (started_at ascending). The
 /// daemon uses {Starting, Running} at start-up to re-adopt live hosts.
 std::vector<core::Session> listSessionsByStatus(Database& db,
