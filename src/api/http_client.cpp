@@ -1,5 +1,7 @@
 #include "api/http_client.hpp"
 
+#include <future>
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
@@ -19,12 +21,14 @@ namespace {
 
 constexpr auto kAwait = net::as_tuple(net::use_awaitable);
 
-/// Runs a coroutine to completion on a private io_context; exceptions propagate.
+/// Runs a coroutine to completion on a private io_context; exceptions propagate. Runs only until
+/// the coroutine is done: a WebSocket read left pending by WsClient::read stays pending.
 template <class T>
 T runSync(net::io_context& ioc, net::awaitable<T> work) {
     auto future = net::co_spawn(ioc, std::move(work), net::use_future);
     ioc.restart();
-    ioc.run();
+    while (future.wait_for(std::chrono::seconds(0)) != std::future_status::ready)
+        if (ioc.run_one() == 0) break;  // out of work: the future holds the outcome
     return future.get();
 }
 
@@ -144,6 +148,26 @@ struct WsClient::Impl {
     std::optional<websocket::stream<Stream>> ws;
     beast::flat_buffer buffer;
     std::optional<int> closeCode;
+    // A read that timed out stays pending (cancelling it would fail the Beast stream); the next
+    // read() goes on waiting for it.
+    bool reading = false;
+    std::optional<boost::system::error_code> readResult;
+
+    void startRead() {
+        buffer.clear();
+        readResult.reset();
+        reading = true;
+        ws->async_read(buffer,
+                       [this](boost::system::error_code ec, std::size_t) { readResult = ec; });
+    }
+    ~Impl() {
+        if (!ws || !reading) return;
+        // Let the pending read finish (aborted) while the buffer it fills still exists.
+        boost::system::error_code ignored;
+        beast::get_lowest_layer(*ws).socket().close(ignored);
+        ioc.restart();
+        ioc.poll();
+    }
 };
 
 WsClient::WsClient(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -192,28 +216,29 @@ void WsClient::sendBinary(const std::string& bytes) {
 }
 
 std::optional<std::string> WsClient::read(std::chrono::milliseconds timeout) {
-    auto* p = impl_.get();
-    return runSync(p->ioc, [&]() -> net::awaitable<std::optional<std::string>> {
-        net::steady_timer timer(p->ioc);
-        timer.expires_after(timeout);
-        bool timedOut = false;
-        timer.async_wait([&](boost::system::error_code ec) {
-            if (!ec) {
-                timedOut = true;
-                beast::get_lowest_layer(*p->ws).cancel();
-            }
-        });
-        p->buffer.clear();
-        auto [ec, n] = co_await p->ws->async_read(p->buffer, kAwait);
-        timer.cancel();
-        if (timedOut) co_return std::nullopt;
-        if (ec) {
-            if (p->ws->reason().code != websocket::close_code::none)
-                p->closeCode = static_cast<int>(p->ws->reason().code);
-            throw ConnectError("WebSocket closed: " + ec.message());
-        }
-        co_return beast::buffers_to_string(p->buffer.data());
-    }());
+    auto& p = *impl_;
+    if (!p.reading) p.startRead();
+    auto deadline = std::chrono::steady_clock::now() + timeout;
+    p.ioc.restart();
+    p.ioc.poll();  // what is already buffered or readable, even with a zero timeout
+    while (!p.readResult && p.ioc.run_one_until(deadline) > 0) {
+    }
+    if (!p.readResult) return std::nullopt;
+    p.reading = false;
+    if (auto ec = *p.readResult) {
+        if (p.ws->reason().code != websocket::close_code::none)
+            p.closeCode = static_cast<int>(p.ws->reason().code);
+        throw ConnectError("WebSocket closed: " + ec.message());
+    }
+    return beast::buffers_to_string(p.buffer.data());
+}
+
+bool WsClient::gotText() const {
+    return impl_->ws->got_text();
+}
+
+int WsClient::nativeHandle() const {
+    return beast::get_lowest_layer(*impl_->ws).socket().native_handle();
 }
 
 std::optional<int> WsClient::closeCode() const {

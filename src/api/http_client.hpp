@@ -70,9 +70,15 @@ class WsClient {
 
     void sendText(const std::string& text);
     void sendBinary(const std::string& bytes);
-    /// The next message, or nullopt on timeout. Throws ConnectError when the connection closed;
+    /// The next message, or nullopt on timeout (the connection stays usable; a zero timeout
+    /// takes only what has already arrived). Throws ConnectError when the connection closed;
     /// closeCode() then tells the code the server sent.
     std::optional<std::string> read(std::chrono::milliseconds timeout);
+    /// Whether the message read last was a text (not binary) message.
+    bool gotText() const;
+    /// The socket, to poll() for readability beside other fds; then read(0ms) until nullopt,
+    /// since messages may already be buffered here.
+    int nativeHandle() const;
     std::optional<int> closeCode() const;
     void close();
 

@@ -1,0 +1,24 @@
+// The command groups (STYLE §18: commands are data, one file per group). Each adds its
+// subcommands, flags and handlers to the app; handlers throw CLI::RuntimeError with the exit
+// code, which cli.cpp turns into the process's.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include "cli/context.hpp"
+
+namespace parawork::cli {
+
+/// run, ps, logs, stop, send (and attach when built with it): session_commands.cpp
+void addSessionCommands(CLI::App& app, Context& ctx);
+/// repo add|ls|rm, ws new|ls|rm: workspace_commands.cpp
+void addWorkspaceCommands(CLI::App& app, Context& ctx);
+/// open: open_command.cpp
+void addOpenCommand(CLI::App& app, Context& ctx);
+/// completion bash|zsh|fish, generated from `app` as it is when called: completion.cpp
+void addCompletionCommand(CLI::App& app, Context& ctx);
+
+/// Sets `cmd`'s callback to run `body` guarded (runGuarded) and exit with its code.
+void handle(CLI::App* cmd, Context& ctx, std::function<int()> body);
+
+}  // namespace parawork::cli

@@ -1,0 +1,388 @@
+// run, ps, logs, stop, send: the verbs that start and follow sessions (DESIGN §6.3, docs/cli.md).
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include <charconv>
+#include <chrono>
+#include <functional>
+#include <iostream>
+#include <optional>
+#include <thread>
+
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
+#include <boost/json/value_from.hpp>
+
+#include "cli/attach.hpp"
+#include "cli/commands.hpp"
+#include "cli/daemon_client.hpp"
+#include "cli/ids.hpp"
+#include "cli/output.hpp"
+#include "core/clock.hpp"
+
+namespace parawork::cli {
+namespace {
+
+namespace json = boost::json;
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+
+constexpr std::size_t kOutputChunk = 1u << 20;
+
+std::int64_t intField(const json::object& o, const char* name, std::int64_t otherwise = 0) {
+    const auto* v = o.if_contains(name);
+    return v && v->is_number() ? v->to_number<std::int64_t>() : otherwise;
+}
+
+bool active(const json::object& session) {
+    auto status = field(session, "status");
+    return status == "starting" || status == "running";
+}
+
+/// The command line of a session as one string ("" for an agent without one).
+std::string commandLine(const json::object& session) {
+    std::string out;
+    if (const auto* cmd = session.if_contains("command"); cmd && cmd->is_array())
+        for (const auto& part : cmd->as_array())
+            if (part.is_string()) out += (out.empty() ? "" : " ") + std::string(part.as_string());
+    return out;
+}
+
+// ---- run --------------------------------------------------------------------------------------
+
+struct RunOptions {
+    bool detach = false;
+    std::vector<std::string> ports, env;
+    std::string workspace, agent, name;
+    std::vector<std::string> command;
+};
+
+/// The workspace whose directory is the current one, else a new plain-directory workspace there.
+json::object workspaceForCwd(DaemonClient& client) {
+    std::error_code ec;
+    auto cwd = fs::canonical(fs::current_path(), ec);
+    if (ec) throw CliError("cannot resolve the current directory: " + ec.message(), "invalid");
+    auto workspaces = client.get("/api/workspaces");
+    for (const auto& item : workspaces.as_array()) {
+        const auto& ws = item.as_object();
+        auto path = fs::weakly_canonical(field(ws, "path"), ec);
+        if (!ec && path == cwd) return ws;
+    }
+    std::string name = cwd.filename().string();
+    if (name.empty()) name = "root";
+    return client
+        .post("/api/workspaces", {{"name", name}, {"path", cwd.string()}, {"worktree", false}})
+        .as_object();
+}
+
+std::map<std::string, std::string> parseEnv(const std::vector<std::string>& pairs) {
+    std::map<std::string, std::string> env;
+    for (const auto& pair : pairs) {
+        auto eq = pair.find('=');
+        if (eq == std::string::npos || eq == 0)
+            throw CliError("-e " + pair + ": expected KEY=VALUE", "usage", "e.g. -e DEBUG=1",
+                           kExitUsage);
+        env[pair.substr(0, eq)] = pair.substr(eq + 1);
+    }
+    return env;
+}
+
+std::vector<int> parsePorts(const std::vector<std::string>& texts) {
+    std::vector<int> ports;
+    for (const auto& text : texts) {
+        int port = 0;
+        auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), port);
+        if (ec != std::errc() || end != text.data() + text.size() || port < 1 || port > 65535)
+            throw CliError("-p " + text + ": expected a port number (1-65535)", "usage", {},
+                           kExitUsage);
+        ports.push_back(port);
+    }
+    return ports;
+}
+
+json::object startBody(const RunOptions& o) {
+    json::object body;
+    if (!o.agent.empty()) {
+        body["agentType"] = o.agent;
+        std::string prompt;
+        for (const auto& word : o.command) prompt += (prompt.empty() ? "" : " ") + word;
+        if (!prompt.empty()) body["initialPrompt"] = prompt;
+    } else {
+        body["agentType"] = "command";
+        body["kind"] = "command";
+        body["command"] = json::value_from(o.command);
+    }
+    auto env = parseEnv(o.env);
+    if (!env.empty()) {
+        json::object e;
+        for (const auto& [k, v] : env) e[k] = v;
+        body["env"] = std::move(e);
+    }
+    if (!o.name.empty()) body["name"] = o.name;
+    return body;
+}
+
+int runCommand(Context& ctx, const RunOptions& o) {
+    if (o.command.empty() && o.agent.empty())
+        throw CliError("nothing to run", "usage",
+                       "give a command after --, e.g. `parawork run -d -- make test`, or --agent",
+                       kExitUsage);
+    if (!o.detach && ctx.globals.json)
+        throw CliError("--json needs -d (an attached run is a terminal)", "usage",
+                       "add -d, then follow it with `parawork logs --json -f ID`", kExitUsage);
+    auto ports = parsePorts(o.ports);
+    auto body = startBody(o);
+    // An attached run starts at the size of this terminal.
+    winsize size{};
+    if (!o.detach && ::ioctl(STDIN_FILENO, TIOCGWINSZ, &size) == 0 && size.ws_col && size.ws_row) {
+        body["cols"] = size.ws_col;
+        body["rows"] = size.ws_row;
+    }
+    auto& client = ctx.client();
+    auto ws = o.workspace.empty() ? workspaceForCwd(client) : resolveWorkspace(client, o.workspace);
+    json::object session;
+    try {
+        session = client.post("/api/workspaces/" + field(ws, "id") + "/sessions", body).as_object();
+    } catch (CliError& e) {
+        std::string_view message = e.what();
+        bool notFound = message.find("not found on PATH") != std::string_view::npos ||
+                        message.find("not executable") != std::string_view::npos;
+        if (notFound)
+            e.hint = "the command runs in " + field(ws, "path") +
+                     " with the daemon's PATH; check its name";
+        else if (message.find("already has an active session") != std::string_view::npos)
+            e.hint = "one agent per workspace: `parawork ps` shows it; use another -w";
+        throw;
+    }
+    auto id = field(session, "id");
+    if (!o.detach) return attachSession(client.endpoint(), id, AttachOptions{});
+    if (ctx.globals.json) {
+        printJson(json::object{{"event", "job_started"},
+                               {"job_id", id},
+                               {"workspace_id", field(ws, "id")},
+                               {"ports", json::value_from(ports)},
+                               {"preview_urls", json::object{}},
+                               {"session", session}});
+    } else {
+        std::cout << "started " << bold(shortId(id)) << " in workspace " << field(ws, "name")
+                  << " (" << field(ws, "path") << ")\n"
+                  << "  parawork logs -f " << shortId(id) << "   follow its output\n"
+                  << "  parawork stop " << shortId(id) << "      stop it\n";
+    }
+    return 0;
+}
+
+// ---- ps ---------------------------------------------------------------------------------------
+
+std::string statusText(const json::object& s) {
+    auto status = field(s, "status");
+    const auto* code = s.if_contains("exitCode");
+    if (!active(s) && code && code->is_number())
+        return colourStatus(status) + " (" + std::to_string(code->to_number<int>()) + ")";
+    return colourStatus(status);
+}
+
+int psCommand(Context& ctx, bool all) {
+    auto& client = ctx.client();
+    auto sessions = client.get(all ? "/api/sessions?all=1" : "/api/sessions");
+    if (ctx.globals.json) {
+        printJson(sessions);
+        return 0;
+    }
+    if (sessions.as_array().empty()) {
+        std::cout << (all ? "no sessions\n"
+                          : "no running sessions (`parawork ps -a` shows finished ones)\n");
+        return 0;
+    }
+    std::map<std::string, std::string> workspaceNames;
+    auto workspaces = client.get("/api/workspaces");
+    for (const auto& ws : workspaces.as_array())
+        workspaceNames[field(ws.as_object(), "id")] = field(ws.as_object(), "name");
+    Table table({"ID", "NAME", "KIND", "STATUS", "WORKSPACE", "STARTED", "COMMAND"});
+    auto now = core::nowMs();
+    for (const auto& item : sessions.as_array()) {
+        const auto& s = item.as_object();
+        auto name = field(s, "name");
+        auto command = commandLine(s);
+        table.add({shortId(field(s, "id")), name.empty() ? "-" : name, field(s, "kind"),
+                   statusText(s), workspaceNames[field(s, "workspaceId")],
+                   relativeTime(intField(s, "startedAt"), now),
+                   ellipsize(command.empty() ? field(s, "agentType") : command, 60)});
+    }
+    table.print(std::cout);
+    return 0;
+}
+
+// ---- logs -------------------------------------------------------------------------------------
+
+struct LogsOptions {
+    bool follow = false;
+    std::uint64_t offset = 0;
+    std::string id;
+};
+
+struct OutputRead {
+    std::string logs;
+    std::uint64_t start = 0, next = 0, end = 0;
+    bool truncated = false, ended = false;
+};
+
+OutputRead readOutput(DaemonClient& client, const std::string& id, std::uint64_t offset) {
+    auto o = client
+                 .get("/api/sessions/" + id + "/output?offset=" + std::to_string(offset) +
+                      "&limit=" + std::to_string(kOutputChunk))
+                 .as_object();
+    OutputRead r;
+    r.logs = field(o, "logs");
+    r.start = static_cast<std::uint64_t>(intField(o, "offset"));
+    r.next = static_cast<std::uint64_t>(intField(o, "nextOffset"));
+    r.end = static_cast<std::uint64_t>(intField(o, "endOffset"));
+    r.truncated = o.at("truncated").as_bool();
+    r.ended = o.at("ended").as_bool();
+    return r;
+}
+
+/// Reads from `offset` up to the end known now, handing each chunk to `sink` (so that a big log
+/// never sits in memory); returns the last read.
+OutputRead drain(DaemonClient& client, const std::string& id, std::uint64_t offset,
+                 const std::function<void(const OutputRead&)>& sink) {
+    for (;;) {
+        auto r = readOutput(client, id, offset);
+        sink(r);
+        // No progress: only an incomplete UTF-8 sequence is left, for a later read.
+        bool progressed = r.next != offset;
+        offset = r.next;
+        if (r.next >= r.end || !progressed) return r;
+    }
+}
+
+void printHuman(const OutputRead& r) {
+    if (r.truncated) std::cerr << "parawork: output before offset " << r.start << " was dropped\n";
+    std::cout << r.logs << std::flush;
+}
+
+/// Human: the bytes as they come. JSON: one object per round (the whole range without -f).
+int logsCommand(Context& ctx, const LogsOptions& o) {
+    auto& client = ctx.client();
+    auto id = field(resolveSession(client, o.id), "id");
+    bool asJson = ctx.globals.json;
+    std::uint64_t offset = o.offset;
+    for (bool first = true;; first = false) {
+        std::optional<OutputRead> batch;
+        auto last = drain(client, id, offset, [&](const OutputRead& r) {
+            if (!asJson) return printHuman(r);
+            if (!batch) return void(batch = r);
+            batch->logs += r.logs;
+            batch->truncated = batch->truncated || r.truncated;
+        });
+        // Ended, and nothing more will come (an incomplete UTF-8 tail at the end never will).
+        bool ended = last.ended && (last.next >= last.end || last.next == offset);
+        if (asJson && (first || !batch->logs.empty() || batch->truncated || ended))
+            printJson(json::object{{"session_id", id},
+                                   {"logs", batch->logs},
+                                   {"offset", last.next},
+                                   {"start", batch->start},
+                                   {"truncated", batch->truncated},
+                                   {"ended", ended}});
+        offset = last.next;
+        if (!o.follow || ended) return 0;
+        std::this_thread::sleep_for(200ms);
+    }
+}
+
+// ---- stop, send -------------------------------------------------------------------------------
+
+int stopCommand(Context& ctx, const std::string& arg, bool wait) {
+    auto& client = ctx.client();
+    auto id = field(resolveSession(client, arg), "id");
+    auto session = client.post("/api/sessions/" + id + "/stop").as_object();
+    // The stop answers at once; wait (bounded) for the end so that `ps` afterwards is true.
+    auto deadline = std::chrono::steady_clock::now() + 60s;
+    while (wait && active(session) && std::chrono::steady_clock::now() < deadline) {
+        std::this_thread::sleep_for(100ms);
+        session = client.get("/api/sessions/" + id).as_object();
+    }
+    if (ctx.globals.json) {
+        printJson(session);
+    } else {
+        std::cout << (active(session) ? "stopping " : "stopped ") << shortId(id) << " ("
+                  << field(session, "status") << ")\n";
+    }
+    return 0;
+}
+
+int sendCommand(Context& ctx, const std::string& arg, const std::string& text, bool submit) {
+    auto& client = ctx.client();
+    auto session = resolveSession(client, arg);
+    auto id = field(session, "id");
+    if (!active(session))
+        throw CliError("session " + shortId(id) + " is " + field(session, "status"), "not_running",
+                       "`parawork ps` lists running sessions");
+    auto message =
+        client.post("/api/sessions/" + id + "/messages", {{"content", text}, {"submit", submit}});
+    if (ctx.globals.json)
+        printJson(message);
+    else
+        std::cout << "sent to " << shortId(id) << "\n";
+    return 0;
+}
+
+}  // namespace
+
+void addSessionCommands(CLI::App& app, Context& ctx) {
+    auto run = std::make_shared<RunOptions>();
+    auto* runCmd = app.add_subcommand("run", "Run a command (or an agent) as a session");
+    runCmd->add_flag("-d,--detach", run->detach,
+                     "Leave it running in the background (else: attach, exit with its code)");
+    runCmd->add_option("-p,--port", run->ports, "A port the command serves (repeatable)")
+        ->allow_extra_args(false);
+    runCmd->add_option("-e,--env", run->env, "KEY=VALUE for its environment (repeatable)")
+        ->allow_extra_args(false);
+    runCmd->add_option("-w,--workspace", run->workspace,
+                       "Workspace (id, prefix or name); default: the current directory's");
+    runCmd->add_option("--agent", run->agent,
+                       "Start this agent profile; words after -- are its prompt");
+    runCmd->add_option("--name", run->name, "A name for the session");
+    runCmd->add_option("command", run->command, "The command and its arguments, after --");
+    handle(runCmd, ctx, [&ctx, run] { return runCommand(ctx, *run); });
+
+    auto attachId = std::make_shared<std::string>();
+    auto* attachCmd = app.add_subcommand("attach", "Attach this terminal to a session");
+    attachCmd->add_option("id", *attachId, "Session (id, prefix or name)")->required();
+    handle(attachCmd, ctx, [&ctx, attachId] {
+        auto& client = ctx.client();
+        auto id = field(resolveSession(client, *attachId), "id");
+        return attachSession(client.endpoint(), id, AttachOptions{});
+    });
+
+    auto all = std::make_shared<bool>(false);
+    auto* psCmd = app.add_subcommand("ps", "List running sessions");
+    psCmd->add_flag("-a,--all", *all, "Include finished sessions");
+    handle(psCmd, ctx, [&ctx, all] { return psCommand(ctx, *all); });
+
+    auto logs = std::make_shared<LogsOptions>();
+    auto* logsCmd = app.add_subcommand("logs", "Print a session's output");
+    logsCmd->add_flag("-f,--follow", logs->follow, "Keep printing until the session ends");
+    logsCmd->add_option("--offset", logs->offset, "Start at this byte offset of the output");
+    logsCmd->add_option("id", logs->id, "Session (id, prefix or name)")->required();
+    handle(logsCmd, ctx, [&ctx, logs] { return logsCommand(ctx, *logs); });
+
+    auto stopId = std::make_shared<std::string>();
+    auto noWait = std::make_shared<bool>(false);
+    auto* stopCmd = app.add_subcommand("stop", "Stop a session and wait until it has ended");
+    stopCmd->add_flag("--no-wait", *noWait, "Return as soon as the stop was asked for");
+    stopCmd->add_option("id", *stopId, "Session (id, prefix or name)")->required();
+    handle(stopCmd, ctx, [&ctx, stopId, noWait] { return stopCommand(ctx, *stopId, !*noWait); });
+
+    auto send = std::make_shared<std::pair<std::string, std::string>>();
+    auto noSubmit = std::make_shared<bool>(false);
+    auto* sendCmd = app.add_subcommand("send", "Type text into a session, then Enter");
+    sendCmd->add_flag("--no-enter", *noSubmit, "Do not press Enter after the text");
+    sendCmd->add_option("id", send->first, "Session (id, prefix or name)")->required();
+    sendCmd->add_option("text", send->second, "The text")->required();
+    handle(sendCmd, ctx, [&ctx, send, noSubmit] {
+        return sendCommand(ctx, send->first, send->second, !*noSubmit);
+    });
+}
+
+}  // namespace parawork::cli

@@ -1,0 +1,310 @@
+// `parawork attach` in a real terminal (issue 5 §3): the CLI runs in a PTY that this test drives
+// like a person — types, sees the echo, detaches with Ctrl-\ Ctrl-\, re-attaches to the same
+// screen — and every way out (the session's end, detach, SIGTERM, a dying daemon) gives the
+// right exit code and leaves the terminal's settings as they were (`stty -g` before and after).
+#include <gtest/gtest.h>
+#include <poll.h>
+#include <pty.h>
+#include <signal.h>
+#include <sys/ioctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <optional>
+#include <string>
+
+#include "host/unique_fd.hpp"
+#include "support/session_api.hpp"
+
+namespace parawork::test {
+namespace {
+
+namespace json = boost::json;
+using namespace std::chrono_literals;
+
+/// How long to wait for anything before the test fails (a bound, not a measured time).
+constexpr auto kPatience = 30s;
+
+std::string str(const json::value& v) {
+    return std::string(v.as_string());
+}
+
+/// A shell in a new PTY (100×30) running `script`; everything it prints is kept in `seen`.
+class Terminal {
+  public:
+    explicit Terminal(const std::string& script) {
+        winsize size{};
+        size.ws_col = 100;
+        size.ws_row = 30;
+        std::vector<std::string> argv{"/bin/sh", "-c", script};
+        std::vector<char*> args;
+        for (auto& a : argv) args.push_back(a.data());
+        args.push_back(nullptr);
+        int master = -1;
+        pid_ = ::forkpty(&master, nullptr, nullptr, &size);
+        if (pid_ == 0) {
+            ::execv(args[0], args.data());
+            ::_exit(127);
+        }
+        if (pid_ < 0) throw std::runtime_error("forkpty failed");
+        master_.reset(master);
+    }
+    ~Terminal() {
+        if (pid_ > 0) {
+            ::kill(pid_, SIGKILL);
+            ::waitpid(pid_, nullptr, 0);
+        }
+    }
+
+    /// Resizes the terminal: the processes in it get SIGWINCH.
+    void resize(unsigned short cols, unsigned short rows) {
+        winsize size{};
+        size.ws_col = cols;
+        size.ws_row = rows;
+        ASSERT_EQ(::ioctl(master_.get(), TIOCSWINSZ, &size), 0);
+    }
+    void type(std::string_view keys) {
+        while (!keys.empty()) {
+            auto n = ::write(master_.get(), keys.data(), keys.size());
+            ASSERT_GT(n, 0) << "cannot type into the terminal";
+            keys.remove_prefix(static_cast<std::size_t>(n));
+        }
+    }
+    /// From now on keep only the last `bytes` of the output (a flood would fill the memory).
+    void keepOnly(std::size_t bytes) { keep_ = bytes; }
+    /// Reads until `needle` appears after `from` in the output; returns where it starts.
+    std::size_t expect(const std::string& needle, std::size_t from = 0) {
+        auto until = std::chrono::steady_clock::now() + kPatience;
+        for (;;) {
+            if (auto at = seen.find(needle, from); at != std::string::npos) return at;
+            if (std::chrono::steady_clock::now() > until || !readSome(until)) {
+                ADD_FAILURE() << "never saw \"" << needle << "\" in:\n" << seen;
+                return std::string::npos;
+            }
+        }
+    }
+    /// The shell's exit code, after all of its output.
+    int finish() {
+        auto until = std::chrono::steady_clock::now() + kPatience;
+        while (readSome(until)) {
+        }
+        int status = 0;
+        ::waitpid(std::exchange(pid_, -1), &status, 0);
+        return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    }
+    /// The rest of the line after `key` (e.g. "before=").
+    std::string valueOf(const std::string& key) {
+        auto at = expect(key);
+        if (at == std::string::npos) return {};
+        auto end = expect("\n", at);
+        if (end == std::string::npos) return {};
+        auto value = seen.substr(at + key.size(), end - at - key.size());
+        if (value.ends_with('\r')) value.pop_back();
+        return value;
+    }
+
+    std::string seen;
+
+  private:
+    /// False at the end of the output (or past `until`).
+    bool readSome(std::chrono::steady_clock::time_point until) {
+        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+            until - std::chrono::steady_clock::now());
+        if (left.count() <= 0) return false;
+        pollfd p{master_.get(), POLLIN, 0};
+        if (::poll(&p, 1, static_cast<int>(left.count())) <= 0) return false;
+        char buf[4096];
+        auto n = ::read(master_.get(), buf, sizeof buf);
+        if (n <= 0) return false;  // EIO: every process holding the terminal has gone
+        seen.append(buf, static_cast<std::size_t>(n));
+        if (seen.size() > keep_) seen.erase(0, seen.size() - keep_);
+        return true;
+    }
+
+    host::UniqueFd master_;
+    pid_t pid_ = -1;
+    std::size_t keep_ = std::string::npos;
+};
+
+/// `parawork attach ID` between two `stty -g`, and its exit code: what the terminal tests read.
+std::string attachScript(const DaemonProcess& daemon, const std::string& id) {
+    return "echo \"before=$(stty -g)\"; sh -c 'echo \"pid=$$\"; exec \"$@\"' sh '" + parawork() +
+           "' --home '" + daemon.home().string() + "' attach " + id +
+           "; echo \"rc=$?\"; echo \"after=$(stty -g)\"";
+}
+
+/// A session that echoes each line back as "got:LINE" and exits 7 on "quit".
+const std::vector<std::string> kEchoLoop{
+    "sh", "-c",
+    "echo ready; while read l; do echo \"got:$l\"; [ \"$l\" = quit ] && exit 7; done; exit 3"};
+
+struct Fixture {
+    TempDir home{"pw-attach-home"};
+    std::optional<DaemonProcess> daemon{DaemonProcess::Options{.home = home.path()}};
+    std::optional<SessionApi> api{std::in_place, *daemon};
+    std::string workspace = api->createWorkspace();
+
+    std::string start(const std::vector<std::string>& argv, const std::string& ready) {
+        auto id = str(api->start(workspace, argv).at("id"));
+        api->waitOutput(id, ready);
+        return id;
+    }
+    std::string status(const std::string& id) { return str(api->session(id).at("status")); }
+};
+
+TEST(CliAttach, TypeSeeEchoDetachReattachSameScreenThenExitCode) {
+    Fixture f;
+    auto id = f.start(kEchoLoop, "ready");
+    {
+        Terminal t(attachScript(*f.daemon, id));
+        auto before = t.valueOf("before=");
+        t.expect("ready");  // the screen, redrawn
+        t.type("hello\r");
+        t.expect("got:hello");
+        t.type("\x1c\x1c");
+        t.expect("[detached from " + id + "]");
+        EXPECT_EQ(t.valueOf("rc="), "0");
+        EXPECT_EQ(t.valueOf("after="), before) << "terminal settings not restored";
+        EXPECT_EQ(t.finish(), 0);
+    }
+    EXPECT_EQ(f.status(id), "running") << "detaching stopped the session";
+    {
+        Terminal t(attachScript(*f.daemon, id));
+        auto before = t.valueOf("before=");
+        auto screen = t.expect("got:hello");  // the same screen as when we left
+        t.type("quit\r");
+        t.expect("got:quit", screen);
+        EXPECT_EQ(t.valueOf("rc="), "7") << t.seen;
+        EXPECT_EQ(t.valueOf("after="), before);
+        EXPECT_EQ(t.seen.find("[detached"), std::string::npos);
+    }
+    EXPECT_EQ(f.api->waitEnded(id).at("exitCode").to_number<int>(), 7);
+}
+
+TEST(CliAttach, TheDetachKeysWorkDuringAFloodOfOutput) {
+    Fixture f;
+    auto id = f.start({"sh", "-c", "echo ready; exec yes flood"}, "ready");
+    Terminal t(attachScript(*f.daemon, id));
+    t.keepOnly(64 * 1024);
+    t.expect("flood\r\nflood\r\n");
+    t.type("\x1c\x1c");
+    t.expect("[detached from " + id + "]");
+    EXPECT_EQ(t.valueOf("rc="), "0");
+    EXPECT_EQ(f.status(id), "running");
+    f.api->call("POST", "/api/sessions/" + id + "/stop");
+    f.api->waitEnded(id);
+}
+
+TEST(CliAttach, TheWindowSizeIsSentAtStartAndOnSigwinch) {
+    Fixture f;
+    auto id = f.start({"sh", "-c", "echo ready; while read x; do echo \"size:$(stty size)\"; done"},
+                      "ready");
+    Terminal t(attachScript(*f.daemon, id));
+    t.expect("ready");
+    t.type("\r");
+    auto first = t.expect("size:30 100");
+    t.resize(120, 40);
+    t.type("\r");
+    t.expect("size:40 120", first);
+    f.api->call("POST", "/api/sessions/" + id + "/stop");
+    f.api->waitEnded(id);
+}
+
+TEST(CliAttach, ALoneCtrlBackslashReachesTheSessionAndASignalEndIs128PlusIt) {
+    Fixture f;
+    auto id = f.start({"sh", "-c", "echo ready; exec sleep 1000"}, "ready");
+    Terminal t(attachScript(*f.daemon, id));
+    auto before = t.valueOf("before=");
+    t.expect("ready");
+    // Ctrl-\ then another key is not the detach sequence: both go to the session, whose
+    // terminal turns Ctrl-\ into SIGQUIT.
+    t.type("\x1c");
+    t.type("a");
+    EXPECT_EQ(t.valueOf("rc="), std::to_string(128 + SIGQUIT)) << t.seen;
+    EXPECT_EQ(t.valueOf("after="), before);
+    EXPECT_EQ(t.seen.find("[detached"), std::string::npos);
+}
+
+TEST(CliAttach, SigtermToTheCliRestoresTheTerminalAndLeavesTheSessionRunning) {
+    Fixture f;
+    auto id = f.start(kEchoLoop, "ready");
+    Terminal t(attachScript(*f.daemon, id));
+    auto before = t.valueOf("before=");
+    int pid = std::stoi(t.valueOf("pid="));
+    t.expect("ready");
+    t.type("one\r");
+    t.expect("got:one");  // attached and in raw mode
+    ::kill(pid, SIGTERM);
+    EXPECT_EQ(t.valueOf("rc="), std::to_string(128 + SIGTERM));
+    EXPECT_EQ(t.valueOf("after="), before);
+    EXPECT_EQ(f.status(id), "running");
+    f.api->call("POST", "/api/sessions/" + id + "/stop");
+    f.api->waitEnded(id);
+}
+
+TEST(CliAttach, ADyingDaemonIsAClearErrorAndTheTerminalIsRestored) {
+    Fixture f;
+    auto id = f.start(kEchoLoop, "ready");
+    {
+        Terminal t(attachScript(*f.daemon, id));
+        auto before = t.valueOf("before=");
+        t.expect("ready");
+        t.type("one\r");
+        t.expect("got:one");
+        f.api.reset();
+        f.daemon->kill9();
+        t.expect("lost the connection to the daemon");
+        EXPECT_EQ(t.valueOf("rc="), "1");
+        EXPECT_EQ(t.valueOf("after="), before);
+    }
+    // The session outlived its daemon; a new one adopts it, and this test stops it.
+    f.daemon.emplace(DaemonProcess::Options{.home = f.home.path()});
+    f.api.emplace(*f.daemon);
+    EXPECT_EQ(f.status(id), "running");
+    f.api->call("POST", "/api/sessions/" + id + "/stop");
+    f.api->waitEnded(id);
+}
+
+TEST(CliAttach, AForegroundRunIsAttachedAndExitsWithTheCommandsCode) {
+    Fixture f;
+    TempDir work("pw-attach-run");
+    Terminal t("cd '" + work.path().string() + "' && echo \"before=$(stty -g)\"; '" + parawork() +
+               "' --home '" + f.daemon->home().string() +
+               "' run -- sh -c 'echo ready; read l; echo \"got:$l\"; exit 4'; echo \"rc=$?\"; "
+               "echo \"after=$(stty -g)\"");
+    auto before = t.valueOf("before=");
+    t.expect("ready");
+    t.type("hi\r");
+    t.expect("got:hi");
+    EXPECT_EQ(t.valueOf("rc="), "4") << t.seen;
+    EXPECT_EQ(t.valueOf("after="), before);
+}
+
+TEST(CliAttach, StdinNotATerminalIsForwardedAndItsEndKeepsTheOutputComing) {
+    Fixture f;
+    auto id = f.start(kEchoLoop, "ready");
+    // "quit" arrives after stdin has ended: the CLI keeps streaming until the session exits.
+    auto r = runProcess({"/bin/sh", "-c",
+                         "printf 'hello\\nquit\\n' | '" + parawork() + "' --home '" +
+                             f.daemon->home().string() + "' attach " + id});
+    EXPECT_EQ(r.exitCode, 7) << r.out << r.err;
+    EXPECT_NE(r.out.find("got:hello"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("got:quit"), std::string::npos) << r.out;
+}
+
+TEST(CliAttach, AFinishedSessionReplaysItsOutputAndAnUnknownOneIsNotFound) {
+    Fixture f;
+    auto id = str(f.api->start(f.workspace, {"sh", "-c", "echo last words; exit 5"}).at("id"));
+    f.api->waitEnded(id);
+    auto r = runProcess({parawork(), "--home", f.daemon->home().string(), "attach", id});
+    EXPECT_EQ(r.exitCode, 5) << r.out << r.err;
+    EXPECT_NE(r.out.find("last words"), std::string::npos) << r.out;
+
+    auto missing = runProcess({parawork(), "--home", f.daemon->home().string(), "attach", "zzz"});
+    EXPECT_NE(missing.exitCode, 0);
+    EXPECT_NE(missing.err.find("zzz"), std::string::npos) << missing.err;
+}
+
+}  // namespace
+}  // namespace parawork::test
