@@ -3,8 +3,12 @@
 // with hot reload and forwards the API to a running daemon.
 import { defineConfig } from "vite";
 
-// `parawork serve` listens here by default.
-const daemon = "http://127.0.0.1:3000";
+// Vite's config runs in Node; the project has no @types/node for this one use.
+declare const process: { env: Record<string, string | undefined> };
+
+// `parawork serve` listens on 3000 by default; PARAWORK_DAEMON_URL points the dev server at
+// another daemon (a test's private one, say).
+const daemon = process.env["PARAWORK_DAEMON_URL"] ?? "http://127.0.0.1:3000";
 
 export default defineConfig({
   build: {

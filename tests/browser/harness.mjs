@@ -1,0 +1,261 @@
+// The browser tests' harness, shared by every test here (and reusable by any test that needs a
+// real daemon and a real browser): a private daemon like tests/support/daemon_process.cpp (a
+// temporary PARAWORK_HOME, port 0, the port read from its "listening on" line and the token from
+// <home>/data/token), temporary directories and git repositories, and Debian's Chromium driven
+// by playwright-core.
+//
+// Environment (set by ctest, see tests/CMakeLists.txt):
+//   PARAWORK_BIN            the parawork binary (parawork-host is found beside it)
+//   PARAWORK_ARTIFACTS_DIR  where screenshots go (default: a temp directory)
+//   PARAWORK_CHROMIUM       the browser (default /usr/bin/chromium)
+import { spawn, spawnSync } from "node:child_process";
+import { createConnection, createServer } from "node:net";
+import { mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { chromium } from "playwright-core";
+
+export const PARAWORK_BIN = process.env.PARAWORK_BIN ?? "";
+export const CHROMIUM = process.env.PARAWORK_CHROMIUM ?? "/usr/bin/chromium";
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A directory under /tmp, removed by the returned remove(). */
+export function tempDir(prefix) {
+  const path = mkdtempSync(join(tmpdir(), `${prefix}-`));
+  return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
+}
+
+function run(argv, cwd) {
+  const r = spawnSync(argv[0], argv.slice(1), { cwd, encoding: "utf8" });
+  if (r.status !== 0) throw new Error(`${argv.join(" ")} failed: ${r.stderr || r.stdout}`);
+  return r.stdout;
+}
+
+/** A git repository with one commit on `main`, at `path` (created). */
+export function gitRepo(path) {
+  mkdirSync(path, { recursive: true });
+  run(["git", "init", "-q", "-b", "main", path]);
+  run(["git", "-C", path, "config", "user.email", "test@example.com"]);
+  run(["git", "-C", path, "config", "user.name", "Test"]);
+  writeFileSync(join(path, "README.md"), "# test repository\n");
+  run(["git", "-C", path, "add", "README.md"]);
+  run(["git", "-C", path, "commit", "-q", "-m", "initial"]);
+  return path;
+}
+
+/**
+ * A private daemon. Options: `configToml` (written to <home>/config/config.toml), `env`
+ * (added), `home` (reuse one, e.g. to restart), `port` (default 0: any free port).
+ */
+export class Daemon {
+  constructor(options = {}) {
+    if (!PARAWORK_BIN) throw new Error("set PARAWORK_BIN to the parawork binary");
+    this.ownedHome = options.home ? null : tempDir("pw-browser-home");
+    this.home = options.home ?? this.ownedHome.path;
+    this.options = options;
+    this.child = null;
+    this.port = 0;
+    this.token = "";
+    if (options.configToml) {
+      mkdirSync(join(this.home, "config"), { recursive: true });
+      writeFileSync(join(this.home, "config", "config.toml"), options.configToml);
+    }
+  }
+
+  get url() {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  /** The link `parawork serve` prints: it logs the browser in. */
+  get loginUrl() {
+    return `${this.url}/?token=${this.token}`;
+  }
+
+  get output() {
+    try {
+      return readFileSync(join(this.home, "daemon.out"), "utf8");
+    } catch {
+      return "";
+    }
+  }
+
+  /** Starts it (on `port`, default the previous port or 0) and waits until it listens. */
+  async start(port = this.options.port ?? 0) {
+    const outPath = join(this.home, "daemon.out");
+    let skip = 0;
+    try {
+      skip = statSync(outPath).size;
+    } catch {
+      // first start
+    }
+    const out = openSync(outPath, "a");
+    this.child = spawn(PARAWORK_BIN, ["--home", this.home, "serve", "--port", String(port)], {
+      stdio: ["ignore", out, out],
+      env: {
+        ...process.env,
+        // Repositories and workspaces live in temp dirs under /tmp (the file APIs' roots).
+        PARAWORK_FILES_ALLOWED_ROOTS: "/tmp",
+        // Login shells read ~/.profile: keep the machine's rc files out of the tests.
+        HOME: this.home,
+        SHELL: "/bin/sh",
+        ...(this.options.env ?? {}),
+      },
+    });
+    const exited = new Promise((resolve) => this.child.once("exit", (code) => resolve(code)));
+    const deadline = Date.now() + 20000;
+    for (;;) {
+      const m = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(this.output.slice(skip));
+      if (m) {
+        this.port = Number(m[1]);
+        break;
+      }
+      const code = await Promise.race([exited, sleep(20).then(() => undefined)]);
+      if (code !== undefined) throw new Error(`daemon exited with ${code}:\n${this.output.slice(skip)}`);
+      if (Date.now() > deadline) throw new Error(`daemon did not start in 20 s:\n${this.output.slice(skip)}`);
+    }
+    this.token = readFileSync(join(this.home, "data", "token"), "utf8").trim();
+    return this;
+  }
+
+  /** SIGTERM, then SIGKILL after 15 s; resolves with the exit code. */
+  async stop() {
+    const child = this.child;
+    if (!child || child.exitCode !== null) return child?.exitCode ?? null;
+    this.child = null;
+    const done = new Promise((resolve) => child.once("exit", (code) => resolve(code)));
+    child.kill("SIGTERM");
+    const timer = setTimeout(() => child.kill("SIGKILL"), 15000);
+    const code = await done;
+    clearTimeout(timer);
+    return code;
+  }
+
+  /** Stops and starts again (on a new port: see Forwarder). */
+  async restart() {
+    await this.stop();
+    return this.start(0);
+  }
+
+  /** Calls the daemon's API with the token (for setting things up and checking them). */
+  async api(method, path, body) {
+    const res = await fetch(`${this.url}${path}`, {
+      method,
+      headers: { "X-API-Key": this.token, ...(body ? { "Content-Type": "application/json" } : {}) },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    const json = await res.json();
+    if (!json.success) throw new Error(`${method} ${path}: ${res.status} ${json.error}`);
+    return json.data;
+  }
+
+  /** Sessions outlive the daemon by design: end them, so a test leaves no process behind. */
+  async stopAllSessions() {
+    if (!this.child) return;
+    const sessions = await this.api("GET", "/api/sessions").catch(() => []);
+    await Promise.all(sessions.map((s) => this.api("POST", `/api/sessions/${s.id}/stop`).catch(() => undefined)));
+    await eventually("every session to end", async () => {
+      const left = await this.api("GET", "/api/sessions").catch(() => []);
+      return left.length === 0;
+    }).catch(() => undefined);
+  }
+
+  async dispose() {
+    await this.stopAllSessions();
+    await this.stop();
+    this.ownedHome?.remove();
+  }
+}
+
+/**
+ * A TCP forwarder on a port of its own to whatever port the daemon has now: the browser's origin
+ * stays the same while the daemon restarts on another port. (A restart on the same port fails
+ * while sessions run: the session hosts inherit the daemon's listening socket — reported.) The
+ * daemon must accept the forwarder's Host: start it with `daemonEnv()` in its environment.
+ */
+export class Forwarder {
+  constructor() {
+    this.target = 0;
+    this.sockets = new Set();
+    this.server = createServer((client) => {
+      const upstream = createConnection({ host: "127.0.0.1", port: this.target });
+      for (const s of [client, upstream]) {
+        this.sockets.add(s);
+        s.on("close", () => this.sockets.delete(s));
+        s.on("error", () => {
+          client.destroy();
+          upstream.destroy();
+        });
+      }
+      client.pipe(upstream);
+      upstream.pipe(client);
+    });
+  }
+
+  async listen() {
+    await new Promise((resolve) => this.server.listen(0, "127.0.0.1", resolve));
+    this.port = this.server.address().port;
+    return this;
+  }
+
+  get url() {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  daemonEnv() {
+    return { PARAWORK_SERVER_ALLOWED_HOSTS: `127.0.0.1:${this.port}` };
+  }
+
+  /** Points at a (re)started daemon; open connections to the old one are cut. */
+  forwardTo(daemon) {
+    this.target = daemon.port;
+    for (const s of this.sockets) s.destroy();
+  }
+
+  close() {
+    for (const s of this.sockets) s.destroy();
+    return new Promise((resolve) => this.server.close(resolve));
+  }
+}
+
+/** Debian's Chromium, headless. Running as root needs --no-sandbox. */
+export function launchBrowser() {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ["--no-sandbox", "--disable-dev-shm-usage"],
+  });
+}
+
+/** Saves numbered screenshots of a test's steps under PARAWORK_ARTIFACTS_DIR/<name>/. */
+export class Screenshots {
+  constructor(name) {
+    const root = process.env.PARAWORK_ARTIFACTS_DIR ?? join(tmpdir(), "parawork-browser-artifacts");
+    this.dir = join(root, name);
+    rmSync(this.dir, { recursive: true, force: true });
+    mkdirSync(this.dir, { recursive: true });
+    this.count = 0;
+  }
+
+  async take(page, step) {
+    this.count += 1;
+    const file = join(this.dir, `${String(this.count).padStart(2, "0")}-${step}.png`);
+    await page.screenshot({ path: file });
+    return file;
+  }
+}
+
+/** Polls `fn` until it returns a truthy value; fails with `what` after `timeoutMs`. */
+export async function eventually(what, fn, timeoutMs = 15000) {
+  const deadline = Date.now() + timeoutMs;
+  let last;
+  for (;;) {
+    try {
+      last = await fn();
+      if (last) return last;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what} (last: ${last})`);
+    await sleep(50);
+  }
+}

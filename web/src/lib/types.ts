@@ -1,0 +1,142 @@
+// The daemon's JSON shapes (docs/api.md), as far as the UI reads them. Fields that other issues
+// are still adding (ports, resources, dependencies) are optional and the UI shows nothing without
+// them.
+
+export type WorkspaceStatus = "idle" | "running" | "completed" | "error" | (string & {});
+export type SessionStatus = "starting" | "running" | "completed" | "failed";
+
+export interface Repository {
+  id: string;
+  name: string;
+  path: string;
+  defaultBranch: string;
+  remoteUrl: string | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface GitWorktree {
+  worktreePath: string;
+  branchName: string;
+  baseRepoPath: string;
+  baseBranch: string;
+  createdAt: number;
+}
+
+export interface Workspace {
+  id: string;
+  repositoryId: string | null;
+  name: string;
+  path: string;
+  status: WorkspaceStatus;
+  agentType: string | null;
+  createdAt: number;
+  updatedAt: number;
+  lastFocusedAt: number | null;
+  gitWorktree?: GitWorktree;
+}
+
+export interface Session {
+  id: string;
+  workspaceId: string;
+  agentType: string;
+  status: SessionStatus;
+  processId: number | null;
+  startedAt: number | null;
+  completedAt: number | null;
+  kind?: string;
+  exitCode?: number | null;
+  exitReason?: string | null;
+  readyAt?: number | null;
+}
+
+export interface HistoryItem extends Session {
+  messageCount: number;
+  lastMessage: string | null;
+  duration: number;
+}
+
+export interface AgentProfile {
+  name: string;
+  command: string;
+  defaultArgs: string[];
+  installed?: boolean;
+}
+
+export interface DirectoryEntry {
+  name: string;
+  path: string;
+  isGitRepository: boolean;
+  gitInfo?: { branch: string | null; remote: string | null };
+}
+
+export interface BrowseResult {
+  currentPath: string;
+  parentPath: string | null;
+  entries: DirectoryEntry[];
+}
+
+export interface FileDiff {
+  path: string;
+  changeType: string;
+  insertions: number;
+  deletions: number;
+  binary: boolean;
+  diff: string | null;
+  diffTruncated: boolean;
+}
+
+export interface WorkspaceDiff {
+  baseRef: string;
+  truncated: boolean;
+  files: FileDiff[];
+}
+
+export interface AgentLog {
+  id: number;
+  timestamp: number;
+  level: string;
+  message: string;
+}
+
+export interface Message {
+  id: string;
+  role: string;
+  content: string;
+  timestamp: number;
+}
+
+/** A port a session listens on (`port_opened`) or declared; `url` is its preview. */
+export interface Port {
+  sessionId: string;
+  workspaceId: string;
+  port: number;
+  url?: string;
+  state?: string;
+}
+
+/** One `resource_sample`: whichever of these the daemon sends. */
+export interface ResourceSample {
+  timestamp: number;
+  cpuPercent: number | null;
+  memoryMb: number | null;
+}
+
+/** One project of a `dependency_status` report (a package.json, a pyproject.toml, …). */
+export interface DependencyProject {
+  name: string;
+  status: string;
+  message?: string;
+}
+
+/** A workspace's `dependency_status`: the overall state ("none" when it has no projects). */
+export interface DependencySummary {
+  status: string;
+  projects: DependencyProject[];
+}
+
+/** A server event on the main WebSocket: `{type, data}`. */
+export interface ServerEvent {
+  type: string;
+  data: Record<string, unknown>;
+}
