@@ -1,5 +1,5 @@
-// open: the web UI's one-time login link (daemon.json's url plus the token), opened with
-// xdg-open when there is a desktop to open it on, else printed.
+// open and ws open: the web UI's one-time login link (daemon.json's url plus the token; for a
+// workspace, its route after '#'), opened with xdg-open when there is a desktop, else printed.
 #include <fcntl.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -64,8 +64,9 @@ bool launch(const std::string& opener, const std::string& url) {
     return true;
 }
 
-int openCommand(Context& ctx, bool print) {
-    ctx.client();  // the daemon must run (and is started when it does not)
+/// The UI's one-time login link; the daemon must run (and is started when it does not).
+std::string loginLink(Context& ctx) {
+    ctx.client();
     auto paths = ctx.paths();
     auto info = json::parse(readFile(paths.daemonInfoFile())).as_object();
     auto url = field(info, "url");
@@ -75,17 +76,30 @@ int openCommand(Context& ctx, bool print) {
     } catch (const std::exception& e) {
         throw CliError(e.what(), "forbidden");
     }
-    auto link = url + "/?token=" + token;
+    return url + "/?token=" + token;
+}
+
+/// Prints `link` and opens it in a browser unless `print`; `extra` goes into the JSON answer.
+int openLink(Context& ctx, const std::string& link, bool print, json::object extra = {}) {
     bool desktop = std::getenv("DISPLAY") || std::getenv("WAYLAND_DISPLAY");
     auto opener = print || !desktop ? std::string() : onPath("xdg-open");
     bool opened = !opener.empty() && launch(opener, link);
     if (ctx.globals.json) {
-        printJson(json::object{{"url", link}, {"opened", opened}});
+        extra["url"] = link;
+        extra["opened"] = opened;
+        printJson(extra);
     } else {
         if (opened) std::cerr << "opening the UI in your browser\n";
         std::cout << link << "\n";
     }
     return 0;
+}
+
+/// The UI focused on one workspace: the login link with the workspace's route as its fragment
+/// (the login's redirect keeps it).
+int openWorkspace(Context& ctx, const std::string& arg, bool print) {
+    auto id = field(resolveWorkspace(ctx.client(), arg), "id");
+    return openLink(ctx, loginLink(ctx) + "#/workspaces/" + id, print, {{"workspace_id", id}});
 }
 
 }  // namespace
@@ -94,7 +108,16 @@ void addOpenCommand(CLI::App& app, Context& ctx) {
     auto print = std::make_shared<bool>(false);
     auto* cmd = app.add_subcommand("open", "Open the web UI (a one-time login link)");
     cmd->add_flag("--print", *print, "Only print the link");
-    handle(cmd, ctx, [&ctx, print] { return openCommand(ctx, *print); });
+    handle(cmd, ctx, [&ctx, print] { return openLink(ctx, loginLink(ctx), *print); });
+
+    // `ws open`, beside the other workspace verbs (addWorkspaceCommands made `ws`).
+    auto workspace = std::make_shared<std::pair<std::string, bool>>();
+    auto* wsOpen = app.get_subcommand("ws")->add_subcommand(
+        "open", "Open the web UI on a workspace (a one-time login link)");
+    wsOpen->add_option("id", workspace->first, "Workspace (id, prefix or name)")->required();
+    wsOpen->add_flag("--print", workspace->second, "Only print the link");
+    handle(wsOpen, ctx,
+           [&ctx, workspace] { return openWorkspace(ctx, workspace->first, workspace->second); });
 }
 
 }  // namespace parawork::cli

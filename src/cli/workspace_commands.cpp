@@ -9,6 +9,7 @@
 #include "cli/daemon_client.hpp"
 #include "cli/ids.hpp"
 #include "cli/output.hpp"
+#include "cli/spinner.hpp"
 #include "core/clock.hpp"
 
 namespace parawork::cli {
@@ -82,6 +83,15 @@ int repoRemove(Context& ctx, const std::string& arg) {
 
 // ---- ws ---------------------------------------------------------------------------------------
 
+/// Runs a long step under a spinner on a terminal; elsewhere (human output) says once on stderr
+/// what it is doing; with --json, nothing.
+template <typename Step>
+auto withProgress(const Context& ctx, const std::string& what, Step step) {
+    if (!Spinner::shown(ctx.globals) && !ctx.globals.json) std::cerr << what << "…\n";
+    Spinner spinner(ctx.globals, what);
+    return step();
+}
+
 struct WsNewOptions {
     std::string name, repo, path, base;
     bool plain = false;
@@ -99,8 +109,8 @@ int wsNew(Context& ctx, const WsNewOptions& o) {
     }
     if (!o.base.empty()) body["baseBranch"] = o.base;
     if (o.plain) body["worktree"] = false;
-    if (!ctx.globals.json) std::cerr << "creating workspace " << o.name << "…\n";
-    auto ws = client.post("/api/workspaces", body).as_object();
+    auto ws = withProgress(ctx, "creating workspace " + o.name,
+                           [&] { return client.post("/api/workspaces", body).as_object(); });
     if (ctx.globals.json) {
         printJson(ws);
         return 0;
@@ -140,8 +150,8 @@ int wsList(Context& ctx) {
 int wsRemove(Context& ctx, const std::string& arg) {
     auto& client = ctx.client();
     auto ws = resolveWorkspace(client, arg);
-    if (!ctx.globals.json) std::cerr << "removing workspace " << field(ws, "name") << "…\n";
-    client.del("/api/workspaces/" + field(ws, "id"));
+    withProgress(ctx, "removing workspace " + field(ws, "name"),
+                 [&] { return client.del("/api/workspaces/" + field(ws, "id")); });
     if (ctx.globals.json)
         printJson(json::object{{"id", field(ws, "id")}, {"removed", true}});
     else

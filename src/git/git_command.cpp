@@ -14,6 +14,7 @@
 #include <set>
 
 #include "core/error.hpp"
+#include "core/spawn_setup.hpp"
 
 extern char** environ;
 
@@ -53,22 +54,6 @@ struct Pipe {
         read.reset(fds[0]);
         write.reset(fds[1]);
     }
-};
-
-/// posix_spawn's C structures, destroyed on every path.
-struct SpawnSetup {
-    posix_spawn_file_actions_t actions;
-    posix_spawnattr_t attr;
-    SpawnSetup() {
-        posix_spawn_file_actions_init(&actions);
-        posix_spawnattr_init(&attr);
-    }
-    ~SpawnSetup() {
-        posix_spawn_file_actions_destroy(&actions);
-        posix_spawnattr_destroy(&attr);
-    }
-    SpawnSetup(const SpawnSetup&) = delete;
-    SpawnSetup& operator=(const SpawnSetup&) = delete;
 };
 
 std::vector<std::string> buildEnvironment(const GitCommand& command) {
@@ -116,7 +101,7 @@ pid_t spawnGit(const GitCommand& command, Pipe& out, Pipe& err) {
     for (auto& e : env) envp.push_back(e.data());
     envp.push_back(nullptr);
 
-    SpawnSetup setup;
+    core::SpawnSetup setup;
     posix_spawn_file_actions_addopen(&setup.actions, 0, "/dev/null", O_RDONLY, 0);
     posix_spawn_file_actions_adddup2(&setup.actions, out.write.get(), 1);
     posix_spawn_file_actions_adddup2(&setup.actions, err.write.get(), 2);

@@ -127,10 +127,12 @@ class Terminal {
     std::size_t keep_ = std::string::npos;
 };
 
-/// `parawork attach ID` between two `stty -g`, and its exit code: what the terminal tests read.
-std::string attachScript(const DaemonProcess& daemon, const std::string& id) {
+/// `parawork attach [flags] ID` between two `stty -g`, and its exit code: what the terminal
+/// tests read.
+std::string attachScript(const DaemonProcess& daemon, const std::string& id,
+                         const std::string& flags = {}) {
     return "echo \"before=$(stty -g)\"; sh -c 'echo \"pid=$$\"; exec \"$@\"' sh '" + parawork() +
-           "' --home '" + daemon.home().string() + "' attach " + id +
+           "' --home '" + daemon.home().string() + "' attach " + flags + " " + id +
            "; echo \"rc=$?\"; echo \"after=$(stty -g)\"";
 }
 
@@ -304,6 +306,63 @@ TEST(CliAttach, AFinishedSessionReplaysItsOutputAndAnUnknownOneIsNotFound) {
     auto missing = runProcess({parawork(), "--home", f.daemon->home().string(), "attach", "zzz"});
     EXPECT_NE(missing.exitCode, 0);
     EXPECT_NE(missing.err.find("zzz"), std::string::npos) << missing.err;
+}
+
+TEST(CliAttach, ConfiguredDetachKeysDetachFromTheFlagOrTheEnvironment) {
+    Fixture f;
+    auto id = f.start(kEchoLoop, "ready");
+    {
+        Terminal t(attachScript(*f.daemon, id, "--detach-keys ctrl-a,d"));
+        auto before = t.valueOf("before=");
+        t.expect("ready");
+        t.type("\x01x\r");  // Ctrl-A then another key is not the sequence: both reach the session
+        t.expect("got:");
+        t.type("\x01");
+        t.type("d");
+        t.expect("[detached from " + id + "]");
+        EXPECT_EQ(t.valueOf("rc="), "0");
+        EXPECT_EQ(t.valueOf("after="), before);
+    }
+    {
+        Terminal t("export PARAWORK_DETACH_KEYS=ctrl-e; " + attachScript(*f.daemon, id));
+        t.expect("got:");  // the screen as we left it
+        t.type("\x05");
+        t.expect("[detached from " + id + "]");
+        EXPECT_EQ(t.valueOf("rc="), "0");
+    }
+    EXPECT_EQ(f.status(id), "running");
+    f.api->call("POST", "/api/sessions/" + id + "/stop");
+    f.api->waitEnded(id);
+}
+
+TEST(CliAttach, BadDetachKeysAreAUsageErrorBeforeAnythingHappens) {
+    Fixture f;
+    auto id = f.start(kEchoLoop, "ready");
+    auto bad = runProcess(
+        {parawork(), "--home", f.daemon->home().string(), "attach", "--detach-keys", "ctrl-1", id});
+    EXPECT_EQ(bad.exitCode, 2) << bad.out << bad.err;
+    EXPECT_NE(bad.err.find("--detach-keys \"ctrl-1\": \"ctrl-1\" is not a key"), std::string::npos)
+        << bad.err;
+    EXPECT_NE(bad.err.find("hint: detach keys are"), std::string::npos) << bad.err;
+    auto badEnv = runProcess({parawork(), "--home", f.daemon->home().string(), "run", "--", "true"},
+                             {{"PARAWORK_DETACH_KEYS", "alt-x"}});
+    EXPECT_EQ(badEnv.exitCode, 2) << badEnv.out << badEnv.err;
+    EXPECT_NE(badEnv.err.find("PARAWORK_DETACH_KEYS \"alt-x\""), std::string::npos) << badEnv.err;
+    // Nothing was started.
+    EXPECT_EQ(f.api->call("GET", "/api/sessions").at("data").as_array().size(), 1u);
+    f.api->call("POST", "/api/sessions/" + id + "/stop");
+    f.api->waitEnded(id);
+}
+
+TEST(CliAttach, LongStepsShowASpinnerOnATerminal) {
+    Fixture f;
+    TempDir plain("pw-attach-spin");
+    Terminal t("'" + parawork() + "' --home '" + f.daemon->home().string() +
+               "' ws new spun --plain --path '" + plain.path().string() + "'; echo \"rc=$?\"");
+    auto drawn = t.expect("⠋ creating workspace spun…");
+    auto erased = t.expect("\r\x1b[K", drawn);
+    t.expect("created workspace ", erased);
+    EXPECT_EQ(t.valueOf("rc="), "0");
 }
 
 }  // namespace
