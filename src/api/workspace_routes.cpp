@@ -12,6 +12,8 @@
 #include "core/clock.hpp"
 #include "core/error.hpp"
 #include "core/ids.hpp"
+#include "deps/setup_plan.hpp"
+#include "deps/setup_state.hpp"
 #include "git/ref_names.hpp"
 #include "git/repository_info.hpp"
 #include "git/worktrees.hpp"
@@ -26,8 +28,9 @@ namespace fs = std::filesystem;
 namespace json = boost::json;
 
 /// The workspace as GET /api/workspaces/:id shows it: the protocol's fields plus our
-/// `projectConfig` (the parsed parawork.toml it was made with, or null).
-json::value detailJson(const core::Workspace& ws) {
+/// `projectConfig` (the parsed parawork.toml it was made with, or null) and `setup` (its latest
+/// setup session's state, or null).
+json::value detailJson(const core::Workspace& ws, store::Database& db) {
     json::value out = toJson(ws);
     json::value config = nullptr;
     if (ws.projectConfigJson) {
@@ -36,6 +39,7 @@ json::value detailJson(const core::Workspace& ws) {
         if (ec) config = nullptr;
     }
     out.as_object()["projectConfig"] = std::move(config);
+    out.as_object()["setup"] = deps::toJson(deps::latestSetup(db, ws.id));
     return out;
 }
 
@@ -53,6 +57,7 @@ struct CreateRequest {
     std::optional<std::string> repositoryId;
     std::optional<std::string> baseBranch;  ///< our extension: the worktree's start point
     std::optional<bool> worktree;           ///< our extension: false asks for a plain directory
+    std::optional<bool> autoInstallDependencies;  ///< our extension: overrides deps.auto_install
 };
 
 CreateRequest readCreateRequest(const json::value& body) {
@@ -63,12 +68,35 @@ CreateRequest readCreateRequest(const json::value& body) {
     r.repositoryId = optionalString(body, "repositoryId", 1, 64);
     r.baseBranch = optionalString(body, "baseBranch", 1, git::kMaxRefNameLength);
     r.worktree = optionalBool(body, "worktree");
+    r.autoInstallDependencies = optionalBool(body, "autoInstallDependencies");
     if (r.name.find_first_of(std::string_view("\0\r\n", 3)) != std::string::npos)
         throw BadRequest("name: must not contain control characters");
     return r;
 }
 
-Response createWorkspace(Request& req, store::Database& db, const WorkspaceOptions& options) {
+/// Starts a new worktree's setup session (issue 9): parawork.toml's [setup] script, or the
+/// detected install commands when automatic installs are on. The request does not wait for it;
+/// an agent start does (session_routes). A plain directory is the user's own checkout: nothing
+/// runs there by itself.
+void startSetup(const core::Workspace& ws, bool autoInstall, session::SessionService& sessions,
+                const WorkspaceOptions& options) {
+    if (!ws.gitWorktree) return;
+    try {  // the workspace exists by now: a setup that cannot start is reported, not a 500
+        std::optional<project::ProjectConfig> config;
+        if (ws.projectConfigJson)
+            config = project::projectConfigFromJson(json::parse(*ws.projectConfigJson));
+        auto plan = deps::planSetup(config, autoInstall && options.dependencies,
+                                    [&] { return options.dependencies->detect(ws.path); });
+        if (!plan) return;
+        auto setup = sessions.start(deps::setupStartRequest(ws.id, *plan));
+        spdlog::info("workspace {}: setup session {} ({})", ws.id, setup.id, plan->source);
+    } catch (const std::exception& e) {
+        spdlog::error("workspace {}: cannot start its setup: {}", ws.id, e.what());
+    }
+}
+
+Response createWorkspace(Request& req, store::Database& db, session::SessionService& sessions,
+                         const WorkspaceOptions& options) {
     CreateRequest r = readCreateRequest(req.json);
     if (r.agentType && options.agents && !core::findAgent(*options.agents, *r.agentType))
         return fail(400, "agentType: not a configured agent: " + *r.agentType);
@@ -141,7 +169,9 @@ Response createWorkspace(Request& req, store::Database& db, const WorkspaceOptio
     if (made)
         spdlog::info("workspace {} \"{}\": worktree {} on {} from {}", ws.id, ws.name,
                      made->path.string(), made->branch, made->baseRef);
-    return ok(detailJson(ws), 201);
+    startSetup(ws, r.autoInstallDependencies.value_or(options.autoInstallDependencies), sessions,
+               options);
+    return ok(detailJson(ws, db), 201);
 }
 
 Response patchWorkspace(Request& req, store::Database& db) {
@@ -215,11 +245,12 @@ Response workspaceList(store::Database& db) {
 void addWorkspaceRoutes(Router& router, store::Database& db, session::SessionService& sessions,
                         const WorkspaceOptions& options) {
     router.add("GET", "/api/workspaces", [&db](Request&) { return workspaceList(db); });
-    router.add("POST", "/api/workspaces",
-               [&db, &options](Request& req) { return createWorkspace(req, db, options); });
+    router.add("POST", "/api/workspaces", [&db, &sessions, &options](Request& req) {
+        return createWorkspace(req, db, sessions, options);
+    });
     router.add("GET", "/api/workspaces/:id", [&db](Request& req) {
         auto ws = store::findWorkspace(db, req.params["id"]);
-        return ws ? ok(detailJson(*ws)) : fail(404, "Workspace not found");
+        return ws ? ok(detailJson(*ws, db)) : fail(404, "Workspace not found");
     });
     router.add("PATCH", "/api/workspaces/:id",
                [&db](Request& req) { return patchWorkspace(req, db); });

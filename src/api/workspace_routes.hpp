@@ -10,6 +10,7 @@
 
 #include "api/router.hpp"
 #include "core/agents.hpp"
+#include "deps/dependency_service.hpp"
 #include "files/path_rules.hpp"
 #include "session/session_service.hpp"
 #include "store/database.hpp"
@@ -23,6 +24,11 @@ struct WorkspaceOptions {
     files::Roots roots;
     /// The configured agent profiles: a workspace's agentType must name one.
     const std::vector<core::AgentProfile>* agents = nullptr;
+    /// Run the detected install commands as a new worktree's setup when its parawork.toml has no
+    /// [setup] script (config deps.auto_install; a create request's autoInstallDependencies wins).
+    bool autoInstallDependencies = false;
+    /// Detects what an automatic setup installs; none means no automatic install.
+    deps::DependencyService* dependencies = nullptr;
 };
 
 void addWorkspaceRoutes(Router& router, store::Database& db, session::SessionService& sessions,
