@@ -54,6 +54,7 @@ int runHost(const HostOptions& options) {
     config.log = options.log;
     config.linger = options.linger;
     config.command = options.command;
+    config.cgroupProcFiles = options.cgroupProcFiles;
     config.env = childEnvironment(environ);
 
     SessionDirLock lock = SessionDirLock::acquire(config.paths.dir);

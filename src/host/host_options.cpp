@@ -56,6 +56,7 @@ std::uint64_t inRange(std::string_view name, std::uint64_t value, std::uint64_t 
 std::string hostUsage() {
     return "usage: parawork-host --dir SESSION_DIR [--cols N] [--rows N] [--cwd DIR]\n"
            "                     [--log-max-bytes N] [--log-segment-bytes N] [--linger-ms N]\n"
+           "                     [--cgroup CGROUP_PROCS_FILE]...\n"
            "                     -- COMMAND [ARGS...]\n";
 }
 
@@ -84,6 +85,11 @@ void applyOption(HostOptions& o, std::string_view name, Value value) {
     } else if (name == "--linger-ms") {
         o.linger = std::chrono::milliseconds(
             inRange(name, parseNumber(name, value(), false), 0, 3600 * 1000));
+    } else if (name == "--cgroup") {
+        std::filesystem::path file(value());
+        if (!file.is_absolute() || file.filename() != "cgroup.procs")
+            throw core::Error("--cgroup needs the absolute path of a cgroup.procs file");
+        o.cgroupProcFiles.push_back(std::move(file));
     } else if (!name.starts_with("-")) {
         throw core::Error("put -- before the command ('" + std::string(name) + "')");
     } else {

@@ -22,6 +22,9 @@ struct HostOptions {
     OutputLogLimits log;                       ///< --log-max-bytes, --log-segment-bytes
     std::chrono::milliseconds linger{2000};    ///< --linger-ms: serve the socket after exit
     std::vector<std::string> command;          ///< after "--"; never empty
+    /// --cgroup FILE (repeatable): cgroup.procs files the command joins before it execs, so
+    /// that its limits hold from its first instruction.
+    std::vector<std::filesystem::path> cgroupProcFiles;
 };
 
 /// Parses the arguments after argv[0]. Throws core::Error with a message fit for stderr.

@@ -28,7 +28,7 @@ namespace {
 
 /// Where the child failed, reported to the parent through the status pipe.
 struct ChildFailure {
-    int stage;  // 1 = chdir, 2 = exec
+    int stage;  // 1 = chdir, 2 = exec, 3 = joining a cgroup
     int err;
 };
 
@@ -37,6 +37,7 @@ struct ChildFailure {
 struct ExecPlan {
     std::vector<std::string> argvStore, envStore, shellStore;
     std::string cwdStore;
+    std::vector<std::string> cgroups;     ///< cgroup.procs files to join
     std::vector<std::string> candidates;  ///< paths to try, in PATH order
     std::vector<char*> argv;
     std::vector<char*> envp;
@@ -127,6 +128,16 @@ int execCandidates(ExecPlan& plan) {
     return sawAccess ? EACCES : ENOENT;
 }
 
+/// Moves the calling process into the cgroup whose cgroup.procs is `file` ("0" is the writer).
+/// Returns 0 or the errno.
+int joinCgroup(const char* file) {
+    int fd = ::open(file, O_WRONLY | O_CLOEXEC);
+    if (fd < 0) return errno;
+    int err = ::write(fd, "0", 1) == 1 ? 0 : errno;
+    ::close(fd);
+    return err;
+}
+
 /// The child between fork and exec: async-signal-safe calls only.
 [[noreturn]] void runChild(ExecPlan& plan, int slave, int statusFd, mode_t mask) {
     struct sigaction dfl {};
@@ -144,6 +155,9 @@ int execCandidates(ExecPlan& plan) {
     if (::syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
         for (int fd = 3; fd < plan.maxFd; ++fd) ::fcntl(fd, F_SETFD, FD_CLOEXEC);
     ::umask(mask);
+    for (const auto& file : plan.cgroups)
+        if (int err = joinCgroup(file.c_str()); err != 0)
+            failChild(statusFd, 3, err, "cannot join the cgroup", file.c_str());
     if (::chdir(plan.cwd) < 0)
         failChild(statusFd, 1, errno, "cannot change directory to", plan.cwd);
     int err = execCandidates(plan);
@@ -197,6 +211,7 @@ void prepareExecPlan(ExecPlan& plan, const SpawnRequest& request) {
     plan.shellStore = {"/bin/sh", ""};
     plan.shellStore.insert(plan.shellStore.end(), request.argv.begin() + 1, request.argv.end());
     plan.cwdStore = request.cwd.string();
+    for (const auto& file : request.cgroupProcFiles) plan.cgroups.push_back(file.string());
     plan.candidates = searchPath(request.argv.front(), request.env);
     plan.argv = pointersTo(plan.argvStore);
     plan.envp = pointersTo(plan.envStore);

@@ -24,6 +24,8 @@ struct SpawnRequest {
     std::filesystem::path cwd;
     WindowSize size;
     mode_t umask = 022;  ///< the child's umask (the host itself runs with 077)
+    /// cgroup.procs files the child writes itself into before exec; it fails (126) if it cannot.
+    std::vector<std::filesystem::path> cgroupProcFiles;
 };
 
 /// A started command.

@@ -67,8 +67,8 @@ SessionHost::SessionHost(SessionHostConfig config)
       signalFd_(takeOverSignals()),
       listenFd_(listenUnix(config_.paths.socket(), 16)),
       readBuffer_(new char[kReadChunk]) {
-    SpawnRequest request{config_.command, config_.env, config_.cwd, config_.size,
-                         config_.childUmask};
+    SpawnRequest request{config_.command, config_.env,        config_.cwd,
+                         config_.size,    config_.childUmask, config_.cgroupProcFiles};
     startedAtMs_ = core::nowMs();
     child_ = spawnInPty(request);
 }

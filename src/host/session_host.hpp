@@ -51,6 +51,7 @@ struct SessionHostConfig {
     std::vector<std::string> command;
     std::vector<std::string> env;
     mode_t childUmask = 022;
+    std::vector<std::filesystem::path> cgroupProcFiles;  ///< joined by the command before exec
 };
 
 class SessionHost {

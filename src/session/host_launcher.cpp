@@ -72,8 +72,12 @@ Launched launchHost(const LaunchSpec& spec) {
                                   "--rows",
                                   std::to_string(spec.size.rows),
                                   "--log-max-bytes",
-                                  std::to_string(spec.logMaxBytes),
-                                  "--"};
+                                  std::to_string(spec.logMaxBytes)};
+    for (const auto& file : spec.cgroupProcFiles) {
+        args.push_back("--cgroup");
+        args.push_back(file.string());
+    }
+    args.push_back("--");
     args.insert(args.end(), spec.argv.begin(), spec.argv.end());
     std::vector<char*> argv, envp;
     for (auto& a : args) argv.push_back(a.data());
@@ -88,6 +92,9 @@ Launched launchHost(const LaunchSpec& spec) {
     posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
     posix_spawn_file_actions_adddup2(&actions, out.write, 1);
     posix_spawn_file_actions_adddup2(&actions, err.write, 2);
+    // Nothing else of the daemon's: its listening sockets would outlive it in the host (and
+    // keep its port taken after a restart), its connections and database would stay open.
+    posix_spawn_file_actions_addclosefrom_np(&actions, 3);
     pid_t pid = -1;
     int rc = ::posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), envp.data());
     posix_spawn_file_actions_destroy(&actions);

@@ -19,6 +19,8 @@ struct LaunchSpec {
     std::vector<std::string> env;   ///< "KEY=value": the command's whole environment
     host::WindowSize size{120, 30};
     std::uint64_t logMaxBytes = 64u << 20;
+    /// cgroup.procs files the command joins before it execs (its limits).
+    std::vector<std::filesystem::path> cgroupProcFiles;
 };
 
 struct Launched {

@@ -39,8 +39,9 @@ struct LiveSession {
     std::optional<host::ExitRecord> exit;
     std::string lostReason;  ///< non-empty when the host vanished without an exit record
 
-    std::mutex killMutex;  ///< guards killAt (service sets, watcher reads)
+    std::mutex killMutex;  ///< guards killAt (service sets, watcher reads) and stopReason
     std::optional<std::chrono::steady_clock::time_point> killAt;
+    std::string stopReason;  ///< why it was stopped: "stopped" (a person) or "limit:..."
 
     // Owned by the follower thread.
     LineSplitter splitter;
