@@ -38,8 +38,8 @@ test-asan:
 FUZZ_SECONDS ?= 30
 fuzz: bootstrap
 	CC=clang CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DPARAWORK_FUZZ=ON -DPARAWORK_BENCH=OFF
-	cmake --build build-fuzz -j $(JOBS) --target fuzz_host_frames fuzz_ws_events fuzz_request_gate fuzz_log_lines
-	@for f in fuzz_host_frames fuzz_ws_events fuzz_request_gate fuzz_log_lines; do \
+	cmake --build build-fuzz -j $(JOBS) --target fuzz_host_frames fuzz_ws_events fuzz_request_gate fuzz_log_lines fuzz_preview_inputs
+	@for f in fuzz_host_frames fuzz_ws_events fuzz_request_gate fuzz_log_lines fuzz_preview_inputs; do \
 	  mkdir -p build-fuzz/corpus/$$f; \
 	  echo "== $$f ($(FUZZ_SECONDS) s)"; \
 	  build-fuzz/tests/fuzz/$$f -max_total_time=$(FUZZ_SECONDS) build-fuzz/corpus/$$f || exit 1; \

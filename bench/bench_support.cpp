@@ -9,6 +9,7 @@
 #include <atomic>
 #include <cerrno>
 #include <fstream>
+#include <regex>
 #include <sstream>
 #include <stdexcept>
 #include <thread>
@@ -61,6 +62,38 @@ void sleepFor(std::chrono::milliseconds duration) {
 
 std::string logMaxConfig(std::uint64_t bytes) {
     return "[sessions]\nlog_max_bytes = " + std::to_string(bytes) + "\n";
+}
+
+namespace {
+
+/// wrk's latency figure ("812.00us", "1.20ms", "2.00s") in milliseconds.
+double wrkMs(const std::string& value, const std::string& unit) {
+    double v = std::stod(value);
+    return unit == "us" ? v / 1000 : unit == "s" ? v * 1000 : v;
+}
+
+}  // namespace
+
+WrkRun runWrk(const std::vector<std::string>& args) {
+    std::vector<std::string> argv{"wrk", "--latency"};
+    argv.insert(argv.end(), args.begin(), args.end());
+    auto result = runProgram(argv);
+    if (result.exitCode != 0) throw std::runtime_error("wrk failed:\n" + result.out);
+    static const std::regex rps(R"(Requests/sec:\s+([0-9.]+))");
+    static const std::regex p50(R"(50%\s+([0-9.]+)(us|ms|s)\b)");
+    static const std::regex p99(R"(99%\s+([0-9.]+)(us|ms|s)\b)");
+    static const std::regex errors(R"(Non-2xx or 3xx responses: (\d+))");
+    std::smatch m;
+    if (std::regex_search(result.out, m, errors))
+        throw std::runtime_error("wrk saw " + m[1].str() + " error responses");
+    WrkRun run;
+    if (!std::regex_search(result.out, m, rps)) throw std::runtime_error("no req/s from wrk");
+    run.requestsPerSecond = std::stod(m[1]);
+    if (!std::regex_search(result.out, m, p50)) throw std::runtime_error("no p50 from wrk");
+    run.p50Ms = wrkMs(m[1], m[2]);
+    if (!std::regex_search(result.out, m, p99)) throw std::runtime_error("no p99 from wrk");
+    run.p99Ms = wrkMs(m[1], m[2]);
+    return run;
 }
 
 ProgramResult runProgram(const std::vector<std::string>& argv) {

@@ -62,6 +62,17 @@ struct ProgramResult {
 /// short commands such as `tmux capture-pane`.
 ProgramResult runProgram(const std::vector<std::string>& argv);
 
+/// What `wrk --latency` measured.
+struct WrkRun {
+    double requestsPerSecond = 0;
+    double p50Ms = 0;
+    double p99Ms = 0;
+};
+
+/// Runs `wrk --latency` with `args` (connections, duration, headers, URL) and reads its figures.
+/// Throws when wrk fails or saw error responses.
+WrkRun runWrk(const std::vector<std::string>& args);
+
 /// `tmux` with args on the benchmarks' private server (`-L pwbench`, no configuration file), so
 /// that a user's own tmux is never touched.
 std::vector<std::string> tmuxArgv(const std::vector<std::string>& args);

@@ -10,6 +10,7 @@
 #include <boost/json/serialize.hpp>
 
 #include "bench_support.hpp"
+#include "upstream_http.hpp"
 #include "workload.hpp"
 
 namespace parawork::bench {
@@ -34,6 +35,9 @@ double percentile(std::vector<double> v, double p) {
 
 int main(int argc, char** argv) {
     using namespace parawork::bench;
+    // W7 runs this very binary inside a session as its upstream server.
+    if (argc == 3 && !std::strcmp(argv[1], "--serve-http"))
+        return serveHttp(static_cast<std::uint16_t>(std::atoi(argv[2])));
     RunOptions options;
     std::string out = "bench/results/latest.json";
     std::vector<std::string> only;

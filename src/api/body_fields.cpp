@@ -1,5 +1,7 @@
 #include "api/body_fields.hpp"
 
+#include <algorithm>
+
 namespace parawork::api {
 namespace {
 
@@ -66,6 +68,24 @@ std::optional<std::vector<std::string>> optionalStringArray(const boost::json::v
     for (const auto& item : v->as_array()) {
         if (!item.is_string()) throw BadRequest(std::string(key) + ": expected strings");
         out.emplace_back(item.as_string());
+    }
+    return out;
+}
+
+std::vector<std::uint16_t> optionalPorts(const boost::json::value& body, const char* key,
+                                         std::size_t maxItems) {
+    auto* v = field(body, key);
+    if (!v) return {};
+    auto refuse = [&] {
+        throw BadRequest(std::string(key) + ": expected an array of at most " +
+                         std::to_string(maxItems) + " port numbers (1-65535)");
+    };
+    if (!v->is_array() || v->as_array().size() > maxItems) refuse();
+    std::vector<std::uint16_t> out;
+    for (const auto& item : v->as_array()) {
+        if (!item.is_int64() || item.as_int64() < 1 || item.as_int64() > 65535) refuse();
+        auto port = static_cast<std::uint16_t>(item.as_int64());
+        if (std::find(out.begin(), out.end(), port) == out.end()) out.push_back(port);
     }
     return out;
 }

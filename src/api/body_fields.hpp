@@ -2,6 +2,7 @@
 // whose message names the field. Each reader throws BadRequest, which routes turn into 400.
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <stdexcept>
@@ -33,6 +34,9 @@ std::optional<bool> optionalBool(const boost::json::value& body, const char* key
 std::optional<std::vector<std::string>> optionalStringArray(const boost::json::value& body,
                                                             const char* key,
                                                             std::size_t maxItems = 4096);
+/// An array of TCP port numbers (1-65535, at most `maxItems`, duplicates once); empty when absent.
+std::vector<std::uint16_t> optionalPorts(const boost::json::value& body, const char* key,
+                                         std::size_t maxItems = 100);
 /// An object whose values are strings; nullopt when absent.
 std::optional<std::map<std::string, std::string>> optionalStringMap(const boost::json::value& body,
                                                                     const char* key,

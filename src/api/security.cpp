@@ -145,7 +145,7 @@ std::optional<Response> RequestGate::admitHttp(const Request& req) const {
     if (!host || !hostAllowed(*host)) return refuse(req, 403, "Host header not allowed");
     if (stateChanging(req.method) && crossSite(req))
         return refuse(req, 403, "Cross-origin request refused");
-    if (!isApiPath(req.path)) return std::nullopt;
+    if (!isApiPath(req.path) && req.path != kMetricsPath) return std::nullopt;
     if (req.path == "/api/health") return std::nullopt;
     if (!authenticated(req)) {
         bool presented = req.header("x-api-key").value_or("") != "" ||

@@ -25,6 +25,9 @@ struct SecurityPolicy {
 /// The login cookie's name; the cookie carries the token itself (HttpOnly, SameSite=Strict).
 inline constexpr std::string_view kTokenCookie = "parawork_token";
 
+/// GET /metrics (Prometheus) is served by a handler like the API, behind the same token.
+inline constexpr std::string_view kMetricsPath = "/metrics";
+
 class RequestGate {
   public:
     explicit RequestGate(SecurityPolicy policy);

@@ -26,6 +26,7 @@
 #include "api/attach_connection.hpp"
 #include "api/connection.hpp"
 #include "api/json_body.hpp"
+#include "api/preview_hook.hpp"
 #include "api/static_files.hpp"
 #include "core/error.hpp"
 
@@ -113,6 +114,7 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
     std::atomic<std::size_t> wsCount{0};  ///< wsConnections.size(), readable from any thread
     session::SessionService* sessions = nullptr;
     std::multimap<std::string, std::shared_ptr<AttachConnection>> attached;
+    std::shared_ptr<PreviewHook> preview;
     bool stopping = false;
 
     Impl(net::io_context& l, net::thread_pool& w, ServerOptions o, Router r, WsActions a)
@@ -226,7 +228,9 @@ net::awaitable<void> HttpServer::Impl::runConnection(Stream stream, Transport tr
     while (!stopping) {
         http::request_parser<http::string_body> parser;
         parser.header_limit(kMaxHeaderBytes);
-        parser.body_limit(options.maxBodyBytes);
+        // The body limit is the API's; a preview's uploads go to its app unlimited, so it is
+        // applied once the Host is known.
+        parser.body_limit(boost::none);
         stream.expires_after(kKeepAliveTimeout);
         auto [ec, n] = co_await http::async_read_header(stream, buffer, parser, kAwait);
         if (ec == http::error::header_limit) {
@@ -244,6 +248,15 @@ net::awaitable<void> HttpServer::Impl::runConnection(Stream stream, Transport tr
             co_return;
         }
         const auto& header = parser.get();
+        if (preview && preview->matches(header[http::field::host])) {
+            co_await preview->serve(stream, buffer, parser, loopback);
+            co_return;
+        }
+        parser.body_limit(options.maxBodyBytes);
+        if (parser.content_length() && *parser.content_length() > options.maxBodyBytes) {
+            co_await refuseAndLinger(stream, fail(413, "Request body too large"), 11);
+            co_return;
+        }
         if (beast::iequals(header[http::field::expect], "100-continue")) {
             http::response<http::empty_body> cont{http::status::continue_, header.version()};
             co_await http::async_write(stream, cont, kAwait);
@@ -281,11 +294,12 @@ net::awaitable<void> HttpServer::Impl::runConnection(Stream stream, Transport tr
 }
 
 net::awaitable<Response> HttpServer::Impl::handle(Request req) {
+    const auto arrived = std::chrono::steady_clock::now();
     if (req.transport == Transport::Tcp)
         if (auto res = gate->preflight(req)) co_return *res;
     if (auto res = gate->admitHttp(req)) co_return *res;
     if (auto res = gate->login(req)) co_return *res;
-    if (!isApiPath(req.path)) co_return serveStaticFile(req);
+    if (!isApiPath(req.path) && req.path != kMetricsPath) co_return serveStaticFile(req);
     if (auto res = parseJsonBody(req)) co_return *res;
 
     // Handlers may block (SQLite, git, files): run them on the worker pool, answer on the loop.
@@ -302,6 +316,8 @@ net::awaitable<Response> HttpServer::Impl::handle(Request req) {
         net::use_awaitable);
     if (req.transport == Transport::Tcp) gate->addCorsHeaders(req, res);
     res.set("Cache-Control", "no-store");
+    if (options.requestStats)
+        options.requestStats->record(res.status, std::chrono::steady_clock::now() - arrived);
     co_return res;
 }
 
@@ -320,6 +336,7 @@ net::awaitable<void> HttpServer::Impl::runWebSocket(Stream stream,
         co_await refuseAndLinger(stream, std::move(*refusal), msg.version());
         co_return;
     }
+    ViewerScope viewer(options.requestStats);
     // /api/sessions/<id>/attach is our binary terminal stream; any other path is the main hub.
     auto parts = splitPath(req->path);
     if (parts.size() == 4 && parts[0] == "api" && parts[1] == "sessions" && parts[3] == "attach") {
@@ -395,6 +412,10 @@ bool HttpServer::hasEventListeners() const {
 
 void HttpServer::setSessions(session::SessionService& sessions) {
     impl_->sessions = &sessions;
+}
+
+void HttpServer::setPreviewHook(std::shared_ptr<PreviewHook> hook) {
+    impl_->preview = std::move(hook);
 }
 
 void HttpServer::notifyOutput(std::string sessionId) {

@@ -12,12 +12,15 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/thread_pool.hpp>
 
+#include "api/request_stats.hpp"
 #include "api/router.hpp"
 #include "api/security.hpp"
 #include "api/ws_protocol.hpp"
 #include "session/session_service.hpp"
 
 namespace parawork::api {
+
+class PreviewHook;
 
 struct ServerOptions {
     std::string host = "127.0.0.1";
@@ -28,6 +31,8 @@ struct ServerOptions {
     std::size_t maxWsSubscriptions = 50;
     int wsPingIntervalSec = 30;
     SecurityPolicy policy;  ///< its port is filled in by start()
+    /// Requests and WebSockets are counted here for GET /metrics when set.
+    RequestStats* requestStats = nullptr;
 };
 
 class HttpServer {
@@ -49,6 +54,8 @@ class HttpServer {
     bool hasEventListeners() const;
     /// Serves the binary attach WebSocket of these sessions (before start()).
     void setSessions(session::SessionService& sessions);
+    /// Serves requests whose Host names a preview origin through `hook` (before start()).
+    void setPreviewHook(std::shared_ptr<PreviewHook> hook);
     /// A session's output log grew or the session ended: attached viewers go on. Any thread.
     void notifyOutput(std::string sessionId);
     /// Bytes from `from` on of a session are new: main-WebSocket subscribers of its workspace

@@ -1,12 +1,17 @@
 #include "api/session_routes.hpp"
 
+#include <atomic>
 #include <charconv>
 #include <csignal>
 
 #include "api/body_fields.hpp"
 #include "api/entity_json.hpp"
+#include "api/limits_body.hpp"
+#include "api/project_defaults.hpp"
 #include "core/clock.hpp"
 #include "core/ids.hpp"
+#include "deps/setup_plan.hpp"
+#include "deps/setup_state.hpp"
 #include "session/output_events.hpp"
 #include "store/agent_logs.hpp"
 #include "store/file_changes.hpp"
@@ -53,6 +58,35 @@ std::optional<Response> precheckStart(Request& req, store::Database& db) {
     return std::nullopt;
 }
 
+/// Requests that may wait for a setup at once: each holds a worker thread while it waits.
+constexpr int kMaxSetupWaiters = 1;
+/// What a setup's own `timeout` may take beyond the setup's limit to end it (--kill-after).
+constexpr std::chrono::seconds kSetupEndGrace{15};
+
+/// An agent starts after its workspace's setup (issue 9): while the setup runs, the start waits
+/// for it (bounded by the setup's timeout); a setup that failed or timed out refuses the start
+/// with a pointer to its log.
+std::optional<Response> awaitSetup(store::Database& db, const std::string& workspaceId) {
+    static std::atomic<int> waiters{0};
+    auto state = deps::latestSetup(db, workspaceId);
+    if (!state) return std::nullopt;
+    if (state->running()) {
+        struct Slot {  // released on every path
+            bool held = waiters.fetch_add(1) < kMaxSetupWaiters;
+            ~Slot() { waiters.fetch_sub(1); }
+        } slot;
+        if (!slot.held)
+            return fail(409, "setup is still running: see `parawork logs " + state->sessionId +
+                                 " -f`, and start the agent when it has finished");
+        auto workspace = store::findWorkspace(db, workspaceId);
+        auto bound = (workspace ? deps::setupTimeoutOf(*workspace) : deps::kDefaultSetupTimeout) +
+                     kSetupEndGrace;
+        state = deps::waitForSetup(db, workspaceId, bound);
+    }
+    if (auto problem = deps::setupProblem(*state)) return fail(424, *problem);
+    return std::nullopt;
+}
+
 Response startSession(Request& req, store::Database& db, session::SessionService& sessions,
                       const std::vector<core::AgentProfile>& agents) {
     if (auto refused = precheckStart(req, db)) return *refused;
@@ -78,6 +112,14 @@ Response startSession(Request& req, store::Database& db, session::SessionService
         start.typedInput = std::move(launch.typedPrompt);
     }
     start.env = optionalStringMap(req.json, "env").value_or(std::map<std::string, std::string>{});
+    start.ports = optionalPorts(req.json, "ports");
+    // parawork.toml: [env] under the request's own; [run] ports when this is the [run] command.
+    if (auto project = storedProjectConfig(db, start.workspaceId)) {
+        for (const auto& [name, value] : project->env) start.env.try_emplace(name, value);
+        if (start.ports.empty() && project->command && *project->command == start.argv)
+            for (int port : project->ports) start.ports.push_back(static_cast<std::uint16_t>(port));
+    }
+    start.limits = sessionLimits(req.json, db, start.workspaceId);
     if (auto cwd = optionalString(req.json, "cwd", 1, 4096)) {
         std::error_code ec;
         auto real = std::filesystem::canonical(*cwd, ec);
@@ -90,6 +132,10 @@ Response startSession(Request& req, store::Database& db, session::SessionService
         static_cast<std::uint16_t>(optionalInteger(req.json, "cols", 1, 1000).value_or(120));
     start.size.rows =
         static_cast<std::uint16_t>(optionalInteger(req.json, "rows", 1, 1000).value_or(30));
+    if (start.kind == core::SessionKind::Agent &&
+        !optionalBool(req.json, "ignoreSetup").value_or(false)) {
+        if (auto refused = awaitSetup(db, start.workspaceId)) return *refused;
+    }
     try {
         return ok(toJson(sessions.start(start)), 201);
     } catch (const session::ServiceError& e) {

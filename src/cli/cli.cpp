@@ -121,6 +121,10 @@ int run(int argc, char** argv) {
     addSessionCommands(app, ctx);
     addWorkspaceCommands(app, ctx);
     addOpenCommand(app, ctx);
+    addExecCommand(app, ctx);
+    addDepsCommand(app, ctx);
+    addTopCommand(app, ctx);
+    addPortCommands(app, ctx);
     addCompletionCommand(app, ctx);
 
     try {

@@ -13,8 +13,16 @@ namespace parawork::cli {
 void addSessionCommands(CLI::App& app, Context& ctx);
 /// repo add|ls|rm, ws new|ls|rm: workspace_commands.cpp
 void addWorkspaceCommands(CLI::App& app, Context& ctx);
-/// open: open_command.cpp
+/// open, and ws open (call after addWorkspaceCommands): open_command.cpp
 void addOpenCommand(CLI::App& app, Context& ctx);
+/// exec: exec_command.cpp
+void addExecCommand(CLI::App& app, Context& ctx);
+/// deps [WORKSPACE]: deps_command.cpp
+void addDepsCommand(CLI::App& app, Context& ctx);
+/// top [--once]: top_command.cpp
+void addTopCommand(CLI::App& app, Context& ctx);
+/// ports [SESSION]: port_commands.cpp
+void addPortCommands(CLI::App& app, Context& ctx);
 /// completion bash|zsh|fish, generated from `app` as it is when called: completion.cpp
 void addCompletionCommand(CLI::App& app, Context& ctx);
 

@@ -16,8 +16,12 @@
 #include "cli/attach.hpp"
 #include "cli/commands.hpp"
 #include "cli/daemon_client.hpp"
+#include "cli/detach_keys.hpp"
+#include "cli/env_pairs.hpp"
 #include "cli/ids.hpp"
 #include "cli/output.hpp"
+#include "cli/resource_text.hpp"
+#include "cli/spinner.hpp"
 #include "core/clock.hpp"
 
 namespace parawork::cli {
@@ -55,6 +59,8 @@ struct RunOptions {
     std::vector<std::string> ports, env;
     std::string workspace, agent, name;
     std::vector<std::string> command;
+    std::function<std::string()> detachKeys;  ///< the --detach-keys bytes, validated
+    LimitFlags limits;
 };
 
 /// The workspace whose directory is the current one, else a new plain-directory workspace there.
@@ -73,18 +79,6 @@ json::object workspaceForCwd(DaemonClient& client) {
     return client
         .post("/api/workspaces", {{"name", name}, {"path", cwd.string()}, {"worktree", false}})
         .as_object();
-}
-
-std::map<std::string, std::string> parseEnv(const std::vector<std::string>& pairs) {
-    std::map<std::string, std::string> env;
-    for (const auto& pair : pairs) {
-        auto eq = pair.find('=');
-        if (eq == std::string::npos || eq == 0)
-            throw CliError("-e " + pair + ": expected KEY=VALUE", "usage", "e.g. -e DEBUG=1",
-                           kExitUsage);
-        env[pair.substr(0, eq)] = pair.substr(eq + 1);
-    }
-    return env;
 }
 
 std::vector<int> parsePorts(const std::vector<std::string>& texts) {
@@ -112,13 +106,10 @@ json::object startBody(const RunOptions& o) {
         body["kind"] = "command";
         body["command"] = json::value_from(o.command);
     }
-    auto env = parseEnv(o.env);
-    if (!env.empty()) {
-        json::object e;
-        for (const auto& [k, v] : env) e[k] = v;
-        body["env"] = std::move(e);
-    }
+    auto env = envObject(o.env);
+    if (!env.empty()) body["env"] = std::move(env);
     if (!o.name.empty()) body["name"] = o.name;
+    if (auto limits = limitsBody(o.limits); !limits.empty()) body["limits"] = std::move(limits);
     return body;
 }
 
@@ -132,6 +123,9 @@ int runCommand(Context& ctx, const RunOptions& o) {
                        "add -d, then follow it with `parawork logs --json -f ID`", kExitUsage);
     auto ports = parsePorts(o.ports);
     auto body = startBody(o);
+    if (!ports.empty()) body["ports"] = json::value_from(ports);
+    AttachOptions attach;
+    if (!o.detach) attach.detachKeys = o.detachKeys();
     // An attached run starts at the size of this terminal.
     winsize size{};
     if (!o.detach && ::ioctl(STDIN_FILENO, TIOCGWINSZ, &size) == 0 && size.ws_col && size.ws_row) {
@@ -142,6 +136,7 @@ int runCommand(Context& ctx, const RunOptions& o) {
     auto ws = o.workspace.empty() ? workspaceForCwd(client) : resolveWorkspace(client, o.workspace);
     json::object session;
     try {
+        Spinner spinner(ctx.globals, "starting " + (o.command.empty() ? o.agent : o.command[0]));
         session = client.post("/api/workspaces/" + field(ws, "id") + "/sessions", body).as_object();
     } catch (CliError& e) {
         std::string_view message = e.what();
@@ -155,18 +150,28 @@ int runCommand(Context& ctx, const RunOptions& o) {
         throw;
     }
     auto id = field(session, "id");
-    if (!o.detach) return attachSession(client.endpoint(), id, AttachOptions{});
+    if (!o.detach) return attachSession(client.endpoint(), id, attach);
+    // The declared ports' previews (they show a loading page until the server answers).
+    json::object previewUrls;
+    if (!ports.empty()) {
+        auto declared = client.get("/api/sessions/" + id + "/ports");
+        for (const auto& p : declared.as_array())
+            previewUrls[std::to_string(p.at("port").as_int64())] = p.at("url");
+    }
     if (ctx.globals.json) {
         printJson(json::object{{"event", "job_started"},
                                {"job_id", id},
                                {"workspace_id", field(ws, "id")},
                                {"ports", json::value_from(ports)},
-                               {"preview_urls", json::object{}},
+                               {"preview_urls", previewUrls},
                                {"session", session}});
     } else {
         std::cout << "started " << bold(shortId(id)) << " in workspace " << field(ws, "name")
-                  << " (" << field(ws, "path") << ")\n"
-                  << "  parawork logs -f " << shortId(id) << "   follow its output\n"
+                  << " (" << field(ws, "path") << ")\n";
+        for (const auto& [port, url] : previewUrls)
+            std::cout << "  port " << std::string(port) << ": " << std::string(url.as_string())
+                      << "\n";
+        std::cout << "  parawork logs -f " << shortId(id) << "   follow its output\n"
                   << "  parawork stop " << shortId(id) << "      stop it\n";
     }
     return 0;
@@ -176,6 +181,8 @@ int runCommand(Context& ctx, const RunOptions& o) {
 
 std::string statusText(const json::object& s) {
     auto status = field(s, "status");
+    if (auto limit = limitReasonText(field(s, "exitReason")))
+        return colourStatus(status) + " (" + *limit + ")";
     const auto* code = s.if_contains("exitCode");
     if (!active(s) && code && code->is_number())
         return colourStatus(status) + " (" + std::to_string(code->to_number<int>()) + ")";
@@ -198,7 +205,7 @@ int psCommand(Context& ctx, bool all) {
     auto workspaces = client.get("/api/workspaces");
     for (const auto& ws : workspaces.as_array())
         workspaceNames[field(ws.as_object(), "id")] = field(ws.as_object(), "name");
-    Table table({"ID", "NAME", "KIND", "STATUS", "WORKSPACE", "STARTED", "COMMAND"});
+    Table table({"ID", "NAME", "KIND", "STATUS", "WORKSPACE", "STARTED", "STARTUP", "COMMAND"});
     auto now = core::nowMs();
     for (const auto& item : sessions.as_array()) {
         const auto& s = item.as_object();
@@ -206,7 +213,7 @@ int psCommand(Context& ctx, bool all) {
         auto command = commandLine(s);
         table.add({shortId(field(s, "id")), name.empty() ? "-" : name, field(s, "kind"),
                    statusText(s), workspaceNames[field(s, "workspaceId")],
-                   relativeTime(intField(s, "startedAt"), now),
+                   relativeTime(intField(s, "startedAt"), now), startupText(s),
                    ellipsize(command.empty() ? field(s, "agentType") : command, 60)});
     }
     table.print(std::cout);
@@ -261,6 +268,13 @@ void printHuman(const OutputRead& r) {
     std::cout << r.logs << std::flush;
 }
 
+/// The end line of a session a limit ended, on stderr: its output may not say why it stopped.
+void printLimitEnd(DaemonClient& client, const std::string& id) {
+    auto session = client.get("/api/sessions/" + id).as_object();
+    if (auto limit = limitReasonText(field(session, "exitReason")))
+        std::cerr << "parawork: " << shortId(id) << " was stopped: " << *limit << "\n";
+}
+
 /// Human: the bytes as they come. JSON: one object per round (the whole range without -f).
 int logsCommand(Context& ctx, const LogsOptions& o) {
     auto& client = ctx.client();
@@ -285,6 +299,7 @@ int logsCommand(Context& ctx, const LogsOptions& o) {
                                    {"truncated", batch->truncated},
                                    {"ended", ended}});
         offset = last.next;
+        if (ended && !asJson) printLimitEnd(client, id);
         if (!o.follow || ended) return 0;
         std::this_thread::sleep_for(200ms);
     }
@@ -298,10 +313,13 @@ int stopCommand(Context& ctx, const std::string& arg, bool wait) {
     auto session = client.post("/api/sessions/" + id + "/stop").as_object();
     // The stop answers at once; wait (bounded) for the end so that `ps` afterwards is true.
     auto deadline = std::chrono::steady_clock::now() + 60s;
+    std::optional<Spinner> spinner;
+    if (wait && active(session)) spinner.emplace(ctx.globals, "stopping " + shortId(id));
     while (wait && active(session) && std::chrono::steady_clock::now() < deadline) {
         std::this_thread::sleep_for(100ms);
         session = client.get("/api/sessions/" + id).as_object();
     }
+    spinner.reset();
     if (ctx.globals.json) {
         printJson(session);
     } else {
@@ -327,6 +345,19 @@ int sendCommand(Context& ctx, const std::string& arg, const std::string& text, b
     return 0;
 }
 
+/// Adds --detach-keys to `cmd`; the function answers the detach key bytes (docker's form,
+/// validated: detach_keys.hpp), from the flag, else $PARAWORK_DETACH_KEYS, else Ctrl-\ twice.
+std::function<std::string()> addDetachKeysOption(CLI::App* cmd) {
+    auto keys = std::make_shared<std::string>();
+    auto* option = cmd->add_option(
+        "--detach-keys", *keys,
+        "Keys that detach and leave the session running, e.g. ctrl-a,d (default ctrl-\\,ctrl-\\; "
+        "env PARAWORK_DETACH_KEYS)");
+    return [keys, option] {
+        return detachKeysFor(option->count() > 0 ? std::optional(*keys) : std::nullopt);
+    };
+}
+
 }  // namespace
 
 void addSessionCommands(CLI::App& app, Context& ctx) {
@@ -343,16 +374,20 @@ void addSessionCommands(CLI::App& app, Context& ctx) {
     runCmd->add_option("--agent", run->agent,
                        "Start this agent profile; words after -- are its prompt");
     runCmd->add_option("--name", run->name, "A name for the session");
+    addLimitOptions(runCmd, run->limits);
     runCmd->add_option("command", run->command, "The command and its arguments, after --");
+    run->detachKeys = addDetachKeysOption(runCmd);
     handle(runCmd, ctx, [&ctx, run] { return runCommand(ctx, *run); });
 
     auto attachId = std::make_shared<std::string>();
     auto* attachCmd = app.add_subcommand("attach", "Attach this terminal to a session");
     attachCmd->add_option("id", *attachId, "Session (id, prefix or name)")->required();
-    handle(attachCmd, ctx, [&ctx, attachId] {
+    auto attachKeys = addDetachKeysOption(attachCmd);
+    handle(attachCmd, ctx, [&ctx, attachId, attachKeys] {
+        AttachOptions options{.detachKeys = attachKeys()};
         auto& client = ctx.client();
         auto id = field(resolveSession(client, *attachId), "id");
-        return attachSession(client.endpoint(), id, AttachOptions{});
+        return attachSession(client.endpoint(), id, options);
     });
 
     auto all = std::make_shared<bool>(false);

@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <charconv>
 #include <fstream>
@@ -153,6 +154,13 @@ std::string checkBranchPrefix(std::string& v, const GetEnv&) {
     return ok ? "" : "expected a branch-name prefix such as \"parawork/\"";
 }
 
+std::string checkPreviewDomain(std::string& v, const GetEnv&) {
+    bool ok = !v.empty() && v.size() <= 200 && v.front() != '.' && v.back() != '.' &&
+              std::all_of(v.begin(), v.end(),
+                          [](unsigned char c) { return std::isalnum(c) || c == '-' || c == '.'; });
+    return ok ? "" : "expected a domain name such as \"localhost\"";
+}
+
 constexpr std::int64_t kMiB = 1 << 20;
 constexpr std::int64_t kGiB = kMiB << 10;
 
@@ -208,6 +216,34 @@ const std::vector<Setting>& settings() {
             "files.allowed_roots", checkAbsolutePath,
             "Directories the file browser, repositories and workspaces may use (default: the "
             "user's home directory)."),
+        integer<&Config::portsFirst>(
+            "ports.first", 1024, 65535,
+            "First port of the range workspace port blocks are carved from (PORT, "
+            "PARAWORK_PORTS)."),
+        integer<&Config::portsLast>("ports.last", 1024, 65535,
+                                    "Last port of that range (below Linux's ephemeral ports)."),
+        integer<&Config::portsBlockSize>("ports.block_size", 1, 1000,
+                                         "Ports in each workspace's block."),
+        integer<&Config::portScanIntervalMs>(
+            "ports.scan_interval_ms", 20, 10000,
+            "Milliseconds between scans for the ports sessions listen on (a netlink dump, "
+            "~31 us)."),
+        text<&Config::previewDomain>(
+            "preview.domain", checkPreviewDomain,
+            "Domain of preview origins: http://<port>-<workspace>.<domain>:<server.port>/. "
+            "Browsers resolve *.localhost to this machine by themselves."),
+        integer<&Config::resourceSampleIntervalMs>(
+            "resources.sample_interval_ms", 100, 60000,
+            "Milliseconds between samples of each running session's CPU, memory, I/O and "
+            "processes."),
+        boolean<&Config::resourceCgroups>(
+            "resources.cgroups",
+            "Give each session a cgroup where the machine allows it (limits held by the kernel); "
+            "false: the /proc walk and the watchdog only."),
+        boolean<&Config::autoInstallDependencies>(
+            "deps.auto_install",
+            "Install a new worktree's detected dependencies (npm ci, uv sync, ...) in a setup "
+            "session before its agent starts, when its parawork.toml has no [setup] script."),
     };
     return table;
 }

@@ -40,6 +40,15 @@ struct Config {
     bool deleteBranchOnRemove = true;
     /// Roots of the file APIs; empty means the user's home directory.
     std::vector<std::string> allowedRoots;
+    int portsFirst = 20000;
+    int portsLast = 32767;
+    int portsBlockSize = 10;
+    int portScanIntervalMs = 100;
+    std::string previewDomain = "localhost";
+    int resourceSampleIntervalMs = 1000;
+    bool resourceCgroups = true;
+    /// Run the detected install commands as a new worktree's setup when parawork.toml has none.
+    bool autoInstallDependencies = false;
     /// The agent profiles: the built-in ones as changed and extended by [agents.<name>].
     std::vector<core::AgentProfile> agents = core::builtinAgents();
 

@@ -16,8 +16,11 @@
 #include <boost/asio/thread_pool.hpp>
 #include <boost/json/serialize.hpp>
 
+#include "api/dependency_routes.hpp"
 #include "api/diff_routes.hpp"
+#include "api/exec_routes.hpp"
 #include "api/fs_routes.hpp"
+#include "api/port_routes.hpp"
 #include "api/repository_routes.hpp"
 #include "api/server.hpp"
 #include "api/session_routes.hpp"
@@ -28,10 +31,15 @@
 #include "daemon/config.hpp"
 #include "daemon/instance_lock.hpp"
 #include "daemon/logging.hpp"
+#include "daemon/monitor_routes.hpp"
 #include "daemon/paths.hpp"
 #include "daemon/token.hpp"
+#include "monitor/resource_monitor.hpp"
+#include "ports/port_service.hpp"
+#include "proxy/preview_proxy.hpp"
 #include "session/session_service.hpp"
 #include "store/database.hpp"
+#include "store/sessions.hpp"
 #include "watch/file_watcher.hpp"
 
 namespace parawork::daemon {
@@ -67,9 +75,10 @@ std::filesystem::path hostBinary() {
     return candidate;
 }
 
-api::ServerOptions serverOptions(const Config& config, const Paths& paths,
-                                 const std::string& token) {
+api::ServerOptions serverOptions(const Config& config, const Paths& paths, const std::string& token,
+                                 api::RequestStats& requestStats) {
     api::ServerOptions o;
+    o.requestStats = &requestStats;
     o.host = config.host;
     o.port = config.port;
     o.unixSocket = paths.socketFile();
@@ -138,12 +147,98 @@ int run(const ServeOptions& options) {
         if (before) before(s);
         fileWatcher.sessionEnded(s);
     };
+    // Ports sessions listen on, port blocks, readiness (src/ports); previews (src/proxy).
+    ports::PortServiceConfig portConfig;
+    portConfig.blocks = {static_cast<std::uint16_t>(config.portsFirst),
+                         static_cast<std::uint16_t>(config.portsLast),
+                         static_cast<std::uint16_t>(config.portsBlockSize)};
+    ports::validate(portConfig.blocks);
+    portConfig.scanInterval = std::chrono::milliseconds(config.portScanIntervalMs);
+    portConfig.previewDomain = config.previewDomain;
+    ports::PortService portService(db, portConfig,
+                                   [&server](const std::string& workspaceId, std::string event) {
+                                       if (server) server->publish(workspaceId, std::move(event));
+                                   });
+    sink.sessionRunning = [&portService, before = sink.sessionRunning](const core::Session& s) {
+        if (before) before(s);
+        portService.sessionRunning(s);
+    };
+    sink.sessionEnded = [&portService, before = sink.sessionEnded](const core::Session& s) {
+        if (before) before(s);
+        portService.sessionEnded(s);
+    };
+    sink.outputLine = [&portService](const std::string& sessionId, const std::string& workspaceId,
+                                     std::string_view line) {
+        portService.outputLine(sessionId, workspaceId, line);
+    };
+    // Resources, limits and startup figures of running sessions (src/monitor). It stops a
+    // session through `sessionsForLimits`, which exists once the session service does.
+    session::SessionService* sessionsForLimits = nullptr;
+    monitor::MonitorOptions monitorOptions;
+    monitorOptions.interval = std::chrono::milliseconds(config.resourceSampleIntervalMs);
+    monitorOptions.cgroups = config.resourceCgroups;
+    monitor::MonitorSink monitorSink;
+    monitorSink.publish = sink.publish;
+    monitorSink.stop = [&sessionsForLimits](const std::string& id, const std::string& reason) {
+        if (sessionsForLimits) sessionsForLimits->stop(id, reason);
+    };
+    monitorSink.recordPeaks = [&db](const std::string& id, double memoryMb, double cpuPercent) {
+        store::SessionPatch patch;
+        patch.peakMemoryMb = memoryMb;
+        patch.peakCpuPercent = cpuPercent;
+        store::updateSession(db, id, patch);
+    };
+    monitor::ResourceMonitor resourceMonitor(monitorOptions, monitorSink);
+    sink.sessionRunning = [&resourceMonitor, before = sink.sessionRunning](const core::Session& s) {
+        if (before) before(s);
+        resourceMonitor.sessionRunning(s.id, s.workspaceId,
+                                       s.hostPid.value_or(s.processId.value_or(0)),
+                                       s.hostPid.has_value(), s.startedAt.value_or(0));
+    };
+    sink.sessionEnded = [&resourceMonitor, before = sink.sessionEnded](const core::Session& s) {
+        if (before) before(s);
+        resourceMonitor.sessionEnded(s.id);
+    };
+    // Dependencies and setup (src/deps): a setup's end refreshes its workspace's report on the
+    // worker pool (the scan reads files and may run tools' version commands).
+    deps::DetectOptions depsOptions;
+    depsOptions.pathVariable = processEnv()("PATH").value_or("/usr/local/bin:/usr/bin:/bin");
+    depsOptions.caches =
+        deps::cacheDirsFrom([env = processEnv()](const std::string& name) { return env(name); });
+    deps::DependencyService dependencies(
+        db, depsOptions, [&server](const std::string& workspaceId, std::string event) {
+            if (server) server->publish(workspaceId, std::move(event));
+        });
+    sink.sessionEnded = [&dependencies, &workers,
+                         before = sink.sessionEnded](const core::Session& s) {
+        if (before) before(s);
+        if (s.kind != core::SessionKind::Setup) return;
+        net::post(workers, [&dependencies, s] {
+            try {
+                dependencies.sessionEnded(s);
+            } catch (const std::exception& e) {
+                spdlog::warn("workspace {}: dependency report after setup: {}", s.workspaceId,
+                             e.what());
+            }
+        });
+    };
     session::ServiceConfig sessionConfig;
+    sessionConfig.prepareResources = [&resourceMonitor](const std::string& id,
+                                                        const core::ResourceLimits& limits) {
+        return resourceMonitor.prepare(id, limits);
+    };
+    sessionConfig.endReason = [&resourceMonitor](const std::string& id) {
+        return resourceMonitor.endReason(id);
+    };
+    sessionConfig.workspaceEnvironment = [&portService](const std::string& workspaceId) {
+        return portService.workspaceEnvironment(workspaceId);
+    };
     sessionConfig.sessionsDir = paths.sessionsDir();
     sessionConfig.hostBinary = hostBinary();
     sessionConfig.logMaxBytes = config.sessionLogMaxBytes;
     sessionConfig.stopGrace = std::chrono::milliseconds(config.stopGraceMs);
     session::SessionService sessions(db, sessionConfig, sink);
+    sessionsForLimits = &sessions;
 
     api::Router router;
     api::addSystemRoutes(router, info);
@@ -153,11 +248,18 @@ int run(const ServeOptions& options) {
     api::addFsRoutes(router, roots, userHome ? userHome : "");
     api::WorkspaceOptions workspaceOptions{paths.worktreeBase, config.branchPrefix,
                                            config.deleteBranchOnRemove, roots, &info.agents};
+    workspaceOptions.autoInstallDependencies = config.autoInstallDependencies;
+    workspaceOptions.dependencies = &dependencies;
     api::addRepositoryRoutes(router, db, roots);
     api::addWorkspaceRoutes(router, db, sessions, workspaceOptions);
     api::addSessionRoutes(router, db, sessions, info.agents);
     api::addTerminalRoutes(router, db, sessions);
     api::addDiffRoutes(router, db);
+    api::addDependencyRoutes(router, db, dependencies);
+    api::RequestStats requestStats;
+    addMonitorRoutes(router, db, requestStats, resourceMonitor);
+    api::addPortRoutes(router, portService);
+    api::addExecRoutes(router, db, config.workerThreads);
     api::WsActions actions;
     // parawork keeps its two terminals apart: terminal_* reach agent sessions only,
     // user_terminal_* the workspace's user terminal only.
@@ -174,10 +276,16 @@ int run(const ServeOptions& options) {
         sessions.resize(id, cols, rows, session::KindFilter::UserTerminal);
     };
 
-    api::HttpServer httpServer(loop, workers, serverOptions(config, paths, token),
+    api::HttpServer httpServer(loop, workers, serverOptions(config, paths, token, requestStats),
                                std::move(router), std::move(actions));
     httpServer.setSessions(sessions);
+    proxy::ProxyOptions proxyOptions;
+    proxyOptions.credentials.token = token;
+    proxyOptions.credentials.cookieName = std::string(api::kTokenCookie);
+    httpServer.setPreviewHook(
+        std::make_shared<proxy::PreviewProxy>(portService, sessions, workers, proxyOptions));
     httpServer.start();
+    portService.setDaemonPort(httpServer.port());
     server = &httpServer;
     sessions.readoptAll();
     info.port = httpServer.port();
@@ -208,8 +316,11 @@ int run(const ServeOptions& options) {
         stopWhenIdle();
     });
     loop.run();
+    // Before the sessions: it may stop one.
+    resourceMonitor.stop();
     sessions.shutdown();  // its threads stop; the session hosts keep running
-    fileWatcher.stop();   // records what is pending while the store is still open
+    portService.stop();
+    fileWatcher.stop();  // records what is pending while the store is still open
     server = nullptr;
     workers.join();
     std::filesystem::remove(paths.daemonInfoFile());

@@ -170,6 +170,7 @@ void OutputEvents::onLine(LiveSession& session, std::string_view line) {
                                                  {"level", "info"},
                                                  {"message", clean},
                                                  {"timestamp", now}}));
+        if (sink_.outputLine) sink_.outputLine(session.id, session.workspaceId, clean);
         rows_.push_back({now, core::LogLevel::Info, maybeMarker ? clean : std::move(clean)});
         if (rows_.size() >= kRowBatch) flushRows(session);
         if (!maybeMarker) return;
@@ -211,15 +212,25 @@ void OutputEvents::finish(const std::shared_ptr<LiveSession>& session) {
 
     const auto& exit = session->exit;
     bool stopped = session->stopRequested;
-    bool success = stopped || (exit && exit->exitCode == 0);
+    // A limit the monitor stopped it for, or one the kernel acted on (an OOM kill).
+    std::string limit;
+    if (stopped) {
+        std::lock_guard lock(session->killMutex);
+        if (session->stopReason.starts_with("limit:")) limit = session->stopReason;
+    } else if (config_.endReason) {
+        limit = config_.endReason(session->id).value_or("");
+    }
+    stopped = stopped && limit.empty();  // by a person
+    bool success = stopped || (limit.empty() && exit && exit->exitCode == 0);
     store::SessionPatch patch;
     patch.status = success ? core::SessionStatus::Completed : core::SessionStatus::Failed;
     patch.completedAt = exit && exit->exitedAtMs ? exit->exitedAtMs : core::nowMs();
     if (exit && exit->exitCode) patch.exitCode = *exit->exitCode;
     if (exit && exit->signal) patch.exitSignal = *exit->signal;
-    patch.exitReason = stopped ? std::string("stopped")
-                       : !exit ? session->lostReason
-                               : std::string(host::toString(exit->reason));
+    patch.exitReason = stopped          ? std::string("stopped")
+                       : !limit.empty() ? limit
+                       : !exit          ? session->lostReason
+                                        : std::string(host::toString(exit->reason));
     // The workspace first: the session's final status is what watchers wait for. Only an agent
     // decides its workspace's status.
     const bool agent = session->kind == core::SessionKind::Agent;

@@ -21,6 +21,7 @@
 #include "session/output_events.hpp"
 #include "session/terminal_events.hpp"
 #include "store/agent_logs.hpp"
+#include "store/ports.hpp"
 #include "store/sessions.hpp"
 #include "store/workspaces.hpp"
 
@@ -103,6 +104,8 @@ struct SessionService::Impl {
         env["TERM"] = "xterm-256color";
         env["PARAWORK_SESSION_ID"] = id;
         env["PARAWORK_WORKSPACE_ID"] = req.workspaceId;
+        if (config.workspaceEnvironment)
+            for (auto& [k, v] : config.workspaceEnvironment(req.workspaceId)) env[k] = v;
         for (const auto& [k, v] : req.env) env[k] = v;
         std::vector<std::string> out;
         for (const auto& [k, v] : env) out.push_back(k + "=" + v);
@@ -215,19 +218,24 @@ core::Session SessionService::start(const StartRequest& req) {
         case store::SessionStartOutcome::Recorded:
             break;
     }
+    store::saveDeclaredPorts(impl_->db, session.id, req.ports);
 
     auto live = std::make_shared<LiveSession>();
     live->id = session.id;
     live->workspaceId = session.workspaceId;
     live->kind = session.kind;
     live->paths.dir = impl_->config.sessionsDir / session.id;
+    std::vector<std::filesystem::path> cgroupProcFiles;
+    if (impl_->config.prepareResources)
+        cgroupProcFiles = impl_->config.prepareResources(session.id, req.limits);
     LaunchSpec spec{impl_->config.hostBinary,
                     live->paths.dir,
                     cwd,
                     req.argv,
                     impl_->environmentFor(req, session.id),
                     req.size,
-                    impl_->config.logMaxBytes};
+                    impl_->config.logMaxBytes,
+                    cgroupProcFiles};
     Launched launched;
     std::optional<core::Session> updated;
     bool announced = false;
@@ -278,11 +286,16 @@ core::Session SessionService::start(const StartRequest& req) {
     return updated.value_or(session);
 }
 
-std::optional<core::Session> SessionService::stop(const std::string& id) {
+std::optional<core::Session> SessionService::stop(const std::string& id,
+                                                  const std::string& reason) {
     auto session = store::findSession(impl_->db, id);
     if (!session) return std::nullopt;
     auto live = impl_->find(id);
     if (!live || live->ended) return session;
+    {
+        std::lock_guard lock(live->killMutex);
+        if (live->stopReason.empty()) live->stopReason = reason;
+    }
     live->stopRequested = true;
     {
         std::lock_guard lock(live->controlMutex);

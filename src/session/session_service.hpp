@@ -12,9 +12,11 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/entities.hpp"
+#include "core/resource_limits.hpp"
 #include "host/exit_record.hpp"
 #include "host/host_protocol.hpp"
 #include "host/output_log.hpp"
@@ -41,6 +43,11 @@ struct EventSink {
     /// ended and been recorded. The file watcher follows these.
     std::function<void(const core::Session& session)> sessionRunning;
     std::function<void(const core::Session& session)> sessionEnded;
+    /// One line of a session's output (ANSI stripped; not for user terminals), among the first
+    /// ServiceConfig::agentLogBytes: where dev servers print their URLs and ready lines.
+    std::function<void(const std::string& sessionId, const std::string& workspaceId,
+                       std::string_view line)>
+        outputLine;
 };
 
 struct ServiceConfig {
@@ -51,6 +58,18 @@ struct ServiceConfig {
     /// Output bytes per session that become agent_log rows (the original logged its first MiB).
     std::uint64_t agentLogBytes = 1u << 20;
     std::size_t maxAgentLogRows = 20000;  ///< rows kept per session
+    /// Environment every session of a workspace gets (its port block: PORT, PARAWORK_PORTS),
+    /// under the request's own. Called on the starting thread.
+    std::function<std::map<std::string, std::string>(const std::string& workspaceId)>
+        workspaceEnvironment;
+    /// Before a session's host starts (the resource monitor): records its limits, makes its
+    /// cgroup, and returns the cgroup.procs files the command joins before it execs.
+    std::function<std::vector<std::filesystem::path>(const std::string& sessionId,
+                                                     const core::ResourceLimits& limits)>
+        prepareResources;
+    /// When a session has ended without a person stopping it: the limit that ended it
+    /// ("limit:memory" when the kernel OOM-killed in its cgroup...), or nullopt.
+    std::function<std::optional<std::string>(const std::string& sessionId)> endReason;
 };
 
 /// A start request: parawork's agent start, or our extension with an explicit command.
@@ -70,6 +89,11 @@ struct StartRequest {
     /// A resume: the original session, whose messages the new one starts with.
     std::optional<std::string> resumeOf;
     host::WindowSize size{120, 30};
+    /// parawork.toml's [limits] under the run's own (issue 8).
+    core::ResourceLimits limits;
+    /// Ports it says it will serve (`run -p`, parawork.toml [run] ports): their previews show
+    /// the loading page until they answer.
+    std::vector<std::uint16_t> ports;
 };
 
 /// A refusal with the HTTP status and message the API answers.
@@ -112,8 +136,9 @@ class SessionService {
     core::Session start(const StartRequest& request);
     /// Asks the session to stop: SIGTERM to its process group, SIGKILL after the grace period.
     /// The stop is recorded as such (exitReason "stopped"), not as a failure. nullopt: no such
-    /// session.
-    std::optional<core::Session> stop(const std::string& id);
+    /// session. A stop for a limit passes its reason ("limit:memory"...): the session is then
+    /// recorded as failed with that reason. The first reason given wins.
+    std::optional<core::Session> stop(const std::string& id, const std::string& reason = "stopped");
     /// Stops every active session of the workspace (agents, commands, its terminal) and waits
     /// up to `wait` for them to end. Returns the ids of those still active after that.
     std::vector<std::string> stopWorkspace(const std::string& workspaceId,

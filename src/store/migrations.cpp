@@ -128,6 +128,22 @@ CREATE INDEX idx_sessions_workspace_kind ON sessions(workspace_id, kind);
 ALTER TABLE workspaces ADD COLUMN project_config_json TEXT;
 )sql";
 
+// Each workspace's block of ports (PORT, PARAWORK_PORTS), kept across daemon restarts so a
+// workspace's dev servers keep their ports; and the ports a session declared it serves (`run -p`,
+// parawork.toml [run] ports), whose preview URLs show a loading page until they answer.
+constexpr std::string_view kPorts = R"sql(
+CREATE TABLE port_blocks (
+    workspace_id TEXT PRIMARY KEY REFERENCES workspaces(id) ON DELETE CASCADE,
+    first_port INTEGER NOT NULL CHECK (first_port BETWEEN 1 AND 65535),
+    size INTEGER NOT NULL CHECK (size BETWEEN 1 AND 1000)
+);
+CREATE TABLE declared_ports (
+    session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+    port INTEGER NOT NULL CHECK (port BETWEEN 1 AND 65535),
+    PRIMARY KEY (session_id, port)
+);
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& migrations() {
@@ -136,6 +152,7 @@ const std::vector<Migration>& migrations() {
         {2, "session extensions and the settings table", kSessionExtensions},
         {3, "session environment and agent-log offset", kSessionEnvAndLogOffset},
         {4, "session kinds and the workspace's project config", kSessionKindAndProjectConfig},
+        {5, "port blocks and declared ports", kPorts},
     };
     return list;
 }

@@ -509,5 +509,47 @@ TEST(Cli, SessionsListAcrossWorkspaces) {
     f.run({"stop", agent});
 }
 
+TEST(Cli, PortsAndPreviewUrlsForPeopleAndAgents) {
+    Fixture f;
+    // Declared at start: its preview URL comes back at once, before the server listens.
+    auto job =
+        f.start({"sh", "-c", "sleep 0.3; exec python3 -m http.server \"$PORT\" --bind 127.0.0.1"},
+                {"-p", "20000"});
+    auto id = str(job.at("job_id"));
+    auto urls = job.at("preview_urls").as_object();
+    ASSERT_TRUE(urls.contains("20000")) << json::serialize(job);
+    auto url = str(urls.at("20000"));
+    EXPECT_EQ(
+        url.rfind("http://20000-" + str(job.at("workspace_id")).substr(0, 8) + ".localhost:", 0),
+        0u)
+        << url;
+
+    // Then the server listens on its block's PORT: listed by `ports`, for people and agents.
+    json::array listed;
+    auto until = std::chrono::steady_clock::now() + 20s;
+    while (std::chrono::steady_clock::now() < until) {
+        auto r = f.run({"--json", "ports", id.substr(0, 8)});
+        ASSERT_EQ(r.exitCode, 0) << describe(r);
+        listed = parseOut(r).as_array();
+        bool listening = false;
+        for (const auto& p : listed) listening |= p.at("state").as_string() == "listening";
+        if (listening) break;
+        std::this_thread::sleep_for(100ms);
+    }
+    ASSERT_FALSE(listed.empty());
+    auto human = f.run({"ports"});
+    EXPECT_EQ(human.exitCode, 0) << describe(human);
+    EXPECT_NE(human.out.find("PREVIEW"), std::string::npos) << human.out;
+    EXPECT_NE(human.out.find(".localhost:"), std::string::npos) << human.out;
+    EXPECT_NE(human.out.find(id.substr(0, 8)), std::string::npos) << human.out;
+
+    auto bad = f.run({"run", "-d", "-p", "70000", "--", "true"});
+    EXPECT_NE(bad.exitCode, 0);
+    EXPECT_NE(bad.err.find("expected a port number"), std::string::npos) << describe(bad);
+    auto unknown = f.run({"ports", "nosuchsession"});
+    EXPECT_NE(unknown.exitCode, 0);
+    f.run({"stop", id});
+}
+
 }  // namespace
 }  // namespace parawork::test

@@ -141,7 +141,8 @@ void DaemonProcess::start(Options options) {
         std::filesystem::create_directories(home_ / "config");
         std::ofstream(home_ / "config" / "config.toml") << options.configToml;
     }
-    std::vector<std::string> argv{parawork(), "--home", home_.string(), "serve", "--port", "0"};
+    std::vector<std::string> argv{parawork(), "--home", home_.string(),
+                                  "serve",    "--port", std::to_string(options.port)};
     argv.insert(argv.end(), options.extraArgs.begin(), options.extraArgs.end());
     // daemon.out is appended to across restarts: only look at what this daemon prints.
     std::error_code ec;
@@ -150,6 +151,11 @@ void DaemonProcess::start(Options options) {
     // Tests keep their repositories and workspaces in TempDirs under /tmp, outside the home
     // directory that is the file APIs' default root.
     options.env.try_emplace("PARAWORK_FILES_ALLOWED_ROOTS", "/tmp");
+    // Test daemons run side by side (ctest -j): each test process gets its own range of port
+    // blocks, so two daemons never hand the same PORT to their sessions at once.
+    int first = 20000 + (::getpid() % 600) * 20;
+    options.env.try_emplace("PARAWORK_PORTS_FIRST", std::to_string(first));
+    options.env.try_emplace("PARAWORK_PORTS_LAST", std::to_string(first + 199));
     // Login shells (user terminals) read ~/.profile: keep the machine's own rc files, with
     // whatever they do (pyenv rehash locks, prompts), out of the tests.
     options.env.try_emplace("HOME", home_.string());

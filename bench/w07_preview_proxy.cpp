@@ -1,0 +1,147 @@
+// W7: the preview proxy under wrk — through `<port>-<ws>.localhost` to a small upstream running
+// in a session, against the same upstream directly and behind nginx (Debian's, one worker,
+// upstream keep-alive), alternating in the same run.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <thread>
+
+#include "bench_support.hpp"
+#include "support/session_api.hpp"
+#include "support/temp_dir.hpp"
+#include "workload.hpp"
+
+namespace parawork::bench {
+namespace {
+
+/// A free loopback port (bound, read, released).
+std::uint16_t freePort() {
+    int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof a;
+    if (::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 ||
+        ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) != 0)
+        throw std::runtime_error("no free port");
+    ::close(fd);
+    return ntohs(a.sin_port);
+}
+
+/// nginx as a reverse proxy to 127.0.0.1:upstream, in the foreground, killed on destruction.
+class Nginx {
+  public:
+    Nginx(const std::filesystem::path& dir, std::uint16_t listen, std::uint16_t upstream)
+        : port_(listen) {
+        auto conf = dir / "nginx.conf";
+        std::ofstream(conf) << "daemon off; master_process off; worker_processes 1;\n"
+                            << "pid " << (dir / "nginx.pid").string() << ";\n"
+                            << "error_log " << (dir / "error.log").string() << " warn;\n"
+                            << "events { worker_connections 1024; }\n"
+                            << "http { access_log off;\n"
+                            << "  client_body_temp_path " << dir.string() << "/body;\n"
+                            << "  proxy_temp_path " << dir.string() << "/proxy;\n"
+                            << "  upstream up { server 127.0.0.1:" << upstream
+                            << "; keepalive 32; }\n"
+                            << "  server { listen 127.0.0.1:" << listen << ";\n"
+                            << "    location / { proxy_pass http://up; proxy_http_version 1.1;\n"
+                            << "      proxy_set_header Connection \"\"; } } }\n";
+        std::vector<std::string> argv{"nginx", "-p", dir.string(), "-c", conf.string()};
+        std::vector<char*> args;
+        for (auto& a : argv) args.push_back(a.data());
+        args.push_back(nullptr);
+        if (::posix_spawnp(&pid_, "nginx", nullptr, nullptr, args.data(), environ) != 0)
+            throw std::runtime_error("cannot start nginx (apt install nginx-light)");
+        for (int i = 0; i < 100; ++i) {  // until it listens
+            if (runProgram({"bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/" + std::to_string(listen)})
+                    .exitCode == 0)
+                return;
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        }
+        throw std::runtime_error("nginx did not start; see " + (dir / "error.log").string());
+    }
+    ~Nginx() {
+        ::kill(pid_, SIGTERM);
+        ::waitpid(pid_, nullptr, 0);
+    }
+    std::uint16_t port() const { return port_; }
+
+  private:
+    pid_t pid_ = -1;
+    std::uint16_t port_;
+};
+
+Result run(const RunOptions& options) {
+    test::DaemonProcess daemon(test::DaemonProcess::Options{.extraArgs = {"--log-level", "warn"}});
+    test::SessionApi api(daemon);
+    auto ws = api.createWorkspace("/tmp");
+    auto self = std::filesystem::read_symlink("/proc/self/exe").string();
+    auto session = api.start(ws, {"sh", "-c", "exec \"$0\" --serve-http \"$PORT\"", self});
+    std::string id(session.at("id").as_string());
+    std::uint16_t upstream = 0;
+    for (int i = 0; i < 200 && !upstream; ++i) {
+        auto ports = api.call("GET", "/api/sessions/" + id + "/ports");
+        for (const auto& p : ports.at("data").as_array())
+            if (p.at("state").as_string() == "listening")
+                upstream = static_cast<std::uint16_t>(p.at("port").as_int64());
+        if (!upstream) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    if (!upstream) throw std::runtime_error("the upstream never listened");
+    test::TempDir nginxDir("pw-nginx");
+    Nginx nginx(nginxDir.path(), freePort(), upstream);
+
+    auto previewHost = std::to_string(upstream) + "-" + ws.substr(0, 8) +
+                       ".localhost:" + std::to_string(daemon.tcp().port);
+    int seconds = options.quick ? 1 : 3;
+    auto wrk = [&](const std::string& url, const std::string& host) {
+        std::vector<std::string> args{"-t2", "-c8", "-d" + std::to_string(seconds) + "s"};
+        if (!host.empty()) args.insert(args.end(), {"-H", "Host: " + host});
+        args.push_back(url);
+        return runWrk(args);
+    };
+    std::vector<double> proxyRates, proxyP99, directRates, directP99, nginxRates, nginxP99;
+    for (int i = 0; i < options.repetitions; ++i) {
+        checkInterrupted();
+        auto direct = wrk("http://127.0.0.1:" + std::to_string(upstream) + "/", "");
+        auto ours = wrk("http://127.0.0.1:" + std::to_string(daemon.tcp().port) + "/", previewHost);
+        auto reference = wrk("http://127.0.0.1:" + std::to_string(nginx.port()) + "/", "");
+        directRates.push_back(direct.requestsPerSecond);
+        directP99.push_back(direct.p99Ms);
+        proxyRates.push_back(ours.requestsPerSecond);
+        proxyP99.push_back(ours.p99Ms);
+        nginxRates.push_back(reference.requestsPerSecond);
+        nginxP99.push_back(reference.p99Ms);
+    }
+    Result r;
+    r.id = "W7";
+    r.workload = "preview proxy, wrk -c8 to a small upstream";
+    r.unit = "req/s";
+    r.ours = median(proxyRates);
+    r.anchor = median(nginxRates);
+    r.anchorName = "nginx reverse proxy";
+    r.target = ">= nginx; added p99 <= 1 ms";
+    double added = median(proxyP99) - median(directP99);
+    r.holds = r.ours >= *r.anchor && added <= 1.0;
+    char note[256];
+    std::snprintf(note, sizeof note,
+                  "direct %.0f req/s p99 %.2f ms; proxy p99 %.2f ms (added %.2f ms); nginx p99 "
+                  "%.2f ms; %d s per run",
+                  median(directRates), median(directP99), median(proxyP99), added, median(nginxP99),
+                  seconds);
+    r.note = note;
+    return r;
+}
+
+Register registration("W7", run);
+
+}  // namespace
+}  // namespace parawork::bench

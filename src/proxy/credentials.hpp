@@ -1,0 +1,32 @@
+// The daemon's credentials never cross the preview proxy: its login cookie, its token in an
+// Authorization/X-API-Key header or in a query parameter are removed from requests, and an
+// upstream's attempt to set the login cookie is removed from responses. Plain string work, so
+// it is unit tested without sockets.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace parawork::proxy {
+
+struct DaemonCredentials {
+    std::string token;
+    std::string cookieName = "parawork_token";
+};
+
+/// The Cookie header without `name`'s cookie(s); nullopt when nothing else is left (drop the
+/// header). Other cookies keep their order and spelling.
+std::optional<std::string> withoutCookie(std::string_view cookieHeader, std::string_view name);
+
+/// Whether an Authorization or X-API-Key value carries `token` ("Bearer T", "T").
+bool carriesToken(std::string_view value, std::string_view token);
+
+/// A request target ("/path?a=1&token=T") without the query parameters `token` and `api_key`
+/// whose value is the daemon's token; other parameters are kept byte for byte.
+std::string withoutTokenParameters(std::string_view target, std::string_view token);
+
+/// Whether a Set-Cookie value sets the cookie `name`.
+bool setsCookie(std::string_view setCookie, std::string_view name);
+
+}  // namespace parawork::proxy

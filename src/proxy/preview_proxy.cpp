@@ -1,0 +1,525 @@
+#include "proxy/preview_proxy.hpp"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+#include <charconv>
+#include <optional>
+#include <vector>
+
+#include <spdlog/spdlog.h>
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/buffer_body.hpp>
+#include <boost/beast/http/empty_body.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/serializer.hpp>
+#include <boost/beast/http/write.hpp>
+#include <boost/beast/websocket/rfc6455.hpp>
+#include <boost/json/object.hpp>
+#include <boost/json/serialize.hpp>
+
+#include "ports/preview_host.hpp"
+#include "proxy/pages.hpp"
+#include "session/log_lines.hpp"
+
+namespace parawork::proxy {
+
+using namespace api;  // net, beast, http, websocket, Stream
+using tcp = net::ip::tcp;
+
+namespace {
+
+constexpr auto kAwait = net::as_tuple(net::use_awaitable);
+constexpr std::size_t kChunk = 64 * 1024;
+constexpr std::size_t kSmallBody = 256 * 1024;  ///< read whole, written with the header
+constexpr std::size_t kMaxHeaderBytes = 64 * 1024;
+constexpr std::size_t kTailBytes = 16 * 1024;
+constexpr std::size_t kPollBytes = 8000;  // below sanitizeLogLine's cut
+constexpr auto kWriteTimeout = std::chrono::seconds(60);
+
+// RFC 9110 §7.6.1: these describe one hop and are not forwarded.
+constexpr std::array kHopByHop = {http::field::connection,
+                                  http::field::keep_alive,
+                                  http::field::proxy_connection,
+                                  http::field::te,
+                                  http::field::trailer,
+                                  http::field::upgrade,
+                                  http::field::proxy_authorization,
+                                  http::field::proxy_authenticate};
+
+std::string peerAddress(const Stream& stream) {
+    boost::system::error_code ec;
+    auto ep = stream.socket().remote_endpoint(ec);
+    if (ec) return {};
+    char text[INET6_ADDRSTRLEN] = {};
+    if (ep.data()->sa_family == AF_INET)
+        ::inet_ntop(AF_INET, &reinterpret_cast<const sockaddr_in*>(ep.data())->sin_addr, text,
+                    sizeof text);
+    else if (ep.data()->sa_family == AF_INET6)
+        ::inet_ntop(AF_INET6, &reinterpret_cast<const sockaddr_in6*>(ep.data())->sin6_addr, text,
+                    sizeof text);
+    return text;
+}
+
+template <class Fields>
+void removeHopByHop(Fields& fields) {
+    // Headers named in Connection are hop-by-hop too.
+    std::vector<std::string> named;
+    for (auto token : http::token_list(fields[http::field::connection])) named.emplace_back(token);
+    for (const auto& name : named) fields.erase(name);
+    for (auto f : kHopByHop) fields.erase(f);
+}
+
+/// Copies bytes one way until EOF or an error, then half-closes the other side.
+template <class From, class To>
+net::awaitable<void> pump(From& from, To& to) {
+    std::vector<char> chunk(kChunk);
+    for (;;) {
+        auto [rec, n] = co_await from.async_read_some(net::buffer(chunk), kAwait);
+        if (rec || n == 0) break;
+        auto [wec, w] = co_await net::async_write(to, net::buffer(chunk.data(), n), kAwait);
+        if (wec) break;
+    }
+    boost::system::error_code ignored;
+    to.shutdown(net::socket_base::shutdown_send, ignored);
+}
+
+bool wantsHtml(const http::request<http::buffer_body>& req) {
+    return req.method() == http::verb::get &&
+           req[http::field::accept].find("text/html") != beast::string_view::npos;
+}
+
+std::uint64_t offsetParameter(std::string_view target) {
+    auto at = target.find("offset=");
+    if (at == std::string_view::npos) return 0;
+    auto digits = target.substr(at + 7);
+    std::uint64_t value = 0;
+    std::from_chars(digits.data(), digits.data() + digits.size(), value);
+    return value;
+}
+
+// Outside the coroutines: GCC 12 rejects initializer lists of string literals in their bodies.
+std::string unknownStateJson(const std::string& reason) {
+    return boost::json::serialize(boost::json::object{{"state", "unknown"}, {"error", reason}});
+}
+
+}  // namespace
+
+struct PreviewProxy::Exchange {
+    Stream& client;
+    beast::flat_buffer& buffer;
+    bool loopback = true;
+    std::optional<http::request_parser<http::buffer_body>> parser;
+    std::string peer;
+    std::optional<beast::tcp_stream> upstream;
+    beast::flat_buffer upstreamBuffer;
+    std::string upstreamKey;      ///< "<port>-<workspace key>" the open upstream serves
+    std::string upstreamAddress;  ///< where that preview's server was found
+    std::vector<char> chunk = std::vector<char>(kChunk);
+
+    http::request<http::buffer_body>& request() { return parser->get(); }
+
+    /// Answers with a page or text of our own. The connection stays usable only when the
+    /// request had no body left unread.
+    net::awaitable<bool> respond(http::status status, std::string_view contentType,
+                                 std::string body, bool keepAlive = true,
+                                 std::optional<std::string> retryAfter = std::nullopt) {
+        auto& req = request();
+        http::response<http::string_body> res{status, req.version()};
+        res.set(http::field::server, "parawork");
+        res.set(http::field::content_type, contentType);
+        res.set(http::field::cache_control, "no-store");
+        if (retryAfter) res.set(http::field::retry_after, *retryAfter);
+        res.body() = std::move(body);
+        bool reusable = keepAlive && req.keep_alive() && parser->is_done();
+        res.keep_alive(reusable);
+        res.prepare_payload();
+        if (req.method() == http::verb::head) res.body().clear();
+        client.expires_after(kWriteTimeout);
+        auto [ec, n] = co_await http::async_write(client, res, kAwait);
+        co_return !ec && reusable;
+    }
+};
+
+PreviewProxy::PreviewProxy(ports::PortService& ports, session::SessionService& sessions,
+                           net::thread_pool& workers, ProxyOptions options)
+    : ports_(ports), sessions_(sessions), workers_(workers), options_(std::move(options)) {}
+
+bool PreviewProxy::matches(std::string_view host) const {
+    return ports::parsePreviewHost(host, ports_.previewDomain(), ports_.daemonPort()).has_value();
+}
+
+net::awaitable<void> PreviewProxy::serve(Stream& stream, beast::flat_buffer& buffer,
+                                         http::request_parser<http::string_body>& first,
+                                         bool peerIsLoopback) {
+    Exchange x{stream, buffer, peerIsLoopback};
+    x.peer = peerAddress(stream);
+    x.parser.emplace(std::move(first));
+    x.parser->body_limit(boost::none);
+    for (;;) {
+        bool again = co_await serveOne(x);
+        if (!again) break;
+        x.parser.emplace();
+        x.parser->header_limit(kMaxHeaderBytes);
+        x.parser->body_limit(boost::none);
+        stream.expires_after(options_.keepAliveTimeout);
+        auto [ec, n] = co_await http::async_read_header(stream, buffer, *x.parser, kAwait);
+        if (ec) break;
+    }
+    boost::system::error_code ignored;
+    stream.socket().shutdown(net::socket_base::shutdown_send, ignored);
+}
+
+net::awaitable<bool> PreviewProxy::serveOne(Exchange& x) {
+    auto& req = x.request();
+    auto host = ports::parsePreviewHost(req[http::field::host], ports_.previewDomain(),
+                                        ports_.daemonPort());
+    if (!host)
+        co_return co_await x.respond(
+            http::status::misdirected_request, "text/html; charset=utf-8",
+            messagePage("Misdirected request",
+                        "This connection serves a preview; the request names another host."),
+            false);
+    if (!x.loopback)
+        co_return co_await x.respond(
+            http::status::forbidden, "text/html; charset=utf-8",
+            messagePage("Previews are local",
+                        "Previews are served to this machine only (remote previews need "
+                        "preview credentials, not enabled in this version)."),
+            false);
+    if (beast::iequals(req[http::field::expect], "100-continue")) {
+        http::response<http::empty_body> cont{http::status::continue_, req.version()};
+        co_await http::async_write(x.client, cont, kAwait);
+        req.erase(http::field::expect);
+    }
+    auto key = std::to_string(host->port) + "-" + host->workspaceKey;
+    std::string_view target = req.target();
+    bool outputPoll = target.substr(0, target.find('?')) == kOutputPath;
+    // An open upstream for the same preview goes on without asking again (keep-alive).
+    if (!outputPoll && x.upstream && x.upstreamKey == key) {
+        ports::PreviewTarget same;
+        same.kind = ports::PreviewTarget::Kind::Proxy;
+        same.port = host->port;
+        co_return co_await forward(x, same);
+    }
+    auto* ports = &ports_;
+    auto* parsed = &*host;
+    auto resolved = co_await onWorkers(workers_, [ports, parsed] {
+        return ports->resolvePreview(parsed->port, parsed->workspaceKey);
+    });
+    x.upstream.reset();
+    x.upstreamKey = key;
+    if (outputPoll) co_return co_await answerOutput(x, resolved);
+    switch (resolved.kind) {
+        case ports::PreviewTarget::Kind::Proxy:
+            co_return co_await forward(x, resolved);
+        case ports::PreviewTarget::Kind::Waiting:
+        case ports::PreviewTarget::Kind::Ended:
+            co_return co_await answerWaiting(x, resolved);
+        case ports::PreviewTarget::Kind::Unknown:
+            break;
+    }
+    co_return co_await x.respond(
+        http::status::not_found, "text/html; charset=utf-8",
+        messagePage("No server on port " + std::to_string(host->port), resolved.reason));
+}
+
+net::awaitable<bool> PreviewProxy::forward(Exchange& x, const ports::PreviewTarget& target) {
+    auto& req = x.request();
+    bool clientKeepAlive = req.keep_alive();
+    bool upgrade = websocket::is_upgrade(req);
+    bool head = req.method() == http::verb::head;
+    std::string originalHost(req[http::field::host]);
+
+    // The request as the upstream sees it.
+    removeHopByHop(req);
+    if (upgrade) {
+        req.set(http::field::connection, "Upgrade");
+        req.set(http::field::upgrade, "websocket");
+    }
+    const auto& credentials = options_.credentials;
+    if (auto cookie = req.find(http::field::cookie); cookie != req.end()) {
+        std::string joined;
+        for (auto it = cookie; it != req.end() && it->name() == http::field::cookie; ++it)
+            joined += (joined.empty() ? "" : "; ") + std::string(it->value());
+        req.erase(http::field::cookie);
+        if (auto kept = withoutCookie(joined, credentials.cookieName))
+            req.set(http::field::cookie, *kept);
+    }
+    if (carriesToken(req[http::field::authorization], credentials.token))
+        req.erase(http::field::authorization);
+    if (carriesToken(req["X-API-Key"], credentials.token)) req.erase("X-API-Key");
+    req.target(withoutTokenParameters(req.target(), credentials.token));
+    req.set(http::field::host, "localhost:" + std::to_string(target.port));
+    req.set("X-Forwarded-Host", originalHost);
+    req.set("X-Forwarded-Proto", "http");
+    std::string forwardedFor(req["X-Forwarded-For"]);
+    req.set("X-Forwarded-For", forwardedFor.empty() ? x.peer : forwardedFor + ", " + x.peer);
+
+    bool bodyless = x.parser->is_done();
+    for (int attempt = 0;; ++attempt) {
+        bool reused = x.upstream.has_value();
+        if (!x.upstream) {
+            if (!target.address.empty()) x.upstreamAddress = target.address;
+            boost::system::error_code ec;
+            auto address = net::ip::make_address(x.upstreamAddress, ec);
+            if (ec)
+                co_return co_await x.respond(http::status::bad_gateway, "text/plain",
+                                             "bad upstream address\n", false);
+            x.upstream.emplace(co_await net::this_coro::executor);
+            x.upstreamBuffer.clear();
+            x.upstream->expires_after(options_.connectTimeout);
+            auto [cec] =
+                co_await x.upstream->async_connect(tcp::endpoint(address, target.port), kAwait);
+            if (!cec) {
+                boost::system::error_code ignored;
+                x.upstream->socket().set_option(tcp::no_delay(true), ignored);
+            }
+            if (cec) {
+                x.upstream.reset();
+                x.upstreamKey.clear();
+                // Closed between the scan and now (a restarting dev server): wait for it.
+                co_return co_await answerWaiting(x, target);
+            }
+        }
+        x.client.expires_never();
+        x.upstream->expires_after(kWriteTimeout);
+        http::request_serializer<http::buffer_body> sr{req};
+        bool failed = false;
+        if (bodyless) {  // the header alone, in one write
+            req.body().data = nullptr;
+            req.body().size = 0;
+            req.body().more = false;
+            auto [wec, wn] = co_await http::async_write(*x.upstream, sr, kAwait);
+            failed = wec && wec != http::error::need_buffer;
+        } else {
+            auto [hec, hn] = co_await http::async_write_header(*x.upstream, sr, kAwait);
+            failed = static_cast<bool>(hec);
+        }
+        // The body, streamed as it arrives (a large upload never sits in memory).
+        while (!failed && !x.parser->is_done()) {
+            req.body().data = x.chunk.data();
+            req.body().size = x.chunk.size();
+            auto [rec, rn] = co_await http::async_read_some(x.client, x.buffer, *x.parser, kAwait);
+            if (rec == http::error::need_buffer) rec = {};
+            if (rec) co_return false;
+            // An empty piece (a chunk header only) is not written: for a chunked message a
+            // zero-size chunk would end the body.
+            auto got = x.chunk.size() - req.body().size;
+            if (got == 0 && !x.parser->is_done()) continue;
+            req.body().size = got;
+            req.body().data = got ? x.chunk.data() : nullptr;
+            req.body().more = !x.parser->is_done();
+            x.upstream->expires_after(kWriteTimeout);
+            auto [wec, wn] = co_await http::async_write(*x.upstream, sr, kAwait);
+            if (wec == http::error::need_buffer) wec = {};
+            failed = static_cast<bool>(wec);
+        }
+        if (!failed && !sr.is_done()) {
+            req.body().data = nullptr;
+            req.body().size = 0;
+            req.body().more = false;
+            auto [wec, wn] = co_await http::async_write(*x.upstream, sr, kAwait);
+            if (wec == http::error::need_buffer) wec = {};
+            failed = static_cast<bool>(wec);
+        }
+
+        http::response_parser<http::buffer_body> rp;
+        rp.header_limit(kMaxHeaderBytes);
+        rp.body_limit(boost::none);
+        if (head) rp.skip(true);
+        if (!failed) {
+            x.upstream->expires_never();  // long polls and SSE wait as long as they like
+            auto [rec, rn] =
+                co_await http::async_read_header(*x.upstream, x.upstreamBuffer, rp, kAwait);
+            failed = static_cast<bool>(rec);
+        }
+        if (failed) {
+            x.upstream.reset();
+            // A kept-alive upstream may have closed its end just now: retry once on a new
+            // connection when nothing of the request's body was consumed.
+            if (reused && bodyless && attempt == 0) continue;
+            co_return co_await x.respond(
+                http::status::bad_gateway, "text/html; charset=utf-8",
+                messagePage("Bad gateway", "The server on port " + std::to_string(target.port) +
+                                               " closed the connection."),
+                false);
+        }
+
+        auto& res = rp.get();
+        bool upstreamKeepAlive = res.keep_alive();
+        bool switching = upgrade && res.result() == http::status::switching_protocols;
+        removeHopByHop(res);
+        if (switching) {
+            res.set(http::field::connection, "Upgrade");
+            res.set(http::field::upgrade, "websocket");
+        }
+        std::vector<std::string> cookies;
+        for (auto it = res.find(http::field::set_cookie);
+             it != res.end() && it->name() == http::field::set_cookie; ++it)
+            if (!setsCookie(it->value(), credentials.cookieName)) cookies.emplace_back(it->value());
+        res.erase(http::field::set_cookie);
+        for (const auto& c : cookies) res.insert(http::field::set_cookie, c);
+        auto status = res.result_int();
+        bool framed = head || res.chunked() || res.has_content_length() || status / 100 == 1 ||
+                      status == 204 || status == 304;
+        bool keepAlive = clientKeepAlive && framed && !switching;
+        if (!switching) res.keep_alive(keepAlive);
+
+        x.client.expires_after(kWriteTimeout);
+        // A small body with a known length goes out with its header in one write.
+        auto length = rp.content_length();
+        if (!switching && !head && !rp.is_done() && length && *length <= kSmallBody) {
+            http::response_parser<http::string_body> whole{std::move(rp)};
+            whole.body_limit(kSmallBody);
+            auto [rec, rn] =
+                co_await http::async_read(*x.upstream, x.upstreamBuffer, whole, kAwait);
+            if (rec) {
+                x.upstream.reset();
+                co_return false;
+            }
+            auto message = whole.release();
+            auto [cwec, cwn] = co_await http::async_write(x.client, message, kAwait);
+            if (cwec) co_return false;
+            if (!upstreamKeepAlive) x.upstream.reset();
+            co_return keepAlive;
+        }
+        http::response_serializer<http::buffer_body> rs{res};
+        if (rp.is_done() && !switching) {  // no body (HEAD, 204, 304): the header, one write
+            res.body().data = nullptr;
+            res.body().size = 0;
+            res.body().more = false;
+            auto [cwec, cwn] = co_await http::async_write(x.client, rs, kAwait);
+            if (cwec && cwec != http::error::need_buffer) co_return false;
+            if (!upstreamKeepAlive || !framed) x.upstream.reset();
+            co_return keepAlive;
+        }
+        auto [wec, wn] = co_await http::async_write_header(x.client, rs, kAwait);
+        if (wec) co_return false;
+        if (switching) co_return co_await tunnel(x);
+        while (!rp.is_done()) {
+            res.body().data = x.chunk.data();
+            res.body().size = x.chunk.size();
+            auto [rec, rn] =
+                co_await http::async_read_some(*x.upstream, x.upstreamBuffer, rp, kAwait);
+            if (rec == http::error::need_buffer) rec = {};
+            // A response without length ends when the upstream closes.
+            bool eof = rec == http::error::end_of_stream || rec == net::error::eof;
+            if (rec && !eof) co_return false;
+            auto got = x.chunk.size() - res.body().size;
+            if (got == 0 && !rp.is_done() && !eof) continue;  // never a zero-size chunk
+            res.body().size = got;
+            res.body().data = got ? x.chunk.data() : nullptr;
+            res.body().more = !rp.is_done() && !eof;
+            x.client.expires_after(kWriteTimeout);
+            auto [cwec, cwn] = co_await http::async_write(x.client, rs, kAwait);
+            if (cwec == http::error::need_buffer) cwec = {};
+            if (cwec) co_return false;
+            if (eof) break;
+        }
+        if (!rs.is_done()) {
+            res.body().data = nullptr;
+            res.body().size = 0;
+            res.body().more = false;
+            auto [cwec, cwn] = co_await http::async_write(x.client, rs, kAwait);
+            if (cwec == http::error::need_buffer) cwec = {};
+            if (cwec) co_return false;
+        }
+        if (!upstreamKeepAlive || !framed) x.upstream.reset();
+        co_return keepAlive;
+    }
+}
+
+net::awaitable<bool> PreviewProxy::tunnel(Exchange& x) {
+    using namespace net::experimental::awaitable_operators;
+    // Bytes read past either header already belong to the WebSocket stream.
+    if (x.buffer.size() > 0) {
+        auto [ec, n] = co_await net::async_write(x.upstream->socket(), x.buffer.data(), kAwait);
+        if (ec) co_return false;
+        x.buffer.consume(x.buffer.size());
+    }
+    if (x.upstreamBuffer.size() > 0) {
+        auto [ec, n] =
+            co_await net::async_write(x.client.socket(), x.upstreamBuffer.data(), kAwait);
+        if (ec) co_return false;
+        x.upstreamBuffer.consume(x.upstreamBuffer.size());
+    }
+    x.client.expires_never();
+    x.upstream->expires_never();
+    co_await (pump(x.client.socket(), x.upstream->socket()) ||
+              pump(x.upstream->socket(), x.client.socket()));
+    x.upstream.reset();
+    co_return false;
+}
+
+net::awaitable<bool> PreviewProxy::answerWaiting(Exchange& x, const ports::PreviewTarget& target) {
+    auto& req = x.request();
+    if (!wantsHtml(req))
+        co_return co_await x.respond(
+            http::status::service_unavailable, "text/plain; charset=utf-8",
+            "The server on port " + std::to_string(target.port) + " is not up " +
+                (target.kind == ports::PreviewTarget::Kind::Ended ? "(its session ended)" : "yet") +
+                ".\n",
+            true, std::string("1"));
+    auto* sessions = &sessions_;
+    auto* t = &target;
+    auto view = co_await onWorkers(workers_, [sessions, t] {
+        SessionView v;
+        v.port = t->port;
+        v.sessionId = t->sessionId;
+        v.title = "Port " + std::to_string(t->port);
+        auto state = sessions->outputState(t->sessionId);
+        if (!state) return v;
+        v.ended = state->ended || t->kind == ports::PreviewTarget::Kind::Ended;
+        v.exitCode = state->exitCode;
+        v.exitReason = state->exitReason;
+        auto from = state->endOffset > kTailBytes ? state->endOffset - kTailBytes : 0;
+        if (auto read = sessions->readOutput(t->sessionId, from, kTailBytes)) {
+            auto text = read->bytes;
+            // Start at a line boundary when the tail cut one.
+            if (from > 0)
+                if (auto nl = text.find('\n'); nl != std::string::npos) text.erase(0, nl + 1);
+            for (std::size_t at = 0; at < text.size(); at += kPollBytes)
+                v.outputTail +=
+                    session::sanitizeLogLine(std::string_view(text).substr(at, kPollBytes));
+            v.offset = read->nextOffset;
+        }
+        return v;
+    });
+    co_return co_await x.respond(http::status::service_unavailable, "text/html; charset=utf-8",
+                                 loadingPage(view));
+}
+
+net::awaitable<bool> PreviewProxy::answerOutput(Exchange& x, const ports::PreviewTarget& target) {
+    if (target.kind == ports::PreviewTarget::Kind::Unknown)
+        co_return co_await x.respond(http::status::not_found, "application/json",
+                                     unknownStateJson(target.reason));
+    auto offset = offsetParameter(x.request().target());
+    auto* sessions = &sessions_;
+    auto* t = &target;
+    auto body = co_await onWorkers(workers_, [sessions, t, offset] {
+        boost::json::object out{{"text", ""}, {"next", offset}, {"exitCode", nullptr}};
+        std::string state = t->kind == ports::PreviewTarget::Kind::Proxy   ? "ready"
+                            : t->kind == ports::PreviewTarget::Kind::Ended ? "ended"
+                                                                           : "waiting";
+        if (auto s = sessions->outputState(t->sessionId)) {
+            if (s->ended && state == "waiting") state = "ended";
+            if (s->exitCode) out["exitCode"] = *s->exitCode;
+        }
+        if (state != "ready")
+            if (auto read = sessions->readOutput(t->sessionId, offset, kPollBytes)) {
+                out["text"] = session::sanitizeLogLine(read->bytes);
+                out["next"] = read->nextOffset;
+            }
+        out["state"] = state;
+        return boost::json::serialize(out);
+    });
+    co_return co_await x.respond(http::status::ok, "application/json", std::move(body));
+}
+
+}  // namespace parawork::proxy

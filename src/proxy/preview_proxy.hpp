@@ -1,0 +1,50 @@
+// The preview proxy: `http://<port>-<workspace>.localhost:<daemon port>/` forwards to the port a
+// session of that workspace listens on (HTTP/1.1 with keep-alive upstream, streamed bodies both
+// ways — chunked, SSE, large uploads — and WebSocket upgrades tunnelled with their
+// subprotocols), with Host rewritten for the upstream, X-Forwarded-* set, and the daemon's
+// credentials removed in both directions. It targets only ports that sessions' process trees
+// listen on, on this machine, never the daemon's own. A port a running session declared (or
+// one of its workspace's block) that doesn't answer yet gets the loading page.
+#pragma once
+
+#include <chrono>
+
+#include "api/preview_hook.hpp"
+#include "ports/port_service.hpp"
+#include "proxy/credentials.hpp"
+#include "session/session_service.hpp"
+
+namespace parawork::proxy {
+
+struct ProxyOptions {
+    DaemonCredentials credentials;
+    std::chrono::seconds connectTimeout{5};
+    /// Idle time allowed between requests on a client connection.
+    std::chrono::seconds keepAliveTimeout{75};
+};
+
+class PreviewProxy : public api::PreviewHook {
+  public:
+    PreviewProxy(ports::PortService& ports, session::SessionService& sessions,
+                 api::net::thread_pool& workers, ProxyOptions options);
+
+    bool matches(std::string_view host) const override;
+    api::net::awaitable<void> serve(api::Stream& stream, api::beast::flat_buffer& buffer,
+                                    api::http::request_parser<api::http::string_body>& parser,
+                                    bool peerIsLoopback) override;
+
+  private:
+    struct Exchange;
+    api::net::awaitable<bool> serveOne(Exchange& x);
+    api::net::awaitable<bool> forward(Exchange& x, const ports::PreviewTarget& target);
+    api::net::awaitable<bool> tunnel(Exchange& x);
+    api::net::awaitable<bool> answerOutput(Exchange& x, const ports::PreviewTarget& target);
+    api::net::awaitable<bool> answerWaiting(Exchange& x, const ports::PreviewTarget& target);
+
+    ports::PortService& ports_;
+    session::SessionService& sessions_;
+    api::net::thread_pool& workers_;
+    ProxyOptions options_;
+};
+
+}  // namespace parawork::proxy

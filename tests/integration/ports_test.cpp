@@ -1,0 +1,415 @@
+// Ports and previews against real servers in real sessions: python3 -m http.server and a Node
+// HTTP + WebSocket server, reached through the daemon's preview proxy with a preview Host
+// header (glibc here doesn't resolve *.localhost; browsers do it themselves).
+#include <fstream>
+#include <string>
+#include <thread>
+
+#include <gtest/gtest.h>
+#include <boost/json.hpp>
+
+#include "api/http_client.hpp"
+#include "support/daemon_process.hpp"
+#include "support/session_api.hpp"
+#include "support/temp_dir.hpp"
+
+namespace parawork::test {
+namespace {
+
+namespace json = boost::json;
+using namespace std::chrono_literals;
+
+// A Node HTTP + WebSocket server on $PORT: echoes each request's URL and headers as JSON, sets a
+// cookie named like the daemon's, hashes uploads, streams SSE, and echoes WebSocket text frames
+// together with the Cookie header the upgrade carried and the subprotocol it chose.
+constexpr const char* kNodeServer = R"js(
+const http = require('http'), crypto = require('crypto');
+const port = Number(process.env.PORT);
+const server = http.createServer((req, res) => {
+  if (req.url.startsWith('/sse')) {
+    res.writeHead(200, {'Content-Type': 'text/event-stream'});
+    let n = 0;
+    const t = setInterval(() => { res.write('data: ' + n++ + '\n\n'); if (n === 3) { clearInterval(t); res.end(); } }, 50);
+    return;
+  }
+  if (req.method === 'POST') {
+    let size = 0; const h = crypto.createHash('sha256');
+    req.on('data', c => { size += c.length; h.update(c); });
+    req.on('end', () => res.end(JSON.stringify({size, sha256: h.digest('hex')})));
+    return;
+  }
+  res.setHeader('Set-Cookie', ['parawork_token=planted; Path=/', 'app=1; Path=/']);
+  res.setHeader('Content-Type', 'application/json');
+  res.end(JSON.stringify({url: req.url, headers: req.headers}));
+});
+server.on('upgrade', (req, socket) => {
+  const accept = crypto.createHash('sha1')
+      .update(req.headers['sec-websocket-key'] + '258EAFA5-E914-47DA-95CA-C5AB0DC85B11').digest('base64');
+  const protocols = (req.headers['sec-websocket-protocol'] || '').split(',').map(s => s.trim()).filter(Boolean);
+  let head = 'HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n' +
+             'Sec-WebSocket-Accept: ' + accept + '\r\n';
+  if (protocols.length) head += 'Sec-WebSocket-Protocol: ' + protocols[0] + '\r\n';
+  socket.write(head + '\r\n');
+  let buf = Buffer.alloc(0);
+  socket.on('data', d => {
+    buf = Buffer.concat([buf, d]);
+    while (buf.length >= 2) {
+      const op = buf[0] & 15; let len = buf[1] & 127, off = 2;
+      if (len === 126) { if (buf.length < 4) return; len = buf.readUInt16BE(2); off = 4; }
+      else if (len === 127) { if (buf.length < 10) return; len = Number(buf.readBigUInt64BE(2)); off = 10; }
+      if (buf.length < off + 4 + len) return;
+      const mask = buf.subarray(off, off + 4);
+      const data = Buffer.from(buf.subarray(off + 4, off + 4 + len));
+      for (let i = 0; i < len; i++) data[i] ^= mask[i & 3];
+      buf = buf.subarray(off + 4 + len);
+      if (op === 8) { socket.end(); return; }
+      if (op !== 1) continue;
+      const p = Buffer.from('echo:' + data + '|cookie:' + (req.headers.cookie || '') +
+                            '|protocol:' + (protocols[0] || ''));
+      const hdr = p.length < 126 ? Buffer.from([0x81, p.length])
+                                 : Buffer.from([0x81, 126, p.length >> 8, p.length & 255]);
+      socket.write(Buffer.concat([hdr, p]));
+    }
+  });
+});
+server.listen(port, '127.0.0.1', () => console.log('listening on http://localhost:' + port));
+)js";
+
+class Ports : public ::testing::Test {
+  protected:
+    DaemonProcess daemon_;
+    SessionApi api_{daemon_};
+    api::HttpClient tcp_{daemon_.tcp()};
+
+    json::value get(const std::string& target) { return api_.call("GET", target); }
+
+    /// The session's ports (data of GET /api/sessions/:id/ports).
+    json::array ports(const std::string& sessionId) {
+        return get("/api/sessions/" + sessionId + "/ports").at("data").as_array();
+    }
+
+    /// Waits until the session listens on a port; returns that port's JSON.
+    json::object waitListening(const std::string& sessionId) {
+        auto until = std::chrono::steady_clock::now() + 20s;
+        while (std::chrono::steady_clock::now() < until) {
+            for (const auto& p : ports(sessionId))
+                if (p.at("state").as_string() == "listening") return p.as_object();
+            std::this_thread::sleep_for(50ms);
+        }
+        throw std::runtime_error("session " + sessionId + " never listened");
+    }
+
+    /// host:port of a preview (the Host header a browser would send).
+    std::string previewHost(std::uint16_t port, const std::string& workspaceId) {
+        return std::to_string(port) + "-" + workspaceId.substr(0, 8) +
+               ".localhost:" + std::to_string(daemon_.tcp().port);
+    }
+
+    api::HttpReply preview(std::uint16_t port, const std::string& workspaceId,
+                           const std::string& target = "/", api::Headers headers = {},
+                           const std::string& method = "GET", const std::string& body = {}) {
+        headers.emplace_back("Host", previewHost(port, workspaceId));
+        return tcp_.request(method, target, headers, body);
+    }
+
+    std::string startNode(const std::string& workspaceId, const std::filesystem::path& dir) {
+        std::ofstream(dir / "server.js") << kNodeServer;
+        auto s = api_.start(workspaceId, {"node", (dir / "server.js").string()});
+        return std::string(s.at("id").as_string());
+    }
+};
+
+std::string str(const json::value& v) {
+    return std::string(v.as_string());
+}
+
+TEST_F(Ports, APythonServerIsFoundAndPreviewed) {
+    TempDir dir;
+    std::ofstream(dir.path() / "hello.txt") << "hello from the workspace\n";
+    auto ws = api_.createWorkspace(dir.path().string());
+    auto s = api_.start(ws, {"sh", "-c", "exec python3 -m http.server \"$PORT\" --bind 127.0.0.1"});
+    std::string id(s.at("id").as_string());
+    auto port = waitListening(id);
+    auto number = static_cast<std::uint16_t>(port.at("port").as_int64());
+    // PORT is the first port of the workspace's block.
+    EXPECT_GE(number, 20000);
+    EXPECT_EQ(str(port.at("url")), "http://" + previewHost(number, ws) + "/");
+    EXPECT_EQ(str(port.at("address")), "127.0.0.1");
+    EXPECT_FALSE(port.at("pids").as_array().empty());
+    bool inAll = false;
+    auto all = get("/api/ports");
+    for (const auto& p : all.at("data").as_array())
+        inAll |= p.at("sessionId").as_string() == id && p.at("port").as_int64() == number;
+    EXPECT_TRUE(inAll);
+
+    auto reply = preview(number, ws, "/hello.txt");
+    EXPECT_EQ(reply.status, 200u);
+    EXPECT_EQ(reply.body, "hello from the workspace\n");
+    // The same kept-alive connection serves the next request.
+    EXPECT_EQ(preview(number, ws, "/hello.txt").status, 200u);
+    EXPECT_EQ(preview(number, ws, "/missing").status, 404u);
+}
+
+TEST_F(Ports, EventsFollowAServersLifeAndReadinessIsRecorded) {
+    TempDir dir;
+    auto ws = api_.createWorkspace(dir.path().string());
+    auto events = api::WsClient::connect(daemon_.unixSocket(), "/");
+    events.sendText(R"({"type":"subscribe_workspace","data":{"workspaceId":")" + ws + "\"}}");
+    auto s = api_.start(ws, {"sh", "-c", "exec python3 -m http.server \"$PORT\" --bind 127.0.0.1"});
+    std::string id(s.at("id").as_string());
+
+    // Events in arrival order; session_ready may come before port_opened (the ready line).
+    std::vector<json::object> seen;
+    auto next = [&](const std::string& type) {
+        auto until = std::chrono::steady_clock::now() + 20s;
+        for (;;) {
+            for (auto it = seen.begin(); it != seen.end(); ++it)
+                if (it->at("type").as_string() == type) {
+                    auto data = it->at("data").as_object();
+                    seen.erase(it);
+                    return data;
+                }
+            if (std::chrono::steady_clock::now() > until)
+                throw std::runtime_error("no " + type + " event");
+            if (auto text = events.read(1s)) seen.push_back(json::parse(*text).as_object());
+        }
+    };
+    auto opened = next("port_opened");
+    EXPECT_EQ(str(opened.at("sessionId")), id);
+    EXPECT_EQ(str(opened.at("workspaceId")), ws);
+    auto number = opened.at("port").as_int64();
+    auto ready = next("session_ready");
+    EXPECT_EQ(str(ready.at("sessionId")), id);
+    EXPECT_GE(ready.at("startupMs").as_int64(), 0);
+    EXPECT_TRUE(api_.session(id).at("readyAt").is_int64());
+
+    api_.call("POST", "/api/sessions/" + id + "/stop");
+    auto closed = next("port_closed");
+    EXPECT_EQ(str(closed.at("sessionId")), id);
+    EXPECT_EQ(closed.at("port").as_int64(), number);
+}
+
+TEST_F(Ports, TwoWorkspacesRunTheSameServerOnTheirOwnPorts) {
+    TempDir a, b;
+    std::ofstream(a.path() / "who.txt") << "a";
+    std::ofstream(b.path() / "who.txt") << "b";
+    auto wa = api_.createWorkspace(a.path().string());
+    auto wb = api_.createWorkspace(b.path().string());
+    std::vector<std::string> server = {"sh", "-c",
+                                       "exec python3 -m http.server \"$PORT\" --bind 127.0.0.1"};
+    auto sa = std::string(api_.start(wa, server).at("id").as_string());
+    auto sb = std::string(api_.start(wb, server).at("id").as_string());
+    auto pa = static_cast<std::uint16_t>(waitListening(sa).at("port").as_int64());
+    auto pb = static_cast<std::uint16_t>(waitListening(sb).at("port").as_int64());
+    EXPECT_NE(pa, pb);
+    EXPECT_EQ(preview(pa, wa, "/who.txt").body, "a");
+    EXPECT_EQ(preview(pb, wb, "/who.txt").body, "b");
+    // Each preview reaches its own workspace's port only.
+    EXPECT_EQ(preview(pb, wa, "/who.txt").status, 404u);
+}
+
+TEST_F(Ports, TheUpstreamNeverSeesTheDaemonsCredentials) {
+    TempDir dir;
+    auto ws = api_.createWorkspace(dir.path().string());
+    auto id = startNode(ws, dir.path());
+    auto number = static_cast<std::uint16_t>(waitListening(id).at("port").as_int64());
+    const auto& token = daemon_.token();
+    auto reply = preview(number, ws, "/page?x=1&token=" + token + "&api_key=" + token,
+                         {{"Cookie", "parawork_token=" + token + "; app=1"},
+                          {"Authorization", "Bearer " + token},
+                          {"X-API-Key", token}});
+    ASSERT_EQ(reply.status, 200u) << reply.body;
+    EXPECT_EQ(reply.body.find(token), std::string::npos) << reply.body;
+    auto seen = json::parse(reply.body).as_object();
+    EXPECT_EQ(str(seen.at("url")), "/page?x=1");
+    auto headers = seen.at("headers").as_object();
+    EXPECT_EQ(str(headers.at("cookie")), "app=1");
+    EXPECT_FALSE(headers.contains("authorization"));
+    EXPECT_FALSE(headers.contains("x-api-key"));
+    EXPECT_EQ(str(headers.at("host")), "localhost:" + std::to_string(number));
+    EXPECT_EQ(str(headers.at("x-forwarded-host")), previewHost(number, ws));
+    EXPECT_EQ(str(headers.at("x-forwarded-proto")), "http");
+    EXPECT_EQ(str(headers.at("x-forwarded-for")), "127.0.0.1");
+    // The app may set its own cookies, never the daemon's.
+    EXPECT_EQ(reply.header("set-cookie").find("parawork_token"), std::string::npos);
+    EXPECT_NE(reply.header("set-cookie").find("app=1"), std::string::npos);
+}
+
+TEST_F(Ports, BodiesStreamBothWays) {
+    TempDir dir;
+    auto ws = api_.createWorkspace(dir.path().string());
+    auto id = startNode(ws, dir.path());
+    auto number = static_cast<std::uint16_t>(waitListening(id).at("port").as_int64());
+    // 8 MiB: far above the API's own body limit, streamed to the app.
+    std::string upload(8u << 20, 'x');
+    for (std::size_t i = 0; i < upload.size(); i += 4096)
+        upload[i] = static_cast<char>('a' + i % 26);
+    auto reply = preview(number, ws, "/upload", {{"Content-Type", "application/octet-stream"}},
+                         "POST", upload);
+    ASSERT_EQ(reply.status, 200u) << reply.body;
+    auto result = json::parse(reply.body).as_object();
+    EXPECT_EQ(result.at("size").as_int64(), static_cast<std::int64_t>(upload.size()));
+    auto sse = preview(number, ws, "/sse");
+    EXPECT_EQ(sse.status, 200u);
+    EXPECT_EQ(sse.header("content-type"), "text/event-stream") << sse.body;
+    EXPECT_EQ(sse.body, "data: 0\n\ndata: 1\n\ndata: 2\n\n");
+}
+
+TEST_F(Ports, WebSocketsAreTunnelledWithTheirSubprotocolWithoutTheDaemonsCookie) {
+    TempDir dir;
+    auto ws = api_.createWorkspace(dir.path().string());
+    auto id = startNode(ws, dir.path());
+    auto number = static_cast<std::uint16_t>(waitListening(id).at("port").as_int64());
+    auto socket =
+        api::WsClient::connect(daemon_.tcp(), "/hmr",
+                               {{"Host", previewHost(number, ws)},
+                                {"Cookie", "parawork_token=" + daemon_.token() + "; app=2"},
+                                {"Sec-WebSocket-Protocol", "vite-hmr"}});
+    socket.sendText("hello");
+    auto answer = socket.read(10s);
+    ASSERT_TRUE(answer.has_value());
+    EXPECT_EQ(*answer, "echo:hello|cookie:app=2|protocol:vite-hmr");
+    socket.sendText(std::string(1000, 'z'));
+    answer = socket.read(10s);
+    ASSERT_TRUE(answer.has_value());
+    EXPECT_EQ(answer->substr(0, 1005), "echo:" + std::string(1000, 'z'));
+}
+
+TEST_F(Ports, AServerNotUpYetGetsTheLoadingPageThenTheApp) {
+    TempDir dir;
+    std::ofstream(dir.path() / "index.html") << "<h1>the app</h1>";
+    auto ws = api_.createWorkspace(dir.path().string());
+    // Serves its block's PORT only when told to (a file appears).
+    auto s = api_.start(ws, {"sh", "-c",
+                             "echo \"building <things> for port $PORT.\"; "
+                             "while [ ! -e go ]; do sleep 0.05; done; "
+                             "exec python3 -m http.server \"$PORT\" --bind 127.0.0.1"});
+    std::string id(s.at("id").as_string());
+    auto output = api_.waitOutput(id, "building");
+    auto at = output.find("for port ") + 9;
+    auto number =
+        static_cast<std::uint16_t>(std::stoi(output.substr(at, output.find('.', at) - at)));
+    EXPECT_TRUE(ports(id).empty());
+
+    // A port of the workspace's block that doesn't answer yet: the loading page.
+    auto page = preview(number, ws, "/", {{"Accept", "text/html"}});
+    EXPECT_EQ(page.status, 503u);
+    EXPECT_NE(page.body.find("Waiting for port"), std::string::npos);
+    EXPECT_NE(page.body.find("building &lt;things&gt;"), std::string::npos);
+    EXPECT_EQ(page.body.find("<things>"), std::string::npos);
+    auto api = preview(number, ws, "/data.json");
+    EXPECT_EQ(api.status, 503u);
+    EXPECT_EQ(api.header("retry-after"), "1");
+    auto poll = json::parse(preview(number, ws, "/__parawork/output?offset=0").body).as_object();
+    EXPECT_EQ(str(poll.at("state")), "waiting");
+    EXPECT_NE(str(poll.at("text")).find("building <things>"), std::string::npos);
+
+    std::ofstream(dir.path() / "go") << "";
+    EXPECT_EQ(waitListening(id).at("port").as_int64(), number);
+    auto app = preview(number, ws, "/");
+    EXPECT_EQ(app.status, 200u);
+    EXPECT_EQ(app.body, "<h1>the app</h1>");
+    poll = json::parse(preview(number, ws, "/__parawork/output?offset=0").body).as_object();
+    EXPECT_EQ(str(poll.at("state")), "ready");
+}
+
+TEST_F(Ports, AnEndedSessionsPreviewSaysSoWithItsLastLinesEscaped) {
+    TempDir dir;
+    auto ws = api_.createWorkspace(dir.path().string());
+    auto s = api_.start(ws, {"sh", "-c", "echo '<script>alert(1)</script> failed'; exit 3"},
+                        R"("ports":[8123])");
+    std::string id(s.at("id").as_string());
+    api_.waitEnded(id);
+    auto page = preview(8123, ws, "/", {{"Accept", "text/html"}});
+    EXPECT_EQ(page.status, 503u);
+    EXPECT_NE(page.body.find("exit code 3"), std::string::npos) << page.body;
+    EXPECT_NE(page.body.find("&lt;script&gt;alert(1)&lt;/script&gt; failed"), std::string::npos);
+    EXPECT_EQ(page.body.find("<script>alert"), std::string::npos);
+}
+
+TEST_F(Ports, OnlyPortsOfTheWorkspacesSessionsArePreviewed) {
+    TempDir dir;
+    auto ws = api_.createWorkspace(dir.path().string());
+    auto s = api_.start(ws, {"sh", "-c", "exec python3 -m http.server \"$PORT\" --bind 127.0.0.1"});
+    waitListening(std::string(s.at("id").as_string()));
+    // The daemon's own port, a port no session owns, an unknown workspace: refused, not proxied.
+    auto own = preview(daemon_.tcp().port, ws, "/api/workspaces");
+    EXPECT_EQ(own.status, 404u);
+    EXPECT_NE(own.body.find("parawork&#39;s own port"), std::string::npos);
+    EXPECT_EQ(preview(22, ws).status, 404u);
+    EXPECT_EQ(preview(20000, "00000000-none").status, 404u);
+    // A connection serving previews serves nothing else.
+    auto misdirected = tcp_.request("GET", "/api/workspaces",
+                                    {{"Host", "127.0.0.1:" + std::to_string(daemon_.tcp().port)},
+                                     {"X-API-Key", daemon_.token()}});
+    EXPECT_EQ(misdirected.status, 421u);
+    // On a new connection, Host headers that aren't preview origins go to the API's gate.
+    api::HttpClient fresh(daemon_.tcp());
+    auto hostile = fresh.request("GET", "/api/workspaces", {{"Host", "evil.example:80"}});
+    EXPECT_EQ(hostile.status, 403u);
+    auto wrongPort =
+        fresh.request("GET", "/", {{"Host", "8000-" + ws.substr(0, 8) + ".localhost:1"}});
+    EXPECT_EQ(wrongPort.status, 403u);
+}
+
+TEST_F(Ports, TheProjectsRunCommandDeclaresItsPortsAndItsEnvReachesEverySession) {
+    TempDir dir;
+    std::ofstream(dir.path() / "parawork.toml")
+        << "[env]\nGREETING = \"from the project\"\n"
+           "[run]\ncommand = [\"sh\", \"-c\", \"echo $GREETING; sleep 30\"]\nports = [5173]\n";
+    auto ws = api_.createWorkspace(dir.path().string());
+    auto run = api_.start(ws, {"sh", "-c", "echo $GREETING; sleep 30"}, R"("kind":"command")");
+    std::string id(run.at("id").as_string());
+    api_.waitOutput(id, "from the project");
+    auto declared = ports(id);
+    ASSERT_EQ(declared.size(), 1u);
+    EXPECT_EQ(declared[0].at("port").as_int64(), 5173);
+    // Another command gets the environment, not the ports; its own env wins.
+    auto other = api_.start(ws, {"sh", "-c", "echo \"other $GREETING\"; sleep 30"},
+                            R"("kind":"command","env":{"GREETING":"mine"})");
+    std::string otherId(other.at("id").as_string());
+    api_.waitOutput(otherId, "other mine");
+    EXPECT_TRUE(ports(otherId).empty());
+    for (const auto& s : {id, otherId}) api_.call("POST", "/api/sessions/" + s + "/stop");
+}
+
+TEST_F(Ports, BadPortDeclarationsAreRefused) {
+    TempDir dir;
+    auto ws = api_.createWorkspace(dir.path().string());
+    for (const char* bad :
+         {R"("ports":[0])", R"("ports":[70000])", R"("ports":"8000")", R"("ports":["8000"])"}) {
+        unsigned status = 0;
+        auto res = api_.call(
+            "POST", "/api/workspaces/" + ws + "/sessions",
+            std::string(R"({"agentType":"command","command":["true"],)") + bad + "}", &status);
+        EXPECT_EQ(status, 400u) << bad;
+        EXPECT_NE(json::serialize(res).find("ports"), std::string::npos) << bad;
+    }
+    unsigned status = 0;
+    api_.call("GET", "/api/sessions/nope/ports", {}, &status);
+    EXPECT_EQ(status, 404u);
+}
+
+// Session hosts must not inherit the daemon's listening socket: a restarted daemon gets its
+// port back while the sessions it left behind run on.
+TEST(DaemonPort, IsFreeAgainForARestartWhileSessionsRun) {
+    TempDir home;
+    std::uint16_t port = 0;
+    std::string id;
+    {
+        DaemonProcess first(DaemonProcess::Options{.home = home.path()});
+        port = first.tcp().port;
+        SessionApi api(first);
+        id = std::string(api.start(api.createWorkspace(), {"sleep", "60"}).at("id").as_string());
+        EXPECT_EQ(first.stop(), 0);
+    }
+    DaemonProcess second(DaemonProcess::Options{.home = home.path(), .port = port});
+    EXPECT_EQ(second.tcp().port, port);
+    SessionApi api(second);
+    EXPECT_EQ(std::string(api.session(id).at("status").as_string()), "running");
+    api.call("POST", "/api/sessions/" + id + "/stop");
+    api.waitEnded(id);
+}
+
+}  // namespace
+}  // namespace parawork::test

@@ -1,0 +1,44 @@
+// The daemon's credentials never cross the preview proxy.
+#include <gtest/gtest.h>
+
+#include "proxy/credentials.hpp"
+
+namespace parawork::proxy {
+namespace {
+
+TEST(ProxyCredentials, TheLoginCookieIsRemovedOthersKept) {
+    EXPECT_EQ(withoutCookie("a=1; parawork_token=SECRET; b=2", "parawork_token"), "a=1; b=2");
+    EXPECT_EQ(withoutCookie("parawork_token=SECRET", "parawork_token"), std::nullopt);
+    EXPECT_EQ(withoutCookie(" parawork_token = x ;theme=dark", "parawork_token"), "theme=dark");
+    EXPECT_EQ(withoutCookie("parawork_token_x=1; xparawork_token=2", "parawork_token"),
+              "parawork_token_x=1; xparawork_token=2");
+    EXPECT_EQ(withoutCookie("", "parawork_token"), std::nullopt);
+}
+
+TEST(ProxyCredentials, TheTokenIsRecognisedInAuthorizationAndApiKey) {
+    EXPECT_TRUE(carriesToken("Bearer SECRET", "SECRET"));
+    EXPECT_TRUE(carriesToken("bearer SECRET ", "SECRET"));
+    EXPECT_TRUE(carriesToken("SECRET", "SECRET"));
+    EXPECT_FALSE(carriesToken("Bearer other", "SECRET"));
+    EXPECT_FALSE(carriesToken("Basic dXNlcjpwYXNz", "SECRET"));
+    EXPECT_FALSE(carriesToken("", ""));
+}
+
+TEST(ProxyCredentials, TokenParametersAreRemovedFromTargets) {
+    EXPECT_EQ(withoutTokenParameters("/a?token=SECRET", "SECRET"), "/a");
+    EXPECT_EQ(withoutTokenParameters("/a?x=1&token=SECRET&y=%20", "SECRET"), "/a?x=1&y=%20");
+    EXPECT_EQ(withoutTokenParameters("/a?api_key=SECRET#top", "SECRET"), "/a#top");
+    EXPECT_EQ(withoutTokenParameters("/a?token=mine", "SECRET"), "/a?token=mine");
+    EXPECT_EQ(withoutTokenParameters("/SECRET/page", "SECRET"), "/SECRET/page");
+    EXPECT_EQ(withoutTokenParameters("/a?q=SECRET", "SECRET"), "/a?q=SECRET");
+}
+
+TEST(ProxyCredentials, SetCookieOfTheLoginCookieIsRecognised) {
+    EXPECT_TRUE(setsCookie("parawork_token=x; Path=/; HttpOnly", "parawork_token"));
+    EXPECT_TRUE(setsCookie(" parawork_token=", "parawork_token"));
+    EXPECT_FALSE(setsCookie("session=abc; Path=/", "parawork_token"));
+    EXPECT_FALSE(setsCookie("parawork_token2=x", "parawork_token"));
+}
+
+}  // namespace
+}  // namespace parawork::proxy
