@@ -228,7 +228,9 @@ SessionFleet::~SessionFleet() {
 }
 
 std::string SessionFleet::createWorkspace() {
-    return api_.createWorkspace("/tmp");
+    auto dir = root_.path() / ("ws" + std::to_string(++workspaces_));
+    std::filesystem::create_directory(dir);
+    return api_.createWorkspace(dir.string());
 }
 
 std::string SessionFleet::start(const std::string& workspaceId,

@@ -14,6 +14,7 @@
 
 #include "support/daemon_process.hpp"
 #include "support/session_api.hpp"
+#include "support/temp_dir.hpp"
 
 namespace parawork::bench {
 
@@ -105,7 +106,9 @@ class SessionFleet {
     SessionFleet(const SessionFleet&) = delete;
     SessionFleet& operator=(const SessionFleet&) = delete;
 
-    /// A new workspace on /tmp (untimed: call before starting a clock).
+    /// A new workspace on an empty directory of its own (untimed: call before starting a
+    /// clock). Not /tmp: the daemon watches a workspace's files while sessions run there, and
+    /// /tmp's traffic (build trees, other tests) would be measured along with the sessions.
     std::string createWorkspace();
     /// Starts argv in the workspace; returns the session id.
     std::string start(const std::string& workspaceId, const std::vector<std::string>& argv);
@@ -118,6 +121,8 @@ class SessionFleet {
     void stopAll(std::chrono::seconds timeout = std::chrono::seconds(30));
 
   private:
+    test::TempDir root_{"pw-fleet"};
+    int workspaces_ = 0;
     test::SessionApi api_;
     pid_t daemonPid_;
     std::filesystem::path sessionsDir_;

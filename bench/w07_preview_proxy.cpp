@@ -83,7 +83,8 @@ class Nginx {
 Result run(const RunOptions& options) {
     test::DaemonProcess daemon(test::DaemonProcess::Options{.extraArgs = {"--log-level", "warn"}});
     test::SessionApi api(daemon);
-    auto ws = api.createWorkspace("/tmp");
+    test::TempDir workspaceDir("pw-w7");  // not /tmp: its files would be watched meanwhile
+    auto ws = api.createWorkspace(workspaceDir.path().string());
     auto self = std::filesystem::read_symlink("/proc/self/exe").string();
     auto session = api.start(ws, {"sh", "-c", "exec \"$0\" --serve-http \"$PORT\"", self});
     std::string id(session.at("id").as_string());
