@@ -63,9 +63,10 @@ std::vector<std::string> commandArgv(const Request& req) {
     return std::move(*argv);
 }
 
-/// The daemon's environment, then the session's identity and start environment, then the
-/// request's: later entries win.
+/// The daemon's environment, then the session's identity, its workspace's and its start
+/// environment, then the request's: later entries win.
 std::vector<std::string> environmentFor(const core::Session& session,
+                                        const WorkspaceEnvironment& workspaceEnvironment,
                                         const std::map<std::string, std::string>& extra) {
     std::map<std::string, std::string> env;
     for (char** e = environ; *e; ++e) {
@@ -75,6 +76,8 @@ std::vector<std::string> environmentFor(const core::Session& session,
     }
     env["PARAWORK_SESSION_ID"] = session.id;
     env["PARAWORK_WORKSPACE_ID"] = session.workspaceId;
+    if (workspaceEnvironment)
+        for (auto& [k, v] : workspaceEnvironment(session.workspaceId)) env[k] = v;
     if (session.env)
         for (const auto& [k, v] : *session.env) env[k] = v;
     for (const auto& [k, v] : extra) {
@@ -91,7 +94,8 @@ json::value optionalNumber(const std::optional<int>& n) {
     return n ? json::value(*n) : json::value(nullptr);
 }
 
-Response exec(Request& req, store::Database& db, ExecSlots& slots) {
+Response exec(Request& req, store::Database& db, ExecSlots& slots,
+              const WorkspaceEnvironment& workspaceEnvironment) {
     auto session = store::findSession(db, req.params["id"]);
     if (!session) return fail(404, "Session not found");
     session::CommandSpec spec;
@@ -100,7 +104,7 @@ Response exec(Request& req, store::Database& db, ExecSlots& slots) {
         optionalInteger(req.json, "timeoutMs", 1, kMaxTimeoutMs).value_or(kDefaultTimeoutMs));
     spec.stdinData = optionalString(req.json, "stdin", 0, kMaxStdinBytes);
     spec.env = environmentFor(
-        *session,
+        *session, workspaceEnvironment,
         optionalStringMap(req.json, "env").value_or(std::map<std::string, std::string>{}));
     if (session->cwd) {
         spec.cwd = *session->cwd;
@@ -135,10 +139,13 @@ Response exec(Request& req, store::Database& db, ExecSlots& slots) {
 
 }  // namespace
 
-void addExecRoutes(Router& router, store::Database& db, int workerThreads) {
+void addExecRoutes(Router& router, store::Database& db, int workerThreads,
+                   WorkspaceEnvironment workspaceEnvironment) {
     auto slots = std::make_shared<ExecSlots>(std::clamp(workerThreads - 1, 1, 4));
     router.add("POST", "/api/sessions/:id/exec",
-               [&db, slots](Request& req) { return exec(req, db, *slots); });
+               [&db, slots, environment = std::move(workspaceEnvironment)](Request& req) {
+                   return exec(req, db, *slots, environment);
+               });
 }
 
 }  // namespace parawork::api

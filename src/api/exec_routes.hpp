@@ -4,14 +4,24 @@
 // the command runs beside the session, in its workspace, not inside its terminal.
 #pragma once
 
+#include <functional>
+#include <map>
+#include <string>
+
 #include "api/router.hpp"
 #include "store/database.hpp"
 
 namespace parawork::api {
 
+using WorkspaceEnvironment =
+    std::function<std::map<std::string, std::string>(const std::string& workspaceId)>;
+
 /// A command's run occupies one worker for its whole length, so at most
 /// clamp(workerThreads - 1, 1, 4) run at once and the rest of the API keeps a worker; more
 /// are answered 429.
-void addExecRoutes(Router& router, store::Database& db, int workerThreads);
+/// `workspaceEnvironment` gives what every session of a workspace gets (its port block's PORT
+/// and PARAWORK_PORTS), as in the session itself.
+void addExecRoutes(Router& router, store::Database& db, int workerThreads,
+                   WorkspaceEnvironment workspaceEnvironment);
 
 }  // namespace parawork::api

@@ -259,7 +259,7 @@ int run(const ServeOptions& options) {
     api::RequestStats requestStats;
     addMonitorRoutes(router, db, requestStats, resourceMonitor);
     api::addPortRoutes(router, portService);
-    api::addExecRoutes(router, db, config.workerThreads);
+    api::addExecRoutes(router, db, config.workerThreads, sessionConfig.workspaceEnvironment);
     api::WsActions actions;
     // parawork keeps its two terminals apart: terminal_* reach agent sessions only,
     // user_terminal_* the workspace's user terminal only.

@@ -221,6 +221,17 @@ TEST(ExecApi, AnswersTheRunsFacts) {
     EXPECT_TRUE(d.at("durationMs").is_number());
 }
 
+TEST(ExecApi, GetsTheWorkspacesPortsLikeItsSessions) {
+    Fixture f;
+    unsigned status = 0;
+    auto r = f.execApi(R"({"command":["sh","-c","echo \"$PORT $PARAWORK_PORTS\""]})", status);
+    ASSERT_EQ(status, 200u) << r;
+    auto out = str(r.at("data").at("stdout"));
+    auto port = std::stoi(out);
+    EXPECT_GE(port, 1024) << out;
+    EXPECT_NE(out.find(" " + std::to_string(port) + "-"), std::string::npos) << out;
+}
+
 TEST(ExecApi, RefusesBadRequestsClearly) {
     Fixture f;
     auto refused = [&](const std::string& body, unsigned expected, const std::string& needle,
