@@ -202,6 +202,7 @@ SessionCgroup::SessionCgroup(const CgroupLayout& layout, const std::string& sess
                                                 " " + std::to_string(kCpuPeriodUs));
             if (limits.pids) writeLimit(dir / "pids.max", std::to_string(*limits.pids));
             memoryUsage_ = KeptFile(dir / "memory.current");
+            memoryPeak_ = KeptFile(dir / "memory.peak");  // kernel >= 5.19
             memoryStat_ = KeptFile(dir / "memory.stat");
             memoryEvents_ = KeptFile(dir / "memory.events");
             pidsCurrent_ = KeptFile(dir / "pids.current");
@@ -215,6 +216,7 @@ SessionCgroup::SessionCgroup(const CgroupLayout& layout, const std::string& sess
                           std::to_string(*limits.memoryBytes));
             }
             memoryUsage_ = KeptFile(memory / "memory.usage_in_bytes");
+            memoryPeak_ = KeptFile(memory / "memory.max_usage_in_bytes");
             memoryStat_ = KeptFile(memory / "memory.stat");
             memoryEvents_ = KeptFile(memory / "memory.oom_control");
             fs::path cpu = make(layout.v1.at("cpu"));
@@ -273,6 +275,10 @@ CgroupReading SessionCgroup::read() const {
     reading.pids = pidsCurrent_.readNumber();
     if (pidsEvents_.read(text)) reading.pidsRefused = keyedValue(text, "max").value_or(0);
     return reading;
+}
+
+std::optional<std::uint64_t> SessionCgroup::peakMemoryBytes() const {
+    return memoryPeak_.readNumber();
 }
 
 std::vector<pid_t> SessionCgroup::members() const {

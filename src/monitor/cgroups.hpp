@@ -75,6 +75,9 @@ class SessionCgroup {
     bool enforcesCpu() const { return cpuLimited_; }
     bool enforcesPids() const { return pidsLimited_; }
     CgroupReading read() const;
+    /// The most memory the cgroup ever used, as the kernel counts it (v2 `memory.peak`, v1
+    /// `memory.max_usage_in_bytes`): right even for a session killed before its first sample.
+    std::optional<std::uint64_t> peakMemoryBytes() const;
     /// The processes in the cgroup (every member, escaped double-forks included).
     std::vector<pid_t> members() const;
     /// SIGKILLs every member (cgroup.kill when the v2 directory has it).
@@ -88,8 +91,8 @@ class SessionCgroup {
     std::optional<std::filesystem::path> unified_;
     bool memoryLimited_ = false, cpuLimited_ = false, pidsLimited_ = false;
     bool v2Memory_ = false;
-    KeptFile cpuUsage_, cpuStat_, memoryUsage_, memoryStat_, memoryEvents_, pidsCurrent_,
-        pidsEvents_;
+    KeptFile cpuUsage_, cpuStat_, memoryUsage_, memoryStat_, memoryEvents_, memoryPeak_,
+        pidsCurrent_, pidsEvents_;
     /// Opened for each read: a v1 cgroup.procs kept open keeps listing what it listed first.
     std::filesystem::path procsFile_;
 };

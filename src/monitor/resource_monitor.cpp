@@ -155,7 +155,15 @@ void ResourceMonitor::sessionEnded(const std::string& sessionId) {
             tracked_.erase(oldest);
         }
     }
-    if (cgroup) cgroup->remove();
+    if (cgroup) {
+        // The kernel's own peak also covers what happened between samples, or before the first.
+        if (auto bytes = cgroup->peakMemoryBytes()) {
+            double mb = static_cast<double>(*bytes) / kMiB;
+            if (!peaks) peaks.emplace(mb, 0.0);
+            peaks->first = std::max(peaks->first, mb);
+        }
+        cgroup->remove();
+    }
     if (peaks && sink_.recordPeaks) sink_.recordPeaks(sessionId, peaks->first, peaks->second);
 }
 
