@@ -15,12 +15,15 @@
 #include <future>
 #include <map>
 #include <mutex>
+#include <optional>
+#include <set>
 #include <thread>
 
 #include <spdlog/spdlog.h>
 
 #include "core/clock.hpp"
 #include "core/error.hpp"
+#include "git/changes.hpp"
 #include "store/workspaces.hpp"
 #include "watch/directory_watches.hpp"
 #include "watch/owned_fd.hpp"
@@ -335,6 +338,23 @@ void FileWatcher::Impl::rescan(WorkspaceWatch& ws, std::int64_t lostSinceMs) {
 }
 
 void FileWatcher::Impl::observeRecent(WorkspaceWatch& ws, std::int64_t sinceMs) {
+    // A file the session committed before the watch was in place is unchanged against HEAD but
+    // not against the workspace's base: git is asked once which files differ from the base.
+    std::optional<std::set<std::string>> changedSinceBase;
+    auto differsFromBase = [&](const std::string& path) {
+        if (ws.baseRef == "HEAD") return false;
+        if (!changedSinceBase) {
+            changedSinceBase.emplace();
+            try {
+                for (const auto& file : git::listChanges(ws.root, ws.baseRef).files)
+                    changedSinceBase->insert(file.path);
+            } catch (const std::exception& e) {
+                spdlog::debug("workspace {}: cannot compare with {}: {}", ws.id, ws.baseRef,
+                              e.what());
+            }
+        }
+        return changedSinceBase->contains(path);
+    };
     for (const std::string& dir : watches->directories(ws.id)) {
         fs::path absolute = dir.empty() ? ws.root : ws.root / dir;
         std::unique_ptr<DIR, int (*)(DIR*)> handle(::opendir(absolute.c_str()), &::closedir);
@@ -349,8 +369,8 @@ void FileWatcher::Impl::observeRecent(WorkspaceWatch& ws, std::int64_t sinceMs) 
             ChangeType type = ChangeType::Modified;
             if (ws.git) {
                 git::FileState state = ws.git->stateOf(absolute / entry->d_name);
-                if (state == git::FileState::Unchanged || state == git::FileState::Ignored)
-                    continue;
+                if (state == git::FileState::Ignored) continue;
+                if (state == git::FileState::Unchanged && !differsFromBase(path)) continue;
                 if (state == git::FileState::New) type = ChangeType::Created;
             }
             observe(ws, path, type);
