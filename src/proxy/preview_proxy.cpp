@@ -118,8 +118,10 @@ struct PreviewProxy::Exchange {
     std::string peer;
     std::optional<beast::tcp_stream> upstream;
     beast::flat_buffer upstreamBuffer;
-    std::string upstreamKey;      ///< "<port>-<workspace key>" the open upstream serves
-    std::string upstreamAddress;  ///< where that preview's server was found
+    std::string upstreamKey;        ///< "<port>-<workspace key>" the open upstream serves
+    std::string upstreamAddress;    ///< where that preview's server was found
+    std::uint16_t previewPort = 0;  ///< the preview the current request names
+    std::string previewKey;
     std::vector<char> chunk = std::vector<char>(kChunk);
 
     http::request<http::buffer_body>& request() { return parser->get(); }
@@ -197,6 +199,8 @@ net::awaitable<bool> PreviewProxy::serveOne(Exchange& x) {
         co_await http::async_write(x.client, cont, kAwait);
         req.erase(http::field::expect);
     }
+    x.previewPort = host->port;
+    x.previewKey = host->workspaceKey;
     auto key = std::to_string(host->port) + "-" + host->workspaceKey;
     std::string_view target = req.target();
     bool outputPoll = target.substr(0, target.find('?')) == kOutputPath;
@@ -207,26 +211,34 @@ net::awaitable<bool> PreviewProxy::serveOne(Exchange& x) {
         same.port = host->port;
         co_return co_await forward(x, same);
     }
-    auto* ports = &ports_;
-    auto* parsed = &*host;
-    auto resolved = co_await onWorkers(workers_, [ports, parsed] {
-        return ports->resolvePreview(parsed->port, parsed->workspaceKey);
-    });
+    auto resolved = co_await resolve(x);
     x.upstream.reset();
     x.upstreamKey = key;
     if (outputPoll) co_return co_await answerOutput(x, resolved);
-    switch (resolved.kind) {
+    co_return co_await answerResolved(x, resolved);
+}
+
+net::awaitable<ports::PreviewTarget> PreviewProxy::resolve(Exchange& x) {
+    auto* ports = &ports_;
+    auto* exchange = &x;
+    co_return co_await onWorkers(workers_, [ports, exchange] {
+        return ports->resolvePreview(exchange->previewPort, exchange->previewKey);
+    });
+}
+
+net::awaitable<bool> PreviewProxy::answerResolved(Exchange& x, const ports::PreviewTarget& target) {
+    switch (target.kind) {
         case ports::PreviewTarget::Kind::Proxy:
-            co_return co_await forward(x, resolved);
+            co_return co_await forward(x, target);
         case ports::PreviewTarget::Kind::Waiting:
         case ports::PreviewTarget::Kind::Ended:
-            co_return co_await answerWaiting(x, resolved);
+            co_return co_await answerWaiting(x, target);
         case ports::PreviewTarget::Kind::Unknown:
             break;
     }
     co_return co_await x.respond(
         http::status::not_found, "text/html; charset=utf-8",
-        messagePage("No server on port " + std::to_string(host->port), resolved.reason));
+        messagePage("No server on port " + std::to_string(target.port), target.reason));
 }
 
 net::awaitable<bool> PreviewProxy::forward(Exchange& x, const ports::PreviewTarget& target) {
@@ -343,7 +355,19 @@ net::awaitable<bool> PreviewProxy::forward(Exchange& x, const ports::PreviewTarg
             x.upstream.reset();
             // A kept-alive upstream may have closed its end just now: retry once on a new
             // connection when nothing of the request's body was consumed.
-            if (reused && bodyless && attempt == 0) continue;
+            if (reused && bodyless && attempt == 0) {
+                // Kept alive without asking: whoever listens there now must still be a
+                // session of this workspace.
+                if (target.address.empty()) {
+                    auto fresh = co_await resolve(x);
+                    if (fresh.kind != ports::PreviewTarget::Kind::Proxy) {
+                        x.upstreamKey.clear();
+                        co_return co_await answerResolved(x, fresh);
+                    }
+                    x.upstreamAddress = fresh.address;
+                }
+                continue;
+            }
             co_return co_await x.respond(
                 http::status::bad_gateway, "text/html; charset=utf-8",
                 messagePage("Bad gateway", "The server on port " + std::to_string(target.port) +

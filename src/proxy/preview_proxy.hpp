@@ -36,6 +36,9 @@ class PreviewProxy : public api::PreviewHook {
   private:
     struct Exchange;
     api::net::awaitable<bool> serveOne(Exchange& x);
+    /// What the preview the current request names leads to (asked on the worker pool).
+    api::net::awaitable<ports::PreviewTarget> resolve(Exchange& x);
+    api::net::awaitable<bool> answerResolved(Exchange& x, const ports::PreviewTarget& target);
     api::net::awaitable<bool> forward(Exchange& x, const ports::PreviewTarget& target);
     api::net::awaitable<bool> tunnel(Exchange& x);
     api::net::awaitable<bool> answerOutput(Exchange& x, const ports::PreviewTarget& target);

@@ -1,6 +1,11 @@
 // Ports and previews against real servers in real sessions: python3 -m http.server and a Node
 // HTTP + WebSocket server, reached through the daemon's preview proxy with a preview Host
 // header (glibc here doesn't resolve *.localhost; browsers do it themselves).
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <fstream>
 #include <string>
 #include <thread>
@@ -371,6 +376,45 @@ TEST_F(Ports, TheProjectsRunCommandDeclaresItsPortsAndItsEnvReachesEverySession)
     api_.waitOutput(otherId, "other mine");
     EXPECT_TRUE(ports(otherId).empty());
     for (const auto& s : {id, otherId}) api_.call("POST", "/api/sessions/" + s + "/stop");
+}
+
+TEST_F(Ports, AKeptAliveConnectionNeverReachesAPortItsSessionNoLongerOwns) {
+    TempDir dir;
+    std::ofstream(dir.path() / "who.txt") << "the session";
+    auto ws = api_.createWorkspace(dir.path().string());
+    auto s = api_.start(ws, {"sh", "-c", "exec python3 -m http.server \"$PORT\" --bind 127.0.0.1"});
+    std::string id(s.at("id").as_string());
+    auto number = static_cast<std::uint16_t>(waitListening(id).at("port").as_int64());
+    EXPECT_EQ(preview(number, ws, "/who.txt").body, "the session");
+
+    // The session ends; another process, no session's, takes the port.
+    api_.call("POST", "/api/sessions/" + id + "/stop");
+    api_.waitEnded(id);
+    int intruder = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    int one = 1;
+    ::setsockopt(intruder, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    address.sin_port = htons(number);
+    ASSERT_EQ(::bind(intruder, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
+    ASSERT_EQ(::listen(intruder, 4), 0);
+    std::thread answer([intruder] {
+        int conn = ::accept(intruder, nullptr, nullptr);
+        if (conn < 0) return;
+        std::string reply = "HTTP/1.1 200 OK\r\nContent-Length: 8\r\n\r\nintruder";
+        char buffer[4096];
+        [[maybe_unused]] auto n = ::recv(conn, buffer, sizeof buffer, 0);
+        [[maybe_unused]] auto w = ::send(conn, reply.data(), reply.size(), MSG_NOSIGNAL);
+        ::close(conn);
+    });
+    // The same kept-alive client connection asks again.
+    auto reply = preview(number, ws, "/who.txt");
+    EXPECT_NE(reply.status, 200u) << reply.body;
+    EXPECT_EQ(reply.body.find("intruder"), std::string::npos);
+    ::shutdown(intruder, SHUT_RDWR);
+    ::close(intruder);
+    answer.join();
 }
 
 TEST_F(Ports, BadPortDeclarationsAreRefused) {
