@@ -86,6 +86,17 @@ class Ports : public ::testing::Test {
     SessionApi api_{daemon_};
     api::HttpClient tcp_{daemon_.tcp()};
 
+    // Session hosts outlive their daemon by design: stop what the test left running, so its
+    // servers don't keep ports that later tests' workspaces get.
+    void TearDown() override {
+        auto running = get("/api/sessions");
+        for (const auto& s : running.at("data").as_array()) {
+            std::string id(s.at("id").as_string());
+            api_.call("POST", "/api/sessions/" + id + "/stop");
+            api_.waitEnded(id);
+        }
+    }
+
     json::value get(const std::string& target) { return api_.call("GET", target); }
 
     /// The session's ports (data of GET /api/sessions/:id/ports).
@@ -101,7 +112,8 @@ class Ports : public ::testing::Test {
                 if (p.at("state").as_string() == "listening") return p.as_object();
             std::this_thread::sleep_for(50ms);
         }
-        throw std::runtime_error("session " + sessionId + " never listened");
+        throw std::runtime_error("session " + sessionId + " never listened; its output:\n" +
+                                 api_.output(sessionId));
     }
 
     /// host:port of a preview (the Host header a browser would send).

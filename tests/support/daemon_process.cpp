@@ -153,7 +153,7 @@ void DaemonProcess::start(Options options) {
     options.env.try_emplace("PARAWORK_FILES_ALLOWED_ROOTS", "/tmp");
     // Test daemons run side by side (ctest -j): each test process gets its own range of port
     // blocks, so two daemons never hand the same PORT to their sessions at once.
-    int first = 20000 + (::getpid() % 600) * 20;
+    int first = 20000 + (::getpid() % 60) * 200;  // 60 ranges that never overlap
     options.env.try_emplace("PARAWORK_PORTS_FIRST", std::to_string(first));
     options.env.try_emplace("PARAWORK_PORTS_LAST", std::to_string(first + 199));
     // Login shells (user terminals) read ~/.profile: keep the machine's own rc files, with
