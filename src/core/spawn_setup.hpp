@@ -2,6 +2,7 @@
 // spawner (git, tool versions, exec) adds its own file actions and attributes.
 #pragma once
 
+#include <signal.h>
 #include <spawn.h>
 
 namespace parawork::core {
@@ -19,6 +20,20 @@ struct SpawnSetup {
     }
     SpawnSetup(const SpawnSetup&) = delete;
     SpawnSetup& operator=(const SpawnSetup&) = delete;
+
+    /// The child in its own process group (a timeout kills everything it started), with the
+    /// default disposition for every signal and none blocked, whatever the daemon's threads set
+    /// (an ignored SIGPIPE would otherwise survive exec).
+    void ownProcessGroupWithDefaultSignals() {
+        sigset_t all, none;
+        sigfillset(&all);
+        sigemptyset(&none);
+        posix_spawnattr_setpgroup(&attr, 0);
+        posix_spawnattr_setsigdefault(&attr, &all);
+        posix_spawnattr_setsigmask(&attr, &none);
+        posix_spawnattr_setflags(
+            &attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
+    }
 };
 
 }  // namespace parawork::core

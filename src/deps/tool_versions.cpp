@@ -91,14 +91,7 @@ VersionOutput runVersionCommand(const fs::path& program, const std::vector<std::
     // Not in the daemon's directory: a `--version` that writes files must not write there.
     posix_spawn_file_actions_addchdir_np(&setup.actions, "/");
     // Its own process group (a timeout kills what it started too), default signals, no mask.
-    sigset_t all, none;
-    sigfillset(&all);
-    sigemptyset(&none);
-    posix_spawnattr_setpgroup(&setup.attr, 0);
-    posix_spawnattr_setsigdefault(&setup.attr, &all);
-    posix_spawnattr_setsigmask(&setup.attr, &none);
-    posix_spawnattr_setflags(
-        &setup.attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
+    setup.ownProcessGroupWithDefaultSignals();
     pid_t pid = -1;
     int rc = ::posix_spawn(&pid, argv[0], &setup.actions, &setup.attr, argv.data(), environ);
     if (rc != 0) return {std::nullopt, std::string("cannot run it: ") + std::strerror(rc)};

@@ -109,14 +109,7 @@ pid_t spawnGit(const GitCommand& command, Pipe& out, Pipe& err) {
     posix_spawn_file_actions_addclosefrom_np(&setup.actions, 3);
     // Its own process group, so a timeout kills hooks and helpers too; default signal handling
     // and an empty mask, whatever the daemon's threads have set.
-    sigset_t all, none;
-    sigfillset(&all);
-    sigemptyset(&none);
-    posix_spawnattr_setpgroup(&setup.attr, 0);
-    posix_spawnattr_setsigdefault(&setup.attr, &all);
-    posix_spawnattr_setsigmask(&setup.attr, &none);
-    posix_spawnattr_setflags(
-        &setup.attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
+    setup.ownProcessGroupWithDefaultSignals();
 
     pid_t pid = -1;
     int rc = ::posix_spawnp(&pid, argv[0], &setup.actions, &setup.attr, argv.data(), envp.data());

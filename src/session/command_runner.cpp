@@ -49,22 +49,6 @@ std::vector<char*> cStrings(const std::vector<std::string>& strings) {
     return out;
 }
 
-/// Its own process group (so a timeout kills everything it started), no blocked signals, and
-/// the default dispositions for the signals a daemon typically ignores or handles (an ignored
-/// SIGPIPE would otherwise be inherited through exec).
-void configureAttributes(posix_spawnattr_t& attributes) {
-    sigset_t none, defaults;
-    sigemptyset(&none);
-    sigemptyset(&defaults);
-    for (int signo : {SIGPIPE, SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGCHLD, SIGUSR1, SIGUSR2})
-        sigaddset(&defaults, signo);
-    ::posix_spawnattr_setflags(
-        &attributes, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
-    ::posix_spawnattr_setpgroup(&attributes, 0);
-    ::posix_spawnattr_setsigmask(&attributes, &none);
-    ::posix_spawnattr_setsigdefault(&attributes, &defaults);
-}
-
 /// Writes to a pipe whose reader may have gone without letting SIGPIPE end this process: the
 /// signal is blocked for this thread and a pending one is consumed. Returns write(2)'s result.
 ssize_t writeWithoutSigpipe(int fd, const char* data, std::size_t size) {
@@ -146,7 +130,7 @@ CommandResult runCommand(const CommandSpec& spec) {
     ::posix_spawn_file_actions_adddup2(&setup.actions, err.write.get(), STDERR_FILENO);
     ::posix_spawn_file_actions_addchdir_np(&setup.actions, spec.cwd.c_str());
     ::posix_spawn_file_actions_addclosefrom_np(&setup.actions, STDERR_FILENO + 1);
-    configureAttributes(setup.attr);
+    setup.ownProcessGroupWithDefaultSignals();
 
     auto argv = cStrings(spec.argv);
     auto envp = cStrings(spec.env);
