@@ -11,6 +11,8 @@
 
 #include <boost/json/value.hpp>
 
+#include "auth/principal.hpp"
+
 namespace parawork::api {
 
 /// How a request reached the daemon: the unix socket is authenticated by file permissions.
@@ -24,7 +26,12 @@ struct Request {
     std::map<std::string, std::string> headers;              ///< names lower-cased
     std::string body;
     Transport transport = Transport::Tcp;
+    /// The client is on this machine (a loopback peer not relaying someone else, or the unix
+    /// socket).
     bool peerIsLoopback = false;
+    std::string clientAddress;  ///< the client's IP address (the forwarded one behind a proxy)
+    bool secure = false;        ///< it came over TLS (to us or to a trusted proxy)
+    std::optional<auth::Principal> principal;   ///< set by the gate once authenticated
     std::map<std::string, std::string> params;  ///< route parameters such as ":id"
     boost::json::value json;                    ///< the parsed body (an object) for JSON requests
 

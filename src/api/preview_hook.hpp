@@ -9,6 +9,7 @@
 #include <boost/beast/http/parser.hpp>
 
 #include "api/connection.hpp"
+#include "api/security.hpp"
 
 namespace parawork::api {
 
@@ -19,10 +20,11 @@ class PreviewHook {
     virtual bool matches(std::string_view host) const = 0;
     /// Serves the connection from its first preview request on (header read, body not yet),
     /// until it closes. `buffer` holds the bytes read past the header. The server keeps
-    /// `stream` registered, so stopping the server cancels it.
+    /// `stream` registered, so stopping the server cancels it. `gate` tells who sends each
+    /// request (a proxy in front may relay several clients on one connection).
     virtual net::awaitable<void> serve(Stream& stream, beast::flat_buffer& buffer,
                                        http::request_parser<http::string_body>& parser,
-                                       bool peerIsLoopback) = 0;
+                                       const Peer& peer, const RequestGate& gate) = 0;
 };
 
 }  // namespace parawork::api

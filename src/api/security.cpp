@@ -1,13 +1,16 @@
 #include "api/security.hpp"
 
+#include <arpa/inet.h>
+
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <cstring>
 
 #include <boost/url/parse.hpp>
 #include <boost/url/url.hpp>
 
-#include "core/secrets.hpp"
+#include "api/login_pages.hpp"
 
 namespace parawork::api {
 namespace {
@@ -39,6 +42,46 @@ bool isApiPath(std::string_view path) {
 
 Response refuse(const Request& req, unsigned status, std::string_view message) {
     return isApiPath(req.path) ? fail(status, message) : text(status, message);
+}
+
+/// An IP address in its canonical text ("::ffff:1.2.3.4" as "1.2.3.4", brackets dropped), or
+/// nullopt when `text` is not one.
+std::optional<std::string> canonicalIp(std::string_view text) {
+    if (text.size() > 2 && text.front() == '[' && text.back() == ']')
+        text = text.substr(1, text.size() - 2);
+    std::string s(text);
+    char out[INET6_ADDRSTRLEN] = {};
+    in_addr v4{};
+    if (::inet_pton(AF_INET, s.c_str(), &v4) == 1)
+        return ::inet_ntop(AF_INET, &v4, out, sizeof out);
+    in6_addr v6{};
+    if (::inet_pton(AF_INET6, s.c_str(), &v6) != 1) return std::nullopt;
+    if (IN6_IS_ADDR_V4MAPPED(&v6)) {
+        std::memcpy(&v4, &v6.s6_addr[12], 4);
+        return ::inet_ntop(AF_INET, &v4, out, sizeof out);
+    }
+    return ::inet_ntop(AF_INET6, &v6, out, sizeof out);
+}
+
+bool isLoopbackIp(std::string_view canonical) {
+    return canonical.starts_with("127.") || canonical == "::1";
+}
+
+/// The credential a request presents, in the order parawork's clients send them.
+std::optional<std::string> presentedCredential(const Request& req) {
+    // parawork's frontend sends an empty X-API-Key before it knows the key: empty means absent.
+    if (auto key = req.header("x-api-key"); key && !key->empty()) return std::string(*key);
+    if (auto auth = req.header("authorization"); auth && auth->starts_with("Bearer "))
+        return std::string(trim(auth->substr(7)));
+    if (auto key = req.queryParam("api_key"); key && !key->empty()) return std::string(*key);
+    if (auto cookies = req.header("cookie")) return cookieValue(*cookies, kTokenCookie);
+    return std::nullopt;
+}
+
+Response tooManyAttempts(const Request& req, std::chrono::seconds wait) {
+    Response res = refuse(req, 429, "Too many failed logins from this address; try again later");
+    res.set("Retry-After", std::to_string(wait.count()));
+    return res;
 }
 
 }  // namespace
@@ -93,6 +136,7 @@ bool RequestGate::hostAllowed(std::string_view value) const {
     auto hp = parseHostHeader(value);
     if (!hp) return false;
     if (isLoopbackName(hp->host) && hp->port.value_or(80) == policy_.port) return true;
+    if (policy_.remote && canonicalIp(hp->host)) return true;
     std::string full = lower(trim(value));
     for (const auto& allowed : policy_.allowedHosts) {
         auto a = parseHostHeader(allowed);
@@ -117,19 +161,62 @@ bool RequestGate::originAllowed(std::string_view origin) const {
     return hostAllowed(hostPort);
 }
 
-bool RequestGate::tokenMatches(std::string_view candidate) const {
-    return !candidate.empty() && core::constantTimeEquals(candidate, policy_.token);
+void RequestGate::identify(Request& req, const Peer& peer) const {
+    req.transport = peer.transport;
+    req.secure = peer.tls;
+    req.clientAddress = canonicalIp(peer.address).value_or(peer.address);
+    req.peerIsLoopback = peer.transport == Transport::Unix || isLoopbackIp(req.clientAddress);
+    if (peer.transport == Transport::Unix) return;
+    if (!trustedProxy(req.clientAddress)) {
+        // A proxy on this machine we were not told about relays someone we cannot see: not
+        // this machine's user, to be safe (configure server.behind_proxy to say who it is).
+        if (req.peerIsLoopback && req.header("x-forwarded-for")) req.peerIsLoopback = false;
+        return;
+    }
+    // A trusted proxy relays someone: the client is the last address it (or a proxy before it
+    // that we also trust) appended. Earlier entries are whatever the client claimed.
+    std::string forwarded(req.header("x-forwarded-for").value_or(""));
+    std::string client;
+    for (std::string_view rest = forwarded; !rest.empty();) {
+        auto comma = rest.rfind(',');
+        auto item = trim(comma == std::string_view::npos ? rest : rest.substr(comma + 1));
+        rest = comma == std::string_view::npos ? std::string_view() : rest.substr(0, comma);
+        auto ip = canonicalIp(item);
+        client = ip.value_or(std::string(item));
+        if (!ip || !trustedProxy(*ip)) break;
+    }
+    // Without the header the proxy did not say whom it relays: not this machine, to be safe.
+    req.peerIsLoopback = !client.empty() && isLoopbackIp(client);
+    if (!client.empty()) req.clientAddress = client;
+    if (auto proto = req.header("x-forwarded-proto")) {
+        auto comma = proto->rfind(',');
+        auto last = trim(comma == std::string_view::npos ? *proto : proto->substr(comma + 1));
+        req.secure = lower(last) == "https";
+    }
 }
 
-bool RequestGate::authenticated(const Request& req) const {
-    // parawork's frontend sends an empty X-API-Key before it knows the key: empty means absent.
-    if (auto key = req.header("x-api-key"); key && !key->empty()) return tokenMatches(*key);
-    if (auto auth = req.header("authorization"); auth && auth->starts_with("Bearer "))
-        return tokenMatches(trim(auth->substr(7)));
-    if (auto key = req.queryParam("api_key"); key && !key->empty()) return tokenMatches(*key);
-    if (auto cookies = req.header("cookie"))
-        if (auto value = cookieValue(*cookies, kTokenCookie)) return tokenMatches(*value);
+bool RequestGate::trustedProxy(std::string_view address) const {
+    for (const auto& proxy : policy_.trustedProxies)
+        if (canonicalIp(proxy).value_or(proxy) == address) return true;
     return false;
+}
+
+std::optional<auth::Principal> RequestGate::authenticate(const Request& req) const {
+    auto candidate = presentedCredential(req);
+    if (!candidate || candidate->empty() || !policy_.tokens) return std::nullopt;
+    return policy_.tokens->authenticate(*candidate);
+}
+
+std::optional<Response> RequestGate::checkCredential(Request& req) const {
+    auto candidate = presentedCredential(req);
+    if (!candidate) return std::nullopt;
+    if (policy_.limiter)
+        if (auto wait = policy_.limiter->retryAfter(req.clientAddress))
+            return tooManyAttempts(req, *wait);
+    req.principal = authenticate(req);
+    if (!req.principal && policy_.limiter)
+        policy_.limiter->recordFailure(req.clientAddress, *candidate);
+    return std::nullopt;
 }
 
 bool RequestGate::crossSite(const Request& req) const {
@@ -139,19 +226,27 @@ bool RequestGate::crossSite(const Request& req) const {
     return site && *site == "cross-site";
 }
 
-std::optional<Response> RequestGate::admitHttp(const Request& req) const {
-    if (req.transport == Transport::Unix) return std::nullopt;
+std::optional<Response> RequestGate::admitHttp(Request& req) const {
+    if (req.transport == Transport::Unix) {
+        req.principal = auth::Principal{"owner", "owner"};
+        return std::nullopt;
+    }
     auto host = req.header("host");
     if (!host || !hostAllowed(*host)) return refuse(req, 403, "Host header not allowed");
     if (stateChanging(req.method) && crossSite(req))
         return refuse(req, 403, "Cross-origin request refused");
-    if (!isApiPath(req.path) && req.path != kMetricsPath) return std::nullopt;
+    if (auto refusal = checkCredential(req)) return refusal;
+    if (!isApiPath(req.path) && req.path != kMetricsPath) {
+        // Remote clients see nothing but the login page until they present a credential; the
+        // token link and the preview login page (which asks with the cookie) come through.
+        if (req.peerIsLoopback || req.principal || req.queryParam("token") ||
+            req.path == kPreviewLoginPath)
+            return std::nullopt;
+        return loginPage(401, "");
+    }
     if (req.path == "/api/health") return std::nullopt;
-    if (!authenticated(req)) {
-        bool presented = req.header("x-api-key").value_or("") != "" ||
-                         req.header("authorization") || req.queryParam("api_key") ||
-                         cookieValue(req.header("cookie").value_or(""), kTokenCookie);
-        if (presented) return fail(403, "Invalid API key");
+    if (!req.principal) {
+        if (presentedCredential(req)) return fail(403, "Invalid API key");
         return fail(401, "Missing API key. Provide X-API-Key header or api_key query parameter.");
     }
     // /api/config hands the key to parawork's frontend: only to a same-origin page on loopback.
@@ -163,20 +258,31 @@ std::optional<Response> RequestGate::admitHttp(const Request& req) const {
     return std::nullopt;
 }
 
-std::optional<Response> RequestGate::admitWebSocket(const Request& req) const {
-    if (req.transport == Transport::Unix) return std::nullopt;
+std::optional<Response> RequestGate::admitWebSocket(Request& req) const {
+    if (req.transport == Transport::Unix) {
+        req.principal = auth::Principal{"owner", "owner"};
+        return std::nullopt;
+    }
     auto host = req.header("host");
     if (!host || !hostAllowed(*host)) return text(403, "Host header not allowed");
     if (crossSite(req)) return text(403, "Cross-origin WebSocket refused");
-    if (!authenticated(req)) return text(401, "Unauthorized: Invalid or missing API key");
+    if (auto refusal = checkCredential(req)) return refusal;
+    if (!req.principal) return text(401, "Unauthorized: Invalid or missing API key");
     return std::nullopt;
 }
 
 std::optional<Response> RequestGate::login(const Request& req) const {
     auto token = req.queryParam("token");
     if (!token || req.method != "GET" || isApiPath(req.path)) return std::nullopt;
-    Response res = text(403, "This login link is not valid (the token may have been rotated).\n");
-    if (tokenMatches(*token)) {
+    if (policy_.limiter)
+        if (auto wait = policy_.limiter->retryAfter(req.clientAddress))
+            return tooManyAttempts(req, *wait);
+    bool valid = !token->empty() && policy_.tokens && policy_.tokens->authenticate(*token);
+    if (!valid && policy_.limiter) policy_.limiter->recordFailure(req.clientAddress, *token);
+    Response res = loginPage(403,
+                             "This login link is not valid: the token may have been rotated or "
+                             "revoked.");
+    if (valid) {
         // The same URL without the token: the raw path, and the other parameters re-encoded.
         std::string location = req.target.substr(0, req.target.find('?'));
         boost::urls::url rest;
@@ -186,7 +292,8 @@ std::optional<Response> RequestGate::login(const Request& req) const {
         res = text(303, "Logged in.\n");
         res.set("Location", location.empty() ? "/" : location);
         res.set("Set-Cookie", std::string(kTokenCookie) + "=" + std::string(*token) +
-                                  "; Path=/; HttpOnly; SameSite=Strict; Max-Age=31536000");
+                                  "; Path=/; HttpOnly; SameSite=Strict; Max-Age=31536000" +
+                                  (req.secure ? "; Secure" : ""));
     }
     res.set("Cache-Control", "no-store");
     res.set("Referrer-Policy", "no-referrer");

@@ -14,6 +14,7 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/local/connect_pair.hpp>
 #include <boost/asio/local/stream_protocol.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -26,8 +27,10 @@
 #include "api/attach_connection.hpp"
 #include "api/connection.hpp"
 #include "api/json_body.hpp"
+#include "api/login_pages.hpp"
 #include "api/preview_hook.hpp"
 #include "api/static_files.hpp"
+#include "api/tls_front.hpp"
 #include "core/error.hpp"
 
 namespace parawork::api {
@@ -45,25 +48,24 @@ bool isApiPath(std::string_view path) {
     return path == "/api" || path.starts_with("/api/");
 }
 
-bool peerIsLoopback(const Proto::socket& socket) {
+/// The peer's IP address as text; empty for a unix socket.
+std::string peerAddress(const Proto::socket& socket) {
     boost::system::error_code ec;
     auto ep = socket.remote_endpoint(ec);
-    if (ec) return false;
-    if (ep.data()->sa_family == AF_INET) {
-        auto* in = reinterpret_cast<const sockaddr_in*>(ep.data());
-        return (ntohl(in->sin_addr.s_addr) >> 24) == 127;
-    }
-    if (ep.data()->sa_family == AF_INET6) {
-        auto* in6 = reinterpret_cast<const sockaddr_in6*>(ep.data());
-        if (IN6_IS_ADDR_LOOPBACK(&in6->sin6_addr)) return true;
-        return IN6_IS_ADDR_V4MAPPED(&in6->sin6_addr) && in6->sin6_addr.s6_addr[12] == 127;
-    }
-    return false;
+    if (ec) return {};
+    char text[INET6_ADDRSTRLEN] = {};
+    if (ep.data()->sa_family == AF_INET)
+        ::inet_ntop(AF_INET, &reinterpret_cast<const sockaddr_in*>(ep.data())->sin_addr, text,
+                    sizeof text);
+    else if (ep.data()->sa_family == AF_INET6)
+        ::inet_ntop(AF_INET6, &reinterpret_cast<const sockaddr_in6*>(ep.data())->sin6_addr, text,
+                    sizeof text);
+    return text;
 }
 
 /// Converts Beast's request into the plain Request the routes see; nullopt on a bad target.
-std::optional<Request> toPlain(const http::request<http::string_body>& msg, Transport transport,
-                               bool loopback) {
+/// Who sent it is the gate's to say (RequestGate::identify).
+std::optional<Request> toPlain(const http::request<http::string_body>& msg) {
     auto url = boost::urls::parse_origin_form(msg.target());
     if (!url) return std::nullopt;
     Request req;
@@ -78,8 +80,6 @@ std::optional<Request> toPlain(const http::request<http::string_body>& msg, Tran
         if (!inserted) it->second += (name == "cookie" ? "; " : ", ") + std::string(field.value());
     }
     req.body = msg.body();
-    req.transport = transport;
-    req.peerIsLoopback = transport == Transport::Unix || loopback;
     return req;
 }
 
@@ -106,6 +106,7 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
     Router router;
     WsActions actions;
     std::unique_ptr<RequestGate> gate;
+    std::unique_ptr<TlsFront> tls;
     Acceptor tcpAcceptor{loop};
     Acceptor unixAcceptor{loop};
     std::uint16_t boundPort = 0;
@@ -123,10 +124,11 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
     void listenTcp();
     void listenUnix();
     net::awaitable<void> acceptLoop(Acceptor& acceptor, Transport transport);
-    net::awaitable<void> runConnection(Stream stream, Transport transport);
+    net::awaitable<void> runConnection(Stream stream, Peer peer);
     net::awaitable<Response> handle(Request req);
     net::awaitable<void> refuseAndLinger(Stream& stream, Response res, unsigned version);
-    net::awaitable<void> runWebSocket(Stream stream, http::request<http::string_body> msg);
+    net::awaitable<void> runWebSocket(Stream stream, http::request<http::string_body> msg,
+                                      const Peer& peer);
 };
 
 void HttpServer::Impl::listenTcp() {
@@ -134,10 +136,6 @@ void HttpServer::Impl::listenTcp() {
     std::string host = options.host == "localhost" ? "127.0.0.1" : options.host;
     auto address = net::ip::make_address(host, ec);
     if (ec) throw core::Error("server.host '" + options.host + "' is not an IP address");
-    if (!address.is_loopback())
-        throw core::Error("refusing to listen on " + options.host +
-                          ": only loopback addresses are supported until remote access (TLS and "
-                          "login) is built; use 127.0.0.1");
     Proto::endpoint endpoint(net::ip::tcp::endpoint(address, options.port));
     std::string where = options.host + ":" + std::to_string(options.port);
     tcpAcceptor.open(endpoint.protocol(), ec);
@@ -188,11 +186,33 @@ net::awaitable<void> HttpServer::Impl::acceptLoop(Acceptor& acceptor, Transport 
             co_await backoff.async_wait(kAwait);
             continue;
         }
+        Peer peer{transport, peerAddress(socket), transport == Transport::Tcp && tls};
         if (transport == Transport::Tcp) {
             int one = 1;
             ::setsockopt(socket.native_handle(), IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
         }
-        net::co_spawn(loop, runConnection(Stream(std::move(socket)), transport), net::detached);
+        if (transport == Transport::Tcp && tls) {
+            // The server reads one end of a socket pair; the TLS front pumps the other.
+            net::local::stream_protocol::socket serverEnd(loop), frontEnd(loop);
+            boost::system::error_code pairError;
+            net::local::connect_pair(serverEnd, frontEnd, pairError);
+            if (pairError) {
+                spdlog::warn("cannot make a socket pair for a TLS connection: {}",
+                             pairError.message());
+                continue;
+            }
+            Proto local(AF_UNIX, SOCK_STREAM);
+            net::co_spawn(
+                loop, tls->relay(std::move(socket), Proto::socket(loop, local, frontEnd.release())),
+                net::detached);
+            net::co_spawn(loop,
+                          runConnection(Stream(Proto::socket(loop, local, serverEnd.release())),
+                                        std::move(peer)),
+                          net::detached);
+            continue;
+        }
+        net::co_spawn(loop, runConnection(Stream(std::move(socket)), std::move(peer)),
+                      net::detached);
     }
 }
 
@@ -214,9 +234,8 @@ net::awaitable<void> HttpServer::Impl::refuseAndLinger(Stream& stream, Response 
     }
 }
 
-net::awaitable<void> HttpServer::Impl::runConnection(Stream stream, Transport transport) {
+net::awaitable<void> HttpServer::Impl::runConnection(Stream stream, Peer peer) {
     auto self = shared_from_this();
-    bool loopback = transport == Transport::Unix || peerIsLoopback(stream.socket());
     httpStreams.insert(&stream);
     struct Unregister {
         Impl* impl;
@@ -248,8 +267,9 @@ net::awaitable<void> HttpServer::Impl::runConnection(Stream stream, Transport tr
             co_return;
         }
         const auto& header = parser.get();
-        if (preview && preview->matches(header[http::field::host])) {
-            co_await preview->serve(stream, buffer, parser, loopback);
+        if (preview && peer.transport == Transport::Tcp &&
+            preview->matches(header[http::field::host])) {
+            co_await preview->serve(stream, buffer, parser, peer, *gate);
             co_return;
         }
         parser.body_limit(options.maxBodyBytes);
@@ -272,16 +292,19 @@ net::awaitable<void> HttpServer::Impl::runConnection(Stream stream, Transport tr
         auto msg = parser.release();
         if (websocket::is_upgrade(msg)) {
             httpStreams.erase(&stream);
-            co_await runWebSocket(std::move(stream), std::move(msg));
+            co_await runWebSocket(std::move(stream), std::move(msg), peer);
             co_return;
         }
         auto version = msg.version();
         bool keepAlive = msg.keep_alive();
         bool head = msg.method() == http::verb::head;
-        auto req = toPlain(msg, transport, loopback);
+        auto req = toPlain(msg);
         // (no co_await inside ?: — GCC 12 miscompiles that)
         Response res = text(400, "Bad request target\n");
-        if (req) res = co_await handle(std::move(*req));
+        if (req) {
+            gate->identify(*req, peer);
+            res = co_await handle(std::move(*req));
+        }
         std::string_view target = msg.target();  // logged without its query: it may hold a token
         spdlog::debug("{} {} -> {}", std::string_view(msg.method_string()),
                       target.substr(0, std::min<std::size_t>(target.find('?'), 200)), res.status);
@@ -299,6 +322,7 @@ net::awaitable<Response> HttpServer::Impl::handle(Request req) {
         if (auto res = gate->preflight(req)) co_return *res;
     if (auto res = gate->admitHttp(req)) co_return *res;
     if (auto res = gate->login(req)) co_return *res;
+    if (req.path == kPreviewLoginPath) co_return previewLoginPage();
     if (!isApiPath(req.path) && req.path != kMetricsPath) co_return serveStaticFile(req);
     if (auto res = parseJsonBody(req)) co_return *res;
 
@@ -322,16 +346,16 @@ net::awaitable<Response> HttpServer::Impl::handle(Request req) {
 }
 
 net::awaitable<void> HttpServer::Impl::runWebSocket(Stream stream,
-                                                    http::request<http::string_body> msg) {
-    auto transport = stream.socket().local_endpoint().protocol().family() == AF_UNIX
-                         ? Transport::Unix
-                         : Transport::Tcp;
-    auto req = toPlain(msg, transport, peerIsLoopback(stream.socket()));
+                                                    http::request<http::string_body> msg,
+                                                    const Peer& peer) {
+    auto req = toPlain(msg);
     std::optional<Response> refusal;
-    if (!req)
+    if (!req) {
         refusal = text(400, "Bad request target\n");
-    else
+    } else {
+        gate->identify(*req, peer);
         refusal = gate->admitWebSocket(*req);
+    }
     if (refusal) {
         co_await refuseAndLinger(stream, std::move(*refusal), msg.version());
         co_return;
@@ -382,6 +406,8 @@ HttpServer::HttpServer(net::io_context& loop, net::thread_pool& workers, ServerO
 HttpServer::~HttpServer() = default;
 
 void HttpServer::start() {
+    if (!impl_->options.tlsCert.empty())
+        impl_->tls = std::make_unique<TlsFront>(impl_->options.tlsCert, impl_->options.tlsKey);
     impl_->listenTcp();
     impl_->options.policy.port = impl_->boundPort;
     impl_->gate = std::make_unique<RequestGate>(impl_->options.policy);
@@ -423,6 +449,10 @@ void HttpServer::notifyOutput(std::string sessionId) {
         auto [begin, end] = impl->attached.equal_range(id);
         for (auto it = begin; it != end; ++it) it->second->wake();
     });
+}
+
+const RequestGate& HttpServer::gate() const {
+    return *impl_->gate;
 }
 
 std::uint16_t HttpServer::port() const {

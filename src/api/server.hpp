@@ -31,6 +31,9 @@ struct ServerOptions {
     std::size_t maxWsSubscriptions = 50;
     int wsPingIntervalSec = 30;
     SecurityPolicy policy;  ///< its port is filled in by start()
+    /// TLS certificate chain and key (PEM): when set, every TCP connection is TLS.
+    std::filesystem::path tlsCert;
+    std::filesystem::path tlsKey;
     /// Requests and WebSockets are counted here for GET /metrics when set.
     RequestStats* requestStats = nullptr;
 };
@@ -44,7 +47,8 @@ class HttpServer {
     HttpServer& operator=(const HttpServer&) = delete;
 
     /// Binds the TCP port and the unix socket and starts accepting. Throws core::Error with a
-    /// message naming the address and what to do (port taken, address not local, ...).
+    /// message naming the address and what to do (port taken, bad certificate, ...). Whether
+    /// the address may be exposed is the caller's decision (daemon::checkNetworkExposure).
     void start();
     /// The bound TCP port (valid after start()).
     std::uint16_t port() const;
@@ -63,6 +67,8 @@ class HttpServer {
     /// Any thread.
     void notifyTerminalOutput(std::string sessionId, std::string workspaceId,
                               core::SessionKind kind, std::uint64_t from, std::uint64_t to);
+    /// The gate requests pass (valid after start()).
+    const RequestGate& gate() const;
     /// Stops accepting and closes every connection (WebSockets with 1001). Loop thread.
     void stop();
     /// True when no connection is open any more (after stop()). Loop thread.

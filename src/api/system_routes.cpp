@@ -61,7 +61,7 @@ void addSystemRoutes(Router& router, const SystemInfo& info) {
                           {"cors", json::object{{"enabled", true}, {"origins", origins}}}}},
             {"agents", std::move(agents)},
             {"features", json::object{{"gitIntegration", true}, {"autoCleanup", true}}},
-            {"apiKey", info.token}});
+            {"apiKey", info.token()}});
     });
 }
 

@@ -4,6 +4,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -18,7 +19,7 @@ struct SystemInfo {
     std::chrono::steady_clock::time_point startedAt = std::chrono::steady_clock::now();
     std::atomic<std::uint16_t> port{0};
     std::vector<std::string> corsOrigins;
-    std::string token;
+    std::function<std::string()> token;  ///< the owner token as it is now (it may rotate)
     std::vector<core::AgentProfile> agents;
 };
 

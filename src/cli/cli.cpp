@@ -9,6 +9,7 @@
 #include <CLI/CLI.hpp>
 #include <boost/json/parse.hpp>
 
+#include "api/security.hpp"
 #include "cli/commands.hpp"
 #include "cli/context.hpp"
 #include "cli/daemon_client.hpp"
@@ -51,20 +52,62 @@ int status(Context& ctx) {
     return 0;
 }
 
+/// "ADDR:PORT", "[v6]:PORT" or "ADDR" as server.host / server.port overrides.
+void addListenOverrides(daemon::ServeOptions& options, const std::string& listen) {
+    auto hostPort = api::parseHostHeader(listen);
+    if (!hostPort)
+        throw CLI::ValidationError("--listen",
+                                   "expected ADDRESS:PORT such as 0.0.0.0:3000 or "
+                                   "[::]:3000, got \"" +
+                                       listen + "\"");
+    std::string host = hostPort->host;
+    if (host.starts_with('[')) host = host.substr(1, host.size() - 2);
+    options.overrides.emplace_back("server.host", host, "--listen");
+    if (hostPort->port)
+        options.overrides.emplace_back("server.port", std::to_string(*hostPort->port), "--listen");
+}
+
 void addDaemonCommands(CLI::App& app, Context& ctx) {
+    // serve's flags are config overrides: (flag, config key, help).
+    struct Flag {
+        std::string_view name, key, help;
+    };
+    static constexpr Flag kValueFlags[] = {
+        {"--host", "server.host", "Address to listen on (default 127.0.0.1)"},
+        {"--port", "server.port", "TCP port; 0 picks a free one (default 3000)"},
+        {"--log-level", "log.level", "trace, debug, info, warn, error or off"},
+        {"--tls-cert", "server.tls_cert", "TLS certificate chain (PEM)"},
+        {"--tls-key", "server.tls_key", "TLS private key (PEM)"},
+    };
+    static constexpr Flag kSwitches[] = {
+        {"--behind-proxy", "server.behind_proxy",
+         "A TLS reverse proxy is in front: trust its X-Forwarded-* (server.trusted_proxies)"},
+        {"--insecure", "server.insecure", "Allow plain HTTP on a non-loopback address"},
+    };
     auto serveOptions = std::make_shared<daemon::ServeOptions>();
-    auto flags = std::make_shared<std::array<std::string, 3>>();
+    auto values = std::make_shared<std::array<std::string, std::size(kValueFlags)>>();
+    auto switches = std::make_shared<std::array<bool, std::size(kSwitches)>>();
+    auto listen = std::make_shared<std::string>();
     auto* serveCmd = app.add_subcommand("serve", "Run the daemon in the foreground");
-    serveCmd->add_option("--host", (*flags)[0], "Address to listen on (default 127.0.0.1)");
-    serveCmd->add_option("--port", (*flags)[1], "TCP port; 0 picks a free one (default 3000)");
-    serveCmd->add_option("--log-level", (*flags)[2], "trace, debug, info, warn, error or off");
-    serveCmd->callback([&ctx, serveOptions, flags] {
-        auto& [host, port, logLevel] = *flags;
+    serveCmd->add_option("--listen", *listen,
+                         "ADDRESS:PORT to listen on, e.g. 0.0.0.0:3000 (remote access needs TLS, "
+                         "--behind-proxy or --insecure)");
+    for (std::size_t i = 0; i < std::size(kValueFlags); ++i)
+        serveCmd->add_option(std::string(kValueFlags[i].name), (*values)[i],
+                             std::string(kValueFlags[i].help));
+    for (std::size_t i = 0; i < std::size(kSwitches); ++i)
+        serveCmd->add_flag(std::string(kSwitches[i].name), (*switches)[i],
+                           std::string(kSwitches[i].help));
+    serveCmd->callback([&ctx, serveOptions, values, switches, listen] {
         serveOptions->home = ctx.globals.homePath();
-        if (!host.empty()) serveOptions->overrides.emplace_back("server.host", host, "--host");
-        if (!port.empty()) serveOptions->overrides.emplace_back("server.port", port, "--port");
-        if (!logLevel.empty())
-            serveOptions->overrides.emplace_back("log.level", logLevel, "--log-level");
+        if (!listen->empty()) addListenOverrides(*serveOptions, *listen);
+        for (std::size_t i = 0; i < std::size(kValueFlags); ++i)
+            if (!(*values)[i].empty())
+                serveOptions->overrides.emplace_back(kValueFlags[i].key, (*values)[i],
+                                                     kValueFlags[i].name);
+        for (std::size_t i = 0; i < std::size(kSwitches); ++i)
+            if ((*switches)[i])
+                serveOptions->overrides.emplace_back(kSwitches[i].key, "true", kSwitches[i].name);
         throw CLI::RuntimeError(daemon::serve(*serveOptions));
     });
 
@@ -125,6 +168,7 @@ int run(int argc, char** argv) {
     addDepsCommand(app, ctx);
     addTopCommand(app, ctx);
     addPortCommands(app, ctx);
+    addTokenCommands(app, ctx);
     addCompletionCommand(app, ctx);
 
     try {

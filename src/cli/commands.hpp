@@ -23,6 +23,8 @@ void addDepsCommand(CLI::App& app, Context& ctx);
 void addTopCommand(CLI::App& app, Context& ctx);
 /// ports [SESSION]: port_commands.cpp
 void addPortCommands(CLI::App& app, Context& ctx);
+/// token link|rotate|add|ls|revoke: token_commands.cpp
+void addTokenCommands(CLI::App& app, Context& ctx);
 /// completion bash|zsh|fish, generated from `app` as it is when called: completion.cpp
 void addCompletionCommand(CLI::App& app, Context& ctx);
 

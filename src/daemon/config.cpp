@@ -17,6 +17,8 @@
 
 #include <toml++/toml.h>
 
+#include <boost/asio/ip/address.hpp>
+
 #include "core/agents.hpp"
 #include "core/error.hpp"
 
@@ -129,6 +131,12 @@ std::string checkOrigin(std::string& v, const GetEnv&) {
     return ok ? "" : "expected origins like \"http://localhost:5173\" (scheme://host[:port])";
 }
 
+std::string checkIpAddress(std::string& v, const GetEnv&) {
+    boost::system::error_code ec;
+    boost::asio::ip::make_address(v, ec);
+    return ec ? "expected an IP address such as \"127.0.0.1\"" : "";
+}
+
 std::string checkLogLevel(std::string& v, const GetEnv&) {
     static constexpr std::string_view kLevels[] = {"trace", "debug", "info",
                                                    "warn",  "error", "off"};
@@ -180,6 +188,30 @@ const std::vector<Setting>& settings() {
             "server.allowed_origins", checkOrigin,
             "Browser Origins allowed besides the daemon's own (CSRF and cross-site WebSocket "
             "protection); the default admits parawork's Vite dev server."),
+        text<&Config::tlsCert>(
+            "server.tls_cert", checkAbsolutePath,
+            "TLS certificate chain (PEM). With server.tls_key, HTTP, WebSockets and previews are "
+            "served over TLS on server.port.",
+            "/etc/parawork/cert.pem"),
+        text<&Config::tlsKey>("server.tls_key", checkAbsolutePath,
+                              "TLS private key (PEM) of server.tls_cert; not readable by others.",
+                              "/etc/parawork/key.pem"),
+        boolean<&Config::behindProxy>(
+            "server.behind_proxy",
+            "A reverse proxy terminates TLS in front of the daemon: X-Forwarded-For/-Proto are "
+            "believed from server.trusted_proxies only."),
+        textList<&Config::trustedProxies>(
+            "server.trusted_proxies", checkIpAddress,
+            "Addresses of the reverse proxies whose X-Forwarded-* headers are believed."),
+        boolean<&Config::insecure>(
+            "server.insecure",
+            "Allow plain HTTP on a non-loopback address (only inside a network you trust, e.g. "
+            "WireGuard or Tailscale)."),
+        text<&Config::publicUrl>(
+            "server.public_url", checkOrigin,
+            "Where people reach the UI, for login links and preview logins (default: from the "
+            "listening address, and the preview domain for preview logins).",
+            "https://parawork.example.com"),
         integer<&Config::workerThreads>(
             "server.worker_threads", 1, 64,
             "Threads for blocking work: git, SQLite, filesystem scans."),
@@ -232,6 +264,10 @@ const std::vector<Setting>& settings() {
             "preview.domain", checkPreviewDomain,
             "Domain of preview origins: http://<port>-<workspace>.<domain>:<server.port>/. "
             "Browsers resolve *.localhost to this machine by themselves."),
+        integer<&Config::previewPublicPort>(
+            "preview.public_port", 0, 65535,
+            "Port in preview URLs; 0 means server.port (set 443 behind a proxy listening on "
+            "443)."),
         integer<&Config::resourceSampleIntervalMs>(
             "resources.sample_interval_ms", 100, 60000,
             "Milliseconds between samples of each running session's CPU, memory, I/O and "
@@ -640,6 +676,31 @@ std::string defaultConfigToml() {
         out += "\n[agents." + agent.name + "]\n" + streamed(t) + "\n";
     }
     return out;
+}
+
+bool isLoopbackAddress(std::string_view host) {
+    if (host == "localhost") return true;
+    boost::system::error_code ec;
+    auto address = boost::asio::ip::make_address(std::string(host), ec);
+    return !ec && address.is_loopback();
+}
+
+void checkNetworkExposure(const Config& config) {
+    if (config.tlsCert.has_value() != config.tlsKey.has_value())
+        throw core::Error(std::string("server.tls_cert and server.tls_key go together: ") +
+                          (config.tlsCert ? "server.tls_key" : "server.tls_cert") + " is missing");
+    if (config.behindProxy && config.trustedProxies.empty())
+        throw core::Error(
+            "server.behind_proxy needs server.trusted_proxies: the addresses your reverse proxy "
+            "connects from (e.g. [\"127.0.0.1\"])");
+    if (isLoopbackAddress(config.host) || config.tlsCert || config.behindProxy || config.insecure)
+        return;
+    throw core::Error(
+        "refusing to listen on " + config.host +
+        " with plain HTTP: your token and terminals would cross the network unencrypted. Give "
+        "a certificate (--tls-cert FILE --tls-key FILE, or server.tls_cert/server.tls_key), put "
+        "a TLS reverse proxy in front (--behind-proxy), or accept the risk inside a network you "
+        "trust (--insecure). See docs/remote-access.md");
 }
 
 }  // namespace parawork::daemon

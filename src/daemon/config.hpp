@@ -26,6 +26,17 @@ struct Config {
     std::vector<std::string> allowedHosts;
     /// Extra Origins accepted (parawork's Vite dev server by default).
     std::vector<std::string> allowedOrigins{"http://localhost:5173"};
+    /// TLS certificate chain and private key (PEM); both or neither.
+    std::optional<std::string> tlsCert;
+    std::optional<std::string> tlsKey;
+    /// A reverse proxy terminates TLS: X-Forwarded-* are believed from trustedProxies only.
+    bool behindProxy = false;
+    std::vector<std::string> trustedProxies{"127.0.0.1", "::1"};
+    /// Plain HTTP on a non-loopback address, knowingly.
+    bool insecure = false;
+    /// Where people reach the UI ("https://parawork.example.com"): login links and the
+    /// preview login redirect. Unset: derived from the listening address and preview.domain.
+    std::optional<std::string> publicUrl;
     std::size_t maxBodyBytes = 1 << 20;
     std::size_t maxWsMessageBytes = 1 << 20;
     std::size_t maxWsSubscriptions = 50;
@@ -45,6 +56,8 @@ struct Config {
     int portsBlockSize = 10;
     int portScanIntervalMs = 100;
     std::string previewDomain = "localhost";
+    /// The port in preview URLs; 0: the daemon's own (set 443 behind a proxy on 443).
+    int previewPublicPort = 0;
     int resourceSampleIntervalMs = 1000;
     bool resourceCgroups = true;
     /// Run the detected install commands as a new worktree's setup when parawork.toml has none.
@@ -67,6 +80,14 @@ Config loadConfig(const std::filesystem::path& file, const GetEnv& env);
 /// Throws core::Error for an unknown key or an invalid value, leaving `config` unchanged.
 void applyOverride(Config& config, std::string_view key, std::string_view value,
                    std::string_view source);
+
+/// Refuses settings that would expose the daemon carelessly: a non-loopback address with plain
+/// HTTP unless `server.insecure`, half a TLS pair, a proxy mode without trusted proxies.
+/// Throws core::Error explaining what to do.
+void checkNetworkExposure(const Config& config);
+
+/// Whether `host` (a server.host value) is a loopback address ("localhost", 127.0.0.0/8, ::1).
+bool isLoopbackAddress(std::string_view host);
 
 /// The environment variable that overrides `key`: PARAWORK_ + key upper-cased, '.' -> '_'
 /// ("server.port" -> "PARAWORK_SERVER_PORT").

@@ -16,6 +16,7 @@
 #include <boost/asio/thread_pool.hpp>
 #include <boost/json/serialize.hpp>
 
+#include "api/access_routes.hpp"
 #include "api/dependency_routes.hpp"
 #include "api/diff_routes.hpp"
 #include "api/exec_routes.hpp"
@@ -27,6 +28,9 @@
 #include "api/system_routes.hpp"
 #include "api/terminal_routes.hpp"
 #include "api/workspace_routes.hpp"
+#include "auth/login_limiter.hpp"
+#include "auth/preview_passes.hpp"
+#include "auth/token_registry.hpp"
 #include "core/error.hpp"
 #include "daemon/config.hpp"
 #include "daemon/instance_lock.hpp"
@@ -34,6 +38,7 @@
 #include "daemon/monitor_routes.hpp"
 #include "daemon/paths.hpp"
 #include "daemon/token.hpp"
+#include "daemon/ui_urls.hpp"
 #include "monitor/resource_monitor.hpp"
 #include "ports/port_service.hpp"
 #include "proxy/preview_proxy.hpp"
@@ -48,8 +53,7 @@ namespace {
 namespace net = boost::asio;
 
 /// daemon.json tells clients where the daemon is; written atomically, readable by us only.
-void writeDaemonInfo(const Paths& paths, std::uint16_t port) {
-    auto url = "http://127.0.0.1:" + std::to_string(port);
+void writeDaemonInfo(const Paths& paths, std::uint16_t port, const std::string& url) {
     auto text = boost::json::serialize(boost::json::object{{"pid", ::getpid()},
                                                            {"port", port},
                                                            {"url", url},
@@ -75,7 +79,15 @@ std::filesystem::path hostBinary() {
     return candidate;
 }
 
-api::ServerOptions serverOptions(const Config& config, const Paths& paths, const std::string& token,
+/// The host name of a URL such as server.public_url ("https://name:443" -> "name").
+std::string hostOf(const std::string& url) {
+    auto rest = url.substr(url.find("://") + 3);
+    auto hostPort = api::parseHostHeader(rest);
+    return hostPort ? hostPort->host : rest;
+}
+
+api::ServerOptions serverOptions(const Config& config, const Paths& paths,
+                                 std::shared_ptr<auth::TokenRegistry> tokens,
                                  api::RequestStats& requestStats) {
     api::ServerOptions o;
     o.requestStats = &requestStats;
@@ -87,8 +99,16 @@ api::ServerOptions serverOptions(const Config& config, const Paths& paths, const
     o.maxWsSubscriptions = config.maxWsSubscriptions;
     o.wsPingIntervalSec = config.wsPingIntervalSec;
     o.policy.allowedHosts = config.allowedHosts;
+    // The names people use: the UI on the preview domain or at server.public_url.
+    if (config.previewDomain != "localhost") o.policy.allowedHosts.push_back(config.previewDomain);
+    if (config.publicUrl) o.policy.allowedHosts.push_back(hostOf(*config.publicUrl));
     o.policy.allowedOrigins = config.allowedOrigins;
-    o.policy.token = token;
+    o.policy.tokens = std::move(tokens);
+    o.policy.limiter = std::make_shared<auth::LoginLimiter>();
+    o.policy.remote = !isLoopbackAddress(config.host);
+    if (config.behindProxy) o.policy.trustedProxies = config.trustedProxies;
+    o.tlsCert = config.tlsCert.value_or("");
+    o.tlsKey = config.tlsKey.value_or("");
     return o;
 }
 
@@ -99,11 +119,15 @@ int run(const ServeOptions& options) {
     for (const auto& [key, value, flag] : options.overrides)
         applyOverride(config, key, value, flag);
     if (config.worktreeBase) paths.worktreeBase = *config.worktreeBase;
+    checkNetworkExposure(config);
 
     InstanceLock lock = InstanceLock::acquire(paths.lockFile());
     setupLogging(paths.logFile(), config.logLevel);
     std::string token = loadOrCreateToken(paths.tokenFile());
     store::Database db = store::Database::open(paths.databaseFile());
+    // Who may come in (src/auth): the owner token, device tokens, preview passes.
+    auto tokens = std::make_shared<auth::TokenRegistry>(token, &db);
+    auto passes = std::make_shared<auth::PreviewPasses>(*tokens);
     spdlog::info("parawork {} starting (home: {}, database schema {})", PARAWORK_VERSION,
                  paths.dataDir.string(), db.schemaVersion());
 
@@ -113,7 +137,7 @@ int run(const ServeOptions& options) {
     api::SystemInfo info;
     info.version = PARAWORK_VERSION;
     info.corsOrigins = config.allowedOrigins;
-    info.token = token;
+    info.token = [tokens] { return tokens->ownerToken(); };
     info.agents = config.agents;
     // Session events reach the network edge through `server`, which exists once routes are built.
     api::HttpServer* server = nullptr;
@@ -155,6 +179,8 @@ int run(const ServeOptions& options) {
     ports::validate(portConfig.blocks);
     portConfig.scanInterval = std::chrono::milliseconds(config.portScanIntervalMs);
     portConfig.previewDomain = config.previewDomain;
+    portConfig.previewPublicPort = static_cast<std::uint16_t>(config.previewPublicPort);
+    portConfig.previewScheme = config.tlsCert || config.behindProxy ? "https" : "http";
     ports::PortService portService(db, portConfig,
                                    [&server](const std::string& workspaceId, std::string event) {
                                        if (server) server->publish(workspaceId, std::move(event));
@@ -260,6 +286,18 @@ int run(const ServeOptions& options) {
     addMonitorRoutes(router, db, requestStats, resourceMonitor);
     api::addPortRoutes(router, portService);
     api::addExecRoutes(router, db, config.workerThreads, sessionConfig.workspaceEnvironment);
+    api::AccessDeps access;
+    access.tokens = tokens;
+    access.passes = passes;
+    access.rotateOwnerToken = [&paths, tokens] {
+        auto rotated = rotateToken(paths.tokenFile());
+        tokens->setOwnerToken(rotated);
+        spdlog::info("the owner token was rotated");
+        return rotated;
+    };
+    access.uiUrls = [&config, &info] { return uiUrls(config, info.port.load()); };
+    access.ports = &portService;
+    api::addAccessRoutes(router, std::move(access));
     api::WsActions actions;
     // parawork keeps its two terminals apart: terminal_* reach agent sessions only,
     // user_terminal_* the workspace's user terminal only.
@@ -276,12 +314,16 @@ int run(const ServeOptions& options) {
         sessions.resize(id, cols, rows, session::KindFilter::UserTerminal);
     };
 
-    api::HttpServer httpServer(loop, workers, serverOptions(config, paths, token, requestStats),
+    api::HttpServer httpServer(loop, workers, serverOptions(config, paths, tokens, requestStats),
                                std::move(router), std::move(actions));
     httpServer.setSessions(sessions);
     proxy::ProxyOptions proxyOptions;
-    proxyOptions.credentials.token = token;
+    proxyOptions.credentials.isToken = [tokens](std::string_view value) {
+        return tokens->authenticate(value).has_value();
+    };
     proxyOptions.credentials.cookieName = std::string(api::kTokenCookie);
+    proxyOptions.passes = passes;
+    proxyOptions.uiOrigin = config.publicUrl.value_or("");
     httpServer.setPreviewHook(
         std::make_shared<proxy::PreviewProxy>(portService, sessions, workers, proxyOptions));
     httpServer.start();
@@ -289,13 +331,27 @@ int run(const ServeOptions& options) {
     server = &httpServer;
     sessions.readoptAll();
     info.port = httpServer.port();
-    writeDaemonInfo(paths, httpServer.port());
+    auto urls = uiUrls(config, httpServer.port());
+    writeDaemonInfo(paths, httpServer.port(), urls.front());
 
-    auto url = "http://127.0.0.1:" + std::to_string(httpServer.port());
-    std::printf("parawork listening on %s\n  open the UI: %s/?token=%s\n  unix socket: %s\n",
-                url.c_str(), url.c_str(), token.c_str(), paths.socketFile().c_str());
+    std::string host =
+        config.host.find(':') != std::string::npos ? "[" + config.host + "]" : config.host;
+    auto listening = std::string(config.tlsCert ? "https://" : "http://") + host + ":" +
+                     std::to_string(httpServer.port());
+    std::printf("parawork listening on %s%s\n", listening.c_str(),
+                config.tlsCert       ? " (TLS)"
+                : config.behindProxy ? " (behind a proxy)"
+                : config.insecure    ? " (plain HTTP: anyone on the network can read it)"
+                                     : "");
+    auto links = api::loginLinks(urls, token);
+    for (std::size_t i = 0; i < links.size(); ++i)
+        std::printf("  %s %s\n", i == 0 ? "open the UI:" : "            ", links[i].c_str());
+    std::printf("  unix socket: %s\n", paths.socketFile().c_str());
     std::fflush(stdout);
-    spdlog::info("listening on {} and {}", url, paths.socketFile().string());
+    if (config.insecure && !isLoopbackAddress(config.host))
+        spdlog::warn("plain HTTP on {}: the token and terminals cross the network unencrypted",
+                     config.host);
+    spdlog::info("listening on {} and {}", listening, paths.socketFile().string());
 
     // On SIGINT/SIGTERM connections get up to 3 s to say goodbye; then the loop stops anyway.
     net::signal_set signals(loop, SIGINT, SIGTERM);
@@ -323,6 +379,7 @@ int run(const ServeOptions& options) {
     fileWatcher.stop();  // records what is pending while the store is still open
     server = nullptr;
     workers.join();
+    tokens->flushUsage();
     std::filesystem::remove(paths.daemonInfoFile());
     spdlog::info("stopped");
     spdlog::shutdown();

@@ -84,7 +84,12 @@ struct PortService::Impl {
     }
 
     std::string url(std::uint16_t port, const std::string& workspaceId) const {
-        return ports::previewUrl(port, workspaceId, config.previewDomain, daemonPort.load());
+        return ports::previewUrl(port, workspaceId, config.previewDomain, publicPort(),
+                                 config.previewScheme);
+    }
+
+    std::uint16_t publicPort() const {
+        return config.previewPublicPort ? config.previewPublicPort : daemonPort.load();
     }
 
     json::object listeningJson(const TrackedSession& s, const SessionPort& p) const {
@@ -234,6 +239,16 @@ std::uint16_t PortService::daemonPort() const {
 
 const std::string& PortService::previewDomain() const {
     return impl_->config.previewDomain;
+}
+
+std::optional<PreviewHost> PortService::previewHost(std::string_view host) const {
+    if (auto named = parsePreviewHost(host, impl_->config.previewDomain, impl_->publicPort()))
+        return named;
+    return parsePreviewHost(host, "localhost", impl_->daemonPort.load());
+}
+
+std::string PortService::uiOrigin() const {
+    return originOf(impl_->config.previewScheme, impl_->config.previewDomain, impl_->publicPort());
 }
 
 void PortService::sessionRunning(const core::Session& session) {

@@ -20,6 +20,7 @@
 #include "core/entities.hpp"
 #include "ports/port_blocks.hpp"
 #include "ports/port_tracker.hpp"
+#include "ports/preview_host.hpp"
 #include "store/database.hpp"
 
 namespace parawork::ports {
@@ -28,6 +29,10 @@ struct PortServiceConfig {
     PortBlockConfig blocks;
     std::chrono::milliseconds scanInterval{100};
     std::string previewDomain = "localhost";
+    /// The port in preview URLs (0: the daemon's) and their scheme ("https" under TLS or
+    /// behind a TLS proxy).
+    std::uint16_t previewPublicPort = 0;
+    std::string previewScheme = "http";
     /// How long a newly opened port is probed for readiness before giving up.
     std::chrono::milliseconds readinessWindow{60000};
 };
@@ -85,6 +90,13 @@ class PortService {
     /// Whether a preview host names this daemon's preview domain (and port).
     const std::string& previewDomain() const;
     std::uint16_t daemonPort() const;
+    /// The preview a Host header names: `<port>-<key>.<preview domain>` on the public port,
+    /// or `<port>-<key>.localhost` on the daemon's port (this machine's browsers keep working
+    /// when previews also have a public domain).
+    std::optional<PreviewHost> previewHost(std::string_view host) const;
+    /// Where people reach the UI when server.public_url is not set, for preview logins: the
+    /// preview domain on the public port.
+    std::string uiOrigin() const;
 
     TrackerStats trackerStats() const;
     /// Stops the threads; no events after it returns.

@@ -54,10 +54,20 @@ std::optional<PreviewHost> parsePreviewHost(std::string_view host, std::string_v
     return out;
 }
 
+std::string originOf(std::string_view scheme, std::string_view host, std::uint16_t port) {
+    std::string out = std::string(scheme) + "://" + std::string(host);
+    bool defaultPort = (scheme == "http" && port == 80) || (scheme == "https" && port == 443);
+    if (!defaultPort) out += ":" + std::to_string(port);
+    return out;
+}
+
 std::string previewUrl(std::uint16_t port, std::string_view workspaceId, std::string_view domain,
-                       std::uint16_t daemonPort, std::string_view scheme) {
-    return std::string(scheme) + "://" + std::to_string(port) + "-" + workspaceKey(workspaceId) +
-           "." + std::string(domain) + ":" + std::to_string(daemonPort) + "/";
+                       std::uint16_t publicPort, std::string_view scheme) {
+    return originOf(
+               scheme,
+               std::to_string(port) + "-" + workspaceKey(workspaceId) + "." + std::string(domain),
+               publicPort) +
+           "/";
 }
 
 }  // namespace parawork::ports

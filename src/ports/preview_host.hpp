@@ -25,13 +25,17 @@ struct PreviewHost {
 
 /// Parses a Host header value ("5173-1a2b3c4d.localhost:3000", any case) against `domain`
 /// ("localhost"). nullopt when it isn't a preview host: another name, a port outside 1-65535, a
-/// key that isn't kWorkspaceKeyLength lower-case hex digits, or a daemon port other than
-/// `daemonPort` (0: any).
+/// key that isn't kWorkspaceKeyLength lower-case hex digits, or a port other than `daemonPort`
+/// (0: any; a Host without a port is the scheme's default port, which a proxy in front serves).
 std::optional<PreviewHost> parsePreviewHost(std::string_view host, std::string_view domain,
                                             std::uint16_t daemonPort);
 
-/// The preview URL of a workspace's port.
+/// "scheme://host[:port]", without the port when it is the scheme's default.
+std::string originOf(std::string_view scheme, std::string_view host, std::uint16_t port);
+
+/// The preview URL of a workspace's port (`publicPort` is left out when it is the scheme's
+/// default).
 std::string previewUrl(std::uint16_t port, std::string_view workspaceId, std::string_view domain,
-                       std::uint16_t daemonPort, std::string_view scheme = "http");
+                       std::uint16_t publicPort, std::string_view scheme = "http");
 
 }  // namespace parawork::ports

@@ -32,19 +32,16 @@ std::optional<std::string> withoutCookie(std::string_view header, std::string_vi
     return out;
 }
 
-bool carriesToken(std::string_view value, std::string_view token) {
-    if (token.empty()) return false;
+bool carriesToken(std::string_view value, const IsToken& isToken) {
     value = trim(value);
     if (value.size() > 7 && (value.substr(0, 7) == "Bearer " || value.substr(0, 7) == "bearer "))
         value = trim(value.substr(7));
-    return value == token;
+    return !value.empty() && isToken(value);
 }
 
-std::string withoutTokenParameters(std::string_view target, std::string_view token) {
+std::string withoutTokenParameters(std::string_view target, const IsToken& isToken) {
     auto question = target.find('?');
-    if (token.empty() || question == std::string_view::npos ||
-        target.find(token) == std::string_view::npos)
-        return std::string(target);
+    if (question == std::string_view::npos) return std::string(target);
     auto query = target.substr(question + 1);
     std::string fragment;
     if (auto hash = query.find('#'); hash != std::string_view::npos) {
@@ -59,7 +56,7 @@ std::string withoutTokenParameters(std::string_view target, std::string_view tok
         auto eq = param.find('=');
         auto key = param.substr(0, eq);
         bool secret = eq != std::string_view::npos && (key == "token" || key == "api_key") &&
-                      param.substr(eq + 1) == token;
+                      isToken(param.substr(eq + 1));
         if (secret || param.empty()) continue;
         if (!kept.empty()) kept += '&';
         kept += param;

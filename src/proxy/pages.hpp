@@ -9,6 +9,8 @@
 #include <string>
 #include <string_view>
 
+#include "core/html.hpp"
+
 namespace parawork::proxy {
 
 /// The reserved path on preview origins that the loading page polls:
@@ -16,7 +18,7 @@ namespace parawork::proxy {
 /// "exitCode":…}.
 inline constexpr std::string_view kOutputPath = "/__parawork/output";
 
-std::string htmlEscape(std::string_view text);
+using core::htmlEscape;
 
 struct SessionView {
     std::uint16_t port = 0;

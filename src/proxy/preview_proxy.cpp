@@ -23,6 +23,10 @@
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
 
+#include <boost/url/parse.hpp>
+#include <boost/url/url.hpp>
+
+#include "api/security.hpp"
 #include "ports/preview_host.hpp"
 #include "proxy/pages.hpp"
 #include "session/log_lines.hpp"
@@ -51,20 +55,6 @@ constexpr std::array kHopByHop = {http::field::connection,
                                   http::field::upgrade,
                                   http::field::proxy_authorization,
                                   http::field::proxy_authenticate};
-
-std::string peerAddress(const Stream& stream) {
-    boost::system::error_code ec;
-    auto ep = stream.socket().remote_endpoint(ec);
-    if (ec) return {};
-    char text[INET6_ADDRSTRLEN] = {};
-    if (ep.data()->sa_family == AF_INET)
-        ::inet_ntop(AF_INET, &reinterpret_cast<const sockaddr_in*>(ep.data())->sin_addr, text,
-                    sizeof text);
-    else if (ep.data()->sa_family == AF_INET6)
-        ::inet_ntop(AF_INET6, &reinterpret_cast<const sockaddr_in6*>(ep.data())->sin6_addr, text,
-                    sizeof text);
-    return text;
-}
 
 template <class Fields>
 void removeHopByHop(Fields& fields) {
@@ -103,6 +93,44 @@ std::uint64_t offsetParameter(std::string_view target) {
     return value;
 }
 
+/// The reserved path on preview origins that turns a one-time code into the preview's pass.
+constexpr std::string_view kPassPath = "/__parawork/preview-auth";
+constexpr int kPassMaxAgeSeconds = 12 * 3600;
+
+/// Who sent this request, as the gate tells it from the connection and trusted forwarded
+/// headers (a proxy in front may relay several clients on one connection).
+Request identify(const http::request<http::buffer_body>& msg, const Peer& peer,
+                 const RequestGate& gate) {
+    Request probe;
+    for (std::string name : {"x-forwarded-for", "x-forwarded-proto"})
+        if (auto it = msg.find(name); it != msg.end()) probe.headers[name] = it->value();
+    gate.identify(probe, peer);
+    return probe;
+}
+
+using Headers = std::vector<std::pair<http::field, std::string>>;
+
+// Outside the coroutines, like unknownStateJson below.
+Headers oneHeader(http::field name, std::string value) {
+    Headers headers;
+    headers.emplace_back(name, std::move(value));
+    return headers;
+}
+
+/// A local path to go to after the pass is set; anything else (another origin) is "/".
+std::string safeNext(std::string_view next) {
+    bool local = next.starts_with('/') && !next.starts_with("//") && !next.starts_with("/\\");
+    return local ? std::string(next) : "/";
+}
+
+std::string queryValue(std::string_view target, std::string_view name) {
+    auto url = boost::urls::parse_origin_form(target);
+    if (!url) return {};
+    for (auto param : url->params())
+        if (param.key == name) return param.value;
+    return {};
+}
+
 // Outside the coroutines: GCC 12 rejects initializer lists of string literals in their bodies.
 std::string unknownStateJson(const std::string& reason) {
     return boost::json::serialize(boost::json::object{{"state", "unknown"}, {"error", reason}});
@@ -113,9 +141,10 @@ std::string unknownStateJson(const std::string& reason) {
 struct PreviewProxy::Exchange {
     Stream& client;
     beast::flat_buffer& buffer;
-    bool loopback = true;
+    const Peer& peer;
+    const RequestGate& gate;
     std::optional<http::request_parser<http::buffer_body>> parser;
-    std::string peer;
+    Request from;  ///< who sent the current request (identify)
     std::optional<beast::tcp_stream> upstream;
     beast::flat_buffer upstreamBuffer;
     std::string upstreamKey;        ///< "<port>-<workspace key>" the open upstream serves
@@ -129,14 +158,13 @@ struct PreviewProxy::Exchange {
     /// Answers with a page or text of our own. The connection stays usable only when the
     /// request had no body left unread.
     net::awaitable<bool> respond(http::status status, std::string_view contentType,
-                                 std::string body, bool keepAlive = true,
-                                 std::optional<std::string> retryAfter = std::nullopt) {
+                                 std::string body, bool keepAlive = true, Headers headers = {}) {
         auto& req = request();
         http::response<http::string_body> res{status, req.version()};
         res.set(http::field::server, "parawork");
         res.set(http::field::content_type, contentType);
         res.set(http::field::cache_control, "no-store");
-        if (retryAfter) res.set(http::field::retry_after, *retryAfter);
+        for (auto& [name, value] : headers) res.insert(name, value);
         res.body() = std::move(body);
         bool reusable = keepAlive && req.keep_alive() && parser->is_done();
         res.keep_alive(reusable);
@@ -158,9 +186,8 @@ bool PreviewProxy::matches(std::string_view host) const {
 
 net::awaitable<void> PreviewProxy::serve(Stream& stream, beast::flat_buffer& buffer,
                                          http::request_parser<http::string_body>& first,
-                                         bool peerIsLoopback) {
-    Exchange x{stream, buffer, peerIsLoopback};
-    x.peer = peerAddress(stream);
+                                         const Peer& peer, const RequestGate& gate) {
+    Exchange x{stream, buffer, peer, gate};
     x.parser.emplace(std::move(first));
     x.parser->body_limit(boost::none);
     for (;;) {
@@ -179,21 +206,16 @@ net::awaitable<void> PreviewProxy::serve(Stream& stream, beast::flat_buffer& buf
 
 net::awaitable<bool> PreviewProxy::serveOne(Exchange& x) {
     auto& req = x.request();
-    auto host = ports::parsePreviewHost(req[http::field::host], ports_.previewDomain(),
-                                        ports_.daemonPort());
+    auto host = ports_.previewHost(req[http::field::host]);
     if (!host)
         co_return co_await x.respond(
             http::status::misdirected_request, "text/html; charset=utf-8",
             messagePage("Misdirected request",
                         "This connection serves a preview; the request names another host."),
             false);
-    if (!x.loopback)
-        co_return co_await x.respond(
-            http::status::forbidden, "text/html; charset=utf-8",
-            messagePage("Previews are local",
-                        "Previews are served to this machine only (remote previews need "
-                        "preview credentials, not enabled in this version)."),
-            false);
+    x.from = identify(req, x.peer, x.gate);
+    auto key = std::to_string(host->port) + "-" + host->workspaceKey;
+    if (auto answered = co_await checkPass(x, key)) co_return *answered;
     if (beast::iequals(req[http::field::expect], "100-continue")) {
         http::response<http::empty_body> cont{http::status::continue_, req.version()};
         co_await http::async_write(x.client, cont, kAwait);
@@ -201,7 +223,6 @@ net::awaitable<bool> PreviewProxy::serveOne(Exchange& x) {
     }
     x.previewPort = host->port;
     x.previewKey = host->workspaceKey;
-    auto key = std::to_string(host->port) + "-" + host->workspaceKey;
     std::string_view target = req.target();
     bool outputPoll = target.substr(0, target.find('?')) == kOutputPath;
     // An open upstream for the same preview goes on without asking again (keep-alive).
@@ -216,6 +237,57 @@ net::awaitable<bool> PreviewProxy::serveOne(Exchange& x) {
     x.upstreamKey = key;
     if (outputPoll) co_return co_await answerOutput(x, resolved);
     co_return co_await answerResolved(x, resolved);
+}
+
+net::awaitable<std::optional<bool>> PreviewProxy::checkPass(Exchange& x, const std::string& key) {
+    if (x.from.peerIsLoopback) co_return std::nullopt;
+    auto& req = x.request();
+    auto* passes = options_.passes.get();
+    const auto& cookieName = options_.credentials.passCookieName;
+    if (!passes)
+        co_return co_await x.respond(
+            http::status::forbidden, "text/html; charset=utf-8",
+            messagePage("Previews are local", "Remote previews are not enabled."), false);
+    std::string_view target = req.target();
+    if (target.substr(0, target.find('?')) == kPassPath) {
+        auto pass = passes->redeemCode(queryValue(target, "code"), key);
+        if (!pass)
+            co_return co_await x.respond(
+                http::status::forbidden, "text/html; charset=utf-8",
+                messagePage("This preview link has expired",
+                            "It was used already or is more than a minute old. Open the "
+                            "preview again from parawork."));
+        std::string cookie =
+            cookieName + "=" + *pass +
+            "; Path=/; HttpOnly; SameSite=Lax; Max-Age=" + std::to_string(kPassMaxAgeSeconds) +
+            (x.from.secure ? "; Secure" : "");
+        auto headers = oneHeader(http::field::location, safeNext(queryValue(target, "next")));
+        headers.emplace_back(http::field::set_cookie, std::move(cookie));
+        co_return co_await x.respond(http::status::see_other, "text/plain", "", true,
+                                     std::move(headers));
+    }
+    std::string cookies;
+    for (auto it = req.find(http::field::cookie);
+         it != req.end() && it->name() == http::field::cookie; ++it)
+        cookies += std::string(it->value()) + ";";
+    if (auto pass = cookieValue(cookies, cookieName); pass && passes->verifyPass(*pass, key))
+        co_return std::nullopt;
+    // A browser opening the page is sent to the UI's origin to fetch a pass with its login
+    // cookie; anything else (a script, a WebSocket) is just refused.
+    bool navigation = req.method() == http::verb::get && !websocket::is_upgrade(req) &&
+                      req[http::field::accept].find("text/html") != beast::string_view::npos;
+    if (!navigation)
+        co_return co_await x.respond(
+            http::status::unauthorized, "text/plain; charset=utf-8",
+            "This preview needs a login: open it in a browser logged in to parawork.\n");
+    std::string origin = options_.uiOrigin.empty() ? ports_.uiOrigin() : options_.uiOrigin;
+    boost::urls::url login(origin);
+    login.set_path(kPreviewLoginPath);
+    std::string self = std::string(x.from.secure ? "https" : "http") + "://" +
+                       std::string(req[http::field::host]) + std::string(target);
+    login.params().append({"to", self});
+    co_return co_await x.respond(http::status::see_other, "text/plain", "", true,
+                                 oneHeader(http::field::location, std::string(login.buffer())));
 }
 
 net::awaitable<ports::PreviewTarget> PreviewProxy::resolve(Exchange& x) {
@@ -260,18 +332,20 @@ net::awaitable<bool> PreviewProxy::forward(Exchange& x, const ports::PreviewTarg
         for (auto it = cookie; it != req.end() && it->name() == http::field::cookie; ++it)
             joined += (joined.empty() ? "" : "; ") + std::string(it->value());
         req.erase(http::field::cookie);
-        if (auto kept = withoutCookie(joined, credentials.cookieName))
-            req.set(http::field::cookie, *kept);
+        auto kept = withoutCookie(joined, credentials.cookieName);
+        if (kept) kept = withoutCookie(*kept, credentials.passCookieName);
+        if (kept) req.set(http::field::cookie, *kept);
     }
-    if (carriesToken(req[http::field::authorization], credentials.token))
+    if (carriesToken(req[http::field::authorization], credentials.isToken))
         req.erase(http::field::authorization);
-    if (carriesToken(req["X-API-Key"], credentials.token)) req.erase("X-API-Key");
-    req.target(withoutTokenParameters(req.target(), credentials.token));
+    if (carriesToken(req["X-API-Key"], credentials.isToken)) req.erase("X-API-Key");
+    req.target(withoutTokenParameters(req.target(), credentials.isToken));
     req.set(http::field::host, "localhost:" + std::to_string(target.port));
     req.set("X-Forwarded-Host", originalHost);
-    req.set("X-Forwarded-Proto", "http");
+    req.set("X-Forwarded-Proto", x.from.secure ? "https" : "http");
     std::string forwardedFor(req["X-Forwarded-For"]);
-    req.set("X-Forwarded-For", forwardedFor.empty() ? x.peer : forwardedFor + ", " + x.peer);
+    req.set("X-Forwarded-For",
+            forwardedFor.empty() ? x.peer.address : forwardedFor + ", " + x.peer.address);
 
     bool bodyless = x.parser->is_done();
     for (int attempt = 0;; ++attempt) {
@@ -386,7 +460,9 @@ net::awaitable<bool> PreviewProxy::forward(Exchange& x, const ports::PreviewTarg
         std::vector<std::string> cookies;
         for (auto it = res.find(http::field::set_cookie);
              it != res.end() && it->name() == http::field::set_cookie; ++it)
-            if (!setsCookie(it->value(), credentials.cookieName)) cookies.emplace_back(it->value());
+            if (!setsCookie(it->value(), credentials.cookieName) &&
+                !setsCookie(it->value(), credentials.passCookieName))
+                cookies.emplace_back(it->value());
         res.erase(http::field::set_cookie);
         for (const auto& c : cookies) res.insert(http::field::set_cookie, c);
         auto status = res.result_int();
@@ -489,7 +565,7 @@ net::awaitable<bool> PreviewProxy::answerWaiting(Exchange& x, const ports::Previ
             "The server on port " + std::to_string(target.port) + " is not up " +
                 (target.kind == ports::PreviewTarget::Kind::Ended ? "(its session ended)" : "yet") +
                 ".\n",
-            true, std::string("1"));
+            true, oneHeader(http::field::retry_after, "1"));
     auto* sessions = &sessions_;
     auto* t = &target;
     auto view = co_await onWorkers(workers_, [sessions, t] {

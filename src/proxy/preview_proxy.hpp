@@ -4,12 +4,15 @@
 // subprotocols), with Host rewritten for the upstream, X-Forwarded-* set, and the daemon's
 // credentials removed in both directions. It targets only ports that sessions' process trees
 // listen on, on this machine, never the daemon's own. A port a running session declared (or
-// one of its workspace's block) that doesn't answer yet gets the loading page.
+// one of its workspace's block) that doesn't answer yet gets the loading page. A remote client
+// needs the preview origin's own pass cookie, got through the UI's origin while logged in
+// (api/access_routes.hpp); it is removed before the upstream sees the request.
 #pragma once
 
 #include <chrono>
 
 #include "api/preview_hook.hpp"
+#include "auth/preview_passes.hpp"
 #include "ports/port_service.hpp"
 #include "proxy/credentials.hpp"
 #include "session/session_service.hpp"
@@ -18,6 +21,11 @@ namespace parawork::proxy {
 
 struct ProxyOptions {
     DaemonCredentials credentials;
+    /// Remote clients' preview credentials (null: previews are for this machine only).
+    std::shared_ptr<auth::PreviewPasses> passes;
+    /// Where a remote browser without a pass is sent to get one ("https://host:port"; empty:
+    /// the preview domain on the public port, PortService::uiOrigin).
+    std::string uiOrigin;
     std::chrono::seconds connectTimeout{5};
     /// Idle time allowed between requests on a client connection.
     std::chrono::seconds keepAliveTimeout{75};
@@ -31,7 +39,7 @@ class PreviewProxy : public api::PreviewHook {
     bool matches(std::string_view host) const override;
     api::net::awaitable<void> serve(api::Stream& stream, api::beast::flat_buffer& buffer,
                                     api::http::request_parser<api::http::string_body>& parser,
-                                    bool peerIsLoopback) override;
+                                    const api::Peer& peer, const api::RequestGate& gate) override;
 
   private:
     struct Exchange;
@@ -43,6 +51,9 @@ class PreviewProxy : public api::PreviewHook {
     api::net::awaitable<bool> tunnel(Exchange& x);
     api::net::awaitable<bool> answerOutput(Exchange& x, const ports::PreviewTarget& target);
     api::net::awaitable<bool> answerWaiting(Exchange& x, const ports::PreviewTarget& target);
+    /// Whether the request may go on: a local client, or a valid pass for this preview.
+    /// Otherwise answers (the way to a pass, or the pass itself) and returns the answer.
+    api::net::awaitable<std::optional<bool>> checkPass(Exchange& x, const std::string& key);
 
     ports::PortService& ports_;
     session::SessionService& sessions_;

@@ -144,6 +144,18 @@ CREATE TABLE declared_ports (
 );
 )sql";
 
+// Named device tokens for remote access: only each token's SHA-256 is kept, so a copy of the
+// database grants nothing. Timestamps are ms since the epoch.
+constexpr std::string_view kDeviceTokens = R"sql(
+CREATE TABLE device_tokens (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    token_sha256 TEXT NOT NULL UNIQUE,
+    created_at INTEGER NOT NULL,
+    last_used_at INTEGER
+);
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& migrations() {
@@ -153,6 +165,7 @@ const std::vector<Migration>& migrations() {
         {3, "session environment and agent-log offset", kSessionEnvAndLogOffset},
         {4, "session kinds and the workspace's project config", kSessionKindAndProjectConfig},
         {5, "port blocks and declared ports", kPorts},
+        {6, "device tokens", kDeviceTokens},
     };
     return list;
 }

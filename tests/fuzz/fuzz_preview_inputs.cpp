@@ -19,7 +19,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         if (host->port == 0 || host->workspaceKey.size() != ports::kWorkspaceKeyLength)
             __builtin_trap();
     proxy::withoutCookie(text, "parawork_token");
-    auto target = proxy::withoutTokenParameters(text, "secret");
+    auto target = proxy::withoutTokenParameters(
+        text, [](std::string_view value) { return value == "secret"; });
     if (target.size() > text.size()) __builtin_trap();
     proxy::setsCookie(text, "parawork_token");
     return 0;

@@ -161,7 +161,7 @@ void DaemonProcess::start(Options options) {
     options.env.try_emplace("HOME", home_.string());
     pid_ = spawnProcess(argv, options.env, home_ / "daemon.out");
 
-    static const std::regex listening(R"(listening on http://127\.0\.0\.1:(\d+))");
+    static const std::regex listening(R"(listening on https?://\S+:(\d+))");
     auto until = std::chrono::steady_clock::now() + std::chrono::seconds(20);
     for (;;) {
         std::smatch m;

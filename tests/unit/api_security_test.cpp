@@ -11,10 +11,14 @@ constexpr const char* kToken = "0123456789abcdef0123456789abcdef";
 RequestGate gate() {
     SecurityPolicy p;
     p.port = 3000;
-    p.token = kToken;
+    p.tokens = std::make_shared<auth::TokenRegistry>(kToken, nullptr);
     p.allowedOrigins = {"http://localhost:5173"};
     p.allowedHosts = {"devbox.local:3000", "myname"};
     return RequestGate(p);
+}
+
+std::optional<Response> admit(const RequestGate& g, Request r) {
+    return g.admitHttp(r);
 }
 
 Request request(std::string method, std::string path,
@@ -70,30 +74,30 @@ TEST(RequestGate, Origins) {
 TEST(RequestGate, TokenForms) {
     auto g = gate();
     auto r = request("GET", "/api/workspaces");
-    EXPECT_FALSE(g.authenticated(r));
+    EXPECT_FALSE(g.authenticate(r).has_value());
     r.headers["x-api-key"] = kToken;
-    EXPECT_TRUE(g.authenticated(r));
+    EXPECT_TRUE(g.authenticate(r).has_value());
     r.headers["x-api-key"] = "";  // parawork's frontend sends an empty key: falls through
     r.query = {{"api_key", kToken}};
-    EXPECT_TRUE(g.authenticated(r));
+    EXPECT_TRUE(g.authenticate(r).has_value());
     r.query.clear();
     r.headers.erase("x-api-key");
     r.headers["authorization"] = std::string("Bearer ") + kToken;
-    EXPECT_TRUE(g.authenticated(r));
+    EXPECT_TRUE(g.authenticate(r).has_value());
     r.headers.erase("authorization");
     r.headers["cookie"] = std::string("a=b; parawork_token=") + kToken + "; c=d";
-    EXPECT_TRUE(g.authenticated(r));
+    EXPECT_TRUE(g.authenticate(r).has_value());
     r.headers["cookie"] = "parawork_token=0123456789abcdef0123456789abcdeX";
-    EXPECT_FALSE(g.authenticated(r));
+    EXPECT_FALSE(g.authenticate(r).has_value());
     r.headers["cookie"] = "parawork_token=short";
-    EXPECT_FALSE(g.authenticated(r));
+    EXPECT_FALSE(g.authenticate(r).has_value());
 }
 
 TEST(RequestGate, AdmitHttp) {
     auto g = gate();
-    EXPECT_FALSE(g.admitHttp(request("GET", "/api/health")));  // public
-    EXPECT_FALSE(g.admitHttp(request("GET", "/index.html")));  // the UI shell is public
-    auto missing = g.admitHttp(request("GET", "/api/workspaces"));
+    EXPECT_FALSE(admit(g, request("GET", "/api/health")));  // public
+    EXPECT_FALSE(admit(g, request("GET", "/index.html")));  // the UI shell is public
+    auto missing = admit(g, request("GET", "/api/workspaces"));
     ASSERT_TRUE(missing);
     EXPECT_EQ(missing->status, 401u);
     auto wrong = request("GET", "/api/workspaces");

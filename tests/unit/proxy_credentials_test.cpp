@@ -6,6 +6,8 @@
 namespace parawork::proxy {
 namespace {
 
+const IsToken secret = [](std::string_view value) { return value == "SECRET"; };
+
 TEST(ProxyCredentials, TheLoginCookieIsRemovedOthersKept) {
     EXPECT_EQ(withoutCookie("a=1; parawork_token=SECRET; b=2", "parawork_token"), "a=1; b=2");
     EXPECT_EQ(withoutCookie("parawork_token=SECRET", "parawork_token"), std::nullopt);
@@ -16,21 +18,21 @@ TEST(ProxyCredentials, TheLoginCookieIsRemovedOthersKept) {
 }
 
 TEST(ProxyCredentials, TheTokenIsRecognisedInAuthorizationAndApiKey) {
-    EXPECT_TRUE(carriesToken("Bearer SECRET", "SECRET"));
-    EXPECT_TRUE(carriesToken("bearer SECRET ", "SECRET"));
-    EXPECT_TRUE(carriesToken("SECRET", "SECRET"));
-    EXPECT_FALSE(carriesToken("Bearer other", "SECRET"));
-    EXPECT_FALSE(carriesToken("Basic dXNlcjpwYXNz", "SECRET"));
-    EXPECT_FALSE(carriesToken("", ""));
+    EXPECT_TRUE(carriesToken("Bearer SECRET", secret));
+    EXPECT_TRUE(carriesToken("bearer SECRET ", secret));
+    EXPECT_TRUE(carriesToken("SECRET", secret));
+    EXPECT_FALSE(carriesToken("Bearer other", secret));
+    EXPECT_FALSE(carriesToken("Basic dXNlcjpwYXNz", secret));
+    EXPECT_FALSE(carriesToken("", secret));
 }
 
 TEST(ProxyCredentials, TokenParametersAreRemovedFromTargets) {
-    EXPECT_EQ(withoutTokenParameters("/a?token=SECRET", "SECRET"), "/a");
-    EXPECT_EQ(withoutTokenParameters("/a?x=1&token=SECRET&y=%20", "SECRET"), "/a?x=1&y=%20");
-    EXPECT_EQ(withoutTokenParameters("/a?api_key=SECRET#top", "SECRET"), "/a#top");
-    EXPECT_EQ(withoutTokenParameters("/a?token=mine", "SECRET"), "/a?token=mine");
-    EXPECT_EQ(withoutTokenParameters("/SECRET/page", "SECRET"), "/SECRET/page");
-    EXPECT_EQ(withoutTokenParameters("/a?q=SECRET", "SECRET"), "/a?q=SECRET");
+    EXPECT_EQ(withoutTokenParameters("/a?token=SECRET", secret), "/a");
+    EXPECT_EQ(withoutTokenParameters("/a?x=1&token=SECRET&y=%20", secret), "/a?x=1&y=%20");
+    EXPECT_EQ(withoutTokenParameters("/a?api_key=SECRET#top", secret), "/a#top");
+    EXPECT_EQ(withoutTokenParameters("/a?token=mine", secret), "/a?token=mine");
+    EXPECT_EQ(withoutTokenParameters("/SECRET/page", secret), "/SECRET/page");
+    EXPECT_EQ(withoutTokenParameters("/a?q=SECRET", secret), "/a?q=SECRET");
 }
 
 TEST(ProxyCredentials, SetCookieOfTheLoginCookieIsRecognised) {

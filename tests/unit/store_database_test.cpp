@@ -85,7 +85,7 @@ void insertSampleRows(SQLite::Database& db) {
 TEST(StoreDatabase, MigrationsAreNumberedInOrder) {
     int expected = 1;
     for (const Migration& m : migrations()) EXPECT_EQ(m.version, expected++);
-    EXPECT_EQ(latestSchemaVersion(), 5);
+    EXPECT_EQ(latestSchemaVersion(), 6);
 }
 
 TEST(StoreDatabase, FreshDatabaseHasLatestSchemaWalAndForeignKeys) {

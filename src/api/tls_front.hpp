@@ -1,0 +1,37 @@
+// TLS at the edge (issue 10): a TLS connection is terminated here and its plaintext handed to
+// the server through a socket pair, so the HTTP, WebSocket, attach and preview code is written
+// once, for one stream type, and never needs to know about TLS (as stunnel or hitch would do it,
+// in-process). Internal to the api room's network edge; Asio SSL stays in tls_front.cpp.
+#pragma once
+
+#include <filesystem>
+#include <memory>
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/generic/stream_protocol.hpp>
+
+namespace boost::asio::ssl {
+class context;
+}
+
+namespace parawork::api {
+
+class TlsFront {
+  public:
+    /// Loads the certificate chain and private key (PEM) and checks that they belong together
+    /// and that the key is not readable by every user. Throws core::Error naming the file and
+    /// the problem.
+    TlsFront(const std::filesystem::path& certFile, const std::filesystem::path& keyFile);
+    ~TlsFront();
+
+    /// One connection's TLS side: the handshake (10 s at most), then bytes both ways between
+    /// `client` and `plain` (the other end of the pair the server reads) until either ends.
+    /// A failed handshake closes `plain`, which the server sees as a client gone.
+    boost::asio::awaitable<void> relay(boost::asio::generic::stream_protocol::socket client,
+                                       boost::asio::generic::stream_protocol::socket plain) const;
+
+  private:
+    std::shared_ptr<boost::asio::ssl::context> context_;
+};
+
+}  // namespace parawork::api

@@ -1,0 +1,17 @@
+// Where people reach the UI, for the login links `parawork serve` and `parawork token` print:
+// server.public_url when set; otherwise the listening address, and for a wildcard address
+// (0.0.0.0, ::) this machine's loopback and network addresses, as Vite prints them.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "daemon/config.hpp"
+
+namespace parawork::daemon {
+
+/// "scheme://host:port" for each address, the local one first.
+std::vector<std::string> uiUrls(const Config& config, std::uint16_t boundPort);
+
+}  // namespace parawork::daemon

@@ -1,0 +1,406 @@
+// Remote access (docs/remote-access.md) against a real daemon reached from another network
+// namespace over a veth pair, so it sees a peer on a non-loopback interface: TLS with a
+// certificate made here, the login link and its cookie, WebSockets over TLS, device tokens,
+// rotation, failed-login limits, previews behind a pass, and forwarded headers believed only
+// from trusted proxies.
+#include <fstream>
+#include <regex>
+#include <string>
+#include <thread>
+
+#include <gtest/gtest.h>
+#include <boost/json.hpp>
+
+#include "support/daemon_process.hpp"
+#include "support/echo_server.hpp"
+#include "support/remote_client.hpp"
+#include "support/session_api.hpp"
+#include "support/temp_dir.hpp"
+
+namespace parawork::test {
+namespace {
+
+namespace json = boost::json;
+using namespace std::chrono_literals;
+
+/// The `name=value` of a Set-Cookie header (without its attributes).
+std::string cookiePair(const std::string& setCookie) {
+    return setCookie.substr(0, setCookie.find(';'));
+}
+
+/// Runs `parawork --home H <args>` and parses its --json output.
+json::value cliJson(const DaemonProcess& daemon, std::vector<std::string> args) {
+    std::vector<std::string> argv{parawork(), "--home", daemon.home().string(), "--json"};
+    argv.insert(argv.end(), args.begin(), args.end());
+    auto result = runProcess(argv, {{"PARAWORK_NO_AUTOSTART", "1"}});
+    if (result.exitCode != 0)
+        throw std::runtime_error("parawork failed: " + result.out + result.err);
+    return json::parse(result.out);
+}
+
+class RemoteAccess : public ::testing::Test {
+  protected:
+    std::optional<NetworkNamespace> ns_;
+    TempDir certs_{"pw-certs"};
+    std::optional<DaemonProcess> daemon_;
+
+    void SetUp() override {
+        std::string why;
+        auto created = NetworkNamespace::create(why);
+        if (!created) GTEST_SKIP() << "network namespaces are not available here: " << why;
+        ns_.emplace(std::move(*created));
+        makeTestCertificate(certs_.path(), {"parawork.test", "*.preview.test"},
+                            {ns_->hostAddress()});
+        start();
+    }
+
+    void start(std::vector<std::string> extra = {}, std::string config = {}) {
+        DaemonProcess::Options options;
+        options.extraArgs = {"--listen",   ns_->hostAddress() + ":0",
+                             "--tls-cert", (certs_.path() / "cert.pem").string(),
+                             "--tls-key",  (certs_.path() / "key.pem").string()};
+        options.extraArgs.insert(options.extraArgs.end(), extra.begin(), extra.end());
+        options.configToml = "[preview]\ndomain = \"preview.test\"\n" + config;
+        daemon_.emplace(options);
+    }
+
+    RemoteTarget remote() const {
+        return {ns_->name(), ns_->hostAddress(),         daemon_->port(),
+                true,        certs_.path() / "cert.pem", "parawork.test"};
+    }
+
+    api::HttpReply get(const std::string& path, const api::Headers& headers = {}) {
+        return remoteRequest(remote(), "GET", path, headers);
+    }
+
+    /// Logs in with the token link; returns the cookie to send back.
+    std::string login(const std::string& token) {
+        auto res = get("/?token=" + token);
+        EXPECT_EQ(res.status, 303u) << res.body;
+        return cookiePair(res.header("set-cookie"));
+    }
+};
+
+TEST_F(RemoteAccess, OverTlsNobodyWithoutTheTokenGetsMoreThanTheLoginPage) {
+    // The printed link names the address the other machine uses, over https.
+    EXPECT_NE(
+        daemon_->output().find("https://" + ns_->hostAddress() + ":" +
+                               std::to_string(daemon_->port()) + "/?token=" + daemon_->token()),
+        std::string::npos)
+        << daemon_->output();
+
+    auto page = get("/");
+    EXPECT_EQ(page.status, 401u);
+    EXPECT_NE(page.body.find("<form"), std::string::npos);
+    EXPECT_EQ(page.body.find("<script"), std::string::npos);  // not the app
+    EXPECT_EQ(get("/assets/index.js").status, 401u);
+    EXPECT_EQ(get("/api/workspaces").status, 401u);
+    EXPECT_EQ(get("/api/workspaces", {{"X-API-Key", std::string(64, 'a')}}).status, 403u);
+    try {
+        RemoteWebSocket ws(remote(), "/ws");
+        ADD_FAILURE() << "a WebSocket without a credential was accepted";
+    } catch (const api::WsRefused& refused) {
+        EXPECT_EQ(refused.status, 401u);
+    }
+
+    // The token link: a Secure, HttpOnly, SameSite=Strict cookie and a clean URL.
+    auto link = get("/?token=" + daemon_->token());
+    EXPECT_EQ(link.status, 303u);
+    EXPECT_EQ(link.header("location"), "/");
+    auto setCookie = link.header("set-cookie");
+    EXPECT_NE(setCookie.find("; Secure"), std::string::npos) << setCookie;
+    EXPECT_NE(setCookie.find("HttpOnly"), std::string::npos);
+    EXPECT_NE(setCookie.find("SameSite=Strict"), std::string::npos);
+    auto cookie = cookiePair(setCookie);
+    auto app = get("/", {{"Cookie", cookie}});
+    EXPECT_EQ(app.status, 200u);
+    EXPECT_NE(app.body.find("<script"), std::string::npos);
+    EXPECT_EQ(get("/api/workspaces", {{"Cookie", cookie}}).status, 200u);
+
+    // Plain HTTP to the TLS port gets nothing.
+    auto plain = remote();
+    plain.tls = false;
+    bool answered = false;
+    try {
+        answered = remoteRequest(plain, "GET", "/").status == 200;
+    } catch (const api::ConnectError&) {
+    }
+    EXPECT_FALSE(answered);
+}
+
+TEST_F(RemoteAccess, TypingIntoATerminalOverAWebSocketOverTls) {
+    SessionApi api(*daemon_);
+    auto ws = api.createWorkspace();
+    auto session = api.start(ws, {"cat"}, R"("kind":"command")");
+    std::string id(session.at("id").as_string());
+    auto cookie = login(daemon_->token());
+    RemoteWebSocket attach(remote(), "/api/sessions/" + id + "/attach", {{"Cookie", cookie}});
+    auto first = attach.read(10s);
+    ASSERT_TRUE(first);
+    EXPECT_NE(first->find("\"snapshot\""), std::string::npos) << *first;
+    attach.sendBinary("typed over tls\n");
+    std::string seen;
+    while (seen.find("typed over tls\r\ntyped over tls") == std::string::npos) {
+        auto more = attach.read(10s);
+        ASSERT_TRUE(more) << "saw only: " << seen;
+        seen += *more;
+    }
+    api.call("POST", "/api/sessions/" + id + "/stop");
+    api.waitEnded(id);
+}
+
+TEST_F(RemoteAccess, RotationAndRevocationEndCredentialsAtOnce) {
+    auto ownerCookie = login(daemon_->token());
+    auto added = cliJson(*daemon_, {"token", "add", "phone"});
+    std::string deviceToken(added.at("token").as_string());
+    EXPECT_TRUE(deviceToken.starts_with("pwd_"));
+    auto links = added.at("links").as_array();
+    ASSERT_FALSE(links.empty());
+    EXPECT_NE(std::string(links[0].as_string()).find(deviceToken), std::string::npos);
+
+    auto deviceCookie = login(deviceToken);
+    EXPECT_EQ(get("/api/workspaces", {{"Authorization", "Bearer " + deviceToken}}).status, 200u);
+    EXPECT_EQ(get("/api/workspaces", {{"Cookie", deviceCookie}}).status, 200u);
+    auto listed = cliJson(*daemon_, {"token", "ls"}).as_array();
+    ASSERT_EQ(listed.size(), 1u);
+    EXPECT_EQ(listed[0].at("name").as_string(), "phone");
+    EXPECT_FALSE(listed[0].at("lastUsedAt").is_null());
+    // The key never came back: tokens are stored hashed.
+    EXPECT_EQ(json::serialize(listed).find(deviceToken), std::string::npos);
+
+    // A device cannot manage tokens, even with the owner's: that is the CLI's, on this machine.
+    auto remoteAdd = remoteRequest(remote(), "POST", "/api/auth/devices", {{"Cookie", ownerCookie}},
+                                   R"({"name":"sneaky"})");
+    EXPECT_EQ(remoteAdd.status, 403u) << remoteAdd.body;
+
+    cliJson(*daemon_, {"token", "revoke", "phone"});
+    EXPECT_EQ(get("/api/workspaces", {{"Cookie", deviceCookie}}).status, 403u);
+    EXPECT_EQ(get("/api/workspaces", {{"Cookie", ownerCookie}}).status, 200u);
+
+    auto rotated = cliJson(*daemon_, {"token", "rotate"});
+    EXPECT_EQ(get("/api/workspaces", {{"Cookie", ownerCookie}}).status, 403u);
+    EXPECT_EQ(get("/?token=" + daemon_->token()).status, 403u);  // the old link
+    std::ifstream file(daemon_->home() / "data" / "token");
+    std::string fresh;
+    std::getline(file, fresh);
+    ASSERT_NE(fresh, daemon_->token());
+    EXPECT_NE(json::serialize(rotated).find(fresh), std::string::npos);
+    EXPECT_EQ(get("/api/workspaces", {{"Cookie", login(fresh)}}).status, 200u);
+
+    // Bad input: a bad name and a duplicate are clear errors; revoking nothing says so.
+    auto bad = runProcess({parawork(), "--home", daemon_->home().string(), "token", "add", "../x"});
+    EXPECT_NE(bad.exitCode, 0);
+    EXPECT_NE(bad.err.find("name"), std::string::npos) << bad.err;
+    auto missing =
+        runProcess({parawork(), "--home", daemon_->home().string(), "token", "revoke", "nobody"});
+    EXPECT_NE(missing.exitCode, 0);
+    EXPECT_NE(missing.err.find("nobody"), std::string::npos) << missing.err;
+}
+
+TEST_F(RemoteAccess, FailedLoginsAreLimitedPerClient) {
+    // A stale cookie sent again and again (a tab after a rotation) is one failure, not many.
+    for (int i = 0; i < 15; ++i)
+        EXPECT_EQ(
+            get("/api/workspaces", {{"Cookie", "parawork_token=" + std::string(64, 'b')}}).status,
+            403u);
+    for (int i = 0; i < 9; ++i)  // ten distinct failures in all
+        EXPECT_EQ(get("/?token=guess" + std::to_string(i)).status, 403u);
+    auto blocked = get("/?token=guess-last");
+    EXPECT_EQ(blocked.status, 429u);
+    EXPECT_FALSE(blocked.header("retry-after").empty());
+    // Blocked means blocked, even with the right token...
+    EXPECT_EQ(get("/?token=" + daemon_->token()).status, 429u);
+    EXPECT_EQ(get("/api/workspaces", {{"X-API-Key", daemon_->token()}}).status, 429u);
+    // ...for that client only: this machine (another address) still logs in.
+    auto here = remote();
+    here.netns.clear();
+    EXPECT_EQ(remoteRequest(here, "GET", "/?token=" + daemon_->token()).status, 303u);
+}
+
+TEST_F(RemoteAccess, PreviewsNeedTheirOwnPassOnHttpAndWebSocket) {
+    SessionApi api(*daemon_);
+    TempDir dir("pw-remote-preview");
+    auto ws = api.createWorkspace(dir.path().string());
+    std::ofstream(dir.path() / "server.js") << kEchoServerJs;
+    auto session =
+        api.start(ws, {"node", (dir.path() / "server.js").string()}, R"("kind":"command")");
+    std::string id(session.at("id").as_string());
+    std::uint16_t port = 0;
+    for (auto until = std::chrono::steady_clock::now() + 20s;
+         !port && std::chrono::steady_clock::now() < until; std::this_thread::sleep_for(50ms)) {
+        auto ports =
+            api.call("GET", "/api/sessions/" + id +
+                                "/ports");  // a named value: iterating a temporary would dangle
+        for (const auto& p : ports.at("data").as_array())
+            if (p.at("state").as_string() == "listening")
+                port = static_cast<std::uint16_t>(p.at("port").as_int64());
+    }
+    ASSERT_NE(port, 0) << api.output(id);
+    std::string daemonPort = std::to_string(daemon_->port());
+    std::string host = std::to_string(port) + "-" + ws.substr(0, 8) + ".preview.test:" + daemonPort;
+    auto previewTarget = remote();
+    previewTarget.serverName = std::to_string(port) + "-" + ws.substr(0, 8) + ".preview.test";
+    auto preview = [&](const std::string& path, api::Headers headers = {}) {
+        headers.emplace_back("Host", host);
+        return remoteRequest(previewTarget, "GET", path, headers);
+    };
+
+    // Its URL says so: https on the preview domain.
+    auto listed = api.call("GET", "/api/sessions/" + id + "/ports").at("data").as_array();
+    EXPECT_EQ(listed[0].at("url").as_string(), "https://" + host + "/");
+
+    // Without a pass: a browser is sent to the UI's origin to get one; nothing else gets in.
+    auto bounced = preview("/app?x=1", {{"Accept", "text/html"}});
+    EXPECT_EQ(bounced.status, 303u);
+    EXPECT_EQ(bounced.header("location"), "https://preview.test:" + daemonPort +
+                                              "/__parawork/preview-login?to=https://" + host +
+                                              "/app?x=1");
+    EXPECT_EQ(preview("/").status, 401u);
+    EXPECT_EQ(preview("/__parawork/output").status, 401u);  // the loading page's output too
+    EXPECT_EQ(preview("/", {{"Cookie", login(daemon_->token())}}).status, 401u);
+    try {
+        RemoteWebSocket socket(previewTarget, "/", {{"Host", host}});
+        ADD_FAILURE() << "a preview WebSocket without a pass was accepted";
+    } catch (const api::WsRefused& refused) {
+        EXPECT_EQ(refused.status, 401u);
+    }
+    // The login page on the UI origin is served to anyone; it holds no secret.
+    auto loginPage =
+        get("/__parawork/preview-login?to=x", {{"Host", "preview.test:" + daemonPort}});
+    EXPECT_EQ(loginPage.status, 200u);
+    EXPECT_NE(loginPage.header("content-security-policy").find("nonce-"), std::string::npos);
+
+    // What the page does: ask for a code with the login cookie, then hand it to the preview.
+    auto cookie = login(daemon_->token());
+    auto asked =
+        remoteRequest(remote(), "POST", "/api/preview-auth", {{"Cookie", cookie}},
+                      json::serialize(json::object{{"url", "https://" + host + "/app?x=1"}}));
+    ASSERT_EQ(asked.status, 200u) << asked.body;
+    std::string redirect(json::parse(asked.body).at("data").at("redirect").as_string());
+    ASSERT_TRUE(redirect.starts_with("https://" + host + "/__parawork/preview-auth?code="))
+        << redirect;
+    std::string passPath = redirect.substr(("https://" + host).size());
+    auto passed = preview(passPath);
+    EXPECT_EQ(passed.status, 303u);
+    EXPECT_EQ(passed.header("location"), "/app?x=1");
+    auto setPass = passed.header("set-cookie");
+    EXPECT_TRUE(setPass.starts_with("parawork_preview=")) << setPass;
+    EXPECT_NE(setPass.find("HttpOnly"), std::string::npos);
+    EXPECT_NE(setPass.find("; Secure"), std::string::npos);
+    EXPECT_EQ(preview(passPath).status, 403u);  // one use only
+    auto pass = cookiePair(setPass);
+
+    // With the pass: the app, which never sees the pass nor the daemon's cookie.
+    auto app = preview("/app", {{"Cookie", pass + "; " + cookie + "; theme=dark"}});
+    ASSERT_EQ(app.status, 200u) << app.body;
+    auto echoed = json::parse(app.body).at("headers").as_object();
+    EXPECT_EQ(echoed.at("cookie").as_string(), "theme=dark");
+    EXPECT_EQ(echoed.at("x-forwarded-proto").as_string(), "https");
+    RemoteWebSocket socket(previewTarget, "/", {{"Host", host}, {"Cookie", pass}});
+    socket.sendText("hi");
+    auto answer = socket.read(10s);
+    ASSERT_TRUE(answer);
+    EXPECT_EQ(*answer, "echo:hi|cookie:|protocol:");
+
+    // A pass is for its own preview only, and ends with the token it came from.
+    std::string otherHost =
+        std::to_string(port + 1) + "-" + ws.substr(0, 8) + ".preview.test:" + daemonPort;
+    EXPECT_EQ(
+        remoteRequest(previewTarget, "GET", "/", {{"Host", otherHost}, {"Cookie", pass}}).status,
+        401u);
+    auto notPreview = remoteRequest(remote(), "POST", "/api/preview-auth", {{"Cookie", cookie}},
+                                    R"({"url":"https://example.com/"})");
+    EXPECT_EQ(notPreview.status, 400u);
+    cliJson(*daemon_, {"token", "rotate"});
+    EXPECT_EQ(preview("/app", {{"Cookie", pass}}).status, 401u);
+
+    api.call("POST", "/api/sessions/" + id + "/stop");
+    api.waitEnded(id);
+}
+
+TEST_F(RemoteAccess, ForwardedHeadersAreBelievedFromTrustedProxiesOnly) {
+    // The namespace's address is not a trusted proxy: what it claims is ignored.
+    daemon_.reset();
+    start({"--behind-proxy"}, "[server]\ntrusted_proxies = [\"" + ns_->hostAddress() + "\"]\n");
+    api::Headers claims{{"X-Forwarded-For", "127.0.0.1"}, {"X-Forwarded-Proto", "https"}};
+    EXPECT_EQ(get("/", claims).status, 401u);  // not "this machine"
+    for (int i = 0; i < 10; ++i) {
+        api::Headers h = claims;
+        h[0].second = "198.51.100." + std::to_string(i);  // a new "client" each time
+        get("/?token=wrong" + std::to_string(i), h);
+    }
+    EXPECT_EQ(get("/?token=" + daemon_->token()).status, 429u);  // limited by its real address
+
+    // This machine's side of the pair is trusted: its forwarded client is the client.
+    auto proxy = remote();
+    proxy.netns.clear();
+    auto asProxy = [&](const std::string& path, const std::string& client,
+                       const std::string& proto = "https") {
+        return remoteRequest(
+            proxy, "GET", path,
+            {{"X-Forwarded-For", "203.0.113.5, " + client}, {"X-Forwarded-Proto", proto}});
+    };
+    EXPECT_EQ(asProxy("/", "198.51.100.20").status, 401u);  // remote: the login page
+    EXPECT_EQ(asProxy("/", "127.0.0.1").status, 200u);      // relaying this machine
+    for (int i = 0; i < 10; ++i) asProxy("/?token=nope" + std::to_string(i), "198.51.100.21");
+    EXPECT_EQ(asProxy("/?token=" + daemon_->token(), "198.51.100.21").status, 429u);
+    auto other = asProxy("/?token=" + daemon_->token(), "198.51.100.22");
+    EXPECT_EQ(other.status, 303u);
+    EXPECT_NE(other.header("set-cookie").find("; Secure"), std::string::npos);
+}
+
+// Refusals at start: no network needed, each is a clear error before anything listens.
+TEST(RemoteRefusals, ExposingTheDaemonCarelesslyIsRefusedWithAnExplanation) {
+    TempDir home("pw-home");
+    TempDir certs("pw-certs");
+    auto serve = [&](std::vector<std::string> args) {
+        std::vector<std::string> argv{parawork(), "--home", home.path().string(), "serve"};
+        argv.insert(argv.end(), args.begin(), args.end());
+        return runProcess(argv, {}, 20s);
+    };
+    auto plain = serve({"--listen", "0.0.0.0:0"});
+    EXPECT_NE(plain.exitCode, 0);
+    EXPECT_NE(plain.err.find("refusing to listen on 0.0.0.0 with plain HTTP"), std::string::npos)
+        << plain.err;
+    EXPECT_NE(plain.err.find("--insecure"), std::string::npos);
+
+    auto half = serve({"--listen", "0.0.0.0:0", "--tls-cert", "/tmp/none.pem"});
+    EXPECT_NE(half.err.find("server.tls_key is missing"), std::string::npos) << half.err;
+
+    auto badListen = serve({"--listen", "nowhere:port"});
+    EXPECT_NE(badListen.exitCode, 0);
+    EXPECT_NE(badListen.err.find("--listen"), std::string::npos) << badListen.err;
+
+    makeTestCertificate(certs.path(), {"parawork.test"}, {});
+    auto cert = (certs.path() / "cert.pem").string(), key = (certs.path() / "key.pem").string();
+    std::filesystem::permissions(key, std::filesystem::perms::others_read,
+                                 std::filesystem::perm_options::add);
+    auto readable = serve({"--port", "0", "--tls-cert", cert, "--tls-key", key});
+    EXPECT_NE(readable.err.find("readable by every user"), std::string::npos) << readable.err;
+    std::filesystem::permissions(key, std::filesystem::perms::others_read,
+                                 std::filesystem::perm_options::remove);
+    auto notPem = serve({"--port", "0", "--tls-cert", key, "--tls-key", key});
+    EXPECT_NE(notPem.err.find("is not a PEM certificate"), std::string::npos) << notPem.err;
+    TempDir other("pw-certs");
+    makeTestCertificate(other.path(), {"other.test"}, {});
+    auto mismatch = serve(
+        {"--port", "0", "--tls-cert", cert, "--tls-key", (other.path() / "key.pem").string()});
+    EXPECT_NE(mismatch.err.find("is not the key of the certificate"), std::string::npos)
+        << mismatch.err;
+}
+
+// Over loopback with TLS, a local client works as before and the cookie is Secure.
+TEST(RemoteRefusals, InsecureIsAllowedWhenAskedForAndSaysSo) {
+    DaemonProcess::Options options;
+    options.extraArgs = {"--listen", "0.0.0.0:0", "--insecure"};
+    DaemonProcess daemon(options);
+    EXPECT_NE(daemon.output().find("plain HTTP: anyone on the network can read it"),
+              std::string::npos)
+        << daemon.output();
+    EXPECT_NE(
+        daemon.output().find("http://127.0.0.1:" + std::to_string(daemon.port()) + "/?token="),
+        std::string::npos);
+}
+
+}  // namespace
+}  // namespace parawork::test
