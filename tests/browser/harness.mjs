@@ -1,16 +1,27 @@
 // The browser tests' harness, shared by every test here (and reusable by any test that needs a
 // real daemon and a real browser): a private daemon like tests/support/daemon_process.cpp (a
 // temporary PARAWORK_HOME, port 0, the port read from its "listening on" line and the token from
-// <home>/data/token), temporary directories and git repositories, and Debian's Chromium driven
-// by playwright-core.
+// <home>/data/token), temporary directories and git repositories, a network namespace standing
+// in for another machine, an echoing stand-in for an agent, and Debian's Chromium driven by
+// playwright-core (in the namespace when asked).
 //
 // Environment (set by ctest, see tests/CMakeLists.txt):
 //   PARAWORK_BIN            the parawork binary (parawork-host is found beside it)
 //   PARAWORK_ARTIFACTS_DIR  where screenshots go (default: a temp directory)
 //   PARAWORK_CHROMIUM       the browser (default /usr/bin/chromium)
 import { spawn, spawnSync } from "node:child_process";
+import { request } from "node:http";
 import { createConnection, createServer } from "node:net";
-import { mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
@@ -46,7 +57,8 @@ export function gitRepo(path) {
 
 /**
  * A private daemon. Options: `configToml` (written to <home>/config/config.toml), `env`
- * (added), `home` (reuse one, e.g. to restart), `port` (default 0: any free port).
+ * (added), `home` (reuse one, e.g. to restart), `port` (default 0: any free port), `args` (more
+ * `serve` arguments, e.g. `--listen` and `--tls-cert`).
  */
 export class Daemon {
   constructor(options = {}) {
@@ -56,6 +68,7 @@ export class Daemon {
     this.options = options;
     this.child = null;
     this.port = 0;
+    this.url = ""; // where it listens, as it printed it: http://127.0.0.1:<port> by default
     this.token = "";
     if (options.configToml) {
       mkdirSync(join(this.home, "config"), { recursive: true });
@@ -63,13 +76,14 @@ export class Daemon {
     }
   }
 
-  get url() {
-    return `http://127.0.0.1:${this.port}`;
-  }
-
-  /** The link `parawork serve` prints: it logs the browser in. */
+  /** The login link: the one `parawork serve` prints (it logs the browser in). */
   get loginUrl() {
     return `${this.url}/?token=${this.token}`;
+  }
+
+  /** The unix socket, where the API needs no token. */
+  get socketPath() {
+    return join(this.home, "run", "parawork.sock");
   }
 
   get output() {
@@ -90,7 +104,8 @@ export class Daemon {
       // first start
     }
     const out = openSync(outPath, "a");
-    this.child = spawn(PARAWORK_BIN, ["--home", this.home, "serve", "--port", String(port)], {
+    const serve = ["--home", this.home, "serve", "--port", String(port), ...(this.options.args ?? [])];
+    this.child = spawn(PARAWORK_BIN, serve, {
       stdio: ["ignore", out, out],
       env: {
         ...process.env,
@@ -105,9 +120,10 @@ export class Daemon {
     const exited = new Promise((resolve) => this.child.once("exit", (code) => resolve(code)));
     const deadline = Date.now() + 20000;
     for (;;) {
-      const m = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(this.output.slice(skip));
+      const m = /listening on (https?:\/\/\S+:(\d+))/.exec(this.output.slice(skip));
       if (m) {
-        this.port = Number(m[1]);
+        this.url = m[1];
+        this.port = Number(m[2]);
         break;
       }
       const code = await Promise.race([exited, sleep(20).then(() => undefined)]);
@@ -137,15 +153,33 @@ export class Daemon {
     return this.start(0);
   }
 
-  /** Calls the daemon's API with the token (for setting things up and checking them). */
+  /**
+   * Calls the daemon's API (for setting things up and checking them) over its unix socket, as
+   * the CLI does: the same path wherever and however the daemon listens on TCP.
+   */
   async api(method, path, body) {
-    const res = await fetch(`${this.url}${path}`, {
-      method,
-      headers: { "X-API-Key": this.token, ...(body ? { "Content-Type": "application/json" } : {}) },
-      body: body ? JSON.stringify(body) : undefined,
+    const payload = body ? JSON.stringify(body) : undefined;
+    const { status, text } = await new Promise((resolve, reject) => {
+      const req = request(
+        {
+          socketPath: this.socketPath,
+          method,
+          path,
+          headers: payload ? { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(payload) } : {},
+        },
+        (res) => {
+          let text = "";
+          res.setEncoding("utf8");
+          res.on("data", (chunk) => (text += chunk));
+          res.on("end", () => resolve({ status: res.statusCode, text }));
+          res.on("error", reject);
+        },
+      );
+      req.on("error", reject);
+      req.end(payload);
     });
-    const json = await res.json();
-    if (!json.success) throw new Error(`${method} ${path}: ${res.status} ${json.error}`);
+    const json = JSON.parse(text);
+    if (!json.success) throw new Error(`${method} ${path}: ${status} ${json.error}`);
     return json.data;
   }
 
@@ -218,12 +252,92 @@ export class Forwarder {
   }
 }
 
-/** Debian's Chromium, headless. Running as root needs --no-sandbox. */
-export function launchBrowser() {
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    args: ["--no-sandbox", "--disable-dev-shm-usage"],
-  });
+/**
+ * Debian's Chromium, headless. Running as root needs --no-sandbox. Options: `netns` (run it in
+ * that network namespace: a browser on another machine), `args` (more command-line arguments).
+ */
+export async function launchBrowser({ netns, args = [] } = {}) {
+  const wrapper = netns ? tempDir("pw-chromium-netns") : null;
+  let executablePath = CHROMIUM;
+  if (wrapper) {
+    executablePath = join(wrapper.path, "chromium");
+    writeFileSync(executablePath, `#!/bin/sh\nexec ${IP} netns exec '${netns}' '${CHROMIUM}' "$@"\n`);
+    chmodSync(executablePath, 0o755);
+  }
+  try {
+    const browser = await chromium.launch({
+      executablePath,
+      args: ["--no-sandbox", "--disable-dev-shm-usage", ...args],
+    });
+    if (wrapper) browser.on("disconnected", wrapper.remove);
+    return browser;
+  } catch (e) {
+    wrapper?.remove();
+    throw e;
+  }
+}
+
+const IP = "/usr/sbin/ip";
+let namespacesMade = 0;
+
+/**
+ * A network namespace joined to this one by a veth pair, standing in for another machine on the
+ * same network: this side is `hostAddress`, the namespace's side `peerAddress` (a /30 of
+ * 10.214.0.0/16, by pid, apart from the C++ tests' 10.213). Needs CAP_NET_ADMIN: create() throws
+ * saying why otherwise. remove() deletes it (the veth pair first).
+ */
+export class NetworkNamespace {
+  static create() {
+    namespacesMade += 1;
+    const suffix = `b${process.pid}${namespacesMade > 1 ? `x${namespacesMade}` : ""}`;
+    const slot = (process.pid * 4 + namespacesMade) % 16384;
+    const address = (last) => `10.214.${Math.floor((slot * 4 + last) / 256)}.${(slot * 4 + last) % 256}`;
+    const ns = new NetworkNamespace(`pw${suffix}`, `pwh${suffix}`, address(1), address(2));
+    const inside = `pwn${suffix}`; // interface names: at most 15 characters
+    const steps = [
+      ["netns", "add", ns.name],
+      ["link", "add", ns.outside, "type", "veth", "peer", "name", inside],
+      ["link", "set", inside, "netns", ns.name],
+      ["addr", "add", `${ns.hostAddress}/30`, "dev", ns.outside],
+      ["link", "set", ns.outside, "up"],
+      ["-n", ns.name, "addr", "add", `${ns.peerAddress}/30`, "dev", inside],
+      ["-n", ns.name, "link", "set", inside, "up"],
+      ["-n", ns.name, "link", "set", "lo", "up"],
+    ];
+    for (const step of steps) {
+      const r = spawnSync(IP, step, { encoding: "utf8" });
+      if (r.status !== 0) {
+        ns.remove();
+        throw new Error(`\`ip ${step.join(" ")}\` failed: ${r.error?.message ?? r.stderr.trim()}`);
+      }
+    }
+    return ns;
+  }
+
+  constructor(name, outside, hostAddress, peerAddress) {
+    Object.assign(this, { name, outside, hostAddress, peerAddress });
+  }
+
+  remove() {
+    spawnSync(IP, ["link", "del", this.outside]);
+    spawnSync(IP, ["netns", "del", this.name]);
+  }
+}
+
+/**
+ * A self-signed certificate and its key (mode 0600) in `dir`, for `names` (DNS names and IP
+ * addresses, e.g. "DNS:preview.test", "IP:10.0.0.1"). Returns their paths.
+ */
+export function testCertificate(dir, names) {
+  const cert = join(dir, "cert.pem");
+  const key = join(dir, "key.pem");
+  run([
+    "openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+    "-days", "2", "-subj", "/CN=parawork test", "-addext", `subjectAltName=${names.join(",")}`,
+    "-keyout", key, "-out", cert,
+  ]);
+  chmodSync(key, 0o600);
+  return { cert, key };
 }
 
 /** Saves numbered screenshots of a test's steps under PARAWORK_ARTIFACTS_DIR/<name>/. */

@@ -199,6 +199,135 @@ TEST(RequestGate, Preflight) {
     EXPECT_FALSE(h2.contains("Access-Control-Allow-Origin"));
 }
 
+/// A gate for a daemon listening beyond loopback behind a proxy at 10.0.0.1, with limits.
+RequestGate remoteGate() {
+    SecurityPolicy p;
+    p.port = 3000;
+    p.tokens = std::make_shared<auth::TokenRegistry>(kToken, nullptr);
+    p.limiter = std::make_shared<auth::LoginLimiter>();
+    p.remote = true;
+    p.trustedProxies = {"10.0.0.1", "::1"};
+    return RequestGate(p);
+}
+
+Request from(const RequestGate& g, const std::string& peer,
+             std::map<std::string, std::string> headers = {{"host", "192.0.2.1:3000"}},
+             bool tls = false) {
+    Request r;
+    r.method = "GET";
+    r.path = "/";
+    r.headers = std::move(headers);
+    g.identify(r, Peer{Transport::Tcp, peer, tls});
+    return r;
+}
+
+TEST(RequestGate, IdentifiesClientsAndBelievesOnlyTrustedProxies) {
+    auto g = remoteGate();
+    auto direct = from(g, "127.0.0.1");
+    EXPECT_TRUE(direct.peerIsLoopback);
+    EXPECT_EQ(direct.clientAddress, "127.0.0.1");
+    auto remote = from(g, "::ffff:198.51.100.4", {{"host", "x"}}, true);
+    EXPECT_FALSE(remote.peerIsLoopback);
+    EXPECT_EQ(remote.clientAddress, "198.51.100.4");
+    EXPECT_TRUE(remote.secure);
+
+    // An untrusted peer's claims are ignored.
+    auto liar =
+        from(g, "198.51.100.4", {{"x-forwarded-for", "127.0.0.1"}, {"x-forwarded-proto", "https"}});
+    EXPECT_FALSE(liar.peerIsLoopback);
+    EXPECT_EQ(liar.clientAddress, "198.51.100.4");
+    EXPECT_FALSE(liar.secure);
+    // A loopback peer that relays someone but is not a configured proxy: not this machine.
+    EXPECT_FALSE(from(g, "127.0.0.1", {{"x-forwarded-for", "198.51.100.9"}}).peerIsLoopback);
+
+    // A trusted proxy: the last address it (or a trusted proxy before it) appended.
+    auto relayed = from(
+        g, "10.0.0.1",
+        {{"x-forwarded-for", "127.0.0.1, 203.0.113.7, ::1"}, {"x-forwarded-proto", "http, https"}});
+    EXPECT_EQ(relayed.clientAddress, "203.0.113.7");
+    EXPECT_FALSE(relayed.peerIsLoopback);
+    EXPECT_TRUE(relayed.secure);
+    auto local = from(g, "10.0.0.1", {{"x-forwarded-for", "127.0.0.1"}});
+    EXPECT_TRUE(local.peerIsLoopback);
+    EXPECT_FALSE(local.secure);
+    auto silent = from(g, "10.0.0.1");  // says nothing about whom it relays
+    EXPECT_FALSE(silent.peerIsLoopback);
+    auto garbage = from(g, "10.0.0.1", {{"x-forwarded-for", "not-an-address"}});
+    EXPECT_FALSE(garbage.peerIsLoopback);
+    EXPECT_EQ(garbage.clientAddress, "not-an-address");
+}
+
+TEST(RequestGate, RemoteClientsWithoutACredentialSeeOnlyTheLoginPage) {
+    auto g = remoteGate();
+    EXPECT_TRUE(g.hostAllowed("192.0.2.1:3000"));  // IP literals can't be DNS-rebound
+    EXPECT_TRUE(g.hostAllowed("[2001:db8::1]:8443"));
+    EXPECT_FALSE(g.hostAllowed("evil.example:3000"));
+
+    auto page = from(g, "198.51.100.4");
+    auto refusal = g.admitHttp(page);
+    ASSERT_TRUE(refusal);
+    EXPECT_EQ(refusal->status, 401u);
+    EXPECT_NE(refusal->body.find("<form method=\"get\" action=\"/\">"), std::string::npos);
+    std::map<std::string, std::string> h(refusal->headers.begin(), refusal->headers.end());
+    EXPECT_NE(h["Content-Security-Policy"].find("default-src 'none'"), std::string::npos);
+
+    auto withKey = from(g, "198.51.100.4", {{"host", "192.0.2.1:3000"}, {"x-api-key", kToken}});
+    EXPECT_FALSE(g.admitHttp(withKey));
+    ASSERT_TRUE(withKey.principal);
+    EXPECT_EQ(withKey.principal->id, "owner");
+
+    auto link = from(g, "198.51.100.4");
+    link.query = {{"token", "x"}};
+    EXPECT_FALSE(g.admitHttp(link));  // on to login(), which says whether it is valid
+    auto previewLogin = from(g, "198.51.100.4");
+    previewLogin.path = std::string(kPreviewLoginPath);
+    EXPECT_FALSE(g.admitHttp(previewLogin));
+    auto local = from(g, "127.0.0.1");
+    EXPECT_FALSE(g.admitHttp(local));  // this machine's browser gets the UI, as before
+}
+
+TEST(RequestGate, TenDifferentWrongCredentialsBlockTheClient) {
+    auto g = remoteGate();
+    for (int i = 0; i < 10; ++i) {
+        auto r = from(g, "198.51.100.4",
+                      {{"host", "192.0.2.1:3000"}, {"x-api-key", "wrong" + std::to_string(i)}});
+        r.path = "/api/workspaces";
+        auto res = g.admitHttp(r);
+        ASSERT_TRUE(res);
+        EXPECT_EQ(res->status, 403u);
+    }
+    auto right = from(g, "198.51.100.4", {{"host", "192.0.2.1:3000"}, {"x-api-key", kToken}});
+    right.path = "/api/workspaces";
+    auto blocked = g.admitHttp(right);
+    ASSERT_TRUE(blocked);
+    EXPECT_EQ(blocked->status, 429u);
+    std::map<std::string, std::string> h(blocked->headers.begin(), blocked->headers.end());
+    EXPECT_FALSE(h["Retry-After"].empty());
+    auto link = from(g, "198.51.100.4");
+    link.query = {{"token", kToken}};
+    EXPECT_EQ(g.login(link)->status, 429u);
+    auto other = from(g, "198.51.100.5", {{"host", "192.0.2.1:3000"}, {"x-api-key", kToken}});
+    EXPECT_FALSE(g.admitHttp(other));
+}
+
+TEST(RequestGate, TheLoginCookieIsSecureOverTls) {
+    auto g = remoteGate();
+    auto r = from(g, "198.51.100.4", {{"host", "192.0.2.1:3000"}}, true);
+    r.target = "/?token=" + std::string(kToken);
+    r.query = {{"token", kToken}};
+    auto res = g.login(r);
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->status, 303u);
+    std::map<std::string, std::string> h(res->headers.begin(), res->headers.end());
+    EXPECT_NE(h["Set-Cookie"].find("; Secure"), std::string::npos) << h["Set-Cookie"];
+    r.secure = false;
+    auto overPlainHttp = g.login(r);
+    ASSERT_TRUE(overPlainHttp);
+    std::map<std::string, std::string> plain(overPlainHttp->headers.begin(),
+                                             overPlainHttp->headers.end());
+    EXPECT_EQ(plain["Set-Cookie"].find("Secure"), std::string::npos);
+}
+
 TEST(Cookies, Parse) {
     EXPECT_EQ(cookieValue("a=1; b=2", "b"), "2");
     EXPECT_EQ(cookieValue("a=1;b=2 ", "b"), "2");

@@ -319,4 +319,49 @@ TEST_F(ConfigFile, DefaultConfigTomlParsesBackToDefaults) {
 }
 
 }  // namespace
+TEST(NetworkExposure, PlainHttpBeyondLoopbackNeedsTlsAProxyOrInsecure) {
+    Config c;
+    EXPECT_NO_THROW(checkNetworkExposure(c));  // 127.0.0.1
+    for (auto host : {"localhost", "127.0.0.2", "::1"}) {
+        c.host = host;
+        EXPECT_NO_THROW(checkNetworkExposure(c)) << host;
+    }
+    for (auto host : {"0.0.0.0", "::", "192.168.1.5"}) {
+        c.host = host;
+        try {
+            checkNetworkExposure(c);
+            ADD_FAILURE() << host << " was allowed with plain HTTP";
+        } catch (const core::Error& e) {
+            EXPECT_NE(std::string(e.what()).find("--insecure"), std::string::npos) << e.what();
+        }
+    }
+    c.host = "0.0.0.0";
+    c.insecure = true;
+    EXPECT_NO_THROW(checkNetworkExposure(c));
+    c.insecure = false;
+    c.behindProxy = true;
+    EXPECT_NO_THROW(checkNetworkExposure(c));
+    c.trustedProxies.clear();
+    EXPECT_THROW(checkNetworkExposure(c), core::Error);
+    c.behindProxy = false;
+    c.tlsCert = "/etc/cert.pem";
+    EXPECT_THROW(checkNetworkExposure(c), core::Error);  // without its key
+    c.tlsKey = "/etc/key.pem";
+    EXPECT_NO_THROW(checkNetworkExposure(c));
+}
+
+TEST(NetworkExposure, RemoteSettingsAreValidated) {
+    Config c;
+    EXPECT_THROW(applyOverride(c, "server.trusted_proxies", "10.0.0.1, proxy.example", "--x"),
+                 core::Error);
+    applyOverride(c, "server.trusted_proxies", "10.0.0.1, ::1", "--x");
+    EXPECT_EQ(c.trustedProxies, (std::vector<std::string>{"10.0.0.1", "::1"}));
+    EXPECT_THROW(applyOverride(c, "server.tls_cert", "relative.pem", "--tls-cert"), core::Error);
+    EXPECT_THROW(applyOverride(c, "server.public_url", "https://x.example/path", "--x"),
+                 core::Error);
+    applyOverride(c, "server.public_url", "https://parawork.example.com", "--x");
+    EXPECT_EQ(c.publicUrl, "https://parawork.example.com");
+    EXPECT_THROW(applyOverride(c, "preview.public_port", "70000", "--x"), core::Error);
+}
+
 }  // namespace parawork::daemon

@@ -37,4 +37,16 @@ TEST(PreviewHost, UrlsRoundTrip) {
 }
 
 }  // namespace
+TEST(PreviewHost, UrlsLeaveOutTheSchemesDefaultPort) {
+    EXPECT_EQ(previewUrl(8000, "6eff25b1-aaaa", "preview.example.com", 443, "https"),
+              "https://8000-6eff25b1.preview.example.com/");
+    EXPECT_EQ(previewUrl(8000, "6eff25b1-aaaa", "preview.example.com", 3443, "https"),
+              "https://8000-6eff25b1.preview.example.com:3443/");
+    EXPECT_EQ(previewUrl(8000, "6eff25b1-aaaa", "localhost", 80, "http"),
+              "http://8000-6eff25b1.localhost/");
+    EXPECT_EQ(originOf("https", "preview.example.com", 80), "https://preview.example.com:80");
+    // Behind a proxy on 443 the browser's Host has no port.
+    EXPECT_TRUE(parsePreviewHost("8000-6eff25b1.preview.example.com", "preview.example.com", 443));
+}
+
 }  // namespace parawork::ports
