@@ -451,6 +451,18 @@ void HttpServer::notifyOutput(std::string sessionId) {
     });
 }
 
+void HttpServer::reloadTls() {
+    net::post(impl_->loop, [impl = impl_] {
+        if (!impl->tls) return spdlog::info("SIGHUP: no TLS certificate to reload");
+        try {
+            impl->tls->reload();
+            spdlog::info("TLS certificate reloaded from {}", impl->options.tlsCert.string());
+        } catch (const std::exception& e) {
+            spdlog::error("TLS certificate not reloaded, the old one stays: {}", e.what());
+        }
+    });
+}
+
 const RequestGate& HttpServer::gate() const {
     return *impl_->gate;
 }

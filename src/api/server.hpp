@@ -67,6 +67,9 @@ class HttpServer {
     /// Any thread.
     void notifyTerminalOutput(std::string sessionId, std::string workspaceId,
                               core::SessionKind kind, std::uint64_t from, std::uint64_t to);
+    /// Reads the TLS certificate and key again (SIGHUP after a renewal); logs what happened,
+    /// and keeps the old ones when the new files are wrong. Any thread.
+    void reloadTls();
     /// The gate requests pass (valid after start()).
     const RequestGate& gate() const;
     /// Stops accepting and closes every connection (WebSockets with 1001). Loop thread.

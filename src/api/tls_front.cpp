@@ -80,10 +80,10 @@ net::awaitable<void> plainToTls(Socket& plain, TlsStream& tls) {
     tls.next_layer().close(ignored);
 }
 
-}  // namespace
-
-TlsFront::TlsFront(const std::filesystem::path& certFile, const std::filesystem::path& keyFile)
-    : context_(std::make_shared<ssl::context>(ssl::context::tls_server)) {
+/// A server context for the files, or core::Error saying what is wrong with them.
+std::shared_ptr<ssl::context> makeContext(const std::filesystem::path& certFile,
+                                          const std::filesystem::path& keyFile) {
+    auto context = std::make_shared<ssl::context>(ssl::context::tls_server);
     checkReadable(certFile, "server.tls_cert");
     checkReadable(keyFile, "server.tls_key");
     struct stat st {};
@@ -91,28 +91,55 @@ TlsFront::TlsFront(const std::filesystem::path& certFile, const std::filesystem:
         throw core::Error("server.tls_key: " + keyFile.string() +
                           " is readable by every user; make it private (chmod 600 " +
                           keyFile.string() + ")");
-    context_->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
-                          ssl::context::no_sslv3 | ssl::context::no_tlsv1 |
-                          ssl::context::no_tlsv1_1);
-    ::SSL_CTX_set_min_proto_version(context_->native_handle(), TLS1_2_VERSION);
+    context->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
+                         ssl::context::no_sslv3 | ssl::context::no_tlsv1 |
+                         ssl::context::no_tlsv1_1);
+    ::SSL_CTX_set_min_proto_version(context->native_handle(), TLS1_2_VERSION);
     boost::system::error_code ec;
-    context_->use_certificate_chain_file(certFile.string(), ec);
+    context->use_certificate_chain_file(certFile.string(), ec);
     if (ec)
         throw core::Error("server.tls_cert: " + certFile.string() +
                           " is not a PEM certificate chain (" + ec.message() + ")");
-    context_->use_private_key_file(keyFile.string(), ssl::context::pem, ec);
+    context->use_private_key_file(keyFile.string(), ssl::context::pem, ec);
     if (ec && ERR_GET_REASON(static_cast<unsigned long>(ec.value())) == X509_R_KEY_VALUES_MISMATCH)
         throw core::Error("server.tls_key: " + keyFile.string() +
                           " is not the key of the certificate in " + certFile.string());
     if (ec)
         throw core::Error("server.tls_key: " + keyFile.string() + " is not a PEM private key (" +
                           ec.message() + ")");
-    if (::SSL_CTX_check_private_key(context_->native_handle()) != 1)
+    if (::SSL_CTX_check_private_key(context->native_handle()) != 1)
         throw core::Error("server.tls_key: " + keyFile.string() +
                           " is not the key of the certificate in " + certFile.string());
+    return context;
 }
 
+const std::string& plainHttpAnswer() {
+    static const std::string body =
+        "This port speaks HTTPS: open the same address with https://.\n";
+    static const std::string answer =
+        "HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain; charset=utf-8\r\n"
+        "Connection: close\r\nContent-Length: " +
+        std::to_string(body.size()) + "\r\n\r\n" + body;
+    return answer;
+}
+
+/// Answers a client that speaks plain HTTP to the TLS port (as nginx does), then closes.
+net::awaitable<void> refusePlainHttp(Socket& client) {
+    co_await net::async_write(client, net::buffer(plainHttpAnswer()), kAwait);
+    boost::system::error_code ignored;
+    client.shutdown(net::socket_base::shutdown_both, ignored);
+}
+
+}  // namespace
+
+TlsFront::TlsFront(const std::filesystem::path& certFile, const std::filesystem::path& keyFile)
+    : certFile_(certFile), keyFile_(keyFile), context_(makeContext(certFile, keyFile)) {}
+
 TlsFront::~TlsFront() = default;
+
+void TlsFront::reload() {
+    context_ = makeContext(certFile_, keyFile_);
+}
 
 net::awaitable<void> TlsFront::relay(Socket client, Socket plain) const {
     using namespace net::experimental::awaitable_operators;
@@ -127,6 +154,17 @@ net::awaitable<void> TlsFront::relay(Socket client, Socket plain) const {
         boost::system::error_code ignored;
         tls.next_layer().close(ignored);
     });
+    // A TLS connection starts with a handshake record (0x16); anything else is plain HTTP.
+    std::array<unsigned char, 1> first{};
+    auto [peekError, peeked] = co_await tls.next_layer().async_receive(
+        net::buffer(first), net::socket_base::message_peek, kAwait);
+    if (!peekError && peeked == 1 && first[0] != 0x16) {
+        co_await refusePlainHttp(tls.next_layer());
+        deadline.cancel();
+        boost::system::error_code ignored;
+        plain.close(ignored);
+        co_return;
+    }
     auto [ec] = co_await tls.async_handshake(ssl::stream_base::server, kAwait);
     deadline.cancel();
     if (ec) {

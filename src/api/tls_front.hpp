@@ -24,13 +24,20 @@ class TlsFront {
     TlsFront(const std::filesystem::path& certFile, const std::filesystem::path& keyFile);
     ~TlsFront();
 
+    /// Reads the certificate and key again (after a renewal), checked as at start; new
+    /// connections use them, open ones keep theirs. Throws core::Error and keeps the old ones
+    /// when the new files are not right. Loop thread.
+    void reload();
+
     /// One connection's TLS side: the handshake (10 s at most), then bytes both ways between
     /// `client` and `plain` (the other end of the pair the server reads) until either ends.
-    /// A failed handshake closes `plain`, which the server sees as a client gone.
+    /// A failed handshake closes `plain`, which the server sees as a client gone; a client
+    /// speaking plain HTTP gets a 400 that says to use https.
     boost::asio::awaitable<void> relay(boost::asio::generic::stream_protocol::socket client,
                                        boost::asio::generic::stream_protocol::socket plain) const;
 
   private:
+    std::filesystem::path certFile_, keyFile_;
     std::shared_ptr<boost::asio::ssl::context> context_;
 };
 

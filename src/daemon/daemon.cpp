@@ -371,6 +371,16 @@ int run(const ServeOptions& options) {
         giveUpAt = std::chrono::steady_clock::now() + std::chrono::seconds(3);
         stopWhenIdle();
     });
+    // SIGHUP: a renewed certificate is read again; sessions and connections go on.
+    net::signal_set hangup(loop, SIGHUP);
+    std::function<void()> onHangup = [&] {
+        hangup.async_wait([&](boost::system::error_code ec, int) {
+            if (ec) return;
+            httpServer.reloadTls();
+            onHangup();
+        });
+    };
+    onHangup();
     loop.run();
     // Before the sessions: it may stop one.
     resourceMonitor.stop();

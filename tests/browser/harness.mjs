@@ -28,6 +28,7 @@ import { chromium } from "playwright-core";
 
 export const PARAWORK_BIN = process.env.PARAWORK_BIN ?? "";
 export const CHROMIUM = process.env.PARAWORK_CHROMIUM ?? "/usr/bin/chromium";
+const IP = "/usr/sbin/ip";
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -159,22 +160,15 @@ export class Daemon {
    */
   async api(method, path, body) {
     const payload = body ? JSON.stringify(body) : undefined;
+    const headers = payload ? { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(payload) } : {};
     const { status, text } = await new Promise((resolve, reject) => {
-      const req = request(
-        {
-          socketPath: this.socketPath,
-          method,
-          path,
-          headers: payload ? { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(payload) } : {},
-        },
-        (res) => {
-          let text = "";
-          res.setEncoding("utf8");
-          res.on("data", (chunk) => (text += chunk));
-          res.on("end", () => resolve({ status: res.statusCode, text }));
-          res.on("error", reject);
-        },
-      );
+      const req = request({ socketPath: this.socketPath, method, path, headers }, (res) => {
+        let text = "";
+        res.setEncoding("utf8");
+        res.on("data", (chunk) => (text += chunk));
+        res.on("end", () => resolve({ status: res.statusCode, text }));
+        res.on("error", reject);
+      });
       req.on("error", reject);
       req.end(payload);
     });
@@ -277,7 +271,6 @@ export async function launchBrowser({ netns, args = [] } = {}) {
   }
 }
 
-const IP = "/usr/sbin/ip";
 let namespacesMade = 0;
 
 /**
@@ -318,6 +311,18 @@ export class NetworkNamespace {
     Object.assign(this, { name, outside, hostAddress, peerAddress });
   }
 
+  /** The names of the processes running in it (e.g. a browser launched there). */
+  processNames() {
+    const pids = run([IP, "netns", "pids", this.name]).split("\n").filter(Boolean);
+    return pids.map((pid) => {
+      try {
+        return readFileSync(`/proc/${pid}/comm`, "utf8").trim();
+      } catch {
+        return ""; // ended meanwhile
+      }
+    });
+  }
+
   remove() {
     spawnSync(IP, ["link", "del", this.outside]);
     spawnSync(IP, ["netns", "del", this.name]);
@@ -338,6 +343,53 @@ export function testCertificate(dir, names) {
   ]);
   chmodSync(key, 0o600);
   return { cert, key };
+}
+
+// An agent's stand-in: echoes every line; "size" prints the terminal's rows and columns;
+// "flood" prints ~20 MB; "write" creates notes.js in the worktree.
+const ECHO_AGENT = `#!/bin/sh
+echo "agent ready"
+while IFS= read -r line; do
+  case "$line" in
+    size) echo "size: $(stty size)" ;;
+    flood) seq 1 3000000; echo "flood done" ;;
+    write) echo 'const greeting = "hello notes";' > notes.js; echo "written" ;;
+    *) echo "echo: $line" ;;
+  esac
+done
+`;
+
+/** Writes the echoing agent into `home`; returns the config.toml lines that make it `echo-bot`. */
+export function echoBotConfig(home) {
+  const path = join(home, "echo-agent.sh");
+  writeFileSync(path, ECHO_AGENT);
+  chmodSync(path, 0o755);
+  return `[agents.echo-bot]\ncommand = "${path}"\nprompt = "none"\n`;
+}
+
+/** The visible text of the focused workspace's agent terminal in `page`. */
+export async function agentScreen(page) {
+  return page.evaluate(() => {
+    const frame = document.querySelector(".agent-area [data-testid=terminal]");
+    const id = frame?.getAttribute("data-session-id");
+    return id ? window.parawork.screen(id) : null;
+  });
+}
+
+/** Waits until the focused workspace's agent terminal shows `text`. */
+export async function agentScreenShows(page, text, timeoutMs = 15000) {
+  return eventually(
+    `the agent terminal to show ${JSON.stringify(text)}`,
+    async () => (await agentScreen(page))?.includes(text),
+    timeoutMs,
+  );
+}
+
+/** Types `line` and Enter into the terminal under the CSS selector `area` (".agent-area"). */
+export async function typeInto(page, area, line) {
+  await page.locator(`${area} .xterm-helper-textarea`).focus();
+  await page.keyboard.type(line);
+  await page.keyboard.press("Enter");
 }
 
 /** Saves numbered screenshots of a test's steps under PARAWORK_ARTIFACTS_DIR/<name>/. */

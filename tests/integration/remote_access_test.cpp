@@ -3,6 +3,7 @@
 // certificate made here, the login link and its cookie, WebSockets over TLS, device tokens,
 // rotation, failed-login limits, previews behind a pass, and forwarded headers believed only
 // from trusted proxies.
+#include <csignal>
 #include <fstream>
 #include <regex>
 #include <string>
@@ -117,15 +118,51 @@ TEST_F(RemoteAccess, OverTlsNobodyWithoutTheTokenGetsMoreThanTheLoginPage) {
     EXPECT_NE(app.body.find("<script"), std::string::npos);
     EXPECT_EQ(get("/api/workspaces", {{"Cookie", cookie}}).status, 200u);
 
-    // Plain HTTP to the TLS port gets nothing.
+    // Plain HTTP to the TLS port is told to use https, and gets nothing else.
     auto plain = remote();
     plain.tls = false;
-    bool answered = false;
-    try {
-        answered = remoteRequest(plain, "GET", "/").status == 200;
-    } catch (const api::ConnectError&) {
-    }
-    EXPECT_FALSE(answered);
+    auto wrongScheme = remoteRequest(plain, "GET", "/?token=" + daemon_->token());
+    EXPECT_EQ(wrongScheme.status, 400u);
+    EXPECT_NE(wrongScheme.body.find("This port speaks HTTPS"), std::string::npos);
+    EXPECT_TRUE(wrongScheme.header("set-cookie").empty());
+}
+
+TEST_F(RemoteAccess, ARenewedCertificateIsReadOnSighupAndABrokenOneIsNot) {
+    TempDir renewed("pw-certs");
+    makeTestCertificate(renewed.path(), {"parawork.test"}, {ns_->hostAddress()});
+    auto trustingRenewed = remote();
+    trustingRenewed.caFile = renewed.path() / "cert.pem";
+    auto handshakes = [](const RemoteTarget& target) {
+        try {
+            return remoteRequest(target, "GET", "/api/health").status == 200;
+        } catch (const api::ConnectError&) {
+            return false;
+        }
+    };
+    auto trustingOld = remote();
+    trustingOld.caFile = renewed.path() / "old.pem";
+    std::filesystem::copy_file(certs_.path() / "cert.pem", trustingOld.caFile);
+    ASSERT_TRUE(handshakes(trustingOld));
+    ASSERT_FALSE(handshakes(trustingRenewed));
+    // The renewal lands in the configured files (certbot's deploy hook copying them, say).
+    for (auto file : {"cert.pem", "key.pem"})
+        std::filesystem::copy_file(renewed.path() / file, certs_.path() / file,
+                                   std::filesystem::copy_options::overwrite_existing);
+    ::kill(daemon_->pid(), SIGHUP);
+    bool switched = false;
+    for (int i = 0; i < 100 && !(switched = handshakes(trustingRenewed)); ++i)
+        std::this_thread::sleep_for(50ms);
+    EXPECT_TRUE(switched) << daemon_->output();
+    EXPECT_FALSE(handshakes(trustingOld));  // the old certificate is gone
+
+    // A broken file is refused with a reason; the renewed certificate stays in use.
+    std::ofstream(certs_.path() / "cert.pem") << "not a certificate\n";
+    ::kill(daemon_->pid(), SIGHUP);
+    for (int i = 0; i < 100 && daemon_->output().find("not reloaded") == std::string::npos; ++i)
+        std::this_thread::sleep_for(50ms);
+    EXPECT_NE(daemon_->output().find("TLS certificate not reloaded, the old one stays"),
+              std::string::npos);
+    EXPECT_TRUE(handshakes(trustingRenewed));
 }
 
 TEST_F(RemoteAccess, TypingIntoATerminalOverAWebSocketOverTls) {

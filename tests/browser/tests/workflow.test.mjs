@@ -3,24 +3,21 @@
 // for one), type and see the echo, resize, switch workspaces and come back to the same screen,
 // restart the daemon and see the terminal come back, stop, see the history, delete.
 import assert from "node:assert/strict";
-import { chmodSync, mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { Daemon, Forwarder, Screenshots, eventually, gitRepo, launchBrowser } from "../harness.mjs";
-
-// Echoes every line; "size" prints the terminal's rows and columns; "flood" prints ~20 MB;
-// "write" creates notes.js in the worktree.
-const AGENT = `#!/bin/sh
-echo "agent ready"
-while IFS= read -r line; do
-  case "$line" in
-    size) echo "size: $(stty size)" ;;
-    flood) seq 1 3000000; echo "flood done" ;;
-    write) echo 'const greeting = "hello notes";' > notes.js; echo "written" ;;
-    *) echo "echo: $line" ;;
-  esac
-done
-`;
+import {
+  Daemon,
+  Forwarder,
+  Screenshots,
+  agentScreenShows,
+  agentScreen as agentScreenOf,
+  echoBotConfig,
+  eventually,
+  gitRepo,
+  launchBrowser,
+  typeInto as typeIntoPage,
+} from "../harness.mjs";
 
 let daemon;
 let forwarder; // the page's stable address across daemon restarts
@@ -28,28 +25,9 @@ let browser;
 let page;
 const shots = new Screenshots("workflow");
 
-/** The visible text of the focused workspace's agent terminal. */
-async function agentScreen() {
-  return page.evaluate(() => {
-    const frame = document.querySelector(".agent-area [data-testid=terminal]");
-    const id = frame?.getAttribute("data-session-id");
-    return id ? window.parawork.screen(id) : null;
-  });
-}
-
-async function screenShows(text, timeoutMs = 15000) {
-  return eventually(
-    `the agent terminal to show ${JSON.stringify(text)}`,
-    async () => (await agentScreen())?.includes(text),
-    timeoutMs,
-  );
-}
-
-async function typeInto(area, line) {
-  await page.locator(`${area} .xterm-helper-textarea`).focus();
-  await page.keyboard.type(line);
-  await page.keyboard.press("Enter");
-}
+const agentScreen = () => agentScreenOf(page);
+const screenShows = (text, timeoutMs) => agentScreenShows(page, text, timeoutMs);
+const typeInto = (area, line) => typeIntoPage(page, area, line);
 
 const typeIntoAgent = (line) => typeInto(".agent-area", line);
 
@@ -64,14 +42,8 @@ async function shellScreen() {
 before(async () => {
   forwarder = await new Forwarder().listen();
   daemon = new Daemon({ env: forwarder.daemonEnv() });
-  const agentPath = join(daemon.home, "echo-agent.sh");
-  writeFileSync(agentPath, AGENT);
-  chmodSync(agentPath, 0o755);
   mkdirSync(join(daemon.home, "config"), { recursive: true });
-  writeFileSync(
-    join(daemon.home, "config", "config.toml"),
-    `[agents.echo-bot]\ncommand = "${agentPath}"\nprompt = "none"\n`,
-  );
+  writeFileSync(join(daemon.home, "config", "config.toml"), echoBotConfig(daemon.home));
   gitRepo(join(daemon.home, "projects", "demo"));
   await daemon.start();
   forwarder.forwardTo(daemon);

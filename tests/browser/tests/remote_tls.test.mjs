@@ -1,0 +1,200 @@
+// Remote access, as issue 10's "Done means" puts it: a person on another machine of the same
+// network logs in with the printed link, sees the UI, types into an agent's terminal and opens a
+// preview, over TLS; and nobody without the token gets anything but a login page.
+//
+// The other machine is Chromium in a network namespace, joined to this one by a veth pair: it
+// reaches the daemon on a non-loopback address, over TLS with a certificate made here. Its
+// resolver maps preview.test and *.preview.test (the preview domain) to the daemon's address, as
+// a wildcard DNS record would.
+import assert from "node:assert/strict";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { after, before, test } from "node:test";
+import {
+  Daemon,
+  NetworkNamespace,
+  Screenshots,
+  agentScreenShows,
+  echoBotConfig,
+  eventually,
+  gitRepo,
+  launchBrowser,
+  tempDir,
+  testCertificate,
+  typeInto,
+} from "../harness.mjs";
+
+const PREVIEW_TEXT = "served from the workspace, seen from the other machine";
+
+let ns;
+let skipReason = "";
+let certs;
+let site; // what the preview serves
+let daemon;
+let browser;
+let context; // the person with the token
+let page;
+let previewUrl = "";
+const shots = new Screenshots("remote-tls");
+
+/** A test that needs the namespace: skipped, saying why, where one can't be made. */
+const remoteTest = (name, fn) => test(name, (t) => (skipReason ? t.skip(skipReason) : fn(t)));
+
+/** A page's origin on the preview domain's own host (the UI is served there too). */
+const previewDomainOrigin = () => `https://preview.test:${daemon.port}`;
+
+before(async () => {
+  try {
+    ns = NetworkNamespace.create();
+  } catch (e) {
+    skipReason = `no network namespace for the other machine (needs CAP_NET_ADMIN): ${e.message}`;
+    return;
+  }
+  const host = ns.hostAddress;
+  certs = tempDir("pw-remote-certs");
+  const { cert, key } = testCertificate(certs.path, ["DNS:preview.test", "DNS:*.preview.test", `IP:${host}`]);
+  daemon = new Daemon({ args: ["--listen", `${host}:0`, "--tls-cert", cert, "--tls-key", key] });
+  mkdirSync(join(daemon.home, "config"), { recursive: true });
+  writeFileSync(
+    join(daemon.home, "config", "config.toml"),
+    `[preview]\ndomain = "preview.test"\n\n${echoBotConfig(daemon.home)}`,
+  );
+  const repo = gitRepo(join(daemon.home, "projects", "demo"));
+  await daemon.start();
+  await daemon.api("POST", "/api/repositories", { name: "demo", path: repo });
+  site = tempDir("pw-remote-site");
+  writeFileSync(join(site.path, "index.html"), `<!doctype html><title>preview</title><h1 id="it">${PREVIEW_TEXT}</h1>`);
+  browser = await launchBrowser({
+    netns: ns.name,
+    args: ["--ignore-certificate-errors", `--host-resolver-rules=MAP preview.test ${host}, MAP *.preview.test ${host}`],
+  });
+  context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  page = await context.newPage();
+});
+
+after(async () => {
+  if (page) await shots.take(page, "last").catch(() => undefined);
+  await browser?.close();
+  await daemon?.dispose();
+  ns?.remove();
+  certs?.remove();
+  site?.remove();
+});
+
+remoteTest("the daemon prints a login link on its network address, over https", () => {
+  const printed = /open the UI: (\S+)/.exec(daemon.output)?.[1];
+  assert.equal(printed, `https://${ns.hostAddress}:${daemon.port}/?token=${daemon.token}`);
+  assert.equal(daemon.loginUrl, printed);
+  assert.ok(daemon.output.includes(`listening on ${daemon.url} (TLS)`), daemon.output);
+  assert.equal(daemon.url, `https://${ns.hostAddress}:${daemon.port}`);
+});
+
+remoteTest("the printed link logs the other machine in, over TLS, and shows the UI", async () => {
+  assert.ok(ns.processNames().includes("chromium"), "the browser runs on the other machine");
+  const res = await page.goto(daemon.loginUrl);
+  assert.equal(new URL(page.url()).origin, daemon.url);
+  assert.equal(new URL(page.url()).search, "", "the token is gone from the address bar");
+  const tls = await res.securityDetails();
+  assert.match(tls?.protocol ?? "", /^TLS/, "the page came over TLS");
+  assert.equal(tls.subjectName, "parawork test");
+  const [cookie] = (await context.cookies(daemon.url)).filter((c) => c.name === "parawork_token");
+  assert.ok(cookie, "logged in with a cookie");
+  assert.deepEqual([cookie.secure, cookie.httpOnly, cookie.sameSite], [true, true, "Strict"]);
+  await page.locator(".repo-name", { hasText: "demo" }).waitFor();
+  await page.getByTestId("connection").getByText("Connected").waitFor();
+  await shots.take(page, "logged-in");
+});
+
+remoteTest("create a workspace with an agent and type into its terminal", async () => {
+  await page.getByTestId("new-workspace").click();
+  await page.getByTestId("workspace-name").fill("Remote task");
+  assert.equal(await page.getByTestId("workspace-agent").inputValue(), "echo-bot");
+  await page.getByTestId("dialog-submit").click();
+  await page.getByTestId("workspace-title").getByText("Remote task").waitFor();
+  await agentScreenShows(page, "agent ready");
+  await typeInto(page, ".agent-area", "typed on the other machine");
+  await agentScreenShows(page, "echo: typed on the other machine");
+  await shots.take(page, "echo");
+});
+
+remoteTest("open a preview after logging in on the preview domain", async () => {
+  // A web server in a workspace of its own (the agent's workspace has its one session).
+  const ws = await daemon.api("POST", "/api/workspaces", { name: "site", path: site.path });
+  const server = await daemon.api("POST", `/api/workspaces/${ws.id}/sessions`, {
+    agentType: "command",
+    command: ["sh", "-c", 'exec python3 -m http.server "$PORT" --bind 127.0.0.1'],
+  });
+  const port = await eventually(
+    "the preview's server listening",
+    async () => (await daemon.api("GET", `/api/sessions/${server.id}/ports`)).find((p) => p.state === "listening"),
+    30000,
+  );
+  previewUrl = port.url;
+  assert.equal(previewUrl, `https://${port.port}-${ws.id.slice(0, 8)}.preview.test:${daemon.port}/`);
+
+  // The preview domain is a different site from the address the person logged in on: its login
+  // origin holds no cookie yet, so the preview doesn't open.
+  await page.goto(previewUrl);
+  await eventually("the preview login to give up", async () =>
+    /Log in to parawork first/.test(await page.locator("body").innerText()),
+  );
+  assert.equal(new URL(page.url()).origin, previewDomainOrigin());
+  await shots.take(page, "preview-needs-login");
+
+  // Logged in there with the same token, the preview opens: a one-time code carries the login to
+  // the preview's origin, which sets its own pass.
+  await page.goto(`${previewDomainOrigin()}/?token=${daemon.token}`);
+  await page.getByTestId("connection").getByText("Connected").waitFor();
+  await page.goto(previewUrl);
+  await page.locator("#it", { hasText: PREVIEW_TEXT }).waitFor();
+  assert.equal(page.url(), previewUrl, "back on the preview's own URL, without the code");
+  const [pass] = (await context.cookies(previewUrl)).filter((c) => c.name === "parawork_preview");
+  assert.ok(pass, "the preview origin has its pass");
+  assert.deepEqual([pass.secure, pass.httpOnly, pass.domain], [true, true, new URL(previewUrl).hostname]);
+  assert.equal(
+    (await context.cookies(previewUrl)).filter((c) => c.name === "parawork_token").length,
+    0,
+    "the preview origin never gets the login cookie",
+  );
+  await shots.take(page, "preview");
+});
+
+remoteTest("without the token, the other machine gets only the login page", async (t) => {
+  const stranger = await browser.newContext();
+  t.after(() => stranger.close());
+  const look = await stranger.newPage();
+  const isLoginPage = async () => {
+    assert.equal(await look.title(), "parawork — log in");
+    assert.equal(await look.locator("input[name=token]").count(), 1);
+  };
+
+  for (const origin of [daemon.url, previewDomainOrigin()]) {
+    const ui = await look.goto(`${origin}/`);
+    assert.equal(ui.status(), 401, `${origin}/`);
+    await isLoginPage();
+    const workspaceLink = await look.goto(`${origin}/workspaces/whatever?tab=terminal`);
+    assert.equal(workspaceLink.status(), 401);
+    await isLoginPage();
+    const api = await look.goto(`${origin}/api/workspaces`);
+    assert.equal(api.status(), 401, `${origin}/api/workspaces`);
+    assert.equal((await api.json()).success, false);
+  }
+  const wrong = await look.goto(`${daemon.url}/?token=${"0".repeat(64)}`);
+  assert.equal(wrong.status(), 403);
+  await isLoginPage();
+  await look.getByText("This login link is not valid").waitFor();
+  await shots.take(look, "stranger-wrong-token");
+
+  // A preview sends a stranger to the login as well; it never shows the app.
+  await look.goto(previewUrl);
+  await eventually("the preview login to give up", async () =>
+    /Log in to parawork first/.test(await look.locator("body").innerText()),
+  );
+  assert.equal(await look.locator("#it").count(), 0);
+  assert.equal(
+    (await stranger.cookies()).filter((c) => c.name.startsWith("parawork")).length,
+    0,
+    "no credential of any kind",
+  );
+  await shots.take(look, "stranger-preview");
+});
