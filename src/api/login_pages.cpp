@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "api/security.hpp"
 #include "core/html.hpp"
 #include "core/secrets.hpp"
 
@@ -50,7 +51,15 @@ Response previewLoginPage() {
     std::string body =
         "<!doctype html><html><head><meta charset=\"utf-8\"><title>Opening the preview…</title>" +
         std::string(kStyle) +
-        "</head><body><p id=\"message\">Opening the preview…</p><script nonce=\"" + nonce +
+        "</head><body><p id=\"message\">Opening the preview…</p>"
+        // Shown when not logged in: the token goes through the token link's login on this
+        // origin and comes back here with `to` kept, so the preview opens without a detour.
+        "<form id=\"login\" method=\"get\" action=\"" +
+        std::string(kPreviewLoginPath) +
+        "\" hidden><input type=\"hidden\" name=\"to\" id=\"to\"><input "
+        "type=\"password\" name=\"token\" autocomplete=\"off\" placeholder=\"token\" "
+        "required><button>Log in</button></form><script nonce=\"" +
+        nonce +
         "\">(async () => {\n"
         "  const show = (text) => { document.getElementById('message').textContent = text; };\n"
         "  const to = new URLSearchParams(location.search).get('to');\n"
@@ -61,14 +70,18 @@ Response previewLoginPage() {
         "JSON.stringify({url: to})});\n"
         "    const answer = await res.json();\n"
         "    if (res.ok) return location.replace(answer.data.redirect);\n"
-        "    show(res.status === 401 || res.status === 403\n"
-        "      ? 'Log in to parawork first (open your login link), then open the preview again.'\n"
-        "      : answer.error || 'The preview cannot be opened.');\n"
+        "    if (res.status !== 401 && res.status !== 403)\n"
+        "      return show(answer.error || 'The preview cannot be opened.');\n"
+        "    show('Log in to parawork to open this preview: open your login link, or paste a "
+        "token.');\n"
+        "    document.getElementById('to').value = to;\n"
+        "    document.getElementById('login').hidden = false;\n"
         "  } catch (e) { show('The preview cannot be opened: ' + e); }\n"
         "})();</script></body></html>";
     return page(200, std::move(body),
                 "default-src 'none'; style-src 'unsafe-inline'; script-src 'nonce-" + nonce +
-                    "'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'");
+                    "'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; "
+                    "base-uri 'none'");
 }
 
 }  // namespace parawork::api

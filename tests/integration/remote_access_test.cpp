@@ -306,6 +306,13 @@ TEST_F(RemoteAccess, PreviewsNeedTheirOwnPassOnHttpAndWebSocket) {
         get("/__parawork/preview-login?to=x", {{"Host", "preview.test:" + daemonPort}});
     EXPECT_EQ(loginPage.status, 200u);
     EXPECT_NE(loginPage.header("content-security-policy").find("nonce-"), std::string::npos);
+    // Logging in from that page comes back to it, the preview still named.
+    auto viaPage =
+        get("/__parawork/preview-login?to=https%3A%2F%2F" + host + "%2F&token=" + daemon_->token(),
+            {{"Host", "preview.test:" + daemonPort}});
+    EXPECT_EQ(viaPage.status, 303u);
+    EXPECT_EQ(viaPage.header("location"), "/__parawork/preview-login?to=https://" + host + "/");
+    EXPECT_TRUE(viaPage.header("set-cookie").starts_with("parawork_token="));
 
     // What the page does: ask for a code with the login cookie, then hand it to the preview.
     auto cookie = login(daemon_->token());
