@@ -43,6 +43,7 @@ class RemoteAccess : public ::testing::Test {
   protected:
     std::optional<NetworkNamespace> ns_;
     TempDir certs_{"pw-certs"};
+    TempDir home_{"pw-home"};
     std::optional<DaemonProcess> daemon_;
 
     void SetUp() override {
@@ -57,6 +58,7 @@ class RemoteAccess : public ::testing::Test {
 
     void start(std::vector<std::string> extra = {}, std::string config = {}) {
         DaemonProcess::Options options;
+        options.home = home_.path();  // kept across restarts
         options.extraArgs = {"--listen",   ns_->hostAddress() + ":0",
                              "--tls-cert", (certs_.path() / "cert.pem").string(),
                              "--tls-key",  (certs_.path() / "key.pem").string()};
@@ -184,6 +186,39 @@ TEST_F(RemoteAccess, TypingIntoATerminalOverAWebSocketOverTls) {
     }
     api.call("POST", "/api/sessions/" + id + "/stop");
     api.waitEnded(id);
+}
+
+TEST_F(RemoteAccess, SessionsDevicesAndLoginsSurviveADaemonRestart) {
+    SessionApi api(*daemon_);
+    auto ws = api.createWorkspace();
+    auto session = api.start(ws, {"cat"}, R"("kind":"command")");
+    std::string id(session.at("id").as_string());
+    auto cookie = login(daemon_->token());
+    auto device = cliJson(*daemon_, {"token", "add", "tablet"});
+    std::string deviceToken(device.at("token").as_string());
+    {
+        RemoteWebSocket attach(remote(), "/api/sessions/" + id + "/attach", {{"Cookie", cookie}});
+        ASSERT_TRUE(attach.read(10s));
+        attach.sendBinary("before the restart\n");
+        api.waitOutput(id, "before the restart\r\nbefore the restart");
+    }
+    daemon_.reset();  // SIGTERM: the session's host goes on
+    start();
+
+    SessionApi again(*daemon_);
+    EXPECT_EQ(again.session(id).at("status").as_string(), "running");
+    RemoteWebSocket attach(remote(), "/api/sessions/" + id + "/attach", {{"Cookie", cookie}});
+    std::string seen;
+    while (seen.find("before the restart") == std::string::npos) {
+        auto more = attach.read(10s);
+        ASSERT_TRUE(more) << "the screen came back without the earlier output: " << seen;
+        seen += *more;
+    }
+    attach.sendBinary("after the restart\n");
+    again.waitOutput(id, "after the restart\r\nafter the restart");
+    EXPECT_EQ(get("/api/workspaces", {{"Authorization", "Bearer " + deviceToken}}).status, 200u);
+    again.call("POST", "/api/sessions/" + id + "/stop");
+    again.waitEnded(id);
 }
 
 TEST_F(RemoteAccess, RotationAndRevocationEndCredentialsAtOnce) {
