@@ -347,6 +347,10 @@ int run(const ServeOptions& options) {
     for (std::size_t i = 0; i < links.size(); ++i)
         std::printf("  %s %s\n", i == 0 ? "open the UI:" : "            ", links[i].c_str());
     std::printf("  unix socket: %s\n", paths.socketFile().c_str());
+    if (!isLoopbackAddress(config.host) && config.previewDomain == "localhost")
+        std::printf(
+            "  previews: only this machine's browsers resolve *.localhost; set preview.domain "
+            "for other machines (docs/remote-access.md)\n");
     std::fflush(stdout);
     if (config.insecure && !isLoopbackAddress(config.host))
         spdlog::warn("plain HTTP on {}: the token and terminals cross the network unencrypted",
