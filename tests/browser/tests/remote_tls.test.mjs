@@ -43,6 +43,13 @@ const remoteTest = (name, fn) => test(name, (t) => (skipReason ? t.skip(skipReas
 /** A page's origin on the preview domain's own host (the UI is served there too). */
 const previewDomainOrigin = () => `https://preview.test:${daemon.port}`;
 
+/** Waits for the preview login (on the preview domain's host) to ask for a token. */
+async function previewLoginAsks(page) {
+  await page.locator("#login input[name=token]").waitFor();
+  assert.equal(new URL(page.url()).origin, previewDomainOrigin());
+  assert.match(await page.locator("#message").innerText(), /Log in to parawork to open this preview/);
+}
+
 before(async () => {
   try {
     ns = NetworkNamespace.create();
@@ -117,7 +124,7 @@ remoteTest("create a workspace with an agent and type into its terminal", async 
   await shots.take(page, "echo");
 });
 
-remoteTest("open a preview after logging in on the preview domain", async () => {
+remoteTest("open a preview, pasting the token on its login page", async () => {
   // A web server in a workspace of its own (the agent's workspace has its one session).
   const ws = await daemon.api("POST", "/api/workspaces", { name: "site", path: site.path });
   const server = await daemon.api("POST", `/api/workspaces/${ws.id}/sessions`, {
@@ -132,20 +139,16 @@ remoteTest("open a preview after logging in on the preview domain", async () => 
   previewUrl = port.url;
   assert.equal(previewUrl, `https://${port.port}-${ws.id.slice(0, 8)}.preview.test:${daemon.port}/`);
 
-  // The preview domain is a different site from the address the person logged in on: its login
-  // origin holds no cookie yet, so the preview doesn't open.
+  // The preview's login origin is the preview domain's host, a different site from the address
+  // the person logged in on: no cookie there yet, so it asks for the token.
   await page.goto(previewUrl);
-  await eventually("the preview login to give up", async () =>
-    /Log in to parawork first/.test(await page.locator("body").innerText()),
-  );
-  assert.equal(new URL(page.url()).origin, previewDomainOrigin());
-  await shots.take(page, "preview-needs-login");
+  await previewLoginAsks(page);
+  await shots.take(page, "preview-asks-for-the-token");
 
-  // Logged in there with the same token, the preview opens: a one-time code carries the login to
-  // the preview's origin, which sets its own pass.
-  await page.goto(`${previewDomainOrigin()}/?token=${daemon.token}`);
-  await page.getByTestId("connection").getByText("Connected").waitFor();
-  await page.goto(previewUrl);
+  // Logged in there, a one-time code carries the login to the preview's origin, which sets its
+  // own pass, and the preview opens.
+  await page.locator("#login input[name=token]").fill(daemon.token);
+  await page.locator("#login button").click();
   await page.locator("#it", { hasText: PREVIEW_TEXT }).waitFor();
   assert.equal(page.url(), previewUrl, "back on the preview's own URL, without the code");
   const [pass] = (await context.cookies(previewUrl)).filter((c) => c.name === "parawork_preview");
@@ -185,16 +188,18 @@ remoteTest("without the token, the other machine gets only the login page", asyn
   await look.getByText("This login link is not valid").waitFor();
   await shots.take(look, "stranger-wrong-token");
 
-  // A preview sends a stranger to the login as well; it never shows the app.
+  // A preview sends a stranger to the login as well, and a wrong token goes no further.
   await look.goto(previewUrl);
-  await eventually("the preview login to give up", async () =>
-    /Log in to parawork first/.test(await look.locator("body").innerText()),
-  );
-  assert.equal(await look.locator("#it").count(), 0);
+  await previewLoginAsks(look);
+  await shots.take(look, "stranger-preview");
+  await look.locator("#login input[name=token]").fill("f".repeat(64));
+  await look.locator("#login button").click();
+  await look.getByText("This login link is not valid").waitFor();
+  assert.equal(new URL(look.url()).origin, previewDomainOrigin());
   assert.equal(
     (await stranger.cookies()).filter((c) => c.name.startsWith("parawork")).length,
     0,
     "no credential of any kind",
   );
-  await shots.take(look, "stranger-preview");
+  await shots.take(look, "stranger-preview-wrong-token");
 });
