@@ -101,10 +101,16 @@ void addDaemonCommands(CLI::App& app, Context& ctx) {
     serveCmd->callback([&ctx, serveOptions, values, switches, listen] {
         serveOptions->home = ctx.globals.homePath();
         if (!listen->empty()) addListenOverrides(*serveOptions, *listen);
-        for (std::size_t i = 0; i < std::size(kValueFlags); ++i)
-            if (!(*values)[i].empty())
-                serveOptions->overrides.emplace_back(kValueFlags[i].key, (*values)[i],
+        for (std::size_t i = 0; i < std::size(kValueFlags); ++i) {
+            std::string value = (*values)[i];
+            // A file named on the command line is relative to where the command runs.
+            bool file = kValueFlags[i].key.starts_with("server.tls_");
+            if (file && !value.empty() && !value.starts_with('/') && !value.starts_with("~/"))
+                value = std::filesystem::absolute(value).lexically_normal().string();
+            if (!value.empty())
+                serveOptions->overrides.emplace_back(kValueFlags[i].key, value,
                                                      kValueFlags[i].name);
+        }
         for (std::size_t i = 0; i < std::size(kSwitches); ++i)
             if ((*switches)[i])
                 serveOptions->overrides.emplace_back(kSwitches[i].key, "true", kSwitches[i].name);

@@ -7,6 +7,8 @@
 
 #include <boost/asio/ip/address.hpp>
 
+#include "ports/preview_host.hpp"
+
 namespace parawork::daemon {
 namespace {
 
@@ -45,14 +47,26 @@ std::vector<std::string> uiUrls(const Config& config, std::uint16_t boundPort) {
     if (config.publicUrl) return {*config.publicUrl};
     std::string scheme = config.tlsCert ? "https://" : "http://";
     std::string port = ":" + std::to_string(boundPort);
+    std::vector<std::string> urls;
+    // The UI on the preview domain first: logged in there, a browser can open previews (the
+    // preview login runs on that origin).
+    if (config.previewDomain != "localhost")
+        urls.push_back(ports::originOf(
+            config.tlsCert || config.behindProxy ? "https" : "http", config.previewDomain,
+            config.previewPublicPort ? static_cast<std::uint16_t>(config.previewPublicPort)
+                                     : boundPort));
     boost::system::error_code ec;
     auto address =
         boost::asio::ip::make_address(config.host == "localhost" ? "127.0.0.1" : config.host, ec);
-    if (ec) return {scheme + config.host + port};
-    if (!address.is_unspecified()) return {scheme + hostPart(address) + port};
-    std::vector<std::string> urls{scheme + "127.0.0.1" + port};
-    for (const auto& a : networkAddresses(address.is_v6()))
-        urls.push_back(scheme + hostPart(a) + port);
+    if (ec) {
+        urls.push_back(scheme + config.host + port);
+    } else if (!address.is_unspecified()) {
+        urls.push_back(scheme + hostPart(address) + port);
+    } else {
+        urls.push_back(scheme + "127.0.0.1" + port);
+        for (const auto& a : networkAddresses(address.is_v6()))
+            urls.push_back(scheme + hostPart(a) + port);
+    }
     return urls;
 }
 

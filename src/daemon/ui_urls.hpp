@@ -1,5 +1,6 @@
 // Where people reach the UI, for the login links `parawork serve` and `parawork token` print:
-// server.public_url when set; otherwise the listening address, and for a wildcard address
+// server.public_url when set; otherwise the UI on the preview domain (when it is not localhost:
+// preview logins happen on that origin), then the listening address, and for a wildcard address
 // (0.0.0.0, ::) this machine's loopback and network addresses, as Vite prints them.
 #pragma once
 

@@ -85,7 +85,12 @@ class RemoteAccess : public ::testing::Test {
 };
 
 TEST_F(RemoteAccess, OverTlsNobodyWithoutTheTokenGetsMoreThanTheLoginPage) {
-    // The printed link names the address the other machine uses, over https.
+    // The printed links: first the UI on the preview domain (where preview logins happen),
+    // then the address the other machine uses, over https.
+    EXPECT_NE(daemon_->output().find("open the UI: https://preview.test:" +
+                                     std::to_string(daemon_->port()) + "/?token="),
+              std::string::npos)
+        << daemon_->output();
     EXPECT_NE(
         daemon_->output().find("https://" + ns_->hostAddress() + ":" +
                                std::to_string(daemon_->port()) + "/?token=" + daemon_->token()),

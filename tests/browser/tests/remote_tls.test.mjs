@@ -88,23 +88,25 @@ after(async () => {
   site?.remove();
 });
 
-remoteTest("the daemon prints a login link on its network address, over https", () => {
-  const printed = /open the UI: (\S+)/.exec(daemon.output)?.[1];
-  assert.equal(printed, `https://${ns.hostAddress}:${daemon.port}/?token=${daemon.token}`);
-  assert.equal(daemon.loginUrl, printed);
+/** The first login link the daemon printed: the UI on the preview domain. */
+const printedLink = () => /open the UI: (\S+)/.exec(daemon.output)?.[1];
+
+remoteTest("the daemon prints login links on the preview domain and its address, over https", () => {
+  assert.equal(printedLink(), `${previewDomainOrigin()}/?token=${daemon.token}`);
+  assert.ok(daemon.output.includes(`${daemon.loginUrl}\n`), daemon.output);
   assert.ok(daemon.output.includes(`listening on ${daemon.url} (TLS)`), daemon.output);
   assert.equal(daemon.url, `https://${ns.hostAddress}:${daemon.port}`);
 });
 
 remoteTest("the printed link logs the other machine in, over TLS, and shows the UI", async () => {
   assert.ok(ns.processNames().includes("chromium"), "the browser runs on the other machine");
-  const res = await page.goto(daemon.loginUrl);
-  assert.equal(new URL(page.url()).origin, daemon.url);
+  const res = await page.goto(printedLink());
+  assert.equal(new URL(page.url()).origin, previewDomainOrigin());
   assert.equal(new URL(page.url()).search, "", "the token is gone from the address bar");
   const tls = await res.securityDetails();
   assert.match(tls?.protocol ?? "", /^TLS/, "the page came over TLS");
   assert.equal(tls.subjectName, "parawork test");
-  const [cookie] = (await context.cookies(daemon.url)).filter((c) => c.name === "parawork_token");
+  const [cookie] = (await context.cookies(previewDomainOrigin())).filter((c) => c.name === "parawork_token");
   assert.ok(cookie, "logged in with a cookie");
   assert.deepEqual([cookie.secure, cookie.httpOnly, cookie.sameSite], [true, true, "Strict"]);
   await page.locator(".repo-name", { hasText: "demo" }).waitFor();
@@ -124,7 +126,7 @@ remoteTest("create a workspace with an agent and type into its terminal", async 
   await shots.take(page, "echo");
 });
 
-remoteTest("open a preview, pasting the token on its login page", async () => {
+remoteTest("open a preview: straight away where the printed link logged in, else with the token", async (t) => {
   // A web server in a workspace of its own (the agent's workspace has its one session).
   const ws = await daemon.api("POST", "/api/workspaces", { name: "site", path: site.path });
   const server = await daemon.api("POST", `/api/workspaces/${ws.id}/sessions`, {
@@ -139,16 +141,9 @@ remoteTest("open a preview, pasting the token on its login page", async () => {
   previewUrl = port.url;
   assert.equal(previewUrl, `https://${port.port}-${ws.id.slice(0, 8)}.preview.test:${daemon.port}/`);
 
-  // The preview's login origin is the preview domain's host, a different site from the address
-  // the person logged in on: no cookie there yet, so it asks for the token.
+  // Logged in on the preview domain's host (the printed link), a one-time code carries the login
+  // to the preview's origin, which sets its own pass, and the preview opens.
   await page.goto(previewUrl);
-  await previewLoginAsks(page);
-  await shots.take(page, "preview-asks-for-the-token");
-
-  // Logged in there, a one-time code carries the login to the preview's origin, which sets its
-  // own pass, and the preview opens.
-  await page.locator("#login input[name=token]").fill(daemon.token);
-  await page.locator("#login button").click();
   await page.locator("#it", { hasText: PREVIEW_TEXT }).waitFor();
   assert.equal(page.url(), previewUrl, "back on the preview's own URL, without the code");
   const [pass] = (await context.cookies(previewUrl)).filter((c) => c.name === "parawork_preview");
@@ -160,6 +155,21 @@ remoteTest("open a preview, pasting the token on its login page", async () => {
     "the preview origin never gets the login cookie",
   );
   await shots.take(page, "preview");
+
+  // Logged in on the address instead: the preview's login origin has no cookie yet, so it asks
+  // for the token once, and then the preview opens.
+  const elsewhere = await browser.newContext();
+  t.after(() => elsewhere.close());
+  const other = await elsewhere.newPage();
+  await other.goto(daemon.loginUrl);
+  await other.getByTestId("connection").getByText("Connected").waitFor();
+  await other.goto(previewUrl);
+  await previewLoginAsks(other);
+  await shots.take(other, "preview-asks-for-the-token");
+  await other.locator("#login input[name=token]").fill(daemon.token);
+  await other.locator("#login button").click();
+  await other.locator("#it", { hasText: PREVIEW_TEXT }).waitFor();
+  assert.equal(other.url(), previewUrl);
 });
 
 remoteTest("without the token, the other machine gets only the login page", async (t) => {
