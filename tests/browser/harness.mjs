@@ -323,6 +323,15 @@ export class NetworkNamespace {
     });
   }
 
+  /**
+   * A network drop as the other machine sees it: every TCP connection it has to `address` is
+   * aborted at once (`ss -K`), as when its Wi-Fi goes away and comes back. Returns how many.
+   */
+  dropConnectionsTo(address) {
+    const listed = run([IP, "netns", "exec", this.name, "ss", "-K", "-t", "dst", address]);
+    return listed.split("\n").filter((line) => line.includes(address)).length;
+  }
+
   remove() {
     spawnSync(IP, ["link", "del", this.outside]);
     spawnSync(IP, ["netns", "del", this.name]);

@@ -14,6 +14,7 @@ import {
   Daemon,
   NetworkNamespace,
   Screenshots,
+  agentScreen,
   agentScreenShows,
   echoBotConfig,
   eventually,
@@ -124,6 +125,18 @@ remoteTest("create a workspace with an agent and type into its terminal", async 
   await typeInto(page, ".agent-area", "typed on the other machine");
   await agentScreenShows(page, "echo: typed on the other machine");
   await shots.take(page, "echo");
+});
+
+remoteTest("a network drop: the page reconnects by itself and the terminal is as it was", async () => {
+  const before = await agentScreen(page);
+  assert.ok(ns.dropConnectionsTo(ns.hostAddress) >= 2, "the page's sockets (events, terminal) were cut");
+  // The page notices (its sockets were aborted), reconnects, and re-attaches from the offset it
+  // had reached: the same screen, and typing goes on.
+  await page.getByTestId("connection").getByText("Connected").waitFor();
+  await eventually("the same screen", async () => (await agentScreen(page)) === before);
+  await typeInto(page, ".agent-area", "after the drop");
+  await agentScreenShows(page, "echo: after the drop");
+  await shots.take(page, "after-a-network-drop");
 });
 
 remoteTest("open a preview: straight away where the printed link logged in, else with the token", async (t) => {
