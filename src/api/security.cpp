@@ -78,6 +78,16 @@ std::optional<std::string> presentedCredential(const Request& req) {
     return std::nullopt;
 }
 
+/// Whom failed logins are counted against: the address, or for IPv6 its /64 (one machine, or
+/// one home network, usually owns a whole /64 and can pick any address in it).
+std::string limiterKey(const std::string& clientAddress) {
+    in6_addr v6{};
+    if (::inet_pton(AF_INET6, clientAddress.c_str(), &v6) != 1) return clientAddress;
+    std::memset(&v6.s6_addr[8], 0, 8);
+    char out[INET6_ADDRSTRLEN] = {};
+    return std::string(::inet_ntop(AF_INET6, &v6, out, sizeof out)) + "/64";
+}
+
 Response tooManyAttempts(const Request& req, std::chrono::seconds wait) {
     Response res = refuse(req, 429, "Too many failed logins from this address; try again later");
     res.set("Retry-After", std::to_string(wait.count()));
@@ -211,11 +221,11 @@ std::optional<Response> RequestGate::checkCredential(Request& req) const {
     auto candidate = presentedCredential(req);
     if (!candidate) return std::nullopt;
     if (policy_.limiter)
-        if (auto wait = policy_.limiter->retryAfter(req.clientAddress))
+        if (auto wait = policy_.limiter->retryAfter(limiterKey(req.clientAddress)))
             return tooManyAttempts(req, *wait);
     req.principal = authenticate(req);
     if (!req.principal && policy_.limiter)
-        policy_.limiter->recordFailure(req.clientAddress, *candidate);
+        policy_.limiter->recordFailure(limiterKey(req.clientAddress), *candidate);
     return std::nullopt;
 }
 
@@ -275,10 +285,11 @@ std::optional<Response> RequestGate::login(const Request& req) const {
     auto token = req.queryParam("token");
     if (!token || req.method != "GET" || isApiPath(req.path)) return std::nullopt;
     if (policy_.limiter)
-        if (auto wait = policy_.limiter->retryAfter(req.clientAddress))
+        if (auto wait = policy_.limiter->retryAfter(limiterKey(req.clientAddress)))
             return tooManyAttempts(req, *wait);
     bool valid = !token->empty() && policy_.tokens && policy_.tokens->authenticate(*token);
-    if (!valid && policy_.limiter) policy_.limiter->recordFailure(req.clientAddress, *token);
+    if (!valid && policy_.limiter)
+        policy_.limiter->recordFailure(limiterKey(req.clientAddress), *token);
     Response res = loginPage(403,
                              "This login link is not valid: the token may have been rotated or "
                              "revoked.");

@@ -310,6 +310,23 @@ TEST(RequestGate, TenDifferentWrongCredentialsBlockTheClient) {
     EXPECT_FALSE(g.admitHttp(other));
 }
 
+TEST(RequestGate, AnIpv6ClientIsLimitedByItsSlash64) {
+    auto g = remoteGate();
+    for (int i = 0; i < 10; ++i) {  // a new address of the same /64 for each try
+        auto r = from(g, "2001:db8:1:2::" + std::to_string(i + 1),
+                      {{"host", "[2001:db8::1]:3000"}, {"x-api-key", "wrong" + std::to_string(i)}});
+        r.path = "/api/workspaces";
+        EXPECT_EQ(g.admitHttp(r)->status, 403u);
+    }
+    auto same =
+        from(g, "2001:db8:1:2:ffff::9", {{"host", "[2001:db8::1]:3000"}, {"x-api-key", kToken}});
+    same.path = "/api/workspaces";
+    EXPECT_EQ(g.admitHttp(same)->status, 429u);
+    auto next = from(g, "2001:db8:1:3::1", {{"host", "[2001:db8::1]:3000"}, {"x-api-key", kToken}});
+    next.path = "/api/workspaces";
+    EXPECT_FALSE(g.admitHttp(next));
+}
+
 TEST(RequestGate, TheLoginCookieIsSecureOverTls) {
     auto g = remoteGate();
     auto r = from(g, "198.51.100.4", {{"host", "192.0.2.1:3000"}}, true);
