@@ -30,40 +30,35 @@ void printLinks(const json::value& answer) {
         std::cout << "  " << std::string_view(link.as_string()) << "\n";
 }
 
-int linkCommand(Context& ctx) {
-    auto answer = ctx.client().get("/api/auth/link");
+/// The daemon's answer as JSON, or in words with its login links after `words`.
+int reportWithLinks(Context& ctx, const json::value& answer, const std::string& words) {
     if (ctx.globals.json) {
         printJson(answer);
         return 0;
     }
-    std::cout << "Open parawork with (anyone holding this link has your terminals):\n";
+    std::cout << words;
     printLinks(answer);
     return 0;
 }
 
+int linkCommand(Context& ctx) {
+    return reportWithLinks(ctx, ctx.client().get("/api/auth/link"),
+                           "Open parawork with (anyone holding this link has your terminals):\n");
+}
+
 int rotateCommand(Context& ctx) {
-    auto answer = ctx.client().post("/api/auth/rotate");
-    if (ctx.globals.json) {
-        printJson(answer);
-        return 0;
-    }
-    std::cout << "The token was replaced: old links, cookies and keys no longer work, and "
-                 "preview logins end.\nLog in again with:\n";
-    printLinks(answer);
-    return 0;
+    return reportWithLinks(ctx, ctx.client().post("/api/auth/rotate"),
+                           "The token was replaced: old links, cookies and keys no longer work, "
+                           "and preview logins end.\nLog in again with:\n");
 }
 
 int addCommand(Context& ctx, const std::string& name) {
     auto answer = ctx.client().post("/api/auth/devices", json::object{{"name", name}});
-    if (ctx.globals.json) {
-        printJson(answer);
-        return 0;
-    }
-    std::cout << "Device token '" << name << "' (shown this once; revoke it with `parawork token "
-              << "revoke " << name << "`):\n  " << std::string_view(answer.at("token").as_string())
-              << "\nLog in on that device with:\n";
-    printLinks(answer);
-    return 0;
+    std::string token = ctx.globals.json ? "" : std::string(answer.at("token").as_string());
+    return reportWithLinks(ctx, answer,
+                           "Device token '" + name +
+                               "' (shown this once; revoke it with `parawork token revoke " + name +
+                               "`):\n  " + token + "\nLog in on that device with:\n");
 }
 
 int listCommand(Context& ctx) {

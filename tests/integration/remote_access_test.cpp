@@ -76,6 +76,12 @@ class RemoteAccess : public ::testing::Test {
         return remoteRequest(remote(), "GET", path, headers);
     }
 
+    /// Starts `cat` in a new workspace (it echoes what it is sent); returns the session's id.
+    static std::string startCat(SessionApi& api) {
+        auto session = api.start(api.createWorkspace(), {"cat"}, R"("kind":"command")");
+        return std::string(session.at("id").as_string());
+    }
+
     /// Logs in with the token link; returns the cookie to send back.
     std::string login(const std::string& token) {
         auto res = get("/?token=" + token);
@@ -174,9 +180,7 @@ TEST_F(RemoteAccess, ARenewedCertificateIsReadOnSighupAndABrokenOneIsNot) {
 
 TEST_F(RemoteAccess, TypingIntoATerminalOverAWebSocketOverTls) {
     SessionApi api(*daemon_);
-    auto ws = api.createWorkspace();
-    auto session = api.start(ws, {"cat"}, R"("kind":"command")");
-    std::string id(session.at("id").as_string());
+    auto id = startCat(api);
     auto cookie = login(daemon_->token());
     RemoteWebSocket attach(remote(), "/api/sessions/" + id + "/attach", {{"Cookie", cookie}});
     auto first = attach.read(10s);
@@ -195,9 +199,7 @@ TEST_F(RemoteAccess, TypingIntoATerminalOverAWebSocketOverTls) {
 
 TEST_F(RemoteAccess, SessionsDevicesAndLoginsSurviveADaemonRestart) {
     SessionApi api(*daemon_);
-    auto ws = api.createWorkspace();
-    auto session = api.start(ws, {"cat"}, R"("kind":"command")");
-    std::string id(session.at("id").as_string());
+    auto id = startCat(api);
     auto cookie = login(daemon_->token());
     auto device = cliJson(*daemon_, {"token", "add", "tablet"});
     std::string deviceToken(device.at("token").as_string());

@@ -135,6 +135,15 @@ struct RemoteWebSocket::Impl {
     std::optional<websocket::stream<ssl::stream<tcp::socket>>> tls;
     std::optional<websocket::stream<tcp::socket>> plain;
     int fd = -1;
+
+    /// Calls f with whichever stream this connection has.
+    template <class F>
+    void withStream(F&& f) {
+        if (tls)
+            f(*tls);
+        else
+            f(*plain);
+    }
 };
 
 RemoteWebSocket::RemoteWebSocket(const RemoteTarget& target, const std::string& path,
@@ -171,23 +180,17 @@ RemoteWebSocket::RemoteWebSocket(const RemoteTarget& target, const std::string& 
 RemoteWebSocket::~RemoteWebSocket() = default;
 
 void RemoteWebSocket::sendText(const std::string& text) {
-    if (impl_->tls) {
-        impl_->tls->text(true);
-        impl_->tls->write(net::buffer(text));
-    } else {
-        impl_->plain->text(true);
-        impl_->plain->write(net::buffer(text));
-    }
+    impl_->withStream([&](auto& ws) {
+        ws.text(true);
+        ws.write(net::buffer(text));
+    });
 }
 
 void RemoteWebSocket::sendBinary(const std::string& bytes) {
-    if (impl_->tls) {
-        impl_->tls->binary(true);
-        impl_->tls->write(net::buffer(bytes));
-    } else {
-        impl_->plain->binary(true);
-        impl_->plain->write(net::buffer(bytes));
-    }
+    impl_->withStream([&](auto& ws) {
+        ws.binary(true);
+        ws.write(net::buffer(bytes));
+    });
 }
 
 std::optional<std::string> RemoteWebSocket::read(std::chrono::milliseconds timeout) {
@@ -196,10 +199,7 @@ std::optional<std::string> RemoteWebSocket::read(std::chrono::milliseconds timeo
     ::setsockopt(impl_->fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
     beast::flat_buffer buffer;
     boost::system::error_code ec;
-    if (impl_->tls)
-        impl_->tls->read(buffer, ec);
-    else
-        impl_->plain->read(buffer, ec);
+    impl_->withStream([&](auto& ws) { ws.read(buffer, ec); });
     if (ec) return std::nullopt;
     return beast::buffers_to_string(buffer.data());
 }
