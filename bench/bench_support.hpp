@@ -1,6 +1,6 @@
 // Helpers the workloads share: reading a process's memory and CPU from /proc, running a short
-// program without polling delays, writing the text file the throughput workloads cat, and a
-// fleet of sessions that is stopped at the end even when a workload throws.
+// program without polling delays, wrk and nginx, writing the text file the throughput workloads
+// cat, and a fleet of sessions that is stopped at the end even when a workload throws.
 #pragma once
 
 #include <sys/types.h>
@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -73,6 +74,31 @@ struct WrkRun {
 /// Runs `wrk --latency` with `args` (connections, duration, headers, URL) and reads its figures.
 /// Throws when wrk fails or saw error responses.
 WrkRun runWrk(const std::vector<std::string>& args);
+
+/// A free loopback port (bound, read, released).
+std::uint16_t freeLoopbackPort();
+
+/// Debian's nginx as a reverse proxy to 127.0.0.1:upstream, listening on 127.0.0.1:listen: one
+/// worker process, upstream keep-alive, the Host header naming the upstream's address (a
+/// daemon's Host check accepts that). With `tls` it terminates TLS with that certificate and key.
+/// Runs in the foreground with its files in `dir`; stopped on destruction.
+class Nginx {
+  public:
+    struct Tls {
+        std::filesystem::path certFile;
+        std::filesystem::path keyFile;
+    };
+    Nginx(const std::filesystem::path& dir, std::uint16_t listen, std::uint16_t upstream,
+          const std::optional<Tls>& tls = std::nullopt);
+    ~Nginx();
+    Nginx(const Nginx&) = delete;
+    Nginx& operator=(const Nginx&) = delete;
+    std::uint16_t port() const { return port_; }
+
+  private:
+    pid_t pid_ = -1;
+    std::uint16_t port_;
+};
 
 /// `tmux` with args on the benchmarks' private server (`-L pwbench`, no configuration file), so
 /// that a user's own tmux is never touched.

@@ -1,17 +1,8 @@
 // W7: the preview proxy under wrk — through `<port>-<ws>.localhost` to a small upstream running
 // in a session, against the same upstream directly and behind nginx (Debian's, one worker,
 // upstream keep-alive), alternating in the same run.
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <signal.h>
-#include <spawn.h>
-#include <sys/socket.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <string>
 #include <thread>
 
@@ -22,63 +13,6 @@
 
 namespace parawork::bench {
 namespace {
-
-/// A free loopback port (bound, read, released).
-std::uint16_t freePort() {
-    int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t len = sizeof a;
-    if (::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 ||
-        ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) != 0)
-        throw std::runtime_error("no free port");
-    ::close(fd);
-    return ntohs(a.sin_port);
-}
-
-/// nginx as a reverse proxy to 127.0.0.1:upstream, in the foreground, killed on destruction.
-class Nginx {
-  public:
-    Nginx(const std::filesystem::path& dir, std::uint16_t listen, std::uint16_t upstream)
-        : port_(listen) {
-        auto conf = dir / "nginx.conf";
-        std::ofstream(conf) << "daemon off; master_process off; worker_processes 1;\n"
-                            << "pid " << (dir / "nginx.pid").string() << ";\n"
-                            << "error_log " << (dir / "error.log").string() << " warn;\n"
-                            << "events { worker_connections 1024; }\n"
-                            << "http { access_log off;\n"
-                            << "  client_body_temp_path " << dir.string() << "/body;\n"
-                            << "  proxy_temp_path " << dir.string() << "/proxy;\n"
-                            << "  upstream up { server 127.0.0.1:" << upstream
-                            << "; keepalive 32; }\n"
-                            << "  server { listen 127.0.0.1:" << listen << ";\n"
-                            << "    location / { proxy_pass http://up; proxy_http_version 1.1;\n"
-                            << "      proxy_set_header Connection \"\"; } } }\n";
-        std::vector<std::string> argv{"nginx", "-p", dir.string(), "-c", conf.string()};
-        std::vector<char*> args;
-        for (auto& a : argv) args.push_back(a.data());
-        args.push_back(nullptr);
-        if (::posix_spawnp(&pid_, "nginx", nullptr, nullptr, args.data(), environ) != 0)
-            throw std::runtime_error("cannot start nginx (apt install nginx-light)");
-        for (int i = 0; i < 100; ++i) {  // until it listens
-            if (runProgram({"bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/" + std::to_string(listen)})
-                    .exitCode == 0)
-                return;
-            std::this_thread::sleep_for(std::chrono::milliseconds(50));
-        }
-        throw std::runtime_error("nginx did not start; see " + (dir / "error.log").string());
-    }
-    ~Nginx() {
-        ::kill(pid_, SIGTERM);
-        ::waitpid(pid_, nullptr, 0);
-    }
-    std::uint16_t port() const { return port_; }
-
-  private:
-    pid_t pid_ = -1;
-    std::uint16_t port_;
-};
 
 Result run(const RunOptions& options) {
     test::DaemonProcess daemon(test::DaemonProcess::Options{.extraArgs = {"--log-level", "warn"}});
@@ -98,7 +32,7 @@ Result run(const RunOptions& options) {
     }
     if (!upstream) throw std::runtime_error("the upstream never listened");
     test::TempDir nginxDir("pw-nginx");
-    Nginx nginx(nginxDir.path(), freePort(), upstream);
+    Nginx nginx(nginxDir.path(), freeLoopbackPort(), upstream);
 
     auto previewHost = std::to_string(upstream) + "-" + ws.substr(0, 8) +
                        ".localhost:" + std::to_string(daemon.tcp().port);
