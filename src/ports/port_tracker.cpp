@@ -197,7 +197,8 @@ void PortTracker::scan() {
                 }
             }
             std::vector<SessionPort> next;
-            for (auto& [number, port] : current) {
+            for (auto& [key, port] : current) {
+                auto number = key;  // clang 14 cannot capture a structured binding
                 auto before = std::find_if(session.ports.begin(), session.ports.end(),
                                            [&](const SessionPort& p) { return p.port == number; });
                 port.openedAt = before != session.ports.end() ? before->openedAt : now;
