@@ -15,9 +15,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         policy.port = 3000;
         policy.allowedHosts = {"name"};
         policy.allowedOrigins = {"http://localhost:5173"};
-        policy.tokens =
-            std::make_shared<auth::TokenRegistry>("0123456789abcdef0123456789abcdef", nullptr);
-        policy.limiter = std::make_shared<auth::LoginLimiter>();
+        policy.tokens = std::make_shared<parawork::auth::TokenRegistry>(
+            "0123456789abcdef0123456789abcdef", nullptr);
+        policy.limiter = std::make_shared<parawork::auth::LoginLimiter>();
         policy.trustedProxies = {"127.0.0.1"};
         return RequestGate(policy);
     }();
