@@ -202,9 +202,10 @@ net::awaitable<void> HttpServer::Impl::acceptLoop(Acceptor& acceptor, Transport 
                 continue;
             }
             Proto local(AF_UNIX, SOCK_STREAM);
-            net::co_spawn(
-                loop, tls->relay(std::move(socket), Proto::socket(loop, local, frontEnd.release())),
-                net::detached);
+            net::co_spawn(loop,
+                          tls->relay(std::move(socket),
+                                     Proto::socket(loop, local, frontEnd.release()), peer.address),
+                          net::detached);
             net::co_spawn(loop,
                           runConnection(Stream(Proto::socket(loop, local, serverEnd.release())),
                                         std::move(peer)),

@@ -133,7 +133,10 @@ net::awaitable<void> refusePlainHttp(Socket& client) {
 }  // namespace
 
 TlsFront::TlsFront(const std::filesystem::path& certFile, const std::filesystem::path& keyFile)
-    : certFile_(certFile), keyFile_(keyFile), context_(makeContext(certFile, keyFile)) {}
+    : certFile_(certFile),
+      keyFile_(keyFile),
+      context_(makeContext(certFile, keyFile)),
+      handshaking_(std::make_shared<std::map<std::string, int>>()) {}
 
 TlsFront::~TlsFront() = default;
 
@@ -141,8 +144,28 @@ void TlsFront::reload() {
     context_ = makeContext(certFile_, keyFile_);
 }
 
-net::awaitable<void> TlsFront::relay(Socket client, Socket plain) const {
+net::awaitable<void> TlsFront::relay(Socket client, Socket plain, std::string clientAddress) {
     using namespace net::experimental::awaitable_operators;
+    auto counts = handshaking_;
+    if ((*counts)[clientAddress] >= kMaxHandshakesPerClient) {
+        spdlog::warn("{}: too many TLS handshakes in progress, connection closed", clientAddress);
+        boost::system::error_code ignored;
+        client.close(ignored);
+        plain.close(ignored);
+        co_return;
+    }
+    ++(*counts)[clientAddress];
+    struct Counted {  // until the handshake is over, however the coroutine ends
+        std::shared_ptr<std::map<std::string, int>> counts;
+        std::string address;
+        bool done = false;
+        void finish() {
+            if (done) return;
+            done = true;
+            if (--(*counts)[address] == 0) counts->erase(address);
+        }
+        ~Counted() { finish(); }
+    } counted{counts, clientAddress};
     auto context = context_;  // the stream below needs it for its whole life
     detectDeadPeers(client);
     TlsStream tls(std::move(client), *context);
@@ -155,9 +178,16 @@ net::awaitable<void> TlsFront::relay(Socket client, Socket plain) const {
         tls.next_layer().close(ignored);
     });
     // A TLS connection starts with a handshake record (0x16); anything else is plain HTTP.
+    // (Waiting for readability, then peeking without the reactor: an asynchronous peek that
+    // sees the end of the stream leaves Asio's edge-triggered reactor with nothing to wake the
+    // handshake's read, which would then never end.)
     std::array<unsigned char, 1> first{};
-    auto [peekError, peeked] = co_await tls.next_layer().async_receive(
-        net::buffer(first), net::socket_base::message_peek, kAwait);
+    auto [waitError] = co_await tls.next_layer().async_wait(Socket::wait_read, kAwait);
+    boost::system::error_code peekError = waitError;
+    std::size_t peeked = 0;
+    if (!peekError)
+        peeked =
+            tls.next_layer().receive(net::buffer(first), net::socket_base::message_peek, peekError);
     if (!peekError && peeked == 1 && first[0] != 0x16) {
         co_await refusePlainHttp(tls.next_layer());
         deadline.cancel();
@@ -167,6 +197,7 @@ net::awaitable<void> TlsFront::relay(Socket client, Socket plain) const {
     }
     auto [ec] = co_await tls.async_handshake(ssl::stream_base::server, kAwait);
     deadline.cancel();
+    counted.finish();
     if (ec) {
         spdlog::debug("TLS handshake failed: {}", ec.message());
         boost::system::error_code ignored;

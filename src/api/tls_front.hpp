@@ -5,7 +5,9 @@
 #pragma once
 
 #include <filesystem>
+#include <map>
 #include <memory>
+#include <string>
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/generic/stream_protocol.hpp>
@@ -33,12 +35,20 @@ class TlsFront {
     /// `client` and `plain` (the other end of the pair the server reads) until either ends.
     /// A failed handshake closes `plain`, which the server sees as a client gone; a client
     /// speaking plain HTTP gets a 400 that says to use https.
+    /// One client address has at most kMaxHandshakesPerClient handshakes in progress: beyond
+    /// that its connections are closed at once, so one host can't tie up the others' way in.
     boost::asio::awaitable<void> relay(boost::asio::generic::stream_protocol::socket client,
-                                       boost::asio::generic::stream_protocol::socket plain) const;
+                                       boost::asio::generic::stream_protocol::socket plain,
+                                       std::string clientAddress);
+
+    static constexpr int kMaxHandshakesPerClient = 32;
 
   private:
     std::filesystem::path certFile_, keyFile_;
     std::shared_ptr<boost::asio::ssl::context> context_;
+    /// Handshakes in progress per client address (loop thread only); shared with the relays,
+    /// which may outlive this object at shutdown.
+    std::shared_ptr<std::map<std::string, int>> handshaking_;
 };
 
 }  // namespace parawork::api

@@ -3,11 +3,14 @@
 // certificate made here, the login link and its cookie, WebSockets over TLS, device tokens,
 // rotation, failed-login limits, previews behind a pass, and forwarded headers believed only
 // from trusted proxies.
+#include <unistd.h>
+
 #include <csignal>
 #include <fstream>
 #include <regex>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include <gtest/gtest.h>
 #include <boost/json.hpp>
@@ -176,6 +179,38 @@ TEST_F(RemoteAccess, ARenewedCertificateIsReadOnSighupAndABrokenOneIsNot) {
     EXPECT_NE(daemon_->output().find("TLS certificate not reloaded, the old one stays"),
               std::string::npos);
     EXPECT_TRUE(handshakes(trustingRenewed));
+}
+
+TEST_F(RemoteAccess, ClientsStuckBeforeTheirHandshakeCannotLockOthersOut) {
+    auto health = [](const RemoteTarget& target) {
+        try {
+            return remoteRequest(target, "GET", "/api/health").status;
+        } catch (const api::ConnectError&) {
+            return 0u;
+        }
+    };
+    std::vector<int> silent;
+    for (int i = 0; i < 32; ++i) silent.push_back(silentConnection(remote()));
+    // That address has its 32 handshakes in progress: one more is closed at once...
+    unsigned status = 200;
+    for (int i = 0; i < 100 && status != 0; ++i) {  // until the daemon has taken all 32 in
+        status = health(remote());
+        if (status) std::this_thread::sleep_for(20ms);
+    }
+    EXPECT_EQ(status, 0u);
+    // ...while another client gets in as usual,
+    auto here = remote();
+    here.netns.clear();
+    EXPECT_EQ(health(here), 200u);
+    // and once they go, so does that address.
+    for (int fd : silent) ::close(fd);
+    unsigned after = 0;
+    for (int i = 0; i < 100 && after != 200; ++i) {
+        after = health(remote());
+        if (after != 200) std::this_thread::sleep_for(20ms);
+    }
+    EXPECT_EQ(after, 200u) << daemon_->output();
+    EXPECT_NE(daemon_->output().find("too many TLS handshakes in progress"), std::string::npos);
 }
 
 TEST_F(RemoteAccess, TypingIntoATerminalOverAWebSocketOverTls) {

@@ -129,6 +129,10 @@ api::HttpReply remoteRequest(const RemoteTarget& target, const std::string& meth
     return exchange(tls, target, method, path, headers, body);
 }
 
+int silentConnection(const RemoteTarget& target) {
+    return connectFrom(target, std::chrono::seconds(20));
+}
+
 struct RemoteWebSocket::Impl {
     net::io_context io;
     std::optional<ssl::context> context;

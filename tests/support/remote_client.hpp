@@ -29,6 +29,10 @@ api::HttpReply remoteRequest(const RemoteTarget& target, const std::string& meth
                              const std::string& path, const api::Headers& headers = {},
                              const std::string& body = {});
 
+/// A TCP connection that says nothing (a client stuck before its TLS handshake); the caller
+/// closes the returned fd.
+int silentConnection(const RemoteTarget& target);
+
 /// A WebSocket over TLS (or plain, as the target says).
 class RemoteWebSocket {
   public:
