@@ -86,8 +86,9 @@ export function App() {
       </header>
       {state.problem === "login" && (
         <p class="notice error banner" role="alert">
-          Not logged in: open the link that <code>parawork serve</code> printed (it contains{" "}
-          <code>?token=…</code>).
+          Not logged in (or the token was rotated or revoked): open the link that{" "}
+          <code>parawork serve</code> printed, or that <code>parawork token link</code> prints (it
+          contains <code>?token=…</code>).
         </p>
       )}
       <div class="layout">
