@@ -140,68 +140,15 @@ std::vector<std::string> tmuxArgv(const std::vector<std::string>& args) {
     return argv;
 }
 
-std::uint16_t freeLoopbackPort() {
-    int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd < 0) core::throwErrno("socket");
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t len = sizeof a;
-    bool bound = ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0 &&
-                 ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) == 0;
-    ::close(fd);
-    if (!bound) throw std::runtime_error("no free port");
-    return ntohs(a.sin_port);
-}
-
-namespace {
-
-/// Debian 12's nginx (1.22) offers TLS 1.0-1.2 unless told otherwise; 1.23.4 and later default to
-/// TLS 1.2 and 1.3, as our daemon does, so that a client negotiates the same protocol with both.
-std::string tlsDirectives(const Nginx::Tls& tls) {
-    return "    ssl_protocols TLSv1.2 TLSv1.3;\n    ssl_certificate " + tls.certFile.string() +
-           ";\n    ssl_certificate_key " + tls.keyFile.string() + ";\n";
-}
-
-}  // namespace
-
-Nginx::Nginx(const std::filesystem::path& dir, std::uint16_t listen, std::uint16_t upstream,
-             const std::optional<Tls>& tls)
-    : port_(listen) {
-    auto conf = dir / "nginx.conf";
-    std::ofstream(conf) << "daemon off; master_process off; worker_processes 1;\n"
-                        << "pid " << (dir / "nginx.pid").string() << ";\n"
-                        << "error_log " << (dir / "error.log").string() << " warn;\n"
-                        << "events { worker_connections 1024; }\n"
-                        << "http { access_log off;\n"
-                        << "  client_body_temp_path " << dir.string() << "/body;\n"
-                        << "  proxy_temp_path " << dir.string() << "/proxy;\n"
-                        << "  upstream up { server 127.0.0.1:" << upstream << "; keepalive 32; }\n"
-                        << "  server { listen 127.0.0.1:" << listen << (tls ? " ssl" : "") << ";\n"
-                        << (tls ? tlsDirectives(*tls) : "")
-                        << "    location / { proxy_pass http://up; proxy_http_version 1.1;\n"
-                        << "      proxy_set_header Host 127.0.0.1:" << upstream << ";\n"
-                        << "      proxy_set_header Connection \"\"; } } }\n";
-    std::vector<std::string> argv{"nginx", "-p", dir.string(), "-c", conf.string()};
-    std::vector<char*> args;
-    for (auto& a : argv) args.push_back(a.data());
-    args.push_back(nullptr);
-    if (::posix_spawnp(&pid_, "nginx", nullptr, nullptr, args.data(), environ) != 0)
-        throw std::runtime_error("cannot start nginx (apt install nginx-light)");
-    for (int i = 0; i < 100; ++i) {  // until it listens
-        if (runProgram({"bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/" + std::to_string(listen)})
-                .exitCode == 0)
-            return;
-        std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-    ::kill(pid_, SIGTERM);
-    ::waitpid(pid_, nullptr, 0);
-    throw std::runtime_error("nginx did not start; see " + (dir / "error.log").string());
-}
-
-Nginx::~Nginx() {
-    ::kill(pid_, SIGTERM);
-    ::waitpid(pid_, nullptr, 0);
+test::Nginx::Options nginxAnchor(const std::filesystem::path& dir, std::uint16_t upstream,
+                                 const std::optional<test::Nginx::Tls>& tls) {
+    test::Nginx::Options o;
+    o.dir = dir;
+    o.upstreamPort = upstream;
+    o.tls = tls;
+    o.locationDirectives = "      proxy_http_version 1.1;\n      proxy_set_header Host 127.0.0.1:" +
+                           std::to_string(upstream) + ";\n      proxy_set_header Connection \"\";";
+    return o;
 }
 
 Memory memoryOf(pid_t pid) {

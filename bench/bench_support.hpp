@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "support/daemon_process.hpp"
+#include "support/nginx.hpp"
 #include "support/session_api.hpp"
 #include "support/temp_dir.hpp"
 
@@ -75,30 +76,11 @@ struct WrkRun {
 /// Throws when wrk fails or saw error responses.
 WrkRun runWrk(const std::vector<std::string>& args);
 
-/// A free loopback port (bound, read, released).
-std::uint16_t freeLoopbackPort();
-
-/// Debian's nginx as a reverse proxy to 127.0.0.1:upstream, listening on 127.0.0.1:listen: one
-/// worker process, upstream keep-alive, the Host header naming the upstream's address (a
-/// daemon's Host check accepts that). With `tls` it terminates TLS with that certificate and key.
-/// Runs in the foreground with its files in `dir`; stopped on destruction.
-class Nginx {
-  public:
-    struct Tls {
-        std::filesystem::path certFile;
-        std::filesystem::path keyFile;
-    };
-    Nginx(const std::filesystem::path& dir, std::uint16_t listen, std::uint16_t upstream,
-          const std::optional<Tls>& tls = std::nullopt);
-    ~Nginx();
-    Nginx(const Nginx&) = delete;
-    Nginx& operator=(const Nginx&) = delete;
-    std::uint16_t port() const { return port_; }
-
-  private:
-    pid_t pid_ = -1;
-    std::uint16_t port_;
-};
+/// nginx as the benchmarks' anchor: a reverse proxy to 127.0.0.1:upstream with upstream
+/// keep-alive and the Host header naming the upstream's address (a daemon's Host check accepts
+/// that); with `tls`, terminating TLS.
+test::Nginx::Options nginxAnchor(const std::filesystem::path& dir, std::uint16_t upstream,
+                                 const std::optional<test::Nginx::Tls>& tls = std::nullopt);
 
 /// `tmux` with args on the benchmarks' private server (`-L pwbench`, no configuration file), so
 /// that a user's own tmux is never touched.

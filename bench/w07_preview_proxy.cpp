@@ -32,7 +32,7 @@ Result run(const RunOptions& options) {
     }
     if (!upstream) throw std::runtime_error("the upstream never listened");
     test::TempDir nginxDir("pw-nginx");
-    Nginx nginx(nginxDir.path(), freeLoopbackPort(), upstream);
+    test::Nginx nginx(nginxAnchor(nginxDir.path(), upstream));
 
     auto previewHost = std::to_string(upstream) + "-" + ws.substr(0, 8) +
                        ".localhost:" + std::to_string(daemon.tcp().port);

@@ -57,14 +57,14 @@ std::size_t addWorkspaces(const test::DaemonProcess& daemon) {
 Result run(const RunOptions& options) {
     test::TempDir certs("pw-w12-certs");
     test::makeTestCertificate(certs.path(), {"localhost"}, {"127.0.0.1"});
-    Nginx::Tls tls{certs.path() / "cert.pem", certs.path() / "key.pem"};
+    test::Nginx::Tls tls{certs.path() / "cert.pem", certs.path() / "key.pem"};
     test::DaemonProcess tlsDaemon(
         daemonOptions({"--tls-cert", tls.certFile.string(), "--tls-key", tls.keyFile.string()}));
     test::DaemonProcess plainDaemon(daemonOptions({}));
     auto replyBytes = addWorkspaces(tlsDaemon);
     addWorkspaces(plainDaemon);
     test::TempDir nginxDir("pw-w12-nginx");
-    Nginx nginx(nginxDir.path(), freeLoopbackPort(), plainDaemon.port(), tls);
+    test::Nginx nginx(nginxAnchor(nginxDir.path(), plainDaemon.port(), tls));
 
     auto listing = [](const std::string& scheme, std::uint16_t port) {
         return scheme + "://127.0.0.1:" + std::to_string(port) + "/api/workspaces";

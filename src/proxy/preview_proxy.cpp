@@ -181,7 +181,7 @@ PreviewProxy::PreviewProxy(ports::PortService& ports, session::SessionService& s
     : ports_(ports), sessions_(sessions), workers_(workers), options_(std::move(options)) {}
 
 bool PreviewProxy::matches(std::string_view host) const {
-    return ports::parsePreviewHost(host, ports_.previewDomain(), ports_.daemonPort()).has_value();
+    return ports_.previewHost(host).has_value();
 }
 
 net::awaitable<void> PreviewProxy::serve(Stream& stream, beast::flat_buffer& buffer,

@@ -17,6 +17,7 @@
 
 #include "support/daemon_process.hpp"
 #include "support/echo_server.hpp"
+#include "support/nginx.hpp"
 #include "support/remote_client.hpp"
 #include "support/session_api.hpp"
 #include "support/temp_dir.hpp"
@@ -468,6 +469,89 @@ TEST_F(RemoteAccess, ForwardedHeadersAreBelievedFromTrustedProxiesOnly) {
     auto other = asProxy("/?token=" + daemon_->token(), "198.51.100.22");
     EXPECT_EQ(other.status, 303u);
     EXPECT_NE(other.header("set-cookie").find("; Secure"), std::string::npos);
+}
+
+// The documented nginx configuration (docs/remote-access.md, "Behind Caddy or nginx"), really
+// run: nginx terminates TLS on the namespace-facing address and forwards to a daemon on
+// loopback started with --behind-proxy.
+TEST_F(RemoteAccess, BehindNginxAsDocumented) {
+    daemon_.reset();
+    TempDir nginxDir("pw-nginx");
+    auto nginxPort = freePort(ns_->hostAddress());
+    std::string publicOrigin = "https://preview.test:" + std::to_string(nginxPort);
+    DaemonProcess::Options options;
+    options.home = home_.path();
+    options.extraArgs = {"--behind-proxy"};
+    options.configToml =
+        "[server]\npublic_url = \"" + publicOrigin +
+        "\"\n[preview]\ndomain = \"preview.test\"\npublic_port = " + std::to_string(nginxPort) +
+        "\n";
+    daemon_.emplace(options);
+    Nginx::Options proxy;
+    proxy.dir = nginxDir.path();
+    proxy.listenAddress = ns_->hostAddress();
+    proxy.listenPort = nginxPort;
+    proxy.upstreamPort = daemon_->port();
+    proxy.tls = Nginx::Tls{certs_.path() / "cert.pem", certs_.path() / "key.pem"};
+    proxy.httpDirectives = "  map $http_upgrade $connection_upgrade { default upgrade; '' close; }";
+    proxy.locationDirectives = R"(
+        proxy_http_version 1.1;
+        proxy_set_header Upgrade $http_upgrade;
+        proxy_set_header Connection $connection_upgrade;
+        proxy_set_header Host $http_host;
+        proxy_set_header X-Forwarded-Host $http_host;
+        proxy_set_header X-Forwarded-Proto $scheme;
+        proxy_set_header X-Forwarded-For $remote_addr;
+        proxy_buffering off;
+        proxy_request_buffering off;
+        client_max_body_size 0;
+        proxy_read_timeout 1h;
+        proxy_send_timeout 1h;)";
+    Nginx nginx(proxy);
+    auto viaNginx = remote();
+    viaNginx.port = nginxPort;
+    auto ui = [&](const std::string& path, api::Headers headers = {}) {
+        headers.emplace_back("Host", "preview.test:" + std::to_string(nginxPort));
+        return remoteRequest(viaNginx, "GET", path, headers);
+    };
+
+    // The printed link is the public one; through nginx the other machine is remote, over TLS.
+    EXPECT_NE(daemon_->output().find("open the UI: " + publicOrigin + "/?token="),
+              std::string::npos)
+        << daemon_->output();
+    EXPECT_EQ(ui("/").status, 401u);
+    auto link = ui("/?token=" + daemon_->token());
+    ASSERT_EQ(link.status, 303u);
+    EXPECT_NE(link.header("set-cookie").find("; Secure"), std::string::npos);
+    auto cookie = cookiePair(link.header("set-cookie"));
+    EXPECT_EQ(ui("/", {{"Cookie", cookie}}).status, 200u);
+
+    // A terminal through nginx's WebSocket upgrade.
+    SessionApi api(*daemon_);
+    auto id = startCat(api);
+    RemoteWebSocket attach(
+        viaNginx, "/api/sessions/" + id + "/attach",
+        {{"Host", "preview.test:" + std::to_string(nginxPort)}, {"Cookie", cookie}});
+    ASSERT_TRUE(attach.read(10s));
+    attach.sendBinary("through nginx\n");
+    api.waitOutput(id, "through nginx\r\nthrough nginx");
+
+    // A preview on its public port: the pass flow through the proxy, to the public origin.
+    std::string previewHost = "8080-deadbeef.preview.test:" + std::to_string(nginxPort);
+    auto bounced =
+        remoteRequest(viaNginx, "GET", "/", {{"Host", previewHost}, {"Accept", "text/html"}});
+    EXPECT_EQ(bounced.status, 303u) << bounced.body;
+    EXPECT_TRUE(
+        bounced.header("location")
+            .starts_with(publicOrigin + "/__parawork/preview-login?to=https://" + previewHost))
+        << bounced.header("location");
+    auto asked =
+        remoteRequest(viaNginx, "POST", "/api/preview-auth",
+                      {{"Host", "preview.test:" + std::to_string(nginxPort)}, {"Cookie", cookie}},
+                      json::serialize(json::object{{"url", "https://" + previewHost + "/"}}));
+    EXPECT_EQ(asked.status, 200u) << asked.body;
+    api.call("POST", "/api/sessions/" + id + "/stop");
+    api.waitEnded(id);
 }
 
 // Refusals at start: no network needed, each is a clear error before anything listens.
