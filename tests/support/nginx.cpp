@@ -67,8 +67,9 @@ Nginx::Nginx(Options o) : port_(o.listenPort ? o.listenPort : freePort(o.listenA
         << ";\n";
     // Debian 12's nginx (1.22) offers TLS 1.0-1.2 unless told; 1.23.4 and later add 1.3.
     if (o.tls)
-        out << "    ssl_protocols TLSv1.2 TLSv1.3;\n    ssl_certificate " << o.tls->certFile.string()
-            << ";\n    ssl_certificate_key " << o.tls->keyFile.string() << ";\n";
+        out << "    ssl_protocols TLSv1.2 TLSv1.3;\n    ssl_certificate "
+            << o.tls->certFile.string() << ";\n    ssl_certificate_key " << o.tls->keyFile.string()
+            << ";\n";
     out << "    location / { proxy_pass http://up;\n" << o.locationDirectives << "\n    } } }\n";
     out.close();
     std::vector<std::string> argv{"nginx", "-p", o.dir.string(), "-c", conf.string()};

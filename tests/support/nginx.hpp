@@ -24,11 +24,11 @@ class Nginx {
     struct Options {
         std::filesystem::path dir;
         std::string listenAddress = "127.0.0.1";
-        std::uint16_t listenPort = 0;     ///< 0: a free one
-        std::uint16_t upstreamPort = 0;   ///< on 127.0.0.1, as upstream `up` (keep-alive 32)
-        std::optional<Tls> tls;           ///< terminate TLS (1.2 and 1.3) with these
-        std::string httpDirectives;       ///< more of the http block (e.g. a map)
-        std::string locationDirectives;   ///< inside `location / { proxy_pass http://up; … }`
+        std::uint16_t listenPort = 0;    ///< 0: a free one
+        std::uint16_t upstreamPort = 0;  ///< on 127.0.0.1, as upstream `up` (keep-alive 32)
+        std::optional<Tls> tls;          ///< terminate TLS (1.2 and 1.3) with these
+        std::string httpDirectives;      ///< more of the http block (e.g. a map)
+        std::string locationDirectives;  ///< inside `location / { proxy_pass http://up; … }`
     };
     explicit Nginx(Options options);
     ~Nginx();
