@@ -223,7 +223,7 @@ std::optional<Response> RequestGate::checkCredential(Request& req) const {
     if (policy_.limiter)
         if (auto wait = policy_.limiter->retryAfter(limiterKey(req.clientAddress)))
             return tooManyAttempts(req, *wait);
-    req.principal = authenticate(req);
+    req.principal = policy_.tokens ? policy_.tokens->authenticate(*candidate) : std::nullopt;
     if (!req.principal && policy_.limiter)
         policy_.limiter->recordFailure(limiterKey(req.clientAddress), *candidate);
     return std::nullopt;

@@ -180,7 +180,7 @@ int run(const ServeOptions& options) {
     portConfig.scanInterval = std::chrono::milliseconds(config.portScanIntervalMs);
     portConfig.previewDomain = config.previewDomain;
     portConfig.previewPublicPort = static_cast<std::uint16_t>(config.previewPublicPort);
-    portConfig.previewScheme = config.tlsCert || config.behindProxy ? "https" : "http";
+    portConfig.previewScheme = publicScheme(config);
     ports::PortService portService(db, portConfig,
                                    [&server](const std::string& workspaceId, std::string event) {
                                        if (server) server->publish(workspaceId, std::move(event));

@@ -43,6 +43,10 @@ std::vector<boost::asio::ip::address> networkAddresses(bool withV6) {
 
 }  // namespace
 
+std::string publicScheme(const Config& config) {
+    return config.tlsCert || config.behindProxy ? "https" : "http";
+}
+
 std::vector<std::string> uiUrls(const Config& config, std::uint16_t boundPort) {
     if (config.publicUrl) return {*config.publicUrl};
     std::string scheme = config.tlsCert ? "https://" : "http://";
@@ -51,10 +55,10 @@ std::vector<std::string> uiUrls(const Config& config, std::uint16_t boundPort) {
     // The UI on the preview domain first: logged in there, a browser can open previews (the
     // preview login runs on that origin).
     if (config.previewDomain != "localhost")
-        urls.push_back(ports::originOf(
-            config.tlsCert || config.behindProxy ? "https" : "http", config.previewDomain,
-            config.previewPublicPort ? static_cast<std::uint16_t>(config.previewPublicPort)
-                                     : boundPort));
+        urls.push_back(ports::originOf(publicScheme(config), config.previewDomain,
+                                       config.previewPublicPort
+                                           ? static_cast<std::uint16_t>(config.previewPublicPort)
+                                           : boundPort));
     boost::system::error_code ec;
     auto address =
         boost::asio::ip::make_address(config.host == "localhost" ? "127.0.0.1" : config.host, ec);

@@ -12,6 +12,9 @@
 
 namespace parawork::daemon {
 
+/// The scheme people use: https when the daemon speaks TLS or a TLS proxy is in front.
+std::string publicScheme(const Config& config);
+
 /// "scheme://host:port" for each address, the local one first.
 std::vector<std::string> uiUrls(const Config& config, std::uint16_t boundPort);
 
