@@ -36,10 +36,11 @@ test-asan:
 	  CMAKE_EXTRA=-DPARAWORK_SANITIZE=ON
 
 FUZZ_SECONDS ?= 30
+FUZZ_TARGETS := fuzz_host_frames fuzz_ws_events fuzz_request_gate fuzz_log_lines fuzz_preview_inputs fuzz_screen
 fuzz: bootstrap
 	CC=clang CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DPARAWORK_FUZZ=ON -DPARAWORK_BENCH=OFF
-	cmake --build build-fuzz -j $(JOBS) --target fuzz_host_frames fuzz_ws_events fuzz_request_gate fuzz_log_lines fuzz_preview_inputs
-	@for f in fuzz_host_frames fuzz_ws_events fuzz_request_gate fuzz_log_lines fuzz_preview_inputs; do \
+	cmake --build build-fuzz -j $(JOBS) --target $(FUZZ_TARGETS)
+	@for f in $(FUZZ_TARGETS); do \
 	  mkdir -p build-fuzz/corpus/$$f; \
 	  echo "== $$f ($(FUZZ_SECONDS) s)"; \
 	  build-fuzz/tests/fuzz/$$f -max_total_time=$(FUZZ_SECONDS) build-fuzz/corpus/$$f || exit 1; \

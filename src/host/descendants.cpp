@@ -82,8 +82,9 @@ std::vector<pid_t> childrenOf(pid_t pid) {
     }
 }
 
-std::size_t signalChildren(int signo) {
+std::size_t signalChildren(int signo, pid_t spare) {
     auto children = childrenOf(::getpid());
+    std::erase(children, spare);
     pid_t ownGroup = ::getpgrp();
     for (pid_t child : children) {
         ::kill(child, signo);  // ESRCH: it is already gone, which is what we want
@@ -92,12 +93,12 @@ std::size_t signalChildren(int signo) {
     return children.size();
 }
 
-std::size_t killAllChildren(std::chrono::milliseconds budget) {
+std::size_t killAllChildren(std::chrono::milliseconds budget, pid_t spare) {
     auto deadline = std::chrono::steady_clock::now() + budget;
     while (true) {
         while (::waitpid(-1, nullptr, WNOHANG) > 0) {
         }
-        std::size_t left = signalChildren(SIGKILL);
+        std::size_t left = signalChildren(SIGKILL, spare);
         if (left == 0 || std::chrono::steady_clock::now() >= deadline) return left;
         timespec pause{0, 1'000'000};  // 1 ms: let the kernel finish the kills
         ::nanosleep(&pause, nullptr);

@@ -14,13 +14,13 @@ namespace parawork::host {
 /// kernel lacks that file).
 std::vector<pid_t> childrenOf(pid_t pid);
 
-/// Sends `signo` to each child of this process and to the process group it leads, if any.
-/// Returns how many children there were.
-std::size_t signalChildren(int signo);
+/// Sends `signo` to each child of this process but `spare` (the host's own screen worker) and to
+/// the process group it leads, if any. Returns how many children there were.
+std::size_t signalChildren(int signo, pid_t spare);
 
 /// SIGKILLs children and reaps them, round after round (killing a parent hands its children to
 /// us), until none is left or `budget` has passed. Returns how many are left (unkillable ones,
 /// e.g. in uninterruptible sleep).
-std::size_t killAllChildren(std::chrono::milliseconds budget);
+std::size_t killAllChildren(std::chrono::milliseconds budget, pid_t spare);
 
 }  // namespace parawork::host

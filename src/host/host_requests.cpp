@@ -149,9 +149,7 @@ void SessionHost::handleSignal(ClientConnection& client, std::string_view payloa
 void SessionHost::handleSnapshot(ClientConnection& client) {
     // Settle a skip the flood left pending (cheap: no parsing), so the answer is a recent
     // offset rather than the screen from before the flood.
-    tracker_.catchUp(0);
-    SnapshotReply reply{tracker_.offset(), config_.size, tracker_.screen().snapshot()};
-    std::string payload = encodeSnapshotReply(reply);
+    std::string payload = encodeSnapshotReply(tracker_.snapshot());
     if (payload.size() > kMaxReplyPayload)
         return client.send(MessageType::Error, "snapshot too large; replay the log instead");
     client.send(MessageType::SnapshotReply, payload);

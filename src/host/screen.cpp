@@ -1,6 +1,8 @@
 // The libvterm-backed screen model and its snapshot renderer (see screen.hpp).
 #include "host/screen.hpp"
 
+#include "host/escape_limiter.hpp"
+
 #include <vterm.h>
 
 #include <algorithm>
@@ -64,6 +66,27 @@ void appendUtf8(std::string& out, char32_t c) {
     }
 }
 
+/// Where a write of at most `limit` bytes from `pos` may end: before an ASCII byte that does not
+/// follow ESC. libvterm loses a combining character (ZWJ, a variation selector) that starts a
+/// write when the previous one ended at the right margin, and 0.1.x mishandles a split ST.
+std::size_t writeBoundary(std::string_view bytes, std::size_t pos, std::size_t limit) {
+    if (bytes.size() - pos <= limit) return bytes.size();
+    for (std::size_t end = pos + limit; end > pos + limit / 2; --end) {
+        auto c = static_cast<unsigned char>(bytes[end]);
+        if (c < 0x80 && bytes[end - 1] != '\x1b') return end;
+    }
+    std::size_t end = pos + limit;  // no ASCII nearby: at least never inside a character
+    while (end > pos + 1 && (static_cast<unsigned char>(bytes[end]) & 0xc0) == 0x80) --end;
+    return end;
+}
+
+/// libvterm's decoder accepts the old 5- and 6-byte forms (values past U+10FFFF): a terminal
+/// shows those, like surrogates, as U+FFFD, and so does the snapshot.
+char32_t printable(std::uint32_t c) {
+    bool valid = c <= 0x10ffff && !(c >= 0xd800 && c <= 0xdfff);
+    return valid ? static_cast<char32_t>(c) : U'\ufffd';
+}
+
 /// Keeps a title printable: it is replayed inside an OSC, where a control byte would end it early
 /// or smuggle in another sequence.
 std::string sanitizeTitle(std::string_view title) {
@@ -102,6 +125,8 @@ struct Screen::Impl {
     bool cursorVisible = true;
     bool altScreen = false;
     std::string title;
+    EscapeLimiter limiter;
+    std::string filtered;  ///< reused between feeds
 
     static int onTermProp(VTermProp prop, VTermValue* value, void* user) {
         auto* self = static_cast<Impl*>(user);
@@ -160,7 +185,18 @@ Screen::Screen(Screen&&) noexcept = default;
 Screen& Screen::operator=(Screen&&) noexcept = default;
 
 void Screen::feed(std::string_view bytes) {
-    if (!bytes.empty()) vterm_input_write(impl_->vt, bytes.data(), bytes.size());
+    // libvterm decodes each write's text into a stack array as long as the write (a VLA in
+    // state.c): big writes go in pieces.
+    constexpr std::size_t kMaxWrite = 4096;
+    std::string& filtered = impl_->filtered;
+    filtered.clear();
+    impl_->limiter.filter(bytes, filtered);
+    for (std::size_t pos = 0; pos < filtered.size();) {
+        std::size_t end = writeBoundary(filtered, pos, kMaxWrite);
+        vterm_input_write(impl_->vt, filtered.data() + pos, end - pos);
+        pos = end;
+    }
+    if (filtered.capacity() > 64 * kMaxWrite) std::string().swap(filtered);
 }
 
 void Screen::resize(int cols, int rows) {
@@ -187,11 +223,21 @@ ScreenCell Screen::cell(int row, int col) const {
         out.continuation = true;
     } else {
         for (int i = 0; i < VTERM_MAX_CHARS_PER_CELL && raw.chars[i] != 0; ++i)
-            out.chars += static_cast<char32_t>(raw.chars[i]);
+            out.chars += printable(raw.chars[i]);
     }
     out.width = raw.width;
     out.pen = impl_->penOf(raw.attrs, raw.fg, raw.bg);
+    if (out.width > 1 && col + 1 >= cols()) {
+        // A wide character cut in half by a narrower resize: a terminal cannot draw half of it
+        // (it would wrap to the next line), so it stands blank, as xterm shows it.
+        out.chars.clear();
+        out.width = 1;
+    }
     return out;
+}
+
+std::uint64_t Screen::pendingBytes() const {
+    return impl_->limiter.pendingBytes();
 }
 
 int Screen::cursorRow() const {

@@ -72,6 +72,9 @@ class Screen {
     /// pen, the cursor position and its visibility. The primary screen is not included while the
     /// alternate one is active (libvterm 0.1.4 does not expose it).
     std::string snapshot() const;
+    /// Bytes fed since the end of the last complete escape sequence or character (see
+    /// EscapeLimiter::pendingBytes): the screen is the screen at that many bytes ago.
+    std::uint64_t pendingBytes() const;
 
   private:
     struct Impl;

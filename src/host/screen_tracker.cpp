@@ -55,17 +55,23 @@ void ScreenTracker::resetToBacklog() {
         ++cut;
     backlogPos_ += cut;
     backlogStart_ += cut;
-    // The title and the alternate screen were set before the skipped bytes; carry them over.
-    std::string title;
-    for (char c : screen_.title())
-        if (static_cast<unsigned char>(c) >= 0x20 && c != 0x7f) title += c;
-    bool alt = screen_.altScreen();
-    screen_ = Screen(screen_.cols(), screen_.rows());
-    if (alt) screen_.feed("\x1b[?1049h");
-    if (!title.empty()) screen_.feed("\x1b]2;" + title + "\x07");
+    // The title and the alternate screen were set before the skipped bytes: clear() keeps them.
+    screen_.clear();
     offset_ = backlogStart_;
     resetPending_ = false;
     ++skips_;
+}
+
+SnapshotReply ScreenTracker::snapshot() {
+    catchUp(0);
+    ScreenPicture picture = screen_.snapshot();
+    // The screen shows the output up to the start of an unfinished sequence or character: the
+    // viewer replays from there. One longer than a skip's tail (an OSC string never ended) is
+    // not worth going back for.
+    std::uint64_t back = picture.pendingBytes <= limits_.skipKeep ? picture.pendingBytes : 0;
+    WindowSize size{static_cast<std::uint16_t>(screen_.cols()),
+                    static_cast<std::uint16_t>(screen_.rows())};
+    return {offset_ - back, size, std::move(picture.bytes)};
 }
 
 std::size_t ScreenTracker::catchUp(std::size_t budget) {

@@ -3,6 +3,8 @@
 // libvterm from the backlog in slices when it has nothing more urgent to do. When a flood
 // outruns the parser the backlog overflows and the tracker SKIPS AHEAD: it starts a fresh screen
 // from the recent tail of the output. The screen state always corresponds to a log offset.
+// The screen itself lives in a worker process (screen_process.hpp): a fault there costs the
+// screen, never the session.
 #pragma once
 
 #include <cstddef>
@@ -10,7 +12,7 @@
 #include <string>
 #include <string_view>
 
-#include "host/screen.hpp"
+#include "host/screen_process.hpp"
 
 namespace parawork::host {
 
@@ -46,14 +48,19 @@ class ScreenTracker {
     /// How many times the tracker skipped ahead.
     std::uint64_t skips() const { return skips_; }
 
-    const Screen& screen() const { return screen_; }
+    /// The screen as terminal bytes, and the log offset from which the output after it replays
+    /// cleanly (never inside an escape sequence or a character). Settles a pending skip first.
+    SnapshotReply snapshot();
     void resize(int cols, int rows) { screen_.resize(cols, rows); }
+    /// Screen workers lost to faults or hangs.
+    std::uint64_t screenLosses() const { return screen_.losses(); }
+    pid_t screenPid() const { return screen_.pid(); }
 
   private:
     void compact();
     void resetToBacklog();
 
-    Screen screen_;
+    ScreenProcess screen_;
     ScreenTrackerLimits limits_;
     std::string backlog_;
     std::size_t backlogPos_ = 0;

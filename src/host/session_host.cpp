@@ -224,7 +224,7 @@ void SessionHost::advancePhase(Clock::time_point now) {
     if (phase_ == Phase::Draining && (!masterOpen_ || now >= drainDeadline_)) finishSession();
     if (phase_ != Phase::Finished) return;
     if (!killDone_ && now >= killDeadline_) {
-        std::size_t left = killAllChildren(std::chrono::milliseconds(200));
+        std::size_t left = killAllChildren(std::chrono::milliseconds(200), tracker_.screenPid());
         if (left > 0) logLine(std::to_string(left) + " descendants survived SIGKILL");
         killDone_ = true;
     }
@@ -250,8 +250,8 @@ void SessionHost::finishSession() {
     // The session is over: what it left behind is hung up, like a closed terminal window, and
     // killed kKillGrace later.
     ::killpg(child_.pid, SIGHUP);
-    std::size_t left = signalChildren(SIGHUP);
-    signalChildren(SIGCONT);
+    std::size_t left = signalChildren(SIGHUP, tracker_.screenPid());
+    signalChildren(SIGCONT, tracker_.screenPid());
     ::killpg(child_.pid, SIGCONT);
     killDone_ = left == 0;
     phase_ = Phase::Finished;

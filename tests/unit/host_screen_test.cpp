@@ -120,6 +120,13 @@ TEST(SgrSequence, EncodesEveryAttribute) {
     EXPECT_EQ(sgrSequence(pen), "\x1b[0;1;3;4:3;7;91;48;2;1;2;3m");
 }
 
+/// What a viewer that attaches to the tracker sees.
+Screen shown(ScreenTracker& tracker) {
+    Screen screen(tracker.snapshot().size.cols, tracker.snapshot().size.rows);
+    screen.feed(tracker.snapshot().bytes);
+    return screen;
+}
+
 TEST(ScreenTracker, FeedsWithinTheBudgetAndTracksTheOffset) {
     ScreenTracker tracker(80, 24, 1000);
     tracker.append("hello ");
@@ -132,7 +139,7 @@ TEST(ScreenTracker, FeedsWithinTheBudgetAndTracksTheOffset) {
     EXPECT_EQ(tracker.catchUp(100), 7u);
     EXPECT_FALSE(tracker.behind());
     EXPECT_EQ(tracker.offset(), 1011u);
-    EXPECT_EQ(tracker.screen().cell(0, 6).chars, U"w");
+    EXPECT_EQ(shown(tracker).cell(0, 6).chars, U"w");
 }
 
 TEST(ScreenTracker, SkipsAheadWhenTheBacklogOverflows) {
@@ -151,11 +158,12 @@ TEST(ScreenTracker, SkipsAheadWhenTheBacklogOverflows) {
     EXPECT_GT(tracker.offset(), title.size() + flood.size() - 100);
     tracker.catchUp(1000);
     EXPECT_EQ(tracker.offset(), title.size() + flood.size());
-    EXPECT_EQ(tracker.screen().title(), "kept title");
+    Screen screen = shown(tracker);
+    EXPECT_EQ(screen.title(), "kept title");
     // The last line printed is on the screen, and the first kept line starts cleanly.
-    EXPECT_EQ(tracker.screen().cell(3, 0).chars + tracker.screen().cell(3, 1).chars, U"li");
+    EXPECT_EQ(screen.cell(3, 0).chars + screen.cell(3, 1).chars, U"li");
     std::u32string lastLine;
-    for (int col = 0; col < 8; ++col) lastLine += tracker.screen().cell(3, col).chars;
+    for (int col = 0; col < 8; ++col) lastLine += screen.cell(3, col).chars;
     EXPECT_EQ(lastLine, U"line 199");
 }
 
@@ -169,6 +177,64 @@ TEST(ScreenTracker, ManySmallAppendsStayBounded) {
     tracker.catchUp(4096);
     EXPECT_EQ(tracker.skips(), 1u);  // one reset however long the flood was
     EXPECT_EQ(tracker.offset(), 100000u);
+}
+
+}  // namespace
+}  // namespace parawork::host
+
+namespace parawork::host {
+namespace {
+
+/// Text of every printable class: ASCII, 2-, 3- and 4-byte UTF-8, block elements (OpenCode's
+/// logo), wide CJK, combining marks, emoji with variation selectors and a ZWJ sequence.
+const char* kEveryClass =
+    "ascii ~ \xc3\xa9\xc3\xb1 \xe2\x96\x88\xe2\x96\x80\xe2\x96\x84\xc3\xa9\xe4\xb8\xad "
+    "\xe4\xbd\xa0\xe5\xa5\xbd e\xcc\x81 a\xcc\x81\xcc\x82 \xe2\x9d\xa4\xef\xb8\x8f "
+    "\xf0\x9f\x98\x80 \xf0\x9f\x91\x8d\xf0\x9f\x8f\xbd \xf0\x9d\x90\x80 "
+    "\xf0\x9f\x91\xa8\xe2\x80\x8d\xf0\x9f\x92\xbb \x1b[1;38;2;250;10;10m\xe2\x96\x88\xe2\x96\x88"
+    "\x1b[0m\r\n";
+
+TEST(Screen, TextInRandomSplitsDrawsTheSameScreenAsWhole) {
+    std::string all;
+    for (int i = 0; i < 30; ++i) all += kEveryClass;
+    Screen whole(41, 12);
+    whole.feed(all);
+    std::uint32_t seed = 12345;
+    for (int round = 0; round < 50; ++round) {
+        Screen pieces(41, 12);
+        for (std::size_t pos = 0; pos < all.size();) {
+            seed = seed * 1664525u + 1013904223u;
+            std::size_t len = 1 + (seed >> 16) % 7;
+            pieces.feed(std::string_view(all).substr(pos, len));
+            pos += len;
+        }
+        expectSameScreen(whole, pieces);
+        expectSameScreen(pieces, replay(pieces));
+    }
+}
+
+TEST(Screen, ByteByByteAfterAResizeReAttachesExactly) {
+    // A program writing one byte at a time, first attached at another size than it started.
+    Screen screen(120, 40);
+    screen.resize(90, 30);
+    std::string text;
+    for (int i = 0; i < 40; ++i) text += "\xe2\x96\x88\xe2\x96\x80\xe2\x96\x84\xc3\xa9\xe4\xb8\xad";
+    for (char c : text) screen.feed(std::string_view(&c, 1));
+    Screen reference(90, 30);
+    reference.feed(text);
+    expectSameScreen(reference, screen);
+    expectSameScreen(screen, replay(screen));
+}
+
+TEST(Screen, WideCharactersAtTheRightEdgeReplayInPlace) {
+    for (int cols : {9, 10, 11}) {
+        Screen screen(cols, 4);
+        screen.feed(
+            "\xe4\xb8\xad\xe4\xb8\xad\xe4\xb8\xad\xe4\xb8\xad\xe4\xb8\xad\xe4\xb8\xad"
+            "\xe4\xb8\xad\xe4\xb8\xad");
+        screen.resize(cols - 1, 4);  // a wide character may now stand in the last column
+        expectSameScreen(screen, replay(screen));
+    }
 }
 
 }  // namespace

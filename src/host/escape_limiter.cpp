@@ -1,0 +1,133 @@
+// The escape-sequence bounds in front of libvterm (see escape_limiter.hpp). The states and their
+// transitions follow libvterm 0.1.x's parser (src/parser.c): if the two ever disagree, they agree
+// again at the next ESC, the only way into a CSI sequence in UTF-8 mode.
+#include "host/escape_limiter.hpp"
+
+namespace parawork::host {
+namespace {
+
+constexpr unsigned char kEsc = 0x1b;
+constexpr unsigned char kBel = 0x07;
+
+bool isIntermediate(unsigned char c) {
+    return c >= 0x20 && c <= 0x2f;
+}
+
+}  // namespace
+
+void EscapeLimiter::filter(std::string_view in, std::string& out) {
+    out.reserve(out.size() + in.size());
+    for (char ch : in) {
+        auto c = static_cast<unsigned char>(ch);
+        if (!(state_ == State::Normal && holdText(c, out)) && step(c)) out += ch;
+        bool ground = state_ == State::Normal && held_.empty() && run_.empty();
+        pending_ = ground ? 0 : pending_ + 1;
+    }
+}
+
+bool EscapeLimiter::holdText(unsigned char c, std::string& out) {
+    if (c >= 0x80 && c < 0xc0) {  // a continuation byte
+        if (held_.empty()) {      // a stray one: libvterm shows U+FFFD for it
+            run_ += static_cast<char>(c);
+        } else {
+            held_ += static_cast<char>(c);
+            if (--missing_ == 0) {
+                run_ += held_;
+                held_.clear();
+            }
+        }
+        if (run_.size() > kMaxHeldRun) releaseRun(out);
+        return true;
+    }
+    // Lead bytes of 2..6-byte forms (libvterm still decodes the 5- and 6-byte ones).
+    int length = c >= 0xfc && c < 0xfe   ? 6
+                 : c >= 0xf8 && c < 0xfc ? 5
+                 : c >= 0xf0 && c < 0xf8 ? 4
+                 : c >= 0xe0 && c < 0xf0 ? 3
+                 : c >= 0xc0 && c < 0xe0 ? 2
+                                         : 0;
+    abandonHeldCharacter();
+    if (length == 0) {  // ASCII, a control, ESC: the run is over
+        releaseRun(out);
+        return false;
+    }
+    held_.assign(1, static_cast<char>(c));
+    missing_ = length - 1;
+    return true;
+}
+
+void EscapeLimiter::abandonHeldCharacter() {
+    if (held_.empty()) return;
+    run_ += "\xef\xbf\xbd";  // U+FFFD, as a terminal shows a character cut short
+    held_.clear();
+    missing_ = 0;
+}
+
+void EscapeLimiter::releaseRun(std::string& out) {
+    out += run_;
+    run_.clear();
+}
+
+bool EscapeLimiter::step(unsigned char c) {
+    if (c == 0x00 || c == 0x7f) return true;  // ignored by libvterm in every state
+    if (c == 0x18 || c == 0x1a) {             // CAN, SUB cancel any sequence
+        state_ = State::Normal;
+        return true;
+    }
+    if (c == kEsc) {
+        state_ = state_ == State::String ? State::StringEscape : State::Escape;
+        return true;
+    }
+    if (c < 0x20 && !(c == kBel && state_ == State::String))
+        return true;  // C0 controls run inside sequences without leaving them
+
+    switch (state_) {
+        case State::Normal:
+            return true;
+        case State::String:
+            if (c == kBel) state_ = State::Normal;
+            return true;
+        case State::StringEscape:
+            if (c == '\\') {  // ST
+                state_ = State::Normal;
+                return true;
+            }
+            state_ = State::Escape;
+            [[fallthrough]];
+        case State::Escape:
+            if (c == '[') {
+                state_ = State::CsiLeader;
+                separators_ = 0;
+                digits_ = 0;
+            } else if (c == 'P' || c == ']') {  // DCS, OSC
+                state_ = State::String;
+            } else if (!isIntermediate(c) && c < 0x7f) {
+                state_ = State::Normal;
+            }
+            return true;
+        case State::CsiLeader:
+            if (c >= 0x3c && c <= 0x3f) return true;
+            state_ = State::CsiParameters;
+            [[fallthrough]];
+        case State::CsiParameters:
+            return stepInCsiParameters(c);
+        case State::CsiIntermediate:
+            if (!isIntermediate(c)) state_ = State::Normal;  // the final byte, or an invalid one
+            return true;
+    }
+    return true;
+}
+
+bool EscapeLimiter::stepInCsiParameters(unsigned char c) {
+    if (c >= '0' && c <= '9')
+        return separators_ < kMaxCsiParameters && digits_++ < kMaxCsiParameterDigits;
+    if (c == ';' || c == ':') {
+        digits_ = 0;
+        return separators_++ < kMaxCsiParameters - 1;
+    }
+    state_ = State::CsiIntermediate;
+    if (!isIntermediate(c)) state_ = State::Normal;
+    return true;
+}
+
+}  // namespace parawork::host

@@ -1,0 +1,73 @@
+// Bounds what a session's output may ask of the screen model (issue: one CSI with 17 parameters
+// overflowed libvterm 0.1.4's 16-entry argument array and killed the host, the PTY and the
+// agent with it). The limiter follows the escape-sequence state the way libvterm's parser does
+// and drops what libvterm cannot hold: parameters past the 16th and digits past the 5th of a
+// parameter (numbers libvterm would count loops with or overflow into its flag bits).
+//
+// It also hands libvterm whole runs of UTF-8 text only: a character split across two writes, or
+// cut short by another byte, made libvterm 0.1.4 decode two code points into a one-element
+// stack array (and lose a cell), and a combining character (ZWJ, a variation selector) that
+// starts a write is dropped when its base stands in the last column. The limiter holds a run
+// of non-ASCII characters back until an ASCII byte, a control or ESC ends it (or it reaches
+// kMaxHeldRun), and writes U+FFFD for a character that never completes, as a terminal shows it.
+//
+// pendingBytes() tells where the last complete sequence or character ended, so that a snapshot
+// names an offset from which the rest of the output replays cleanly (issue: a re-attach whose
+// offset fell inside `█` showed two U+FFFD cells where it stood). Only the screen model sees the
+// result; the output log keeps every byte as the program wrote it.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace parawork::host {
+
+/// Parameters libvterm can hold in one CSI sequence (CSI_ARGS_MAX in libvterm 0.1.x).
+inline constexpr int kMaxCsiParameters = 16;
+/// Digits kept per parameter: values below 100000 are beyond any screen size or repeat count a
+/// terminal honours, and far from libvterm's flag bits (a long overflows at 19 digits).
+inline constexpr int kMaxCsiParameterDigits = 5;
+/// Bytes of non-ASCII text held back at most (a few graphemes with their combining marks).
+inline constexpr std::size_t kMaxHeldRun = 256;
+
+/// A streaming filter: feed it the output in any split; its state carries over between calls.
+class EscapeLimiter {
+  public:
+    /// Appends to `out` the bytes of `in` that libvterm can parse safely.
+    void filter(std::string_view in, std::string& out);
+
+    /// Input bytes since the last point where no escape sequence or character was unfinished
+    /// (0 there). The screen as parsed so far is the screen at that point: libvterm acts on a
+    /// sequence or a character only once it is complete.
+    std::uint64_t pendingBytes() const { return pending_; }
+
+  private:
+    enum class State : std::uint8_t {
+        Normal,
+        Escape,
+        CsiLeader,
+        CsiParameters,
+        CsiIntermediate,
+        String,
+        StringEscape
+    };
+    /// Advances the state by one byte; false when the byte must not reach libvterm.
+    bool step(unsigned char c);
+    bool stepInCsiParameters(unsigned char c);
+    /// UTF-8 in ground state: true when `c` was taken (held back or completed a character).
+    bool holdText(unsigned char c, std::string& out);
+    void abandonHeldCharacter();
+    void releaseRun(std::string& out);
+
+    State state_ = State::Normal;
+    int separators_ = 0;  ///< ';' and ':' seen in this CSI sequence
+    int digits_ = 0;      ///< digits of the current parameter
+    std::string run_;     ///< complete non-ASCII characters held back
+    std::string held_;    ///< the unfinished UTF-8 character after them
+    int missing_ = 0;     ///< continuation bytes it still needs
+    std::uint64_t pending_ = 0;
+};
+
+}  // namespace parawork::host

@@ -1,0 +1,262 @@
+// The screen worker and the host's handle on it (see screen_process.hpp).
+#include "host/screen_process.hpp"
+
+#include <poll.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <csignal>
+#include <cstdio>
+
+#include "core/error.hpp"
+#include "host/fd_io.hpp"
+#include "host/screen.hpp"
+
+namespace parawork::host {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+/// The worker's end of the socket pair, at a fixed number after the fork closed the others.
+constexpr int kWorkerFd = 3;
+
+int msUntil(Clock::time_point deadline) {
+    auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - Clock::now()).count();
+    return static_cast<int>(std::max<long long>(left, 0));
+}
+
+/// Waits until `fd` has one of `events`; false on timeout or error.
+bool waitFor(int fd, short events, Clock::time_point deadline) {
+    for (;;) {
+        pollfd p{fd, events, 0};
+        int n = ::poll(&p, 1, msUntil(deadline));
+        if (n > 0) return true;
+        if (n == 0 || errno != EINTR) return false;
+    }
+}
+
+bool sendAll(int fd, std::string_view bytes, Clock::time_point deadline) {
+    while (!bytes.empty()) {
+        ssize_t n = ::send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL);
+        if (n > 0) {
+            bytes.remove_prefix(static_cast<std::size_t>(n));
+        } else if (n < 0 && errno == EINTR) {
+            continue;
+        } else if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+            if (!waitFor(fd, POLLOUT, deadline)) return false;
+        } else {
+            return false;
+        }
+    }
+    return true;
+}
+
+std::optional<Frame> receiveFrame(int fd, Clock::time_point deadline) {
+    FrameReader reader(kMaxReplyPayload);
+    char buffer[16 * 1024];
+    try {
+        for (;;) {
+            if (auto frame = reader.next()) return frame;
+            if (!waitFor(fd, POLLIN, deadline)) return std::nullopt;
+            ssize_t n = ::read(fd, buffer, sizeof buffer);
+            if (n < 0 && (errno == EINTR || errno == EAGAIN)) continue;
+            if (n <= 0) return std::nullopt;  // the worker is gone
+            reader.append(std::string_view(buffer, static_cast<std::size_t>(n)));
+        }
+    } catch (const ProtocolError&) {
+        return std::nullopt;
+    }
+}
+
+/// Leaves the forked child with only its socket and stderr, and a clean signal state.
+void prepareWorker(int socketFd, pid_t parent) {
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (::getppid() != parent) ::_exit(0);
+    ::prctl(PR_SET_NAME, "parawork-screen");
+    if (socketFd != kWorkerFd && ::dup2(socketFd, kWorkerFd) < 0) ::_exit(1);
+    ::close_range(kWorkerFd + 1, ~0U, 0);  // the PTY master above all: the terminal is not ours
+    sigset_t none;
+    ::sigemptyset(&none);
+    ::sigprocmask(SIG_SETMASK, &none, nullptr);
+    // SIGHUP stays ignored: the host hangs up the session's leftovers, not its own worker.
+}
+
+std::string workerReply(Screen& screen, const Frame& frame) {
+    switch (static_cast<MessageType>(frame.type)) {
+        case MessageType::Input:
+            screen.feed(frame.payload);
+            return encodeFrame(MessageType::Ok, {});
+        case MessageType::Resize: {
+            WindowSize size = decodeResize(frame.payload);
+            screen.resize(size.cols, size.rows);
+            return encodeFrame(MessageType::Ok, {});
+        }
+        case MessageType::Snapshot: {
+            WindowSize size{static_cast<std::uint16_t>(screen.cols()),
+                            static_cast<std::uint16_t>(screen.rows())};
+            return encodeFrame(
+                MessageType::SnapshotReply,
+                encodeSnapshotReply({screen.pendingBytes(), size, screen.snapshot()}));
+        }
+        case MessageType::Status:
+            return encodeFrame(
+                MessageType::Ok,
+                PayloadWriter().u8(screen.altScreen() ? 1 : 0).bytes(screen.title()).take());
+        default:
+            throw ProtocolError("screen worker: unexpected request");
+    }
+}
+
+}  // namespace
+
+void runScreenWorker(int fd, int cols, int rows) {
+    try {
+        Screen screen(cols, rows);
+        FrameReader reader(kMaxRequestPayload);
+        std::string buffer(64 * 1024, '\0');
+        for (;;) {
+            while (auto frame = reader.next()) writeAll(fd, workerReply(screen, *frame), "reply");
+            ssize_t n = ::read(fd, buffer.data(), buffer.size());
+            if (n < 0 && errno == EINTR) continue;
+            if (n <= 0) ::_exit(0);  // the host closed its end (or is gone)
+            reader.append(std::string_view(buffer.data(), static_cast<std::size_t>(n)));
+        }
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "parawork-screen: %s\n", e.what());
+    }
+    // _exit, never exit: this is a fork of the host, whose destructors and atexit handlers
+    // (the socket file's unlink above all) belong to the host.
+    ::_exit(1);
+}
+
+ScreenProcess::ScreenProcess(int cols, int rows)
+    : cols_(std::max(cols, 1)), rows_(std::max(rows, 1)) {
+    start();
+}
+
+ScreenProcess::~ScreenProcess() {
+    stop();
+}
+
+ScreenProcess::ScreenProcess(ScreenProcess&& other) noexcept
+    : cols_(other.cols_),
+      rows_(other.rows_),
+      socket_(std::move(other.socket_)),
+      pidfd_(std::move(other.pidfd_)),
+      pid_(std::exchange(other.pid_, -1)),
+      losses_(other.losses_) {}
+
+ScreenProcess& ScreenProcess::operator=(ScreenProcess&& other) noexcept {
+    if (this != &other) {
+        stop();
+        cols_ = other.cols_;
+        rows_ = other.rows_;
+        socket_ = std::move(other.socket_);
+        pidfd_ = std::move(other.pidfd_);
+        pid_ = std::exchange(other.pid_, -1);
+        losses_ = other.losses_;
+    }
+    return *this;
+}
+
+void ScreenProcess::start() {
+    int pair[2];
+    if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) < 0)
+        core::throwErrno("socketpair (screen worker)");
+    UniqueFd mine(pair[0]), theirs(pair[1]);
+    pid_t parent = ::getpid();
+    pid_t pid = ::fork();
+    if (pid < 0) core::throwErrno("fork (screen worker)");
+    if (pid == 0) {
+        prepareWorker(theirs.get(), parent);
+        runScreenWorker(kWorkerFd, cols_, rows_);
+    }
+    setNonBlocking(mine.get());
+    socket_ = std::move(mine);
+    pid_ = pid;
+    pidfd_.reset(static_cast<int>(::syscall(SYS_pidfd_open, pid, 0)));
+}
+
+void ScreenProcess::stop() {
+    socket_.reset();  // a healthy worker exits at EOF; a stuck one is killed
+    if (pid_ <= 0) return;
+    if (pidfd_) {
+        ::syscall(SYS_pidfd_send_signal, pidfd_.get(), SIGKILL, nullptr, 0);
+        siginfo_t info{};
+        // ECHILD when the host's SIGCHLD reaping got it first: nothing left to wait for.
+        while (::waitid(static_cast<idtype_t>(P_PIDFD), static_cast<id_t>(pidfd_.get()), &info,
+                        WEXITED) < 0 &&
+               errno == EINTR) {
+        }
+    }
+    pidfd_.reset();
+    pid_ = -1;
+}
+
+std::optional<Frame> ScreenProcess::call(MessageType type, std::string_view payload) {
+    auto deadline = Clock::now() + kWorkerReplyTimeout;
+    if (socket_ && sendAll(socket_.get(), encodeFrame(type, payload), deadline))
+        if (auto reply = receiveFrame(socket_.get(), deadline)) return reply;
+    // Crashed, hung or unreachable: the screen is lost, never the session. A fresh worker takes
+    // over with a blank screen; the bytes of this request are not replayed (they may be the
+    // ones that faulted).
+    ++losses_;
+    std::fprintf(stderr,
+                 "parawork-host: the screen worker was lost (%llu so far); the screen "
+                 "starts blank\n",
+                 static_cast<unsigned long long>(losses_));
+    stop();
+    try {
+        start();
+    } catch (const core::Error& e) {
+        std::fprintf(stderr, "parawork-host: %s\n", e.what());  // retried at the next request
+    }
+    return std::nullopt;
+}
+
+void ScreenProcess::feed(std::string_view bytes) {
+    for (std::size_t pos = 0; pos < bytes.size(); pos += kMaxRequestPayload)
+        call(MessageType::Input, bytes.substr(pos, kMaxRequestPayload));
+}
+
+void ScreenProcess::resize(int cols, int rows) {
+    WindowSize size = clampWindowSize(static_cast<std::uint32_t>(std::max(cols, 1)),
+                                      static_cast<std::uint32_t>(std::max(rows, 1)));
+    cols_ = size.cols;
+    rows_ = size.rows;
+    call(MessageType::Resize, encodeResize(size));
+}
+
+std::string ScreenProcess::modesToCarryOver() {
+    auto reply = call(MessageType::Status, {});
+    if (!reply) return {};
+    PayloadReader in(reply->payload);
+    std::string out = in.u8() != 0 ? "\x1b[?1049h" : "";
+    std::string title;
+    for (char c : in.rest())  // kept printable: it is replayed inside an OSC
+        if (static_cast<unsigned char>(c) >= 0x20 && c != 0x7f) title += c;
+    if (!title.empty()) out += "\x1b]2;" + title + "\x07";
+    return out;
+}
+
+void ScreenProcess::clear() {
+    std::string modes = modesToCarryOver();
+    stop();
+    start();
+    if (!modes.empty()) feed(modes);
+}
+
+ScreenPicture ScreenProcess::snapshot() {
+    if (auto reply = call(MessageType::Snapshot, {})) {
+        try {
+            SnapshotReply decoded = decodeSnapshotReply(reply->payload);
+            return {std::move(decoded.bytes), decoded.offset};
+        } catch (const ProtocolError&) {
+        }
+    }
+    return {Screen(cols_, rows_).snapshot(), 0};
+}
+}  // namespace parawork::host

@@ -1,0 +1,80 @@
+// The screen model in a process of its own (issue: a byte sequence that faulted libvterm killed
+// the host, and the PTY, the log and the agent with it). The host forks a worker that holds the
+// Screen; it parses what the session printed and renders snapshots. A fault or a hang in the
+// parser costs the worker and the screen only: the host notices (EOF, or no answer within
+// kWorkerReplyTimeout), starts a fresh worker with a blank screen, and goes on draining the PTY.
+//
+// The worker speaks the host protocol's frames over a socket pair, one request at a time:
+// Input(bytes) → Ok, Resize(cols, rows) → Ok, Snapshot → SnapshotReply(pending bytes, size,
+// bytes), Status → Ok(u8 alternate screen, title).
+#pragma once
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "host/host_protocol.hpp"
+#include "host/unique_fd.hpp"
+
+namespace parawork::host {
+
+/// Longest a worker may take to answer one request (a 16 KiB slice parses in about 1 ms).
+inline constexpr std::chrono::milliseconds kWorkerReplyTimeout{2000};
+
+/// A rendered screen (Screen::snapshot) and the bytes fed that it does not show yet
+/// (Screen::pendingBytes).
+struct ScreenPicture {
+    std::string bytes;
+    std::uint64_t pendingBytes = 0;
+};
+
+/// A Screen behind a process boundary. Its owner must be single-threaded (it forks).
+class ScreenProcess {
+  public:
+    /// Starts the worker. Throws core::Error when it cannot be started.
+    ScreenProcess(int cols, int rows);
+    ~ScreenProcess();
+    ScreenProcess(ScreenProcess&& other) noexcept;
+    ScreenProcess& operator=(ScreenProcess&& other) noexcept;
+    ScreenProcess(const ScreenProcess&) = delete;
+    ScreenProcess& operator=(const ScreenProcess&) = delete;
+
+    /// Parses terminal output. A worker lost on the way is replaced by a blank screen.
+    void feed(std::string_view bytes);
+    void resize(int cols, int rows);
+    int cols() const { return cols_; }
+    int rows() const { return rows_; }
+    /// A fresh blank screen of the same size that keeps the title and the alternate screen.
+    void clear();
+    /// The screen now, or a blank screen when the worker was lost answering.
+    ScreenPicture snapshot();
+
+    /// Workers lost so far (crashed, or stopped answering and killed).
+    std::uint64_t losses() const { return losses_; }
+    /// The current worker's pid (for tests, and for the host to spare it when it ends the
+    /// session's leftover processes).
+    pid_t pid() const { return pid_; }
+
+  private:
+    void start();
+    void stop();
+    /// One request and its reply; nullopt when the worker was lost (it is replaced).
+    std::optional<Frame> call(MessageType type, std::string_view payload);
+    /// The worker's title and alternate-screen mode as bytes that set them again.
+    std::string modesToCarryOver();
+
+    int cols_, rows_;
+    UniqueFd socket_;
+    UniqueFd pidfd_;
+    pid_t pid_ = -1;
+    std::uint64_t losses_ = 0;
+};
+
+/// The worker's side: serves requests on `fd` until EOF. Runs in the forked child.
+[[noreturn]] void runScreenWorker(int fd, int cols, int rows);
+
+}  // namespace parawork::host

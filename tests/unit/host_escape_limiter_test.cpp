@@ -1,0 +1,109 @@
+// Unit tests of the bounds in front of libvterm: what they cut, what they never touch, and that
+// any split of the input gives the same result.
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "host/escape_limiter.hpp"
+#include "host/screen.hpp"
+
+namespace parawork::host {
+namespace {
+
+std::string limited(std::string_view in) {
+    EscapeLimiter limiter;
+    std::string out;
+    limiter.filter(in, out);
+    return out;
+}
+
+std::string limitedByteByByte(std::string_view in) {
+    EscapeLimiter limiter;
+    std::string out;
+    for (char c : in) limiter.filter(std::string_view(&c, 1), out);
+    return out;
+}
+
+std::string csiWithParameters(int count, char final = 'm') {
+    std::string seq = "\x1b[";
+    for (int i = 0; i < count; ++i) seq += (i ? ";" : "") + std::string("1");
+    return seq + final;
+}
+
+TEST(EscapeLimiter, KeepsSixteenParametersAndDropsTheRest) {
+    EXPECT_EQ(limited(csiWithParameters(16)), csiWithParameters(16));
+    EXPECT_EQ(limited(csiWithParameters(17)), csiWithParameters(16));
+    EXPECT_EQ(limited(csiWithParameters(500)), csiWithParameters(16));
+    EXPECT_EQ(limited("\x1b[38:2:1:2:3:4:5:6:7:8:9:10:11:12:13:14:15:16:17m"),
+              "\x1b[38:2:1:2:3:4:5:6:7:8:9:10:11:12:13:14m");
+}
+
+TEST(EscapeLimiter, CountsParametersPerSequence) {
+    std::string two = csiWithParameters(12) + "text;with;semicolons;;;;;;;;;;;;;;;;;;" +
+                      csiWithParameters(12, 'H');
+    EXPECT_EQ(limited(two), two);
+}
+
+TEST(EscapeLimiter, BoundsTheDigitsOfAParameter) {
+    EXPECT_EQ(limited("\x1b[99999999999999999999999L"), "\x1b[99999L");
+    EXPECT_EQ(limited("\x1b[?1049;12345678h"), "\x1b[?1049;12345h");
+}
+
+TEST(EscapeLimiter, LeavesTextStringsAndOtherSequencesAlone) {
+    std::string text = "a;b;c;d;e;f;g;h;i;j;k;l;m;n;o;p;q;r;s 1234567890 \xe2\x96\x88\xe4\xb8\xad.";
+    EXPECT_EQ(limited(text), text);
+    std::string osc = "\x1b]2;" + std::string(40, ';') + "12345678901234\x07" + text;
+    EXPECT_EQ(limited(osc), osc);
+    std::string dcs = "\x1bP1;2;3;4;5;6;7;8;9;0;1;2;3;4;5;6;7;8;9\x1b\\" + text;
+    EXPECT_EQ(limited(dcs), dcs);
+    std::string cancelled = "\x1b[1;2;3\x18;4;5;6;7;8;9;0;1;2;3;4;5;6;7;8;9";
+    EXPECT_EQ(limited(cancelled), cancelled);
+}
+
+TEST(EscapeLimiter, ControlsInsideASequenceDoNotResetTheCount) {
+    std::string seq = "\x1b[1;1;1;1;1;1;1;1\r\n;1;1;1;1;1;1;1;1;1;1m";
+    EXPECT_EQ(limited(seq), "\x1b[1;1;1;1;1;1;1;1\r\n;1;1;1;1;1;1;1;1m");
+}
+
+TEST(EscapeLimiter, AnySplitGivesTheSameResult) {
+    std::string input = "x\x1b]0;t\x07" + csiWithParameters(40) +
+                        "\x1b[?1;2;3;4;5;6;7;8;9;10;11;12;"
+                        "13;14;15;16;17;18;19h\x1bP;;;;\x1b\\" +
+                        csiWithParameters(20) + "end";
+    EXPECT_EQ(limitedByteByByte(input), limited(input));
+}
+
+TEST(EscapeLimiter, HoldsNonAsciiTextUntilTheRunEnds) {
+    EscapeLimiter limiter;
+    std::string out;
+    limiter.filter("ab\xe2\x96", out);  // half a block character
+    EXPECT_EQ(out, "ab");
+    EXPECT_EQ(limiter.pendingBytes(), 2u);
+    limiter.filter("\x88\xf0\x9f\x91\xa8", out);  // █ and an emoji: a run, still held
+    EXPECT_EQ(out, "ab");
+    EXPECT_EQ(limiter.pendingBytes(), 7u);
+    limiter.filter("\xe2\x80\x8d!", out);  // its ZWJ reaches libvterm in the same write
+    EXPECT_EQ(out, "ab\xe2\x96\x88\xf0\x9f\x91\xa8\xe2\x80\x8d!");
+    EXPECT_EQ(limiter.pendingBytes(), 0u);
+}
+
+TEST(EscapeLimiter, ACharacterCutShortBecomesOneReplacementCharacter) {
+    EXPECT_EQ(limited("\xc2o"), "\xef\xbf\xbdo");
+    EXPECT_EQ(limited("\xe2\x96\x1b[m"), "\xef\xbf\xbd\x1b[m");
+    EXPECT_EQ(limited("\xe4\xb8\xe4\xb8\xad."), "\xef\xbf\xbd\xe4\xb8\xad.");
+    EXPECT_EQ(limited("\x80\xbf."), "\x80\xbf.");  // stray continuations: libvterm's to show
+}
+
+TEST(Screen, ACsiSequenceWithManyParametersIsHarmless) {
+    // libvterm 0.1.4 writes past its 16-entry argument array here (the host segfaulted).
+    Screen screen(80, 24);
+    for (int count : {17, 18, 64, 4096}) {
+        screen.feed("\x1b[0m" + csiWithParameters(count) + "X");
+        EXPECT_TRUE(screen.pen().bold) << count;
+    }
+    screen.feed("\x1b[0mstill alive");
+    EXPECT_EQ(screen.cell(0, 4 + 0).chars, U"s");
+}
+
+}  // namespace
+}  // namespace parawork::host
