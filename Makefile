@@ -43,7 +43,8 @@ fuzz: bootstrap
 	@for f in $(FUZZ_TARGETS); do \
 	  mkdir -p build-fuzz/corpus/$$f; \
 	  echo "== $$f ($(FUZZ_SECONDS) s)"; \
-	  build-fuzz/tests/fuzz/$$f -max_total_time=$(FUZZ_SECONDS) build-fuzz/corpus/$$f || exit 1; \
+	  seeds=tests/fuzz/regressions/$$f; [ -d $$seeds ] || seeds=; \
+	  build-fuzz/tests/fuzz/$$f -max_total_time=$(FUZZ_SECONDS) build-fuzz/corpus/$$f $$seeds || exit 1; \
 	done
 
 bench: build

@@ -11,6 +11,10 @@
 namespace parawork::host {
 namespace {
 
+/// libvterm writes through a null pointer placing a wide character on a one-column screen (found
+/// by fuzz_screen): the model is never narrower than two columns, whatever the terminal's size.
+constexpr int kMinCols = 2;
+
 CellColor toCellColor(const VTermColor& color, bool isForeground) {
     CellColor out;
     bool isDefault =
@@ -148,7 +152,7 @@ struct Screen::Impl {
     static void discardOutput(const char*, std::size_t, void*) {}
 
     Impl(int cols, int rows) {
-        vt = vterm_new(std::max(rows, 1), std::max(cols, 1));
+        vt = vterm_new(std::max(rows, 1), std::max(cols, kMinCols));
         if (vt == nullptr) throw std::bad_alloc();
         vterm_set_utf8(vt, 1);
         vterm_output_set_callback(vt, &Impl::discardOutput, nullptr);
@@ -200,7 +204,7 @@ void Screen::feed(std::string_view bytes) {
 }
 
 void Screen::resize(int cols, int rows) {
-    vterm_set_size(impl_->vt, std::max(rows, 1), std::max(cols, 1));
+    vterm_set_size(impl_->vt, std::max(rows, 1), std::max(cols, kMinCols));
 }
 
 int Screen::cols() const {

@@ -53,7 +53,7 @@ class Screen {
     /// Parses terminal output. Answers the terminal would send (device reports) are discarded:
     /// the screen model is an observer, never a participant.
     void feed(std::string_view bytes);
-    /// Changes the size (clamped to at least 1x1).
+    /// Changes the size (clamped to at least 2 columns and 1 row).
     void resize(int cols, int rows);
 
     int cols() const;

@@ -38,22 +38,6 @@ bool waitFor(int fd, short events, Clock::time_point deadline) {
     }
 }
 
-bool sendAll(int fd, std::string_view bytes, Clock::time_point deadline) {
-    while (!bytes.empty()) {
-        ssize_t n = ::send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL);
-        if (n > 0) {
-            bytes.remove_prefix(static_cast<std::size_t>(n));
-        } else if (n < 0 && errno == EINTR) {
-            continue;
-        } else if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-            if (!waitFor(fd, POLLOUT, deadline)) return false;
-        } else {
-            return false;
-        }
-    }
-    return true;
-}
-
 std::optional<Frame> receiveFrame(int fd, Clock::time_point deadline) {
     FrameReader reader(kMaxReplyPayload);
     char buffer[16 * 1024];
@@ -84,15 +68,16 @@ void prepareWorker(int socketFd, pid_t parent) {
     // SIGHUP stays ignored: the host hangs up the session's leftovers, not its own worker.
 }
 
+/// Handles one request; returns the reply frame, empty for INPUT and RESIZE (not answered).
 std::string workerReply(Screen& screen, const Frame& frame) {
     switch (static_cast<MessageType>(frame.type)) {
         case MessageType::Input:
             screen.feed(frame.payload);
-            return encodeFrame(MessageType::Ok, {});
+            return {};
         case MessageType::Resize: {
             WindowSize size = decodeResize(frame.payload);
             screen.resize(size.cols, size.rows);
-            return encodeFrame(MessageType::Ok, {});
+            return {};
         }
         case MessageType::Snapshot: {
             WindowSize size{static_cast<std::uint16_t>(screen.cols()),
@@ -118,7 +103,10 @@ void runScreenWorker(int fd, int cols, int rows) {
         FrameReader reader(kMaxRequestPayload);
         std::string buffer(64 * 1024, '\0');
         for (;;) {
-            while (auto frame = reader.next()) writeAll(fd, workerReply(screen, *frame), "reply");
+            while (auto frame = reader.next()) {
+                std::string reply = workerReply(screen, *frame);
+                if (!reply.empty()) writeAll(fd, reply, "reply");
+            }
             ssize_t n = ::read(fd, buffer.data(), buffer.size());
             if (n < 0 && errno == EINTR) continue;
             if (n <= 0) ::_exit(0);  // the host closed its end (or is gone)
@@ -147,7 +135,9 @@ ScreenProcess::ScreenProcess(ScreenProcess&& other) noexcept
       socket_(std::move(other.socket_)),
       pidfd_(std::move(other.pidfd_)),
       pid_(std::exchange(other.pid_, -1)),
-      losses_(other.losses_) {}
+      losses_(other.losses_),
+      outbox_(std::move(other.outbox_)),
+      lastProgress_(other.lastProgress_) {}
 
 ScreenProcess& ScreenProcess::operator=(ScreenProcess&& other) noexcept {
     if (this != &other) {
@@ -158,6 +148,8 @@ ScreenProcess& ScreenProcess::operator=(ScreenProcess&& other) noexcept {
         pidfd_ = std::move(other.pidfd_);
         pid_ = std::exchange(other.pid_, -1);
         losses_ = other.losses_;
+        outbox_ = std::move(other.outbox_);
+        lastProgress_ = other.lastProgress_;
     }
     return *this;
 }
@@ -181,6 +173,7 @@ void ScreenProcess::start() {
 }
 
 void ScreenProcess::stop() {
+    outbox_.clear();
     socket_.reset();  // a healthy worker exits at EOF; a stuck one is killed
     if (pid_ <= 0) return;
     if (pidfd_) {
@@ -196,30 +189,72 @@ void ScreenProcess::stop() {
     pid_ = -1;
 }
 
-std::optional<Frame> ScreenProcess::call(MessageType type, std::string_view payload) {
-    auto deadline = Clock::now() + kWorkerReplyTimeout;
-    if (socket_ && sendAll(socket_.get(), encodeFrame(type, payload), deadline))
-        if (auto reply = receiveFrame(socket_.get(), deadline)) return reply;
+void ScreenProcess::lose(const char* why) {
     // Crashed, hung or unreachable: the screen is lost, never the session. A fresh worker takes
-    // over with a blank screen; the bytes of this request are not replayed (they may be the
-    // ones that faulted).
+    // over with a blank screen; what was queued is not replayed (it may be what faulted).
     ++losses_;
     std::fprintf(stderr,
-                 "parawork-host: the screen worker was lost (%llu so far); the screen "
+                 "parawork-host: the screen worker %s (%llu lost so far); the screen "
                  "starts blank\n",
-                 static_cast<unsigned long long>(losses_));
+                 why, static_cast<unsigned long long>(losses_));
     stop();
+    ensureWorker();
+}
+
+bool ScreenProcess::ensureWorker() {
+    if (socket_) return true;
     try {
         start();
+        return true;
     } catch (const core::Error& e) {
         std::fprintf(stderr, "parawork-host: %s\n", e.what());  // retried at the next request
+        return false;
     }
+}
+
+void ScreenProcess::flush() {
+    while (socket_ && !outbox_.empty()) {
+        ssize_t n = ::send(socket_.get(), outbox_.data(), outbox_.size(), MSG_NOSIGNAL);
+        if (n > 0) {
+            outbox_.erase(0, static_cast<std::size_t>(n));
+            lastProgress_ = Clock::now();
+        } else if (n < 0 && errno == EINTR) {
+            continue;
+        } else if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+            if (Clock::now() - lastProgress_ > kWorkerReplyTimeout) lose("stopped taking output");
+            return;
+        } else {
+            return lose("is gone");
+        }
+    }
+}
+
+bool ScreenProcess::flushUntil(Clock::time_point deadline) {
+    for (;;) {
+        std::uint64_t before = losses_;
+        flush();
+        if (losses_ != before || !socket_) return false;
+        if (outbox_.empty()) return true;
+        if (!waitFor(socket_.get(), POLLOUT, deadline)) return false;
+    }
+}
+
+std::optional<Frame> ScreenProcess::call(MessageType type, std::string_view payload) {
+    auto deadline = Clock::now() + kWorkerReplyTimeout;
+    if (!ensureWorker()) return std::nullopt;
+    appendFrame(outbox_, type, payload);
+    if (flushUntil(deadline))
+        if (auto reply = receiveFrame(socket_.get(), deadline)) return reply;
+    lose("did not answer");
     return std::nullopt;
 }
 
 void ScreenProcess::feed(std::string_view bytes) {
+    if (!ensureWorker()) return;
+    if (outbox_.empty()) lastProgress_ = Clock::now();
     for (std::size_t pos = 0; pos < bytes.size(); pos += kMaxRequestPayload)
-        call(MessageType::Input, bytes.substr(pos, kMaxRequestPayload));
+        appendFrame(outbox_, MessageType::Input, bytes.substr(pos, kMaxRequestPayload));
+    flush();
 }
 
 void ScreenProcess::resize(int cols, int rows) {
@@ -227,7 +262,10 @@ void ScreenProcess::resize(int cols, int rows) {
                                       static_cast<std::uint32_t>(std::max(rows, 1)));
     cols_ = size.cols;
     rows_ = size.rows;
-    call(MessageType::Resize, encodeResize(size));
+    if (!ensureWorker()) return;
+    if (outbox_.empty()) lastProgress_ = Clock::now();
+    appendFrame(outbox_, MessageType::Resize, encodeResize(size));
+    flush();
 }
 
 std::string ScreenProcess::modesToCarryOver() {

@@ -1,12 +1,14 @@
 // The screen model in a process of its own (issue: a byte sequence that faulted libvterm killed
 // the host, and the PTY, the log and the agent with it). The host forks a worker that holds the
 // Screen; it parses what the session printed and renders snapshots. A fault or a hang in the
-// parser costs the worker and the screen only: the host notices (EOF, or no answer within
-// kWorkerReplyTimeout), starts a fresh worker with a blank screen, and goes on draining the PTY.
+// parser costs the worker and the screen only: the host notices (EOF or EPIPE, or no progress
+// within kWorkerReplyTimeout), starts a fresh worker with a blank screen, and goes on draining
+// the PTY.
 //
-// The worker speaks the host protocol's frames over a socket pair, one request at a time:
-// Input(bytes) → Ok, Resize(cols, rows) → Ok, Snapshot → SnapshotReply(pending bytes, size,
-// bytes), Status → Ok(u8 alternate screen, title).
+// Output goes to the worker without waiting (DESIGN §4.1: nothing downstream may slow the drain):
+// INPUT and RESIZE frames queue in a bounded outbox that the host's loop flushes when the socket
+// is writable. SNAPSHOT → SNAPSHOT_REPLY(pending bytes, size, bytes) and STATUS → OK(u8 alternate
+// screen, title) are answered in order, so a snapshot shows everything fed before it.
 #pragma once
 
 #include <sys/types.h>
@@ -22,8 +24,10 @@
 
 namespace parawork::host {
 
-/// Longest a worker may take to answer one request (a 16 KiB slice parses in about 1 ms).
+/// Longest a worker may take to answer, or to take more output (a 16 KiB slice parses in ~1 ms).
 inline constexpr std::chrono::milliseconds kWorkerReplyTimeout{2000};
+/// Output queued for the worker beyond which the screen counts as behind (the tracker waits).
+inline constexpr std::size_t kMaxWorkerOutbox = 256 * 1024;
 
 /// A rendered screen (Screen::snapshot) and the bytes fed that it does not show yet
 /// (Screen::pendingBytes).
@@ -43,9 +47,18 @@ class ScreenProcess {
     ScreenProcess(const ScreenProcess&) = delete;
     ScreenProcess& operator=(const ScreenProcess&) = delete;
 
-    /// Parses terminal output. A worker lost on the way is replaced by a blank screen.
+    /// Queues terminal output for parsing and sends what the socket takes now. A worker lost on
+    /// the way is replaced by a blank screen.
     void feed(std::string_view bytes);
     void resize(int cols, int rows);
+    /// Sends queued output the socket takes now; replaces a worker that took none for
+    /// kWorkerReplyTimeout. Call when the socket is writable (POLLOUT on fd()).
+    void flush();
+    /// True while output waits to be sent; congested() while the outbox is full.
+    bool hasOutbox() const { return !outbox_.empty(); }
+    bool congested() const { return outbox_.size() >= kMaxWorkerOutbox; }
+    /// The socket to poll for POLLOUT while hasOutbox().
+    int fd() const { return socket_.get(); }
     int cols() const { return cols_; }
     int rows() const { return rows_; }
     /// A fresh blank screen of the same size that keeps the title and the alternate screen.
@@ -60,8 +73,14 @@ class ScreenProcess {
     pid_t pid() const { return pid_; }
 
   private:
+    using Clock = std::chrono::steady_clock;
     void start();
     void stop();
+    void lose(const char* why);
+    /// Starts a worker if there is none (a restart may have failed); false if it cannot.
+    bool ensureWorker();
+    /// Sends the whole outbox, waiting up to `deadline`; false when the worker was lost.
+    bool flushUntil(Clock::time_point deadline);
     /// One request and its reply; nullopt when the worker was lost (it is replaced).
     std::optional<Frame> call(MessageType type, std::string_view payload);
     /// The worker's title and alternate-screen mode as bytes that set them again.
@@ -72,6 +91,8 @@ class ScreenProcess {
     UniqueFd pidfd_;
     pid_t pid_ = -1;
     std::uint64_t losses_ = 0;
+    std::string outbox_;
+    Clock::time_point lastProgress_{};  ///< when the worker last took bytes (or the outbox filled)
 };
 
 /// The worker's side: serves requests on `fd` until EOF. Runs in the forked child.

@@ -76,6 +76,8 @@ SnapshotReply ScreenTracker::snapshot() {
 
 std::size_t ScreenTracker::catchUp(std::size_t budget) {
     if (resetPending_) resetToBacklog();
+    screen_.flush();
+    if (screen_.congested()) return 0;
     std::size_t n = std::min(budget, backlogBytes());
     if (n == 0) return 0;
     screen_.feed(std::string_view(backlog_).substr(backlogPos_, n));

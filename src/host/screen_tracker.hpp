@@ -32,8 +32,9 @@ class ScreenTracker {
     /// screen is marked for a reset (done lazily by catchUp, so a flood costs no parsing).
     void append(std::string_view bytes);
 
-    /// Applies a pending skip (fresh screen at the start of the kept tail), then parses up to
-    /// `budget` bytes of the backlog. Returns the number parsed. catchUp(0) only settles a skip.
+    /// Applies a pending skip (fresh screen at the start of the kept tail), then hands up to
+    /// `budget` bytes of the backlog to the screen worker (none while it is congested). Returns
+    /// the number handed over. catchUp(0) only settles a skip.
     std::size_t catchUp(std::size_t budget);
 
     /// True while bytes wait to be parsed.
@@ -52,6 +53,12 @@ class ScreenTracker {
     /// cleanly (never inside an escape sequence or a character). Settles a pending skip first.
     SnapshotReply snapshot();
     void resize(int cols, int rows) { screen_.resize(cols, rows); }
+    /// The worker's socket, to poll for POLLOUT while screenHasOutbox(); screenWritable() then.
+    int screenFd() const { return screen_.fd(); }
+    bool screenHasOutbox() const { return screen_.hasOutbox(); }
+    void screenWritable() { screen_.flush(); }
+    /// True while the worker has all it can take: catchUp waits for it (no busy loop).
+    bool screenCongested() const { return screen_.congested(); }
     /// Screen workers lost to faults or hangs.
     std::uint64_t screenLosses() const { return screen_.losses(); }
     pid_t screenPid() const { return screen_.pid(); }

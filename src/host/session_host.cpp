@@ -29,6 +29,8 @@ constexpr std::size_t kMaxDrainPerIteration = 1024 * 1024;
 /// Bytes the screen model parses per idle moment: ~1 ms of libvterm, so a flood that resumes
 /// finds the PTY drained again quickly.
 constexpr std::size_t kScreenSlice = 16 * 1024;
+/// How often the loop looks at a screen worker that takes no more output.
+constexpr int kCongestedWakeMs = 100;
 
 /// Diagnostics go to host.log (the detached host's stderr).
 void logLine(const std::string& text) {
@@ -90,6 +92,7 @@ void SessionHost::run() {
         short masterEvents = static_cast<short>(POLLIN | (pendingInput_.empty() ? 0 : POLLOUT));
         fds.push_back({masterOpen_ ? child_.master.get() : -1, masterEvents, 0});
         fds.push_back({child_.pidfd.get(), POLLIN, 0});  // -1 once reaped: poll ignores it
+        fds.push_back({tracker_.screenHasOutbox() ? tracker_.screenFd() : -1, POLLOUT, 0});
         for (auto& client : clients_) {
             fds.push_back(
                 {client.fd(), static_cast<short>(POLLIN | (client.hasUnsent() ? POLLOUT : 0)), 0});
@@ -105,8 +108,9 @@ void SessionHost::run() {
         if (fds[0].revents & POLLIN) readSignals();
         if (child_.pidfd && (fds[3].revents & POLLIN)) onPidfdReadable();
         if (fds[1].revents & POLLIN) acceptClients();
+        if (fds[4].revents != 0) tracker_.screenWritable();
         for (std::size_t i = 0; i < polled.size(); ++i)
-            if (fds[4 + i].revents != 0) serviceClient(*polled[i]);
+            if (fds[5 + i].revents != 0) serviceClient(*polled[i]);
         for (auto& client : clients_)
             if (client.needsFlush()) client.flush(log_.endOffset());
         clients_.remove_if([](const ClientConnection& c) { return c.closed(); });
@@ -123,11 +127,14 @@ void SessionHost::run() {
 }
 
 int SessionHost::pollTimeoutMs(Clock::time_point now) const {
-    if (tracker_.behind()) return 0;
+    // Behind: parse now, unless the screen worker is full (POLLOUT wakes us; the timeout only
+    // lets a worker that stopped taking output be found out).
+    if (tracker_.behind() && !tracker_.screenCongested()) return 0;
     std::optional<Clock::time_point> next;
     auto consider = [&](Clock::time_point t) {
         if (!next || t < *next) next = t;
     };
+    if (tracker_.behind()) consider(now + std::chrono::milliseconds(kCongestedWakeMs));
     if (phase_ == Phase::Draining) consider(drainDeadline_);
     if (phase_ == Phase::Finished) {
         if (!killDone_) consider(killDeadline_);

@@ -155,6 +155,70 @@ TEST(SessionsResilience, FullScreenProgramReAttachesLookingRight) {
     api.waitEnded(id);
 }
 
+/// The host's screen worker (a child of the host named parawork-screen), or 0.
+int screenWorkerOf(int hostPid) {
+    std::ifstream children("/proc/" + std::to_string(hostPid) + "/task/" + std::to_string(hostPid) +
+                           "/children");
+    int pid = 0;
+    while (children >> pid) {
+        std::ifstream comm("/proc/" + std::to_string(pid) + "/comm");
+        std::string name;
+        std::getline(comm, name);
+        if (name == "parawork-screen") return pid;
+    }
+    return 0;
+}
+
+std::string attachedScreen(const DaemonProcess& daemon, const std::string& id) {
+    auto ws = api::WsClient::connect(daemon.unixSocket(), "/api/sessions/" + id + "/attach");
+    auto header = ws.read(10s);
+    if (!header || !header->starts_with(R"({"type":"snapshot")")) return {};
+    auto screen = ws.read(10s);
+    return screen ? *screen : std::string();
+}
+
+TEST(SessionsResilience, HostileTerminalOutputCostsNeitherTheSessionNorItsScreen) {
+    DaemonProcess daemon;
+    SessionApi api(daemon);
+    // 17 parameters in one CSI sequence crashed libvterm 0.1.4, and the host with it.
+    auto s =
+        api.start(api.createWorkspace(),
+                  {"sh", "-c",
+                   "printf '\\033[1;1;1;1;1;1;1;1;1;1;1;1;1;1;1;1;1;1;1;1;1;1;1;1mBOLD-TEXT\\n'; "
+                   "printf 'printed-after\\n'; sleep 60"});
+    auto id = str(s.at("id"));
+    api.waitOutput(id, "printed-after");
+    EXPECT_NE(attachedScreen(daemon, id).find("BOLD-TEXT"), std::string::npos);
+    EXPECT_EQ(str(api.session(id).at("status")), "running");
+    api.call("POST", "/api/sessions/" + id + "/stop");
+    api.waitEnded(id);
+}
+
+TEST(SessionsResilience, AScreenWorkerThatDiesCostsOnlyTheScreen) {
+    DaemonProcess daemon;
+    SessionApi api(daemon);
+    auto s = api.start(api.createWorkspace(),
+                       {"sh", "-c", "echo first-line; read line; echo got-$line; sleep 60"});
+    auto id = str(s.at("id"));
+    api.waitOutput(id, "first-line");
+    int worker = 0;
+    ASSERT_TRUE(
+        waitUntil([&] { return (worker = screenWorkerOf(hostPidOf(daemon, id))) > 0; }, 10s));
+    ASSERT_EQ(::kill(worker, SIGSEGV), 0);  // as if libvterm faulted
+    api.call("POST", "/api/sessions/" + id + "/input", R"({"input":"typed\r"})");
+    api.waitOutput(id, "got-typed");  // the command, its PTY and the log carry on
+    EXPECT_EQ(str(api.session(id).at("status")), "running");
+    EXPECT_TRUE(waitUntil(
+        [&] {
+            int next = screenWorkerOf(hostPidOf(daemon, id));
+            return next > 0 && next != worker;
+        },
+        10s));
+    EXPECT_NE(attachedScreen(daemon, id).find("\x1b[H"), std::string::npos);  // a screen again
+    api.call("POST", "/api/sessions/" + id + "/stop");
+    api.waitEnded(id);
+}
+
 TEST(SessionsResilience, FloodArrivesCompleteAndAStalledViewerSlowsNothing) {
     constexpr std::size_t kSize = 256u << 20;
     TempDir dir("pw-flood");

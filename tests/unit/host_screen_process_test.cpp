@@ -44,7 +44,8 @@ TEST(ScreenProcess, ACrashedWorkerCostsOnlyTheScreen) {
     process.feed("before");
     pid_t first = process.pid();
     ASSERT_EQ(::kill(first, SIGSEGV), 0);
-    process.feed("lost with the worker");  // finds it dead: a fresh blank screen takes over
+    Screen blank = drawn(process);  // finds it gone: a fresh blank screen takes over
+    EXPECT_EQ(rowText(blank, 0), U"");
     EXPECT_EQ(process.losses(), 1u);
     EXPECT_NE(process.pid(), first);
     process.feed("after");
@@ -55,12 +56,25 @@ TEST(ScreenProcess, AHungWorkerIsReplacedAfterTheReplyTimeout) {
     ScreenProcess process(20, 4);
     pid_t first = process.pid();
     ASSERT_EQ(::kill(first, SIGSTOP), 0);
-    process.feed("unanswered");
+    process.feed("unanswered");  // queued without waiting: a hung worker never blocks a feed
+    EXPECT_EQ(rowText(drawn(process), 0), U"");
     EXPECT_EQ(process.losses(), 1u);
     EXPECT_NE(process.pid(), first);
     EXPECT_NE(::waitpid(first, nullptr, WNOHANG), 0);  // killed and reaped, not left behind
     process.feed("answered");
     EXPECT_EQ(rowText(drawn(process), 0), U"answered");
+}
+
+TEST(ScreenProcess, OutputQueuesWithoutWaitingForTheWorker) {
+    ScreenProcess process(80, 24);
+    ASSERT_EQ(::kill(process.pid(), SIGSTOP), 0);
+    std::string line(1000, 'x');
+    while (!process.congested()) process.feed(line);  // returns at once, however full
+    EXPECT_TRUE(process.hasOutbox());
+    ASSERT_EQ(::kill(process.pid(), SIGCONT), 0);
+    process.feed("\r\nend");
+    EXPECT_EQ(rowText(drawn(process), 23).substr(0, 3), U"end");  // all of it, in order
+    EXPECT_EQ(process.losses(), 0u);
 }
 
 TEST(ScreenProcess, TheTitleAndAlternateScreenOutliveAClear) {

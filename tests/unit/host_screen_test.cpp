@@ -100,7 +100,7 @@ TEST(Screen, ResizeKeepsWorking) {
     EXPECT_EQ(screen.cols(), 100);
     EXPECT_EQ(screen.rows(), 40);
     screen.resize(0, 0);  // clamped, not a crash
-    EXPECT_EQ(screen.cols(), 1);
+    EXPECT_EQ(screen.cols(), 2);  // never narrower than a wide character
     EXPECT_EQ(screen.rows(), 1);
 }
 
@@ -224,6 +224,17 @@ TEST(Screen, ByteByByteAfterAResizeReAttachesExactly) {
     reference.feed(text);
     expectSameScreen(reference, screen);
     expectSameScreen(screen, replay(screen));
+}
+
+TEST(Screen, AWideCharacterOnAOneColumnTerminalIsHarmless) {
+    // libvterm 0.1.4 wrote through a null pointer here (found by fuzz_screen).
+    Screen screen(1, 28);
+    screen.feed("\x87'\xe9\x87\xa7\x90\x87'\xe9\x87");
+    screen.feed("\xe4\xb8\xad.");
+    screen.resize(1, 5);
+    screen.feed("\xe4\xb8\xad\xe4\xb8\xad.");
+    EXPECT_EQ(screen.cols(), 2);
+    EXPECT_FALSE(screen.snapshot().empty());
 }
 
 TEST(Screen, WideCharactersAtTheRightEdgeReplayInPlace) {
