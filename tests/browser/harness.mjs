@@ -394,6 +394,24 @@ export async function agentScreenShows(page, text, timeoutMs = 15000) {
   );
 }
 
+/** The values of a <select>'s options (a property: Preact leaves out a `value` equal to the text). */
+export function agentOptions(select) {
+  return select.evaluate((el) => [...el.options].map((o) => o.value));
+}
+
+/**
+ * Chooses agent `name` in the new-workspace dialog's picker once the agent list has loaded (a
+ * condition: its option is there and the picker is enabled), and checks the picker holds it.
+ */
+export async function chooseAgent(page, name) {
+  const picker = page.getByTestId("workspace-agent");
+  await eventually(`${name} in the agent picker`, async () => (await agentOptions(picker)).includes(name));
+  await eventually("the agent picker to be enabled", async () => !(await picker.isDisabled()));
+  await picker.selectOption(name);
+  const held = await picker.inputValue();
+  if (held !== name) throw new Error(`the agent picker holds ${held}, not ${name}`);
+}
+
 /** Types `line` and Enter into the terminal under the CSS selector `area` (".agent-area"). */
 export async function typeInto(page, area, line) {
   await page.locator(`${area} .xterm-helper-textarea`).focus();

@@ -16,6 +16,7 @@ import {
   Screenshots,
   agentScreen,
   agentScreenShows,
+  chooseAgent,
   echoBotConfig,
   eventually,
   gitRepo,
@@ -118,10 +119,13 @@ remoteTest("the printed link logs the other machine in, over TLS, and shows the 
 remoteTest("create a workspace with an agent and type into its terminal", async () => {
   await page.getByTestId("new-workspace").click();
   await page.getByTestId("workspace-name").fill("Remote task");
-  assert.equal(await page.getByTestId("workspace-agent").inputValue(), "echo-bot");
+  await chooseAgent(page, "echo-bot");
   await page.getByTestId("dialog-submit").click();
   await page.getByTestId("workspace-title").getByText("Remote task").waitFor();
   await agentScreenShows(page, "agent ready");
+  const ws = (await daemon.api("GET", "/api/workspaces")).find((w) => w.name === "Remote task");
+  const [session] = await daemon.api("GET", `/api/workspaces/${ws.id}/sessions`);
+  assert.equal(session.agentType, "echo-bot", "the agent chosen is the agent started");
   await typeInto(page, ".agent-area", "typed on the other machine");
   await agentScreenShows(page, "echo: typed on the other machine");
   await shots.take(page, "echo");

@@ -12,6 +12,7 @@ import {
   Screenshots,
   agentScreenShows,
   agentScreen as agentScreenOf,
+  chooseAgent as chooseAgentOn,
   echoBotConfig,
   eventually,
   gitRepo,
@@ -30,6 +31,7 @@ const screenShows = (text, timeoutMs) => agentScreenShows(page, text, timeoutMs)
 const typeInto = (area, line) => typeIntoPage(page, area, line);
 
 const typeIntoAgent = (line) => typeInto(".agent-area", line);
+const chooseAgent = (name) => chooseAgentOn(page, name);
 
 /** The visible text of the side panel's shell. */
 async function shellScreen() {
@@ -98,13 +100,15 @@ test("add a repository through the directory browser", async () => {
 test("create a workspace that starts the agent, and see its terminal", async () => {
   await page.getByTestId("new-workspace").click();
   await page.getByTestId("workspace-name").fill("First task");
-  assert.equal(await page.getByTestId("workspace-agent").inputValue(), "echo-bot");
+  await chooseAgent("echo-bot");
   await page.getByTestId("dialog-submit").click();
   await page.getByTestId("workspace-title").getByText("First task").waitFor();
   await screenShows("agent ready");
   await shots.take(page, "agent-started");
   const [ws] = await daemon.api("GET", "/api/workspaces");
   assert.equal(ws.gitWorktree.branchName, "parawork/first-task");
+  const [session] = await daemon.api("GET", `/api/workspaces/${ws.id}/sessions`);
+  assert.equal(session.agentType, "echo-bot", "the agent chosen is the agent started");
 });
 
 test("type into the agent and see the echo", async () => {

@@ -11,7 +11,7 @@ import { ConfirmDialog } from "./modal";
 import { askNotificationPermission } from "./notify";
 import { Sidebar } from "./sidebar";
 import { setTerminalTheme } from "./terminal_pool";
-import { applyTheme, initialTheme, type Theme } from "./theme";
+import { applyTheme, followSystemTheme, initialTheme, pickTheme, type Theme } from "./theme";
 import { useStore } from "./use_store";
 import { WorkspaceView } from "./workspace_view";
 
@@ -37,6 +37,7 @@ export function App() {
     applyTheme(theme);
     setTerminalTheme(theme);
   }, [theme]);
+  useEffect(() => followSystemTheme(setTheme), []);
   useEffect(
     () =>
       installShortcuts({
@@ -77,7 +78,11 @@ export function App() {
         <button
           type="button"
           class="icon"
-          onClick={() => setTheme(theme === "dark" ? "light" : "dark")}
+          onClick={() => {
+            const next = theme === "dark" ? "light" : "dark";
+            pickTheme(next);
+            setTheme(next);
+          }}
           aria-label={`Switch to the ${theme === "dark" ? "light" : "dark"} theme`}
           data-testid="theme-toggle"
         >

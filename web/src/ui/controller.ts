@@ -4,6 +4,7 @@
 import { ApiError, api } from "../lib/api";
 import { EventClient } from "../lib/events";
 import { browserSchedule, browserSocket, socketUrl } from "../lib/socket";
+import { linkedWorkspace, workspaceHash } from "../lib/route";
 import { Store, applyEvent, focus, pageTitle, orderedWorkspaces } from "../lib/store";
 import type { ServerEvent, Session, Workspace } from "../lib/types";
 import { showNotice } from "./notify";
@@ -115,15 +116,22 @@ export function start(): void {
     setTimeout(tick, REFRESH_MS);
   };
   setTimeout(tick, REFRESH_MS);
-  const fromUrl = new URLSearchParams(location.search).get("workspace");
-  if (fromUrl) focusWorkspace(fromUrl);
+  // A deep link (`parawork ws open`, a reload): focused now, kept by `refresh` once the list
+  // has it. Another link opened in this tab changes only the hash.
+  const followLink = () => {
+    const linked = linkedWorkspace(location.hash, location.search);
+    if (linked && linked !== store.get().focusedId) focusWorkspace(linked);
+  };
+  followLink();
+  window.addEventListener("hashchange", followLink);
 }
 
 export function focusWorkspace(id: string | null): void {
   store.update((s) => focus(s, id));
+  // The address names the focused workspace, so a reload comes back to it.
   const url = new URL(location.href);
-  if (id) url.searchParams.set("workspace", id);
-  else url.searchParams.delete("workspace");
+  url.searchParams.delete("workspace");
+  url.hash = workspaceHash(id);
   history.replaceState(null, "", url);
   if (id) {
     events.send("focus_workspace", { workspaceId: id });

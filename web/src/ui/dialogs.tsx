@@ -1,6 +1,7 @@
 // Creating things: a repository (through a directory browser that marks git repositories) and a
 // workspace (name, base branch, agent, initial prompt).
 import { useEffect, useState } from "preact/hooks";
+import { chosenAgent } from "../lib/agent_choice";
 import { api } from "../lib/api";
 import type { State } from "../lib/store";
 import type { BrowseResult } from "../lib/types";
@@ -101,17 +102,20 @@ export function AddRepositoryDialog(props: { onClose: () => void }) {
 
 const selectRepos = (s: State) => s.repositories;
 const selectAgents = (s: State) => s.agents;
+const selectLoaded = (s: State) => s.loaded;
 
 export function NewWorkspaceDialog(props: { repositoryId: string | null; onClose: () => void }) {
   const repositories = useStore(selectRepos);
   const agents = useStore(selectAgents);
-  const [repositoryId, setRepositoryId] = useState(props.repositoryId ?? repositories[0]?.id ?? "");
+  const loaded = useStore(selectLoaded);
+  // Lists that load after the dialog opened fill in the defaults; a choice made stays.
+  const [pickedRepository, setRepositoryId] = useState(props.repositoryId);
+  const repositoryId = pickedRepository ?? repositories[0]?.id ?? "";
   const [name, setName] = useState("");
   const [branches, setBranches] = useState<string[]>([]);
   const [baseBranch, setBaseBranch] = useState("");
-  const [agentType, setAgentType] = useState(
-    agents.find((a) => a.installed !== false)?.name ?? agents[0]?.name ?? "",
-  );
+  const [pickedAgent, setAgentType] = useState<string | null>(null);
+  const agentType = chosenAgent(pickedAgent, agents);
   const [prompt, setPrompt] = useState("");
 
   useEffect(() => {
@@ -129,7 +133,7 @@ export function NewWorkspaceDialog(props: { repositoryId: string | null; onClose
     <Modal title="New workspace" onClose={props.onClose}>
       <ActionForm
         submitLabel="Create workspace"
-        disabled={!repositoryId || !name.trim()}
+        disabled={!repositoryId || !name.trim() || !loaded}
         onSubmit={() =>
           createWorkspace({ repositoryId, name: name.trim(), baseBranch, agentType, prompt })
         }
@@ -169,10 +173,11 @@ export function NewWorkspaceDialog(props: { repositoryId: string | null; onClose
           Agent
           <select
             value={agentType}
+            disabled={!loaded}
             onChange={(e) => setAgentType(e.currentTarget.value)}
             data-testid="workspace-agent"
           >
-            <option value="">Don't start an agent</option>
+            <option value="">{loaded ? "Don't start an agent" : "Loading agents…"}</option>
             {agents.map((a) => (
               <option key={a.name} value={a.name}>
                 {a.name}

@@ -158,6 +158,7 @@ function Changes(props: { workspaceId: string; revision: number }) {
               <ChangedFile
                 key={f.path}
                 file={f}
+                baseRef={data.baseRef}
                 workspaceId={props.workspaceId}
                 open={open === f.path}
                 onToggle={() => setOpen(open === f.path ? null : f.path)}
@@ -170,7 +171,16 @@ function Changes(props: { workspaceId: string; revision: number }) {
   );
 }
 
-function ChangedFile(props: { file: FileDiff; workspaceId: string; open: boolean; onToggle: () => void }) {
+/** The change as a word (a lone letter read like git's "C", copied); the daemon's word as a title. */
+const CHANGE_WORDS: Record<string, string> = { created: "new", modified: "modified", deleted: "deleted" };
+
+function ChangedFile(props: {
+  file: FileDiff;
+  baseRef: string;
+  workspaceId: string;
+  open: boolean;
+  onToggle: () => void;
+}) {
   const f = props.file;
   const [full, setFull] = useState<FileDiff | null>(null);
   useEffect(() => {
@@ -182,7 +192,13 @@ function ChangedFile(props: { file: FileDiff; workspaceId: string; open: boolean
   return (
     <li>
       <button type="button" class="file-row" onClick={props.onToggle} aria-expanded={props.open} data-testid="changed-file">
-        <span class={`change change-${f.changeType}`}>{f.changeType[0]?.toUpperCase()}</span>
+        <span
+          class={`change change-${f.changeType}`}
+          title={`${f.changeType} since ${props.baseRef}`}
+          data-testid="change-type"
+        >
+          {CHANGE_WORDS[f.changeType] ?? f.changeType}
+        </span>
         <span class="file-path">{f.path}</span>
         <span class="add">+{f.insertions}</span>
         <span class="del">−{f.deletions}</span>

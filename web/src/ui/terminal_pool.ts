@@ -75,8 +75,17 @@ class Entry implements PooledTerminal {
 
   open(): void {
     this.term.open(this.element);
-    void loadGpuRenderer(this.term);
+    // The WebGL renderer arrives later (a lazy import) and measures its cells in whole device
+    // pixels, narrower than the DOM renderer's: without a refit the terminal (and the agent)
+    // keep the old cell's columns, e.g. 80 drawn in a pane that holds 90. A lost context brings
+    // the DOM renderer back: refit then too.
+    void loadGpuRenderer(this.term, () => this.refit());
     this.attach.start();
+  }
+
+  /** Fits again when on screen; a parked terminal keeps its size (parking is not a pane). */
+  private refit(): void {
+    if (this.element.parentElement !== parking) this.fit();
   }
 
   fit(): void {
@@ -105,14 +114,21 @@ class Entry implements PooledTerminal {
   }
 }
 
-/** WebGL when the browser has it; xterm's DOM renderer otherwise. Loaded lazily. */
-async function loadGpuRenderer(term: Terminal): Promise<void> {
+/**
+ * WebGL when the browser has it; xterm's DOM renderer otherwise. Loaded lazily. `changed` runs
+ * when the renderer (and so the cell size) changed.
+ */
+async function loadGpuRenderer(term: Terminal, changed: () => void): Promise<void> {
   if (!document.createElement("canvas").getContext("webgl2")) return;
   try {
     const { WebglAddon } = await import("@xterm/addon-webgl");
     const addon = new WebglAddon();
-    addon.onContextLoss(() => addon.dispose());
+    addon.onContextLoss(() => {
+      addon.dispose();
+      changed();
+    });
     term.loadAddon(addon);
+    changed();
   } catch {
     // The DOM renderer stays.
   }

@@ -1,8 +1,9 @@
 // The focused workspace: its header (branch, status, startup time, ports, resources,
 // dependencies), the agent controls, the agent terminal at the centre and the side panel.
 import { useState } from "preact/hooks";
+import { chosenAgent } from "../lib/agent_choice";
 import type { State } from "../lib/store";
-import type { Session, Workspace } from "../lib/types";
+import type { AgentProfile, Session, Workspace } from "../lib/types";
 import { resumeAgent, startAgent, stopAgent } from "./controller";
 import { branchOf, duration, errorText, statusLabel } from "./format";
 import { SidePanel } from "./side_panel";
@@ -63,7 +64,7 @@ export function WorkspaceView(props: { workspace: Workspace; onDelete: () => voi
           Delete…
         </button>
       </header>
-      <AgentBar workspace={w} session={session} active={!!active} agents={state.agents.map((a) => a.name)} />
+      <AgentBar workspace={w} session={session} active={!!active} agents={state.agents} />
       <div class="workspace-body">
         <main class="agent-area">
           {session ? (
@@ -93,11 +94,17 @@ function endedLabel(s: Session): string | undefined {
   return `Failed (${s.exitReason ?? `exit code ${s.exitCode ?? "?"}`})`;
 }
 
-function AgentBar(props: { workspace: Workspace; session: Session | undefined; active: boolean; agents: string[] }) {
+function AgentBar(props: {
+  workspace: Workspace;
+  session: Session | undefined;
+  active: boolean;
+  agents: AgentProfile[];
+}) {
   const { workspace: w, session } = props;
-  const [picked, setAgent] = useState("");
-  // The agents load after the page: until the person picks one, follow the workspace's own.
-  const agent = picked || w.agentType || props.agents[0] || "";
+  const [picked, setAgent] = useState<string | null>(null);
+  // Until the person picks one, the workspace's own agent (when listed); what the picker shows
+  // is what Start starts.
+  const agent = chosenAgent(picked, props.agents, w.agentType);
   const [prompt, setPrompt] = useState("");
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -139,8 +146,9 @@ function AgentBar(props: { workspace: Workspace; session: Session | undefined; a
     >
       <select value={agent} onChange={(e) => setAgent(e.currentTarget.value)} aria-label="Agent" data-testid="agent-picker">
         {props.agents.map((a) => (
-          <option key={a} value={a}>
-            {a}
+          <option key={a.name} value={a.name}>
+            {a.name}
+            {a.installed === false ? " (not installed)" : ""}
           </option>
         ))}
       </select>
