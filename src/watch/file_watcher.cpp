@@ -319,9 +319,9 @@ void FileWatcher::Impl::observe(WorkspaceWatch& ws, const std::string& path, Cha
     if (auto slash = name.rfind('/'); slash != std::string_view::npos)
         name.remove_prefix(slash + 1);
     if (name == ".git") return;  // a linked worktree's pointer file
-    if (ws.pending.observe(path, type, Clock::now(), core::nowMs()) !=
-        ChangeDebouncer::Outcome::Dropped)
-        return;
+    auto outcome = ws.pending.observe(path, type, Clock::now(), core::nowMs());
+    counters.peakPending = std::max(counters.peakPending, ws.pending.size());
+    if (outcome != ChangeDebouncer::Outcome::Dropped) return;
     ++counters.dropped;
     if (!ws.droppedLogged)
         spdlog::warn("file watch of {}: more than {} changes pending; some are not recorded",

@@ -45,6 +45,9 @@ struct WatcherStats {
     std::size_t workspaces = 0;   ///< workspaces watched now
     std::size_t directories = 0;  ///< inotify watches now
     std::size_t pending = 0;      ///< changes waiting to settle
+    /// The most changes one workspace had waiting at once (one per path, however many events):
+    /// what the watcher held at its fullest, whatever the allocator keeps.
+    std::size_t peakPending = 0;
     std::uint64_t recorded = 0;   ///< rows written so far
     std::uint64_t dropped = 0;    ///< events lost to the pending bound
     std::uint64_t overflows = 0;  ///< inotify queue overflows (each followed by a rescan)
