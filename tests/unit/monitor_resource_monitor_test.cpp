@@ -117,7 +117,12 @@ TEST(MonitorResourceMonitor, SamplesStopWhenTheSessionEndsAndThePeaksAreStored) 
     f.monitor.prepare("s1", {});
     Child child("sleep 30");
     f.monitor.sessionRunning("s1", "w1", child.pid, false, core::nowMs());
-    f.monitor.sampleNow();
+    // A child caught between fork and exec (or inside exec) has no memory of its own yet: wait
+    // for a sample that saw some, as the peak asserted below needs.
+    sampleUntil(f.monitor, [&] {
+        auto r = f.monitor.resources("s1", false);
+        return r && r->current && r->current->memoryBytes > 0;
+    });
     f.monitor.sessionEnded("s1");
     auto before = f.eventsOfType("resource_sample");
     f.monitor.sampleNow();
