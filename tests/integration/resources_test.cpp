@@ -217,8 +217,10 @@ void expectPidsLimitStops(bool cgroups) {
     auto ended = f.api.waitEnded(id, 60s);
     EXPECT_EQ(exitReason(ended), "limit:pids") << json::serialize(ended);
     if (cgroups) {
-        // The kernel refused the forks past the limit: no sample ever saw more tasks.
-        for (const auto& s : f.resources(id).at("recent").as_array())
+        // The kernel refused the forks past the limit: no sample ever saw more tasks. (Bind the
+        // answer first: a range-for over a temporary's member dangles, STYLE 25.)
+        auto resources = f.resources(id);
+        for (const auto& s : resources.at("recent").as_array())
             EXPECT_LE(s.at("threads").to_number<int>(), 20);
     }
 }
