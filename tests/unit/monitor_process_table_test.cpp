@@ -69,11 +69,22 @@ TEST(MonitorProcessTable, FindsAProcessTreeAndForgetsItOnceGone) {
     pid_t root = startTree();
     ProcessTable table;
     std::vector<pid_t> tree;
-    for (int i = 0; i < 200 && tree.size() < 3; ++i) {
+    // The whole tree, each member with memory of its own: a child the shell has forked but not
+    // yet exec'd (or one inside exec) is seen with no resident pages.
+    auto settled = [&] {
+        if (tree.size() < 3) return false;
+        return std::all_of(tree.begin(), tree.end(), [&](pid_t pid) {
+            const ProcessStat* stat = table.read(pid);
+            return stat != nullptr && stat->rssPages > 0;
+        });
+    };
+    bool ready = false;
+    for (int i = 0; i < 200 && !ready; ++i) {
         ::usleep(10000);
         table.beginRound();
         table.scanAll();
         tree = table.treeOf(root);
+        ready = settled();
         table.endRound();
     }
     ASSERT_EQ(tree.size(), 3u);
