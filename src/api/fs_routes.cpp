@@ -1,6 +1,7 @@
 #include "api/fs_routes.hpp"
 
 #include <cerrno>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <system_error>
@@ -21,7 +22,18 @@ namespace json = boost::json;
 struct FsContext {
     files::Roots roots;
     std::string home;
+    std::function<std::vector<std::string>()> daemonsOwnDirs;  ///< may be empty
 };
+
+/// The roots for browse and list: the configured ones, then the directories the daemon made or
+/// was given for workspaces (issue 17 §6), as they are now.
+files::Roots rootsNow(const FsContext& ctx) {
+    if (!ctx.daemonsOwnDirs) return ctx.roots;
+    files::Roots roots = ctx.roots;
+    for (auto& dir : files::makeRoots(ctx.daemonsOwnDirs(), "").dirs)
+        if (!files::isWithinRoots(dir, roots)) roots.dirs.push_back(std::move(dir));
+    return roots;
+}
 
 /// zod's message (protocol §0) for a query parameter that is not one string.
 std::string notAString(std::string_view name, std::string_view received) {
@@ -88,11 +100,11 @@ struct Target {
     std::string shown;  ///< normalized, "~" expanded, trailing '/' kept (Node's path.normalize)
 };
 
-Target resolveTarget(std::string_view requested, const FsContext& ctx) {
+Target resolveTarget(std::string_view requested, const FsContext& ctx, const files::Roots& roots) {
     std::string_view text = files::trimmed(requested);
     // "~" opens the picker at home, or at the first root when home is outside the roots.
     const std::string home = text == "~" ? files::browseHome(ctx.roots, ctx.home) : ctx.home;
-    Target t{files::checkBrowsePath(requested, ctx.roots, home), {}};
+    Target t{files::checkBrowsePath(requested, roots, home), {}};
     if (t.check.ok()) t.shown = files::normalizeShown(files::expandTilde(text, home));
     return t;
 }
@@ -110,11 +122,12 @@ Response readFailure(const std::exception& e, std::string_view otherwise) {
 
 Response browse(Request& req, const FsContext& ctx) {
     auto param = singleParam(req, "path");
-    Target t = resolveTarget(param && !param->empty() ? *param : "~", ctx);
+    auto roots = rootsNow(ctx);
+    Target t = resolveTarget(param && !param->empty() ? *param : "~", ctx, roots);
     if (!t.check.ok()) return fail(t.check.status, t.check.error);
     try {
         json::array entries;
-        for (const auto& e : files::browseDirectory(t.check.resolved, t.shown, ctx.roots))
+        for (const auto& e : files::browseDirectory(t.check.resolved, t.shown, roots))
             entries.push_back(toJson(e));
         return ok(json::object{{"currentPath", utf8(t.shown)},
                                {"parentPath", orNull(files::parentShown(t.shown))},
@@ -127,11 +140,12 @@ Response browse(Request& req, const FsContext& ctx) {
 Response list(Request& req, const FsContext& ctx) {
     auto param = singleParam(req, "path");
     if (!param || param->empty()) return fail(400, "Path is required");
-    Target t = resolveTarget(*param, ctx);
+    auto roots = rootsNow(ctx);
+    Target t = resolveTarget(*param, ctx, roots);
     if (!t.check.ok()) return fail(t.check.status, t.check.error);
     try {
         json::array entries;
-        for (const auto& e : files::listDirectory(t.check.resolved, t.shown, ctx.roots))
+        for (const auto& e : files::listDirectory(t.check.resolved, t.shown, roots))
             entries.push_back(toJson(e));
         return ok(json::object{{"currentPath", utf8(t.shown)}, {"entries", std::move(entries)}});
     } catch (const std::exception& e) {
@@ -161,7 +175,8 @@ Response searchRepos(Request& req, const FsContext& ctx) {
 
 }  // namespace
 
-void addFsRoutes(Router& router, files::Roots roots, std::string home) {
+void addFsRoutes(Router& router, files::Roots roots, std::string home,
+                 std::function<std::vector<std::string>()> daemonsOwnDirs) {
     if (roots.dirs.empty()) {
         spdlog::warn("no allowed root exists: the file APIs refuse every path");
     } else {
@@ -169,7 +184,8 @@ void addFsRoutes(Router& router, files::Roots roots, std::string home) {
         for (const auto& dir : roots.dirs) names += (names.empty() ? "" : ", ") + dir.string();
         spdlog::info("file APIs confined to {}", names);
     }
-    auto ctx = std::make_shared<const FsContext>(FsContext{std::move(roots), std::move(home)});
+    auto ctx = std::make_shared<const FsContext>(
+        FsContext{std::move(roots), std::move(home), std::move(daemonsOwnDirs)});
     router.add("GET", "/api/fs/browse", [ctx](Request& req) { return browse(req, *ctx); });
     router.add("GET", "/api/fs/list", [ctx](Request& req) { return list(req, *ctx); });
     router.add("GET", "/api/fs/search-repos",

@@ -22,7 +22,8 @@ Response createRepository(Request& req, store::Database& db, const files::Roots&
     core::Repository repo;
     repo.name = requiredString(req.json, "name", 1, 255);
     auto path = requiredString(req.json, "path", 1, 4096);
-    auto check = files::checkProjectPath(path, roots);
+    auto check =
+        files::checkProjectPath(path, files::projectRoots(roots, req.transport == Transport::Unix));
     if (!check.ok()) return fail(check.status, "Invalid path: " + check.error);
     std::optional<git::RepositoryInfo> info;
     try {

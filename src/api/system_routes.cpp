@@ -1,5 +1,7 @@
 #include "api/system_routes.hpp"
 
+#include <unistd.h>
+
 #include <cstdlib>
 
 #include "core/clock.hpp"
@@ -62,6 +64,18 @@ void addSystemRoutes(Router& router, const SystemInfo& info) {
             {"agents", std::move(agents)},
             {"features", json::object{{"gitIntegration", true}, {"autoCleanup", true}}},
             {"apiKey", info.token()}});
+    });
+    // Ours (`parawork shutdown`, `restart`): only over the unix socket, whose 0600 permissions
+    // admit the daemon's own user; never a browser or a device. Sessions keep running in their
+    // hosts and the next daemon adopts them.
+    router.add("POST", "/api/daemon/shutdown", [&info](Request& req) {
+        if (req.transport != Transport::Unix)
+            return fail(403,
+                        "Only the daemon's own user may stop it, over its unix socket "
+                        "(`parawork shutdown`)");
+        if (!info.shutdown) return fail(503, "This daemon cannot be stopped over the API");
+        info.shutdown();
+        return ok(json::object{{"stopping", true}, {"pid", ::getpid()}});
     });
 }
 

@@ -1,4 +1,5 @@
-// System endpoints of the parawork surface (parawork-protocol §4.1): health, agents, config.
+// System endpoints of the parawork surface (parawork-protocol §4.1): health, agents, config; and
+// ours: POST /api/daemon/shutdown (`parawork shutdown`).
 #pragma once
 
 #include <atomic>
@@ -21,6 +22,7 @@ struct SystemInfo {
     std::vector<std::string> corsOrigins;
     std::function<std::string()> token;  ///< the owner token as it is now (it may rotate)
     std::vector<core::AgentProfile> agents;
+    std::function<void()> shutdown;  ///< starts stopping the daemon (returns at once)
 };
 
 void addSystemRoutes(Router& router, const SystemInfo& info);

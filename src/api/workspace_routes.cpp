@@ -2,6 +2,8 @@
 
 #include <memory>
 #include <mutex>
+#include <set>
+#include <utility>
 
 #include <spdlog/spdlog.h>
 #include <boost/json/parse.hpp>
@@ -74,6 +76,65 @@ CreateRequest readCreateRequest(const json::value& body) {
     return r;
 }
 
+/// The registered repository that the git repository at `path` belongs to (its main checkout),
+/// if any: a workspace made there without a repositoryId is linked to it (issue 17 §7).
+std::optional<std::string> registeredRepositoryAt(store::Database& db, const fs::path& path) {
+    try {
+        if (!git::isRepository(path)) return std::nullopt;
+        auto info = git::readRepository(path);
+        const auto& main = info.mainRoot.empty() ? info.root : info.mainRoot;
+        if (auto repo = store::findRepositoryByPath(db, main.string())) return repo->id;
+    } catch (const core::Error&) {
+        // Not readable as a repository: the workspace is made without a link, as before.
+    }
+    return std::nullopt;
+}
+
+/// A repository's workspaces have distinct names, so that `-w NAME` and `ws rm NAME` name one.
+/// The name is held from the check until the workspace is recorded (a worktree is made in
+/// between): of two requests for one name at once, one gets the workspace and one a 409.
+class NameReservation {
+  public:
+    /// Takes `name` in the repository, or answers the refusal when it is taken.
+    static std::optional<Response> take(store::Database& db, const std::string& repositoryId,
+                                        const std::string& name,
+                                        std::optional<NameReservation>& out) {
+        std::lock_guard lock(mutex());
+        bool taken = held().count({repositoryId, name}) > 0;
+        for (const auto& other : store::listWorkspacesByRepository(db, repositoryId))
+            taken = taken || other.name == name;
+        if (taken)
+            return fail(409, "A workspace named \"" + name +
+                                 "\" already exists in this repository: choose another name, "
+                                 "or remove that one first");
+        held().insert({repositoryId, name});
+        out.emplace(NameReservation({repositoryId, name}));
+        return std::nullopt;
+    }
+    NameReservation(NameReservation&& other) noexcept : key_(std::move(other.key_)) {
+        other.key_.reset();
+    }
+    NameReservation& operator=(NameReservation&&) = delete;
+    ~NameReservation() {
+        if (!key_) return;
+        std::lock_guard lock(mutex());
+        held().erase(*key_);
+    }
+
+  private:
+    using Key = std::pair<std::string, std::string>;
+    explicit NameReservation(Key key) : key_(std::move(key)) {}
+    static std::mutex& mutex() {
+        static std::mutex m;
+        return m;
+    }
+    static std::set<Key>& held() {
+        static std::set<Key> names;
+        return names;
+    }
+    std::optional<Key> key_;
+};
+
 /// Starts a new worktree's setup session (issue 9): parawork.toml's [setup] script, or the
 /// detected install commands when automatic installs are on. The request does not wait for it;
 /// an agent start does (session_routes). A plain directory is the user's own checkout: nothing
@@ -104,7 +165,8 @@ Response createWorkspace(Request& req, store::Database& db, session::SessionServ
         if (auto problem = git::baseRefProblem(*r.baseBranch))
             return fail(400, "baseBranch: " + *problem);
     }
-    auto check = files::checkProjectPath(r.path, options.roots);
+    auto check = files::checkProjectPath(
+        r.path, files::projectRoots(options.roots, req.transport == Transport::Unix));
     if (!check.ok()) return fail(check.status, "Invalid path: " + check.error);
 
     // The repository to branch from: the registered one, else the git repository at the path.
@@ -119,6 +181,11 @@ Response createWorkspace(Request& req, store::Database& db, session::SessionServ
     bool makeWorktree = repoPath && r.worktree.value_or(true);
     if (r.worktree.value_or(false) && !repoPath)
         return fail(400, "Selected directory is not a git repository");
+    if (!r.repositoryId) r.repositoryId = registeredRepositoryAt(db, check.resolved);
+    std::optional<NameReservation> reservedName;
+    if (r.repositoryId)
+        if (auto refused = NameReservation::take(db, *r.repositoryId, r.name, reservedName))
+            return *refused;
 
     core::Workspace ws;
     ws.id = core::newUuid();

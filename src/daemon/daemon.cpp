@@ -45,6 +45,7 @@
 #include "session/session_service.hpp"
 #include "store/database.hpp"
 #include "store/sessions.hpp"
+#include "store/workspaces.hpp"
 #include "watch/file_watcher.hpp"
 
 namespace parawork::daemon {
@@ -139,6 +140,13 @@ int run(const ServeOptions& options) {
     info.corsOrigins = config.allowedOrigins;
     info.token = [tokens] { return tokens->ownerToken(); };
     info.agents = config.agents;
+    // POST /api/daemon/shutdown: the loop stops as on SIGTERM (set below, once it exists).
+    std::function<void()> stopServing;
+    info.shutdown = [&loop, &stopServing] {
+        net::post(loop, [&stopServing] {
+            if (stopServing) stopServing();
+        });
+    };
     // Session events reach the network edge through `server`, which exists once routes are built.
     api::HttpServer* server = nullptr;
     session::EventSink sink;
@@ -271,7 +279,13 @@ int run(const ServeOptions& options) {
     // The file APIs and the paths of repositories and workspaces stay inside these roots.
     const char* userHome = std::getenv("HOME");
     files::Roots roots = files::makeRoots(config.allowedRoots, userHome ? userHome : "");
-    api::addFsRoutes(router, roots, userHome ? userHome : "");
+    // The daemon's own directories stay reachable whatever the roots say: the worktree base and
+    // every workspace (its owner chose it over the unix socket, or the daemon made it).
+    api::addFsRoutes(router, roots, userHome ? userHome : "", [&db, &paths] {
+        std::vector<std::string> dirs{paths.worktreeBase.string()};
+        for (const auto& ws : store::listWorkspaces(db)) dirs.push_back(ws.path);
+        return dirs;
+    });
     api::WorkspaceOptions workspaceOptions{paths.worktreeBase, config.branchPrefix,
                                            config.deleteBranchOnRemove, roots, &info.agents};
     workspaceOptions.autoInstallDependencies = config.autoInstallDependencies;
@@ -368,12 +382,17 @@ int run(const ServeOptions& options) {
             if (!e) stopWhenIdle();
         });
     };
-    signals.async_wait([&](boost::system::error_code ec, int signo) {
-        if (ec) return;
-        spdlog::info("signal {}: shutting down", signo);
+    bool stopping = false;
+    stopServing = [&] {
+        if (std::exchange(stopping, true)) return;
         httpServer.stop();
         giveUpAt = std::chrono::steady_clock::now() + std::chrono::seconds(3);
         stopWhenIdle();
+    };
+    signals.async_wait([&](boost::system::error_code ec, int signo) {
+        if (ec) return;
+        spdlog::info("signal {}: shutting down", signo);
+        stopServing();
     });
     // SIGHUP: a renewed certificate is read again; sessions and connections go on.
     net::signal_set hangup(loop, SIGHUP);

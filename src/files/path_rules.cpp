@@ -18,8 +18,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr std::string_view kOutsideRoots = "Path is outside the allowed directories";
-
 PathCheck refuse(unsigned status, std::string_view reason) {
     PathCheck c;
     c.status = status;
@@ -92,6 +90,11 @@ Roots makeRoots(const std::vector<std::string>& configured, const std::string& h
             roots.dirs.push_back(std::move(real));
     }
     return roots;
+}
+
+const Roots& projectRoots(const Roots& configured, bool fromOwnersSocket) {
+    static const Roots everywhere{{fs::path("/")}};
+    return fromOwnersSocket ? everywhere : configured;
 }
 
 bool isWithinRoots(const fs::path& real, const Roots& roots) {

@@ -12,12 +12,17 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
+#include "files/path_rules.hpp"
 #include "support/daemon_process.hpp"
 #include "support/git_repo.hpp"
+#include "support/session_api.hpp"
 #include "support/temp_dir.hpp"
 
 namespace parawork::test {
 namespace {
+
+/// The refusal of a path outside the roots, with its hint.
+const std::string kOutside(files::kOutsideRoots);
 
 namespace fs = std::filesystem;
 namespace json = boost::json;
@@ -169,7 +174,7 @@ TEST(FsBrowse, TildeOpensTheFirstRootWhenHomeIsOutsideTheRoots) {
     EXPECT_EQ(res.at("data").at("currentPath"), "/tmp");
     EXPECT_EQ(res.at("data").at("parentPath"), "/");
     // "~/x" still means the real home, which is outside.
-    api.expectRefused("~/x", 403, "Path is outside the allowed directories");
+    api.expectRefused("~/x", 403, kOutside);
 }
 
 TEST(FsBrowse, EscapesAreRefused) {
@@ -182,7 +187,7 @@ TEST(FsBrowse, EscapesAreRefused) {
     fs::create_symlink("/etc", dir.path() / "to-etc");
     fs::create_symlink(dir.path() / "sub", dir.path() / "to-sub");
     const std::string d = dir.path().string();
-    const std::string outside = "Path is outside the allowed directories";
+    const std::string outside = kOutside;
 
     api.expectRefused(d + "/../", 400, "Path traversal not allowed");
     api.expectRefused(d + "/sub/../../etc", 400, "Path traversal not allowed");
@@ -234,12 +239,11 @@ TEST(FsBrowse, ASiblingOfTheRootWithTheSamePrefixIsOutside) {
     fs::create_directories(pattern + "/sub");
     DaemonProcess daemon;
     FsApi api(daemon);
-    api.expectRefused(pattern, 403, "Path is outside the allowed directories");
-    api.expectRefused(pattern + "/sub", 403, "Path is outside the allowed directories");
+    api.expectRefused(pattern, 403, kOutside);
+    api.expectRefused(pattern + "/sub", 403, kOutside);
     TempDir dir("pw-fs");
     fs::create_symlink(pattern, dir.path() / "to-sibling");
-    api.expectRefused((dir.path() / "to-sibling").string(), 403,
-                      "Path is outside the allowed directories");
+    api.expectRefused((dir.path() / "to-sibling").string(), 403, kOutside);
 }
 
 TEST(FsBrowse, APathThatIsNotOneStringIsABadRequest) {
@@ -347,8 +351,44 @@ TEST(FsSearchRepos, FindsRepositoriesByNameInsideTheRoots) {
     EXPECT_EQ(status, 200u);
     EXPECT_EQ(res.at("data").at("query"), "");
     // The roots confine browsing as well: /tmp is no longer one.
-    api.expectRefused(elsewhere.path().string(), 403, "Path is outside the allowed directories");
-    api.expectRefused((r / "link").string(), 403, "Path is outside the allowed directories");
+    api.expectRefused(elsewhere.path().string(), 403, kOutside);
+    api.expectRefused((r / "link").string(), 403, kOutside);
+}
+
+TEST(FsList, TheDaemonsOwnWorkspacesAreAllowedWhateverTheRoots) {
+    // The roots admit the repository, not the home: the worktree the daemon makes under
+    // <home>/workspaces lies outside them (issue 17 §6: the Files tab got a 403).
+    GitRepo repo("files-tab");
+    TempDir plain("pw-fsplain");
+    DaemonProcess daemon(
+        DaemonProcess::Options{.env = {{"PARAWORK_FILES_ALLOWED_ROOTS", repo.base().string()}}});
+    SessionApi api(daemon);
+    auto made = api.call(
+        "POST", "/api/workspaces",
+        json::serialize(json::object{{"name", "feature"}, {"path", repo.path().string()}}));
+    ASSERT_EQ(made.at("success"), true) << json::serialize(made);
+    std::string worktree = str(made.at("data").at("path"));
+    ASSERT_FALSE(worktree.starts_with(repo.base().string())) << worktree;
+    // A plain-directory workspace its owner made outside the roots (over the unix socket).
+    made = api.call("POST", "/api/workspaces",
+                    json::serialize(json::object{
+                        {"name", "plain"}, {"path", plain.path().string()}, {"worktree", false}}));
+    ASSERT_EQ(made.at("success"), true) << json::serialize(made);
+    fs::create_directories(plain.path() / "inside");
+
+    FsApi fsApi(daemon);
+    unsigned status = 0;
+    auto listed = fsApi.list(worktree, &status);
+    EXPECT_EQ(status, 200u) << json::serialize(listed);
+    EXPECT_EQ(names(listed.at("data").at("entries")), std::vector<std::string>{"README.md"});
+    fsApi.list((daemon.home() / "workspaces").string(), &status);
+    EXPECT_EQ(status, 200u);  // the worktree base itself
+    listed = fsApi.browse(plain.path().string(), &status);
+    EXPECT_EQ(status, 200u) << json::serialize(listed);
+    EXPECT_EQ(names(listed.at("data").at("entries")), std::vector<std::string>{"inside"});
+    // Everything else stays outside: the home the worktrees are in, a sibling of a workspace.
+    fsApi.expectRefused(daemon.home().string(), 403, kOutside);
+    fsApi.expectRefused(plain.path().parent_path().string(), 403, kOutside);
 }
 
 }  // namespace

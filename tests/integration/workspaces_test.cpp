@@ -7,13 +7,18 @@
 #include <set>
 #include <thread>
 
+#include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
+#include "files/path_rules.hpp"
 #include "support/git_repo.hpp"
 #include "support/session_api.hpp"
 
 namespace parawork::test {
 namespace {
+
+/// The refusal of a path outside the roots, with its hint.
+const std::string kOutside(files::kOutsideRoots);
 
 namespace fs = std::filesystem;
 namespace json = boost::json;
@@ -95,7 +100,9 @@ TEST(Repositories, BadPathsAreRefusedClearly) {
         {plain.path().string() + "/../x", 400, "Invalid path: Path traversal not allowed"},
         {plain.path().string() + "/missing", 400, "Invalid path: Path does not exist"},
         {"/etc", 400, "Invalid path: System directories are not allowed"},
-        {"/", 403, "Invalid path: Path is outside the allowed directories"},
+        // The daemon's own user (the unix socket) may use any directory: "/" is merely no
+        // repository. Over TCP it is outside the roots (below).
+        {"/", 400, "Selected directory is not a git repository"},
     };
     for (const auto& c : cases) {
         unsigned status = 0;
@@ -197,9 +204,15 @@ TEST(Workspaces, WorktreeOnANewBranchFromOriginWithCopiedFiles) {
     EXPECT_TRUE(contains(repo.branches(), "parawork/my-feature"));
     EXPECT_NE(git(repo.path(), {"worktree", "list"}).find(path.string()), std::string::npos);
 
-    // The same name again: a new branch and directory with a suffix, never the same checkout.
-    auto again = f.createWorkspace(
+    // The same name again is refused (issue 17 §7: `-w NAME` must name one workspace); another
+    // name with the same slug gets a new branch and directory with a suffix, never the same
+    // checkout.
+    f.createWorkspace(
         {{"name", "My Feature!"}, {"path", repo.path().string()}, {"repositoryId", r.at("id")}},
+        &status);
+    EXPECT_EQ(status, 409u);
+    auto again = f.createWorkspace(
+        {{"name", "My Feature?"}, {"path", repo.path().string()}, {"repositoryId", r.at("id")}},
         &status);
     ASSERT_EQ(status, 201u);
     EXPECT_EQ(again.at("data").at("gitWorktree").at("branchName"), "parawork/my-feature-2");
@@ -318,8 +331,9 @@ TEST(Workspaces, TwentyCreatedConcurrentlyAreTwentyWorktrees) {
     for (int i = 0; i < 20; ++i) {
         threads.emplace_back([&, i] {
             SessionApi api(f.daemon);
-            // Half of them share a name: suffixes must not collide under concurrency.
-            std::string name = i % 2 ? "shared" : "task " + std::to_string(i);
+            // Half of them share a slug: suffixes must not collide under concurrency.
+            std::string name =
+                i % 2 ? "shared" + std::string(i / 2, '!') : "task " + std::to_string(i);
             auto res = api.call(
                 "POST", "/api/workspaces",
                 body(
@@ -491,6 +505,81 @@ TEST(Agents, ProfilesPassThePromptAndResumeTheConversation) {
     EXPECT_EQ(status, 404u);
     f.api.call("POST", "/api/sessions/nope/resume", "{}", &status);
     EXPECT_EQ(status, 404u);
+}
+
+/// POST over TCP with the owner's token, as the web UI sends it.
+json::value callOverTcp(const DaemonProcess& daemon, const std::string& target,
+                        const json::object& o, unsigned* status) {
+    api::HttpClient tcp(daemon.tcp());
+    auto reply = tcp.request("POST", target,
+                             {{"X-API-Key", daemon.token()},
+                              {"Host", daemon.hostHeader()},
+                              {"Content-Type", "application/json"}},
+                             body(o));
+    *status = reply.status;
+    return json::parse(reply.body);
+}
+
+TEST(Repositories, TheOwnersCliMayUseAnyDirectoryRemoteClientsOnlyTheRoots) {
+    TempDir root("pw-root");
+    Fixture f(
+        DaemonProcess::Options{.env = {{"PARAWORK_FILES_ALLOWED_ROOTS", root.path().string()}}});
+    GitRepo outside("outside");  // in /tmp, not under the root
+    unsigned status = 0;
+    auto res = callOverTcp(f.daemon, "/api/repositories",
+                           {{"name", "x"}, {"path", outside.path().string()}}, &status);
+    EXPECT_EQ(status, 403u) << json::serialize(res);
+    // The refusal says how to allow the directory.
+    EXPECT_EQ(str(res.at("error")), "Invalid path: " + kOutside);
+    EXPECT_NE(kOutside.find("files.allowed_roots"), std::string::npos);
+    EXPECT_NE(kOutside.find("PARAWORK_FILES_ALLOWED_ROOTS"), std::string::npos);
+    EXPECT_NE(kOutside.find("parawork restart"), std::string::npos);
+    res = callOverTcp(f.daemon, "/api/workspaces",
+                      {{"name", "x"}, {"path", outside.path().string()}}, &status);
+    EXPECT_EQ(status, 403u) << json::serialize(res);
+    // Over the unix socket: the daemon's own user, in their own directories.
+    f.addRepository(outside);
+    f.createWorkspace({{"name", "x"}, {"path", outside.path().string()}}, &status);
+    EXPECT_EQ(status, 201u);
+}
+
+TEST(Workspaces, MadeInARegisteredRepositoryTheyAreLinkedToItAndTheirNamesAreDistinct) {
+    Fixture f;
+    GitRepo repo("iota");
+    auto id = str(f.addRepository(repo).at("id"));
+    unsigned status = 0;
+    // No repositoryId: the repository at the path is the registered one (also from below its
+    // top, and for a plain directory in it).
+    fs::create_directories(repo.path() / "sub");
+    auto made =
+        f.createWorkspace({{"name", "one"}, {"path", (repo.path() / "sub").string()}}, &status);
+    ASSERT_EQ(status, 201u) << json::serialize(made);
+    EXPECT_EQ(str(made.at("data").at("repositoryId")), id);
+    auto plain = f.createWorkspace(
+        {{"name", "here"}, {"path", repo.path().string()}, {"worktree", false}}, &status);
+    ASSERT_EQ(status, 201u) << json::serialize(plain);
+    EXPECT_EQ(str(plain.at("data").at("repositoryId")), id);
+    EXPECT_EQ(
+        f.api.call("GET", "/api/repositories/" + id + "/workspaces").at("data").as_array().size(),
+        2u);
+    // The same name again in this repository, with or without repositoryId: 409, nothing made.
+    for (const auto& request :
+         {json::object{{"name", "one"}, {"path", repo.path().string()}},
+          json::object{{"name", "one"}, {"path", repo.path().string()}, {"repositoryId", id}}}) {
+        auto again = f.createWorkspace(request, &status);
+        EXPECT_EQ(status, 409u) << json::serialize(again);
+        EXPECT_EQ(str(again.at("error")),
+                  "A workspace named \"one\" already exists in this repository: choose another "
+                  "name, or remove that one first");
+    }
+    EXPECT_EQ(repo.branches().size(), 2u);  // main and the first workspace's
+    // Elsewhere the name is free: another repository, a plain directory of no repository.
+    GitRepo other("kappa");
+    f.createWorkspace({{"name", "one"}, {"path", other.path().string()}}, &status);
+    EXPECT_EQ(status, 201u);
+    TempDir dir("pw-plain");
+    f.createWorkspace({{"name", "one"}, {"path", dir.path().string()}}, &status);
+    EXPECT_EQ(status, 201u);
 }
 
 }  // namespace
