@@ -1,264 +1,140 @@
 // attachSession: one poll() loop over the attach WebSocket, stdin and a self-pipe for signals,
-// inside RAII guards for the terminal's settings and the signal dispositions, so that every way
-// out — the end, the detach keys, a signal, an error, a dead daemon — restores the terminal.
+// inside RAII guards for the terminal's settings and the signal dispositions (attach_terminal),
+// so that every way out — the end, the detach keys, a signal, an error, a daemon that does not
+// come back — restores the terminal. The session's screen lives on the terminal's alternate
+// screen (screen_switches.hpp); a lost daemon is waited for, and the attach goes on.
 #include "cli/attach.hpp"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <poll.h>
-#include <signal.h>
-#include <sys/ioctl.h>
-#include <termios.h>
 #include <unistd.h>
 
-#include <array>
-#include <chrono>
+#include <charconv>
 #include <iostream>
 #include <optional>
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
+#include "cli/attach_terminal.hpp"
 #include "cli/context.hpp"
 #include "cli/daemon_client.hpp"
-#include "host/unique_fd.hpp"
+#include "cli/output.hpp"
+#include "cli/screen_switches.hpp"
+#include "daemon/paths.hpp"
 
 namespace parawork::cli {
 namespace {
 
 namespace json = boost::json;
-using host::UniqueFd;
-
-// ---- signals ----------------------------------------------------------------------------------
-
-/// The self-pipe's write end and the last termination signal, for the handler (async-signal-safe:
-/// it only stores and writes).
-volatile sig_atomic_t gSignalPipe = -1;
-volatile sig_atomic_t gTerminateSignal = 0;
-
-constexpr std::array kRelayedSignals{SIGTERM, SIGINT, SIGHUP, SIGWINCH, SIGCONT};
-
-extern "C" void relaySignal(int signo) {
-    int saved = errno;
-    if (signo != SIGWINCH && signo != SIGCONT) gTerminateSignal = signo;
-    auto byte = static_cast<unsigned char>(signo);
-    if (gSignalPipe >= 0) {
-        ssize_t ignored = ::write(gSignalPipe, &byte, 1);  // a full pipe wakes the loop anyway
-        (void)ignored;
-    }
-    errno = saved;
-}
-
-/// Turns the signals attach cares about into bytes on a pipe that poll() watches (the self-pipe
-/// trick), and ignores SIGPIPE; the previous dispositions come back on destruction. No
-/// SA_RESTART: a write blocked on a stalled terminal returns EINTR, so a SIGTERM is never stuck.
-class SignalRelay {
-  public:
-    SignalRelay() {
-        int fds[2];
-        if (::pipe2(fds, O_CLOEXEC | O_NONBLOCK) != 0) core::throwErrno("pipe2");
-        read_.reset(fds[0]);
-        write_.reset(fds[1]);
-        gTerminateSignal = 0;
-        gSignalPipe = write_.get();
-        struct sigaction sa {};
-        sa.sa_handler = relaySignal;
-        sigemptyset(&sa.sa_mask);
-        for (std::size_t i = 0; i < kRelayedSignals.size(); ++i)
-            ::sigaction(kRelayedSignals[i], &sa, &saved_[i]);
-        sa.sa_handler = SIG_IGN;
-        ::sigaction(SIGPIPE, &sa, &savedPipe_);
-    }
-    ~SignalRelay() {
-        for (std::size_t i = 0; i < kRelayedSignals.size(); ++i)
-            ::sigaction(kRelayedSignals[i], &saved_[i], nullptr);
-        ::sigaction(SIGPIPE, &savedPipe_, nullptr);
-        gSignalPipe = -1;
-    }
-    SignalRelay(const SignalRelay&) = delete;
-    SignalRelay& operator=(const SignalRelay&) = delete;
-
-    int fd() const { return read_.get(); }
-    /// The signals that arrived since the last call, in order.
-    std::string take() {
-        std::string got;
-        char buf[64];
-        ssize_t n;
-        while ((n = ::read(read_.get(), buf, sizeof buf)) > 0) got.append(buf, std::size_t(n));
-        return got;
-    }
-
-  private:
-    UniqueFd read_, write_;
-    std::array<struct sigaction, kRelayedSignals.size()> saved_{};
-    struct sigaction savedPipe_ {};
-};
-
-// ---- the terminal -----------------------------------------------------------------------------
-
-/// The controlling terminal in raw mode while this lives (nothing when stdin is not a terminal):
-/// every key, Ctrl-C and Ctrl-Z included, goes to the session.
-class RawTerminal {
-  public:
-    RawTerminal() {
-        active_ = ::isatty(STDIN_FILENO) && ::tcgetattr(STDIN_FILENO, &saved_) == 0;
-        apply();
-    }
-    ~RawTerminal() {
-        if (active_) set(saved_);
-    }
-    RawTerminal(const RawTerminal&) = delete;
-    RawTerminal& operator=(const RawTerminal&) = delete;
-
-    bool active() const { return active_; }
-    /// (Again) raw mode: after SIGCONT the shell may have put its own settings back.
-    void apply() {
-        if (!active_) return;
-        termios raw = saved_;
-        ::cfmakeraw(&raw);
-        raw.c_cc[VMIN] = 1;
-        raw.c_cc[VTIME] = 0;
-        if (!set(raw)) core::throwErrno("cannot put the terminal in raw mode");
-    }
-
-  private:
-    static bool set(const termios& t) {
-        int rc;
-        while ((rc = ::tcsetattr(STDIN_FILENO, TCSADRAIN, &t)) != 0 && errno == EINTR) {
-        }
-        return rc == 0;
-    }
-    bool active_ = false;
-    termios saved_{};
-};
-
-/// The window size of whichever of stdin and stdout is a terminal.
-std::optional<winsize> windowSize() {
-    for (int fd : {STDIN_FILENO, STDOUT_FILENO}) {
-        winsize ws{};
-        if (::isatty(fd) && ::ioctl(fd, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0 && ws.ws_row > 0)
-            return ws;
-    }
-    return std::nullopt;
-}
-
-/// Whether the output left the terminal on the alternate screen, so that leaving the session
-/// puts the person's own screen back. Follows DECSET/DECRST 1049, 1047 and 47, also when a
-/// sequence is split between two messages.
-class AltScreenTracker {
-  public:
-    void feed(std::string_view bytes) {
-        std::string edge = tail_;
-        edge.append(bytes.substr(0, std::min<std::size_t>(bytes.size(), kLongest)));
-        // A sequence found in `bytes` comes after any that straddles the edge.
-        if (auto last = lastToggle(bytes))
-            on_ = *last;
-        else if (auto straddling = lastToggle(edge))
-            on_ = *straddling;
-        tail_.append(bytes.substr(bytes.size() - std::min(bytes.size(), kLongest)));
-        if (tail_.size() > kLongest) tail_.erase(0, tail_.size() - kLongest);
-    }
-    bool on() const { return on_; }
-
-  private:
-    static constexpr std::size_t kLongest = 8;  // "\x1b[?1049h"
-    static std::optional<bool> lastToggle(std::string_view s) {
-        std::optional<bool> last;
-        for (auto at = s.find("\x1b[?"); at != std::string_view::npos;
-             at = s.find("\x1b[?", at + 1)) {
-            auto rest = s.substr(at + 3);
-            for (std::string_view mode : {"1049", "1047", "47"}) {
-                if (rest.substr(0, mode.size()) != mode || rest.size() <= mode.size()) continue;
-                char final = rest[mode.size()];
-                if (final == 'h' || final == 'l') last = final == 'h';
-                break;
-            }
-        }
-        return last;
-    }
-    std::string tail_;
-    bool on_ = false;
-};
-
-/// Writes all of `bytes` to stdout; false when the terminal is gone or a termination signal
-/// interrupted a blocked write.
-bool writeOut(std::string_view bytes) {
-    while (!bytes.empty()) {
-        ssize_t n = ::write(STDOUT_FILENO, bytes.data(), bytes.size());
-        if (n >= 0) {
-            bytes.remove_prefix(std::size_t(n));
-        } else if (errno == EINTR) {
-            if (gTerminateSignal) return false;
-        } else if (errno == EAGAIN) {
-            pollfd out{STDOUT_FILENO, POLLOUT, 0};
-            ::poll(&out, 1, -1);
-        } else {
-            return false;
-        }
-    }
-    return true;
-}
-
-// ---- the attachment ---------------------------------------------------------------------------
+using namespace std::chrono_literals;
 
 /// The output written between two looks at the keyboard and the signals.
 constexpr std::size_t kOutputTurn = 256 * 1024;
+/// How often a lost daemon's socket is tried again.
+constexpr auto kRetryInterval = 200ms;
+
+/// What leaving the session undoes: modes a program in it may have left on (colours, hidden
+/// cursor, mouse reporting, bracketed paste, application cursor keys and keypad), then the
+/// alternate screen attach entered, which brings the person's own screen back.
+constexpr std::string_view kResetModes =
+    "\x1b[0m\x1b[?25h\x1b[?1000l\x1b[?1002l\x1b[?1003l\x1b[?1006l\x1b[?2004l\x1b[?1l\x1b>";
+constexpr std::string_view kLeaveAltScreen = "\x1b[?1049l";
 
 struct Outcome {
     enum class Kind { Exited, Detached, Signalled, Lost } kind = Kind::Lost;
     int code = 0;
-    std::string message;   ///< for Lost
-    bool midLine = false;  ///< the output did not end with a newline
+    std::string message;     ///< for Lost
+    bool midLine = false;    ///< the output did not end with a newline (on the person's screen)
+    bool ownScreen = false;  ///< the session was drawn on the alternate screen, now left
 };
+
+api::WsClient connectAttach(const api::Endpoint& endpoint, const std::string& sessionId,
+                            const std::string& query = {}) {
+    return api::WsClient::connect(endpoint, "/api/sessions/" + sessionId + "/attach" + query, {},
+                                  5s);
+}
 
 /// One attach: the loop over the socket, stdin and the signals. Lives inside the RawTerminal, so
 /// its destructor's screen reset reaches the terminal before the settings are restored.
 class Attachment {
   public:
-    Attachment(api::WsClient& ws, SignalRelay& signals, RawTerminal& terminal,
-               const AttachOptions& options)
-        : ws_(ws),
+    Attachment(api::WsClient ws, const api::Endpoint& endpoint, const std::string& sessionId,
+               SignalRelay& signals, RawTerminal& terminal, const AttachOptions& options)
+        : ws_(std::move(ws)),
+          endpoint_(endpoint),
+          sessionId_(sessionId),
           signals_(signals),
           terminal_(terminal),
+          options_(options),
           detachKeys_(terminal.active() && !options.detachKeys.empty()
                           ? std::optional<DetachKeyMatcher>(options.detachKeys)
                           : std::nullopt) {}
-    ~Attachment() { resetScreen(); }
+    ~Attachment() {
+        // A replay (no snapshot) was written on the person's screen: only the modes are reset.
+        if (ownScreen_)
+            writeOut(std::string(kResetModes) + std::string(kLeaveAltScreen));
+        else if (wroteOutput_ && ::isatty(STDOUT_FILENO))
+            writeOut(kResetModes);
+    }
     Attachment(const Attachment&) = delete;
     Attachment& operator=(const Attachment&) = delete;
 
     Outcome run() {
         auto outcome = pump();
-        outcome.midLine = midLine_;
+        outcome.midLine = midLine_ && !ownScreen_;
+        outcome.ownScreen = ownScreen_;
         return outcome;
     }
 
   private:
     Outcome pump() {
-        try {
+        guarded([&] {
             sendWindowSize();
-            for (;;) {
+            return std::optional<Outcome>();
+        });
+        for (;;) {
+            bool more = false;
+            if (ws_) {
                 // First what has arrived already: a send runs the client's I/O, which may have
                 // read the next messages off the socket, where poll() no longer sees them.
-                bool more = false;
-                if (auto done = onSocket(more)) return *done;
-                std::array<pollfd, 3> fds{{{ws_.nativeHandle(), POLLIN, 0},
-                                           {signals_.fd(), POLLIN, 0},
-                                           {stdinOpen_ ? STDIN_FILENO : -1, POLLIN, 0}}};
-                // With output still waiting, only look at the keys and signals, do not wait.
-                if (::poll(fds.data(), fds.size(), more ? 0 : -1) < 0) {
-                    if (errno == EINTR) continue;
-                    core::throwErrno("poll");
+                if (auto done = guarded([&] { return onSocket(more); })) return *done;
+                if (ws_ && !more && switches_.takeRedraw()) {
+                    redraw();
+                    continue;  // the new connection may hold messages poll() does not see
                 }
-                // Not only when fds[1] says so: a signal that interrupted this poll() has run
-                // its handler after the poll looked at the pipe (SIGWINCH, then keys typed at
-                // the new size: the resize must go first).
-                if (auto done = onSignals()) return *done;
-                if (fds[2].revents != 0)
-                    if (auto done = onStdin()) return *done;
+            } else if (auto done = reconnect()) {
+                return *done;
+            } else if (ws_) {
+                continue;  // reconnected: as above
             }
+            std::array<pollfd, 3> fds{{{ws_ ? ws_->nativeHandle() : -1, POLLIN, 0},
+                                       {signals_.fd(), POLLIN, 0},
+                                       {stdinOpen_ ? STDIN_FILENO : -1, POLLIN, 0}}};
+            // With output still waiting, only look at the keys and signals, do not wait; without
+            // a daemon, wake up to try its socket again.
+            int wait = more ? 0 : ws_ ? -1 : static_cast<int>(kRetryInterval.count());
+            if (::poll(fds.data(), fds.size(), wait) < 0) {
+                if (errno == EINTR) continue;
+                core::throwErrno("poll");
+            }
+            // Not only when fds[1] says so: a signal that interrupted this poll() has run
+            // its handler after the poll looked at the pipe (SIGWINCH, then keys typed at
+            // the new size: the resize must go first).
+            if (auto done = guarded([&] { return onSignals(); })) return *done;
+            if (fds[2].revents != 0)
+                if (auto done = guarded([&] { return onStdin(); })) return *done;
+        }
+    }
+
+    /// Runs a step; a lost connection starts the wait for the daemon instead of ending.
+    template <typename Step>
+    std::optional<Outcome> guarded(Step step) {
+        try {
+            return step();
         } catch (const api::ConnectError& e) {
-            return {Outcome::Kind::Lost, kExitFailure, e.what()};
+            lose(e.what());
+            return std::nullopt;
         }
     }
 
@@ -266,14 +142,11 @@ class Attachment {
     /// more): under a flood of output the keys (detach, Ctrl-C) and signals still get their turn.
     std::optional<Outcome> onSocket(bool& more) {
         std::size_t written = 0;
-        while (auto message = ws_.read(std::chrono::milliseconds(0))) {
-            if (!ws_.gotText()) {
+        while (auto message = ws_->read(std::chrono::milliseconds(0))) {
+            if (!ws_->gotText()) {
                 written += message->size();
                 more = written >= kOutputTurn;
-                altScreen_.feed(*message);
-                wroteOutput_ = true;
-                if (!message->empty()) midLine_ = message->back() != '\n';
-                if (!writeOut(*message)) return terminalGone();
+                if (!onOutput(*message)) return terminalGone();
                 if (more) return std::nullopt;
                 continue;
             }
@@ -283,17 +156,36 @@ class Attachment {
             const auto* type = msg ? msg->if_contains("type") : nullptr;
             if (!type || !type->is_string()) continue;
             if (*type == "exit") return Outcome{Outcome::Kind::Exited, exitCode(*msg), {}};
+            if (*type == "snapshot") onSnapshot(*msg);
             if (*type == "truncated") {
                 const auto* from = msg->if_contains("from");
                 const auto* to = msg->if_contains("to");
+                if (to && to->is_number()) offset_ = to->to_number<std::uint64_t>();
                 std::string note = "\r\n[parawork: this viewer fell behind; output " +
                                    (from ? json::serialize(*from) : "?") + "-" +
                                    (to ? json::serialize(*to) : "?") + " is no longer kept]\r\n";
                 if (!writeOut(note)) return terminalGone();
             }
-            // "snapshot": the binary message after it redraws the screen; nothing to do here.
         }
         return std::nullopt;
+    }
+
+    /// The binary message after it redraws the screen: on a terminal, on the alternate screen.
+    void onSnapshot(const json::object& msg) {
+        if (const auto* at = msg.if_contains("offset"); at && at->is_number())
+            offset_ = at->to_number<std::uint64_t>();
+        snapshotImageNext_ = true;
+        if (!ownScreen_ && ::isatty(STDOUT_FILENO) && writeOut("\x1b[?1049h")) ownScreen_ = true;
+    }
+
+    bool onOutput(std::string_view bytes) {
+        if (!std::exchange(snapshotImageNext_, false)) offset_ += bytes.size();
+        wroteOutput_ = true;
+        if (!ownScreen_) {
+            if (!bytes.empty()) midLine_ = bytes.back() != '\n';
+            return writeOut(bytes);
+        }
+        return writeOut(switches_.filter(bytes));
     }
 
     std::optional<Outcome> onStdin() {
@@ -312,7 +204,8 @@ class Attachment {
             detach = detachKeys_->feed(input, forward);
         else
             forward = input;
-        if (!forward.empty()) ws_.sendBinary(forward);
+        // Keys typed while the daemon is away go nowhere: there is no session to type into.
+        if (!forward.empty() && ws_) ws_->sendBinary(forward);
         if (detach) return Outcome{Outcome::Kind::Detached, 0, {}};
         return std::nullopt;
     }
@@ -329,13 +222,88 @@ class Attachment {
     }
 
     void sendWindowSize() {
+        if (!ws_) return;
         if (auto size = windowSize())
-            ws_.sendText(json::serialize(
+            ws_->sendText(json::serialize(
                 json::object{{"type", "resize"}, {"cols", size->ws_col}, {"rows", size->ws_row}}));
     }
 
+    // ---- the daemon going away and coming back ------------------------------------------------
+
+    void lose(const std::string& why) {
+        ws_.reset();
+        snapshotImageNext_ = false;
+        lostAt_ = std::chrono::steady_clock::now();
+        lostWhy_ = why;
+        say("the daemon went away; reconnecting… (" + std::to_string(timeoutSeconds()) +
+            " s at most)");
+    }
+
+    /// One try at the daemon's socket (never starting a daemon: one that went away was stopped
+    /// or is restarting; `parawork shutdown` must not be undone by a client).
+    std::optional<Outcome> reconnect() {
+        try {
+            // On a terminal the snapshot redraws the screen exactly (and erases the status
+            // line); elsewhere the bytes go on from where they stopped.
+            ws_.emplace(connectAttach(endpoint_, sessionId_,
+                                      ownScreen_ ? "" : "?offset=" + std::to_string(offset_)));
+            lostAt_.reset();
+            if (!ownScreen_) say("reconnected");
+            sendWindowSize();
+            return std::nullopt;
+        } catch (const api::WsRefused& e) {
+            ws_.reset();
+            if (e.status == 404)
+                return Outcome{Outcome::Kind::Lost, kExitFailure, "the session no longer exists"};
+        } catch (const api::ConnectError&) {
+            ws_.reset();
+        }
+        if (std::chrono::steady_clock::now() - *lostAt_ < options_.reconnectTimeout)
+            return std::nullopt;
+        return Outcome{
+            Outcome::Kind::Lost, kExitFailure,
+            lostWhy_ + "; no daemon came back within " + std::to_string(timeoutSeconds()) + " s"};
+    }
+
+    /// The session left its alternate screen: draw its main screen again from a snapshot.
+    void redraw() {
+        ws_.reset();
+        switches_.flush();  // the rest of a switch from the old stream: the snapshot replaces it
+        try {
+            ws_.emplace(connectAttach(endpoint_, sessionId_));
+            sendWindowSize();
+        } catch (const api::ConnectError& e) {
+            lose(e.what());
+        }
+    }
+
+    /// A word from parawork itself: on the session's screen, the bottom line in reverse video
+    /// (the next redraw erases it); else a line on stderr.
+    void say(const std::string& text) {
+        std::string line = "parawork: " + text;
+        if (!ownScreen_) {
+            std::cerr << (midLine_ ? "\r\n" : "") << line << (terminal_.active() ? "\r\n" : "\n")
+                      << std::flush;
+            midLine_ = false;
+            return;
+        }
+        auto rows = windowSize() ? windowSize()->ws_row : 24;
+        writeOut(
+            "\x1b"
+            "7\x1b[" +
+            std::to_string(rows) + ";1H\x1b[2K\x1b[7m " + line +
+            " \x1b[0m\x1b"
+            "8");
+    }
+
+    long timeoutSeconds() const {
+        return static_cast<long>(
+            std::chrono::duration_cast<std::chrono::seconds>(options_.reconnectTimeout).count());
+    }
+
     Outcome terminalGone() const {
-        if (gTerminateSignal) return {Outcome::Kind::Signalled, 128 + gTerminateSignal, {}};
+        if (int signo = SignalRelay::terminateSignal())
+            return {Outcome::Kind::Signalled, 128 + signo, {}};
         return {Outcome::Kind::Signalled, 128 + SIGHUP, {}};
     }
 
@@ -347,29 +315,27 @@ class Attachment {
         return kExitFailure;
     }
 
-    /// Undoes the modes a program in the session may have left on: the alternate screen, hidden
-    /// cursor, colours, mouse reporting, bracketed paste, application keypad.
-    void resetScreen() const {
-        if (!wroteOutput_ || !::isatty(STDOUT_FILENO)) return;
-        std::string reset = altScreen_.on() ? "\x1b[?1049l" : "";
-        reset +=
-            "\x1b[0m\x1b[?25h\x1b[?1000l\x1b[?1002l\x1b[?1003l\x1b[?1006l\x1b[?2004l\x1b[?1l\x1b>";
-        writeOut(reset);
-    }
-
-    api::WsClient& ws_;
+    std::optional<api::WsClient> ws_;
+    const api::Endpoint& endpoint_;
+    const std::string& sessionId_;
     SignalRelay& signals_;
     RawTerminal& terminal_;
+    const AttachOptions& options_;
     std::optional<DetachKeyMatcher> detachKeys_;
-    AltScreenTracker altScreen_;
+    ScreenSwitches switches_;
+    bool ownScreen_ = false;          ///< we entered the alternate screen
+    bool snapshotImageNext_ = false;  ///< the next binary message is the snapshot's image
+    std::uint64_t offset_ = 0;        ///< the session's output offset after what was written
+    std::optional<std::chrono::steady_clock::time_point> lostAt_;
+    std::string lostWhy_;
     bool stdinOpen_ = true;
     bool wroteOutput_ = false;
     bool midLine_ = false;
 };
 
-api::WsClient connectAttach(const api::Endpoint& endpoint, const std::string& sessionId) {
+api::WsClient firstConnection(const api::Endpoint& endpoint, const std::string& sessionId) {
     try {
-        return api::WsClient::connect(endpoint, "/api/sessions/" + sessionId + "/attach");
+        return connectAttach(endpoint, sessionId);
     } catch (const api::WsRefused& e) {
         if (e.status == 404)
             throw CliError("session " + sessionId + " not found", "not_found",
@@ -382,6 +348,17 @@ api::WsClient connectAttach(const api::Endpoint& endpoint, const std::string& se
 }
 
 }  // namespace
+
+std::chrono::milliseconds reconnectTimeoutFromEnv() {
+    auto text = daemon::processEnv()("PARAWORK_RECONNECT_TIMEOUT");
+    if (!text || text->empty()) return std::chrono::seconds(30);
+    long seconds = -1;
+    auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), seconds);
+    if (ec != std::errc() || end != text->data() + text->size() || seconds < 0 || seconds > 86400)
+        throw CliError("PARAWORK_RECONNECT_TIMEOUT \"" + *text + "\": expected whole seconds",
+                       "usage", "e.g. PARAWORK_RECONNECT_TIMEOUT=30 (0: do not wait)", kExitUsage);
+    return std::chrono::seconds(seconds);
+}
 
 bool DetachKeyMatcher::feed(std::string_view input, std::string& forward) {
     for (char c : input) {
@@ -406,33 +383,39 @@ bool DetachKeyMatcher::feed(std::string_view input, std::string& forward) {
 
 int attachSession(const api::Endpoint& endpoint, const std::string& sessionId,
                   const AttachOptions& options) {
-    auto ws = connectAttach(endpoint, sessionId);
+    auto ws = firstConnection(endpoint, sessionId);
     Outcome outcome;
     {
         SignalRelay signals;
         RawTerminal terminal;
-        Attachment attachment(ws, signals, terminal, options);
+        Attachment attachment(std::move(ws), endpoint, sessionId, signals, terminal, options);
         outcome = attachment.run();
     }  // the screen reset, then the terminal's settings, then the signal dispositions
-    // What we say starts on a line of its own, not after a prompt the session left.
+    // What we say starts on a line of its own, not after a prompt the session left (after the
+    // alternate screen the cursor is back where the command was typed, on a fresh line).
     const char* newline = outcome.midLine ? "\n" : "";
+    auto shortName = shortId(sessionId);
     switch (outcome.kind) {
         case Outcome::Kind::Exited:
+            // The session's last screen went with the alternate screen: say where it is.
+            if (outcome.ownScreen && !options.quietDetach)
+                std::cerr << "[" << shortName << " exited with code " << outcome.code
+                          << "; `parawork logs " << shortName << "` shows its output]" << std::endl;
             return outcome.code;
         case Outcome::Kind::Detached:
         case Outcome::Kind::Signalled:
             if (!options.quietDetach && outcome.code != 128 + SIGHUP)
-                std::cerr << newline << "[detached from " << sessionId << "]" << std::endl;
+                std::cerr << newline << "[detached from " << shortName << "]" << std::endl;
             return outcome.code;
         case Outcome::Kind::Lost:
             std::cerr << newline;
             break;
     }
     throw CliError(
-        "lost the connection to the daemon while attached to " + sessionId + " (" +
+        "lost the connection to the daemon while attached to " + shortName + " (" +
             outcome.message + ")",
         "daemon_error",
-        "the session may still run: `parawork status`, then `parawork attach " + sessionId + "`");
+        "the session may still run: `parawork status`, then `parawork attach " + shortName + "`");
 }
 
 }  // namespace parawork::cli

@@ -34,6 +34,8 @@ int status(Context& ctx) {
     auto paths = ctx.paths();
     ConnectOptions options;
     options.autostart = false;
+    if (autostartAllowed())
+        options.notRunningHint = "start one with `parawork serve`, or run any verb that needs it";
     auto client = DaemonClient::connect(paths, options);
     auto health = client.get("/api/health").as_object();
     auto info = json::parse(readFile(paths.daemonInfoFile())).as_object();
@@ -148,6 +150,32 @@ void addDaemonCommands(CLI::App& app, Context& ctx) {
     });
 }
 
+/// The help of `app` or of the verb `words` names (`help ws new`).
+int printHelp(const CLI::App& app, const std::vector<std::string>& words) {
+    const CLI::App* target = &app;
+    std::string path;
+    for (const auto& word : words) {
+        path += (path.empty() ? "" : " ") + word;
+        auto found = target->get_subcommands(
+            [&word](const CLI::App* sub) { return sub->get_name() == word; });
+        if (found.empty())
+            throw CliError("no verb \"" + path + "\"", "usage", "`parawork help` lists the verbs",
+                           kExitUsage);
+        target = found.front();
+    }
+    std::cout << target->help();
+    return 0;
+}
+
+void addHelpCommand(CLI::App& app, Context& ctx) {
+    auto* helpCmd =
+        app.add_subcommand("help", "Print the help of parawork or of a verb (help VERB)");
+    // Everything after `help` is the verb's name, never parsed as flags or verbs of its own.
+    helpCmd->prefix_command();
+    helpCmd->fallthrough(false);  // else "ws" would be taken as the verb `ws` itself
+    handle(helpCmd, ctx, [&app, helpCmd] { return printHelp(app, helpCmd->remaining()); });
+}
+
 }  // namespace
 
 void handle(CLI::App* cmd, Context& ctx, std::function<int()> body) {
@@ -157,7 +185,7 @@ void handle(CLI::App* cmd, Context& ctx, std::function<int()> body) {
 
 int run(int argc, char** argv) {
     CLI::App app{"parawork: run many coding agents in parallel, each in its own git worktree"};
-    app.require_subcommand(1);
+    app.require_subcommand(0, 1);  // none: the help
     // The global flags work after the verb too (`parawork ps --json`).
     app.fallthrough();
     app.set_version_flag("--version", std::string("parawork ") + PARAWORK_VERSION);
@@ -175,6 +203,8 @@ int run(int argc, char** argv) {
     addTopCommand(app, ctx);
     addPortCommands(app, ctx);
     addTokenCommands(app, ctx);
+    addLifecycleCommands(app, ctx);
+    addHelpCommand(app, ctx);
     addCompletionCommand(app, ctx);
 
     try {
@@ -188,6 +218,7 @@ int run(int argc, char** argv) {
             if (std::string_view(argv[i]) == "--json") ctx.globals.json = true;
         return printError(ctx.globals, e.what(), "usage", "see `parawork --help`", kExitUsage);
     }
+    if (app.get_subcommands().empty()) std::cout << app.help();
     return 0;
 }
 

@@ -25,6 +25,8 @@ void addTopCommand(CLI::App& app, Context& ctx);
 void addPortCommands(CLI::App& app, Context& ctx);
 /// token link|rotate|add|ls|revoke: token_commands.cpp
 void addTokenCommands(CLI::App& app, Context& ctx);
+/// shutdown, restart: lifecycle_commands.cpp
+void addLifecycleCommands(CLI::App& app, Context& ctx);
 /// completion bash|zsh|fish, generated from `app` as it is when called: completion.cpp
 void addCompletionCommand(CLI::App& app, Context& ctx);
 

@@ -22,11 +22,15 @@ DaemonClient& Context::client() {
     if (!client_) {
         ConnectOptions options;
         options.home = globals.homePath();
-        auto env = daemon::processEnv()("PARAWORK_NO_AUTOSTART");
-        options.autostart = !env || env->empty() || *env == "0";
+        options.autostart = autostartAllowed();
         client_ = std::make_unique<DaemonClient>(DaemonClient::connect(paths(), options));
     }
     return *client_;
+}
+
+bool autostartAllowed() {
+    auto env = daemon::processEnv()("PARAWORK_NO_AUTOSTART");
+    return !env || env->empty() || *env == "0";
 }
 
 void printJson(const json::value& value) {

@@ -57,6 +57,9 @@ class Context {
     std::unique_ptr<DaemonClient> client_;
 };
 
+/// False when PARAWORK_NO_AUTOSTART is set to anything but "" or "0".
+bool autostartAllowed();
+
 /// Runs a command body; a CliError (or any other exception) is printed as the output mode says
 /// and turned into its exit code.
 int runGuarded(const Context& ctx, const std::function<int()>& body);

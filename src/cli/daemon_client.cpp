@@ -150,8 +150,7 @@ DaemonClient DaemonClient::connect(const daemon::Paths& paths, const ConnectOpti
     if (answers(endpoint, 5s)) return DaemonClient(endpoint, false);
     if (!options.autostart)
         throw CliError("no daemon is running for " + paths.dataDir.string(), "not_running",
-                       "start one with `parawork serve` (PARAWORK_NO_AUTOSTART=1 is set)",
-                       kExitFailure);
+                       options.notRunningHint, kExitFailure);
     try {
         daemon::preparePaths(paths);
         auto out = paths.dataDir / "daemon.out";

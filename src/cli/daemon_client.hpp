@@ -18,6 +18,8 @@ namespace parawork::cli {
 struct ConnectOptions {
     std::optional<std::filesystem::path> home;  ///< passed on to `serve --home`
     bool autostart = true;
+    /// What to do when no daemon runs and `autostart` is off (the `not_running` error's hint).
+    std::string notRunningHint = "start one with `parawork serve` (PARAWORK_NO_AUTOSTART=1 is set)";
     std::chrono::milliseconds startTimeout = std::chrono::seconds(10);
 };
 

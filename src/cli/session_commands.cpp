@@ -7,6 +7,7 @@
 #include <functional>
 #include <iostream>
 #include <optional>
+#include <set>
 #include <thread>
 
 #include <boost/json/array.hpp>
@@ -63,19 +64,26 @@ struct RunOptions {
     LimitFlags limits;
 };
 
-/// The workspace whose directory is the current one, else a new plain-directory workspace there.
+/// The workspace whose directory is the current one, else a new plain-directory workspace there
+/// (the daemon links it to the registered repository it lies in: in a repository's root the
+/// command runs in the repository itself), named after the directory — with "-2", "-3"… when
+/// that name is taken, since a repository's workspaces have distinct names.
 json::object workspaceForCwd(DaemonClient& client) {
     std::error_code ec;
     auto cwd = fs::canonical(fs::current_path(), ec);
     if (ec) throw CliError("cannot resolve the current directory: " + ec.message(), "invalid");
     auto workspaces = client.get("/api/workspaces");
+    std::set<std::string> taken;
     for (const auto& item : workspaces.as_array()) {
         const auto& ws = item.as_object();
         auto path = fs::weakly_canonical(field(ws, "path"), ec);
         if (!ec && path == cwd) return ws;
+        taken.insert(field(ws, "name"));
     }
-    std::string name = cwd.filename().string();
-    if (name.empty()) name = "root";
+    std::string base = cwd.filename().string();
+    if (base.empty()) base = "root";
+    std::string name = base;
+    for (int n = 2; taken.count(name) && n < 100; ++n) name = base + "-" + std::to_string(n);
     return client
         .post("/api/workspaces", {{"name", name}, {"path", cwd.string()}, {"worktree", false}})
         .as_object();
@@ -125,7 +133,8 @@ int runCommand(Context& ctx, const RunOptions& o) {
     auto body = startBody(o);
     if (!ports.empty()) body["ports"] = json::value_from(ports);
     AttachOptions attach;
-    if (!o.detach) attach.detachKeys = o.detachKeys();
+    attach.detachKeys = o.detachKeys();  // validated with -d too: a typo is never silent
+    if (!o.detach) attach.reconnectTimeout = reconnectTimeoutFromEnv();
     // An attached run starts at the size of this terminal.
     winsize size{};
     if (!o.detach && ::ioctl(STDIN_FILENO, TIOCGWINSZ, &size) == 0 && size.ws_col && size.ws_row) {
@@ -171,7 +180,8 @@ int runCommand(Context& ctx, const RunOptions& o) {
         for (const auto& [port, url] : previewUrls)
             std::cout << "  port " << std::string(port) << ": " << std::string(url.as_string())
                       << "\n";
-        std::cout << "  parawork logs -f " << shortId(id) << "   follow its output\n"
+        std::cout << "  parawork attach " << shortId(id) << "    attach this terminal to it\n"
+                  << "  parawork logs -f " << shortId(id) << "   follow its output\n"
                   << "  parawork stop " << shortId(id) << "      stop it\n";
     }
     return 0;
@@ -384,7 +394,8 @@ void addSessionCommands(CLI::App& app, Context& ctx) {
     attachCmd->add_option("id", *attachId, "Session (id, prefix or name)")->required();
     auto attachKeys = addDetachKeysOption(attachCmd);
     handle(attachCmd, ctx, [&ctx, attachId, attachKeys] {
-        AttachOptions options{.detachKeys = attachKeys()};
+        AttachOptions options{.detachKeys = attachKeys(),
+                              .reconnectTimeout = reconnectTimeoutFromEnv()};
         auto& client = ctx.client();
         auto id = field(resolveSession(client, *attachId), "id");
         return attachSession(client.endpoint(), id, options);

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <fstream>
 #include <optional>
 #include <string>
 
@@ -165,7 +166,7 @@ TEST(CliAttach, TypeSeeEchoDetachReattachSameScreenThenExitCode) {
         t.type("hello\r");
         t.expect("got:hello");
         t.type("\x1c\x1c");
-        t.expect("[detached from " + id + "]");
+        t.expect("[detached from " + id.substr(0, 8) + "]");
         EXPECT_EQ(t.valueOf("rc="), "0");
         EXPECT_EQ(t.valueOf("after="), before) << "terminal settings not restored";
         EXPECT_EQ(t.finish(), 0);
@@ -191,7 +192,7 @@ TEST(CliAttach, TheDetachKeysWorkDuringAFloodOfOutput) {
     t.keepOnly(64 * 1024);
     t.expect("flood\r\nflood\r\n");
     t.type("\x1c\x1c");
-    t.expect("[detached from " + id + "]");
+    t.expect("[detached from " + id.substr(0, 8) + "]");
     EXPECT_EQ(t.valueOf("rc="), "0");
     EXPECT_EQ(f.status(id), "running");
     f.api->call("POST", "/api/sessions/" + id + "/stop");
@@ -245,18 +246,20 @@ TEST(CliAttach, SigtermToTheCliRestoresTheTerminalAndLeavesTheSessionRunning) {
     f.api->waitEnded(id);
 }
 
-TEST(CliAttach, ADyingDaemonIsAClearErrorAndTheTerminalIsRestored) {
+TEST(CliAttach, ADaemonThatDoesNotComeBackIsAClearErrorAndTheTerminalIsRestored) {
     Fixture f;
     auto id = f.start(kEchoLoop, "ready");
     {
-        Terminal t(attachScript(*f.daemon, id));
+        Terminal t("export PARAWORK_RECONNECT_TIMEOUT=1; " + attachScript(*f.daemon, id));
         auto before = t.valueOf("before=");
         t.expect("ready");
         t.type("one\r");
         t.expect("got:one");
         f.api.reset();
         f.daemon->kill9();
-        t.expect("lost the connection to the daemon");
+        auto waiting = t.expect("reconnecting");
+        t.expect("lost the connection to the daemon", waiting);
+        t.expect("no daemon came back within 1 s", waiting);
         EXPECT_EQ(t.valueOf("rc="), "1");
         EXPECT_EQ(t.valueOf("after="), before);
     }
@@ -319,7 +322,7 @@ TEST(CliAttach, ConfiguredDetachKeysDetachFromTheFlagOrTheEnvironment) {
         t.expect("got:");
         t.type("\x01");
         t.type("d");
-        t.expect("[detached from " + id + "]");
+        t.expect("[detached from " + id.substr(0, 8) + "]");
         EXPECT_EQ(t.valueOf("rc="), "0");
         EXPECT_EQ(t.valueOf("after="), before);
     }
@@ -327,7 +330,7 @@ TEST(CliAttach, ConfiguredDetachKeysDetachFromTheFlagOrTheEnvironment) {
         Terminal t("export PARAWORK_DETACH_KEYS=ctrl-e; " + attachScript(*f.daemon, id));
         t.expect("got:");  // the screen as we left it
         t.type("\x05");
-        t.expect("[detached from " + id + "]");
+        t.expect("[detached from " + id.substr(0, 8) + "]");
         EXPECT_EQ(t.valueOf("rc="), "0");
     }
     EXPECT_EQ(f.status(id), "running");
@@ -363,6 +366,107 @@ TEST(CliAttach, LongStepsShowASpinnerOnATerminal) {
     auto erased = t.expect("\r\x1b[K", drawn);
     t.expect("created workspace ", erased);
     EXPECT_EQ(t.valueOf("rc="), "0");
+}
+
+TEST(CliAttach, ARestartingDaemonIsWaitedForAndTheAttachGoesOn) {
+    Fixture f;
+    auto id = f.start(kEchoLoop, "ready");
+    Terminal t(attachScript(*f.daemon, id));
+    auto before = t.valueOf("before=");
+    t.expect("ready");
+    t.type("one\r");
+    t.expect("got:one");
+    f.api.reset();
+    f.daemon->stop();  // as `parawork restart` does: SIGTERM, and a new daemon on the same home
+    auto waiting = t.expect("reconnecting");
+    f.daemon.emplace(DaemonProcess::Options{.home = f.home.path()});
+    f.api.emplace(*f.daemon);
+    // Back: the screen is drawn again (the status line goes with it), keys reach the session and
+    // what it prints after the restart shows.
+    auto redrawn = t.expect("got:one", waiting);
+    t.type("two\r");
+    t.expect("got:two", redrawn);
+    t.type("\x1c\x1c");
+    t.expect("[detached from " + id.substr(0, 8) + "]", redrawn);
+    EXPECT_EQ(t.valueOf("rc="), "0");
+    EXPECT_EQ(t.valueOf("after="), before);
+    EXPECT_EQ(f.status(id), "running");
+    f.api->call("POST", "/api/sessions/" + id + "/stop");
+    f.api->waitEnded(id);
+}
+
+TEST(CliAttach, WithoutATerminalTheOutputGoesOnFromItsOffsetAfterARestart) {
+    Fixture f;
+    TempDir dir("pw-attach-pipe");
+    auto flag = dir.path() / "go";
+    auto id = f.start({"sh", "-c",
+                       "echo first; while [ ! -e '" + flag.string() +
+                           "' ]; do sleep 0.05; done; echo second; exit 6"},
+                      "first");
+    auto out = dir.path() / "out";
+    pid_t cli =
+        spawnProcess({parawork(), "--home", f.daemon->home().string(), "attach", id}, {}, out);
+    auto read = [&] {
+        std::ifstream in(out);
+        return std::string(std::istreambuf_iterator<char>(in), {});
+    };
+    auto waitFor = [&](const std::string& needle) {
+        auto until = std::chrono::steady_clock::now() + kPatience;
+        while (read().find(needle) == std::string::npos && std::chrono::steady_clock::now() < until)
+            ASSERT_FALSE(waitForExit(cli, 20ms)) << read();
+        ASSERT_NE(read().find(needle), std::string::npos) << read();
+    };
+    waitFor("first");
+    f.api.reset();
+    f.daemon->stop();
+    waitFor("reconnecting");
+    f.daemon.emplace(DaemonProcess::Options{.home = f.home.path()});
+    f.api.emplace(*f.daemon);
+    waitFor("reconnected");
+    std::ofstream(flag.string()) << "go";
+    EXPECT_EQ(waitForExit(cli, kPatience), 6);
+    auto seen = read();
+    EXPECT_NE(seen.find("second"), std::string::npos) << seen;
+    // From the offset it had reached: nothing is written twice.
+    EXPECT_EQ(seen.find("first"), seen.rfind("first")) << seen;
+}
+
+TEST(CliAttach, TheSessionLivesOnTheAlternateScreenAndTheShellsScreenComesBack) {
+    Fixture f;
+    // A program that switches to the alternate screen and back, as vim does.
+    auto id = f.start({"sh", "-c",
+                       "echo ready; read l; printf '\\033[?1049h'; echo in-vim; read l; "
+                       "printf '\\033[?1049l'; echo back; read l"},
+                      "ready");
+    Terminal t(attachScript(*f.daemon, id));
+    auto before = t.valueOf("before=");
+    auto entered = t.expect("\x1b[?1049h");
+    t.expect("ready", entered);  // the snapshot, drawn on the alternate screen
+    t.type("\r");
+    auto vim = t.expect("in-vim", entered);
+    t.type("\r");
+    t.expect("back", vim);
+    t.type("\x1c\x1c");
+    auto left = t.expect("\x1b[?1049l", vim);
+    auto said = t.expect("[detached from " + id.substr(0, 8) + "]", left);
+    EXPECT_EQ(t.valueOf("rc="), "0");
+    EXPECT_EQ(t.valueOf("after="), before);
+    // The session's own switches never reached the terminal: one enter, one leave, both ours.
+    EXPECT_EQ(t.seen.find("\x1b[?1049h"), t.seen.rfind("\x1b[?1049h")) << t.seen;
+    EXPECT_EQ(t.seen.find("\x1b[?1049l"), left) << t.seen;
+    EXPECT_EQ(t.seen.rfind("\x1b[?1049l"), left) << t.seen;
+    // The modes a program may leave on are reset before leaving: cursor shown, SGR reset,
+    // bracketed paste and mouse off; and the message has a line of its own (the full id is
+    // not in it).
+    auto reset = t.seen.substr(vim, left - vim);
+    for (std::string mode : {"\x1b[?25h", "\x1b[0m", "\x1b[?2004l", "\x1b[?1000l"})
+        EXPECT_NE(reset.find(mode), std::string::npos) << "no " << mode.substr(1);
+    EXPECT_EQ(t.seen.find("[detached from " + id + "]"), std::string::npos);
+    EXPECT_TRUE(t.seen.substr(left, said - left).find("\n") != std::string::npos ||
+                said == left + 8)
+        << "the message does not start a line";
+    f.api->call("POST", "/api/sessions/" + id + "/stop");
+    f.api->waitEnded(id);
 }
 
 }  // namespace
