@@ -8,6 +8,7 @@
 #include <cstring>
 
 #include <boost/url/parse.hpp>
+#include <boost/url/pct_string_view.hpp>
 #include <boost/url/url.hpp>
 
 #include "api/login_pages.hpp"
@@ -73,7 +74,7 @@ std::optional<std::string> presentedCredential(const Request& req) {
     if (auto key = req.header("x-api-key"); key && !key->empty()) return std::string(*key);
     if (auto auth = req.header("authorization"); auth && auth->starts_with("Bearer "))
         return std::string(trim(auth->substr(7)));
-    if (auto key = req.queryParam("api_key"); key && !key->empty()) return std::string(*key);
+    if (auto key = req.queryParam(kApiKeyParameter); key && !key->empty()) return std::string(*key);
     if (auto cookies = req.header("cookie")) return cookieValue(*cookies, kTokenCookie);
     return std::nullopt;
 }
@@ -95,6 +96,29 @@ Response tooManyAttempts(const Request& req, std::chrono::seconds wait) {
 }
 
 }  // namespace
+
+std::string decodeQueryComponent(std::string_view encoded) {
+    auto pct = boost::urls::make_pct_string_view(encoded);
+    if (!pct) return std::string(encoded);
+    boost::urls::encoding_opts opts;
+    opts.space_as_plus = true;  // as Request::query is decoded (url_view::params())
+    auto decoded = pct->decode(opts);
+    return std::string(decoded.begin(), decoded.end());
+}
+
+bool isCredentialParameter(std::string_view encodedName) {
+    auto name = decodeQueryComponent(encodedName);
+    return name == kApiKeyParameter || name == kTokenParameter;
+}
+
+std::string localRedirectPath(std::string_view path) {
+    // Browsers drop tabs and newlines from URLs ("/\t/x" is "//x") and read a backslash as '/'.
+    bool controls =
+        std::any_of(path.begin(), path.end(), [](unsigned char c) { return c < ' ' || c == 0x7f; });
+    bool local = !controls && path.starts_with('/') &&
+                 (path.size() == 1 || (path[1] != '/' && path[1] != '\\'));
+    return local ? std::string(path) : "/";
+}
 
 std::optional<HostPort> parseHostHeader(std::string_view value) {
     value = trim(value);
@@ -217,16 +241,36 @@ std::optional<auth::Principal> RequestGate::authenticate(const Request& req) con
     return policy_.tokens->authenticate(*candidate);
 }
 
+std::optional<Response> RequestGate::checkCandidate(
+    const Request& req, std::string_view candidate,
+    std::optional<auth::Principal>& principal) const {
+    // The right credential first: with 128-bit tokens the limiter is a brake on noise, not what
+    // keeps guessers out, and a page can trip it from the owner's own address (an <img> per
+    // guess), so it must never stand between the owner and the daemon.
+    principal = policy_.tokens && !candidate.empty() ? policy_.tokens->authenticate(candidate)
+                                                     : std::nullopt;
+    if (principal || !policy_.limiter) return std::nullopt;
+    auto client = limiterKey(req.clientAddress);
+    if (auto wait = policy_.limiter->retryAfter(client)) return tooManyAttempts(req, *wait);
+    // A foreign page's requests carry whatever its author wrote: not this client's guesses.
+    if (!fromForeignPage(req)) policy_.limiter->recordFailure(client, candidate);
+    return std::nullopt;
+}
+
 std::optional<Response> RequestGate::checkCredential(Request& req) const {
     auto candidate = presentedCredential(req);
     if (!candidate) return std::nullopt;
-    if (policy_.limiter)
-        if (auto wait = policy_.limiter->retryAfter(limiterKey(req.clientAddress)))
-            return tooManyAttempts(req, *wait);
-    req.principal = policy_.tokens ? policy_.tokens->authenticate(*candidate) : std::nullopt;
-    if (!req.principal && policy_.limiter)
-        policy_.limiter->recordFailure(limiterKey(req.clientAddress), *candidate);
-    return std::nullopt;
+    return checkCandidate(req, *candidate, req.principal);
+}
+
+bool RequestGate::fromForeignPage(const Request& req) const {
+    auto origin = req.header("origin");
+    bool ourOrigin = origin && originAllowed(*origin);
+    if (origin && !ourOrigin) return true;
+    // Fetch metadata (all current browsers): "same-site" is another origin of our site — a
+    // preview on *.localhost, a dev server on another port of 127.0.0.1.
+    auto site = req.header("sec-fetch-site");
+    return site && (*site == "cross-site" || (*site == "same-site" && !ourOrigin));
 }
 
 bool RequestGate::crossSite(const Request& req) const {
@@ -282,26 +326,24 @@ std::optional<Response> RequestGate::admitWebSocket(Request& req) const {
 }
 
 std::optional<Response> RequestGate::login(const Request& req) const {
-    auto token = req.queryParam("token");
+    auto token = req.queryParam(kTokenParameter);
     if (!token || req.method != "GET" || isApiPath(req.path)) return std::nullopt;
-    if (policy_.limiter)
-        if (auto wait = policy_.limiter->retryAfter(limiterKey(req.clientAddress)))
-            return tooManyAttempts(req, *wait);
-    bool valid = !token->empty() && policy_.tokens && policy_.tokens->authenticate(*token);
-    if (!valid && policy_.limiter)
-        policy_.limiter->recordFailure(limiterKey(req.clientAddress), *token);
+    std::optional<auth::Principal> principal;
+    if (auto refusal = checkCandidate(req, *token, principal)) return refusal;
+    bool valid = principal.has_value();
     Response res = loginPage(403,
                              "This login link is not valid: the token may have been rotated or "
                              "revoked.");
     if (valid) {
-        // The same URL without the token: the raw path, and the other parameters re-encoded.
-        std::string location = req.target.substr(0, req.target.find('?'));
+        // The same URL without the token: the raw path (ours only), and the other parameters
+        // re-encoded.
+        std::string location = localRedirectPath(req.target.substr(0, req.target.find('?')));
         boost::urls::url rest;
         for (const auto& [key, value] : req.query)
-            if (key != "token") rest.params().append({key, value});
+            if (key != kTokenParameter) rest.params().append({key, value});
         if (rest.has_query()) location += "?" + std::string(rest.encoded_query());
         res = text(303, "Logged in.\n");
-        res.set("Location", location.empty() ? "/" : location);
+        res.set("Location", location);
         res.set("Set-Cookie", std::string(kTokenCookie) + "=" + std::string(*token) +
                                   "; Path=/; HttpOnly; SameSite=Strict; Max-Age=31536000" +
                                   (req.secure ? "; Secure" : ""));

@@ -41,8 +41,11 @@ using Acceptor = net::basic_socket_acceptor<Proto>;
 constexpr auto kAwait = net::as_tuple(net::use_awaitable);
 constexpr std::size_t kMaxHeaderBytes = 32 * 1024;
 constexpr std::size_t kMaxQueuedWsBytes = 8 << 20;
+/// How long a kept-alive connection may wait for its next request's first byte (nginx's
+/// keepalive_timeout); from that byte on the head has options.requestHeadTimeout in all.
 constexpr auto kKeepAliveTimeout = std::chrono::seconds(75);
 constexpr auto kRequestTimeout = std::chrono::seconds(60);
+constexpr std::size_t kFirstReadBytes = 4096;
 
 bool isApiPath(std::string_view path) {
     return path == "/api" || path.starts_with("/api/");
@@ -245,13 +248,22 @@ net::awaitable<void> HttpServer::Impl::runConnection(Stream stream, Peer peer) {
     } unregister{this, &stream};
 
     beast::flat_buffer buffer;
-    while (!stopping) {
+    for (bool first = true; !stopping; first = false) {
         http::request_parser<http::string_body> parser;
         parser.header_limit(kMaxHeaderBytes);
         // The body limit is the API's; a preview's uploads go to its app unlimited, so it is
         // applied once the Host is known.
         parser.body_limit(boost::none);
-        stream.expires_after(kKeepAliveTimeout);
+        if (!first && buffer.size() == 0) {  // kept alive: idle until the next request starts
+            stream.expires_after(kKeepAliveTimeout);
+            auto [idleError, got] =
+                co_await stream.async_read_some(buffer.prepare(kFirstReadBytes), kAwait);
+            if (idleError) co_return;
+            buffer.commit(got);
+        }
+        // One deadline for the whole head (the stream's timer is not reset by each read): a
+        // client that sends a byte a second must not hold the connection for ever.
+        stream.expires_after(options.requestHeadTimeout);
         auto [ec, n] = co_await http::async_read_header(stream, buffer, parser, kAwait);
         if (ec == http::error::header_limit) {
             co_await refuseAndLinger(stream, text(431, "Request headers too large\n"), 11);

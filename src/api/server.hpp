@@ -3,6 +3,7 @@
 // ws_connection.cpp: this header is light on purpose.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
@@ -30,6 +31,9 @@ struct ServerOptions {
     std::size_t maxWsMessageBytes = 1 << 20;
     std::size_t maxWsSubscriptions = 50;
     int wsPingIntervalSec = 30;
+    /// Time to receive a request's head: from the connection, or on a kept-alive connection
+    /// from the first byte of the next request (the wait before it is the keep-alive timeout).
+    std::chrono::milliseconds requestHeadTimeout{15000};
     SecurityPolicy policy;  ///< its port is filled in by start()
     /// TLS certificate chain and key (PEM): when set, every TCP connection is TLS.
     std::filesystem::path tlsCert;

@@ -187,7 +187,8 @@ const std::vector<Setting>& settings() {
         textList<&Config::allowedOrigins>(
             "server.allowed_origins", checkOrigin,
             "Browser Origins allowed besides the daemon's own (CSRF and cross-site WebSocket "
-            "protection); the default admits parawork's Vite dev server."),
+            "protection, CORS); none by default. A page served there can drive the daemon "
+            "with your login cookie."),
         text<&Config::tlsCert>(
             "server.tls_cert", checkAbsolutePath,
             "TLS certificate chain (PEM). With server.tls_key, HTTP, WebSockets and previews are "
@@ -224,6 +225,10 @@ const std::vector<Setting>& settings() {
         integer<&Config::maxWsSubscriptions>(
             "limits.max_ws_subscriptions", 1, 10000,
             "Workspaces one WebSocket connection may subscribe to."),
+        integer<&Config::requestHeadTimeoutMs>(
+            "limits.request_head_timeout_ms", 100, 600000,
+            "Milliseconds a client gets to send a request's head (from connecting, or from its "
+            "first byte on a kept-alive connection); slower connections are closed."),
         text<&Config::logLevel>("log.level", checkLogLevel,
                                 "Daemon log level: trace, debug, info, warn, error or off."),
         integer<&Config::sessionLogMaxBytes>(
@@ -701,6 +706,16 @@ void checkNetworkExposure(const Config& config) {
         "a certificate (--tls-cert FILE --tls-key FILE, or server.tls_cert/server.tls_key), put "
         "a TLS reverse proxy in front (--behind-proxy), or accept the risk inside a network you "
         "trust (--insecure). See docs/remote-access.md");
+}
+
+std::optional<std::string> allowedOriginsWarning(const Config& config) {
+    if (config.allowedOrigins.empty()) return std::nullopt;
+    std::string list;
+    for (const auto& origin : config.allowedOrigins) list += (list.empty() ? "" : ", ") + origin;
+    return "server.allowed_origins lets " + list +
+           " drive this daemon: any page served there (a dev server on that port, a project's "
+           "own code) can use this browser's login cookie to start sessions and run commands. "
+           "Keep it only while you use that frontend (docs/configuration.md)";
 }
 
 }  // namespace parawork::daemon

@@ -24,8 +24,9 @@ struct Config {
     std::uint16_t port = 3000;
     /// Extra Host header names accepted besides localhost, 127.0.0.1 and [::1].
     std::vector<std::string> allowedHosts;
-    /// Extra Origins accepted (parawork's Vite dev server by default).
-    std::vector<std::string> allowedOrigins{"http://localhost:5173"};
+    /// Extra Origins accepted, none by default: a page served there drives the daemon with the
+    /// browser's login cookie (`serve` warns while any is set).
+    std::vector<std::string> allowedOrigins;
     /// TLS certificate chain and private key (PEM); both or neither.
     std::optional<std::string> tlsCert;
     std::optional<std::string> tlsKey;
@@ -41,6 +42,9 @@ struct Config {
     std::size_t maxWsMessageBytes = 1 << 20;
     std::size_t maxWsSubscriptions = 50;
     int wsPingIntervalSec = 30;
+    /// Time to receive a request's head, from the connection or the first byte after the
+    /// previous request. A real client sends its head at once; a slow one only holds a socket.
+    int requestHeadTimeoutMs = 15000;
     std::string logLevel = "info";  ///< trace debug info warn error off
     /// Overrides Paths::worktreeBase; absolute (a leading "~/" is expanded from HOME).
     std::optional<std::string> worktreeBase;
@@ -85,6 +89,10 @@ void applyOverride(Config& config, std::string_view key, std::string_view value,
 /// HTTP unless `server.insecure`, half a TLS pair, a proxy mode without trusted proxies.
 /// Throws core::Error explaining what to do.
 void checkNetworkExposure(const Config& config);
+
+/// The warning `serve` gives at start while server.allowed_origins is not empty: which
+/// origins, and why that is risky. nullopt when none is allowed.
+std::optional<std::string> allowedOriginsWarning(const Config& config);
 
 /// Whether `host` (a server.host value) is a loopback address ("localhost", 127.0.0.0/8, ::1).
 bool isLoopbackAddress(std::string_view host);

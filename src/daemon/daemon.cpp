@@ -99,6 +99,7 @@ api::ServerOptions serverOptions(const Config& config, const Paths& paths,
     o.maxWsMessageBytes = config.maxWsMessageBytes;
     o.maxWsSubscriptions = config.maxWsSubscriptions;
     o.wsPingIntervalSec = config.wsPingIntervalSec;
+    o.requestHeadTimeout = std::chrono::milliseconds(config.requestHeadTimeoutMs);
     o.policy.allowedHosts = config.allowedHosts;
     // The names people use: the UI on the preview domain or at server.public_url.
     if (config.previewDomain != "localhost") o.policy.allowedHosts.push_back(config.previewDomain);
@@ -369,6 +370,7 @@ int run(const ServeOptions& options) {
     if (config.insecure && !isLoopbackAddress(config.host))
         spdlog::warn("plain HTTP on {}: the token and terminals cross the network unencrypted",
                      config.host);
+    if (auto warning = allowedOriginsWarning(config)) spdlog::warn("{}", *warning);
     spdlog::info("listening on {} and {}", listening, paths.socketFile().string());
 
     // On SIGINT/SIGTERM connections get up to 3 s to say goodbye; then the loop stops anyway.

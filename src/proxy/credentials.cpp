@@ -2,6 +2,8 @@
 
 #include <vector>
 
+#include "api/security.hpp"
+
 namespace parawork::proxy {
 namespace {
 
@@ -53,10 +55,12 @@ std::string withoutTokenParameters(std::string_view target, const IsToken& isTok
         auto amp = query.find('&');
         auto param = query.substr(0, amp);
         query = amp == std::string_view::npos ? std::string_view{} : query.substr(amp + 1);
+        // Names and values compared decoded, as the gate reads them: "api%5Fkey=%41..." is the
+        // daemon's api_key as much as "api_key=A..." is.
         auto eq = param.find('=');
-        auto key = param.substr(0, eq);
-        bool secret = eq != std::string_view::npos && (key == "token" || key == "api_key") &&
-                      isToken(param.substr(eq + 1));
+        bool secret = eq != std::string_view::npos &&
+                      api::isCredentialParameter(param.substr(0, eq)) &&
+                      isToken(api::decodeQueryComponent(param.substr(eq + 1)));
         if (secret || param.empty()) continue;
         if (!kept.empty()) kept += '&';
         kept += param;

@@ -29,7 +29,8 @@ std::optional<std::string> withoutCookie(std::string_view cookieHeader, std::str
 bool carriesToken(std::string_view value, const IsToken& isToken);
 
 /// A request target ("/path?a=1&token=T") without the query parameters `token` and `api_key`
-/// whose value is a daemon's token; other parameters are kept byte for byte.
+/// whose value is a daemon's token, names and values compared percent-decoded as the gate
+/// decodes them (api::isCredentialParameter); other parameters are kept byte for byte.
 std::string withoutTokenParameters(std::string_view target, const IsToken& isToken);
 
 /// Whether a Set-Cookie value sets the cookie `name`.

@@ -24,6 +24,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     gate.hostAllowed(text);
     gate.originAllowed(text);
     cookieValue(text, kTokenCookie);
+    localRedirectPath(text);
+    isCredentialParameter(text);
     Request req;
     req.method = "POST";
     req.path = "/api/x";

@@ -604,9 +604,11 @@ fs::path writeFakeAgent(const TempDir& dir) {
     return script;
 }
 
+/// Also the one line that lets the original frontend's Vite dev server in (docs/api.md).
 std::string agentConfig(const fs::path& agent) {
-    return "[agents.claude-code]\ncommand = \"" + agent.string() +
-           "\"\n[agents.codex]\nenabled = false\n";
+    return "[server]\nallowed_origins = [\"http://localhost:5173\"]\n"
+           "[agents.claude-code]\ncommand = \"" +
+           agent.string() + "\"\n[agents.codex]\nenabled = false\n";
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1226,7 +1228,8 @@ TEST_F(ContractDaemon, AuthenticationCorsAndFallbacksOverTcp) {
     expectError(keyed.post("/api/x/y"), 404, "Endpoint not found");
     expectError(api.get("/api/x"), 404, "Endpoint not found");
 
-    // §1 CORS for the Vite dev server: preflight 204 before auth, echoing the asked headers.
+    // §1 CORS for the original frontend's Vite dev server (allowed in agentConfig): preflight 204
+    // before auth, echoing the asked headers.
     auto preflight = anonymous.call("OPTIONS", "/api/workspaces", {},
                                     {{"Origin", "http://localhost:5173"},
                                      {"Access-Control-Request-Method", "PATCH"},

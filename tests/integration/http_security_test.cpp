@@ -1,10 +1,17 @@
 // DESIGN §7 against the real daemon: tokens, Host, Origin, body rules, the login link, the
-// configuration endpoint, and the embedded UI.
+// configuration endpoint, the embedded UI, failed-login limits and slow clients.
+#include <poll.h>
+#include <sys/socket.h>
+
 #include <gtest/gtest.h>
+
+#include <thread>
 
 #include <boost/json/parse.hpp>
 
+#include "host/unique_fd.hpp"
 #include "support/daemon_process.hpp"
+#include "support/remote_client.hpp"
 
 namespace parawork::test {
 namespace {
@@ -108,7 +115,32 @@ TEST_F(HttpSecurity, ConfigHandsTheKeyOnlyToAuthenticatedSameOriginClients) {
     EXPECT_EQ(client.get("/api/config", cookie).status, 403u);
 }
 
-TEST_F(HttpSecurity, CorsPreflightForTheViteDevServer) {
+TEST_F(HttpSecurity, NoOtherOriginMayDriveTheDaemonByDefault) {
+    // Vite's default port: an agent's own dev server (or a project's code served there) is as
+    // likely on it as parawork's frontend, and the browser sends it the cookie for localhost.
+    const std::string vite = "http://localhost:5173";
+    api::Headers h{{"Cookie", "parawork_token=" + daemon.token()},
+                   {"Origin", vite},
+                   {"Content-Type", "application/json"}};
+    EXPECT_EQ(client.request("POST", "/api/no-such", h, "{}").status, 403u);
+    auto preflight = client.request("OPTIONS", "/api/workspaces",
+                                    {{"Origin", vite}, {"Access-Control-Request-Method", "POST"}});
+    EXPECT_EQ(preflight.header("access-control-allow-origin"), "");
+    auto cors = client.get("/api/x", {{"X-API-Key", daemon.token()}, {"Origin", vite}});
+    EXPECT_EQ(cors.header("access-control-allow-origin"), "");
+    try {
+        api::WsClient::connect(daemon.tcp(), "/?api_key=" + daemon.token(), {{"Origin", vite}});
+        ADD_FAILURE() << "a WebSocket from " << vite << " was accepted";
+    } catch (const api::WsRefused& e) {
+        EXPECT_EQ(e.status, 403u);
+    }
+    EXPECT_EQ(daemon.output().find("allowed_origins"), std::string::npos) << daemon.output();
+}
+
+TEST(HttpAllowedOrigins, AnAllowedOriginGetsCorsAndServeWarnsAboutIt) {
+    DaemonProcess daemon(
+        {.configToml = "[server]\nallowed_origins = [\"http://localhost:5173\"]\n"});
+    api::HttpClient client(daemon.tcp());
     auto r = client.request("OPTIONS", "/api/workspaces",
                             {{"Origin", "http://localhost:5173"},
                              {"Access-Control-Request-Method", "PATCH"},
@@ -116,6 +148,45 @@ TEST_F(HttpSecurity, CorsPreflightForTheViteDevServer) {
     EXPECT_EQ(r.status, 204u);
     EXPECT_EQ(r.header("access-control-allow-origin"), "http://localhost:5173");
     EXPECT_NE(r.header("access-control-allow-methods").find("PATCH"), std::string::npos);
+    // The warning (stderr and the log) names the origin and the risk.
+    const std::string warning = "server.allowed_origins lets http://localhost:5173 drive";
+    auto until = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (daemon.output().find(warning) == std::string::npos &&
+           std::chrono::steady_clock::now() < until)
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    EXPECT_NE(daemon.output().find(warning), std::string::npos) << daemon.output();
+    EXPECT_NE(daemon.output().find("login cookie"), std::string::npos);
+}
+
+TEST_F(HttpSecurity, AForeignPageCannotLockTheOwnerOut) {
+    // Twenty <img src="http://127.0.0.1:P/api/health?api_key=xN"> from any web page...
+    for (int i = 0; i < 20; ++i) {
+        auto r = client.get("/api/health?api_key=x" + std::to_string(i),
+                            {{"Sec-Fetch-Site", "cross-site"}, {"Sec-Fetch-Mode", "no-cors"}});
+        EXPECT_EQ(r.status, 200u);
+        r = client.get("/?token=t" + std::to_string(i), {{"Sec-Fetch-Site", "same-site"}});
+        EXPECT_EQ(r.status, 403u);
+    }
+    // ...count for nothing: this client's own wrong key is a plain 403, not a 429.
+    EXPECT_EQ(client.get("/api/x", {{"X-API-Key", "wrong"}}).status, 403u);
+    // Ten wrong ones of its own do block its wrong ones (a guesser)...
+    for (int i = 0; i < 10; ++i) client.get("/api/x", {{"X-API-Key", "w" + std::to_string(i)}});
+    EXPECT_EQ(client.get("/api/x", {{"X-API-Key", "wrong-again"}}).status, 429u);
+    // ...but never the right token or the right cookie.
+    EXPECT_EQ(client.get("/api/x", {{"X-API-Key", daemon.token()}}).status, 404u);
+    EXPECT_EQ(client.get("/api/x", {{"Cookie", "parawork_token=" + daemon.token()}}).status, 404u);
+    EXPECT_EQ(client.get("/?token=" + daemon.token()).status, 303u);
+}
+
+TEST_F(HttpSecurity, TheLoginLinkNeverRedirectsOffSite) {
+    // (A backslash after the first "/" never gets this far: it is not valid in a target, 400.)
+    for (const std::string path : {"///evil.example/", "//evil.example/"}) {
+        auto r = client.get(path + "?token=" + daemon.token());
+        EXPECT_EQ(r.status, 303u) << path;
+        EXPECT_EQ(r.header("location"), "/") << path;
+    }
+    EXPECT_EQ(client.get("/workspaces/w1?token=" + daemon.token()).header("location"),
+              "/workspaces/w1");
 }
 
 TEST_F(HttpSecurity, ServesTheEmbeddedUiWithCachingAndCompression) {
@@ -139,6 +210,65 @@ TEST_F(HttpSecurity, MalformedRequestsGetAClearAnswer) {
     auto longHeader = client.get(
         "/api/health", {{"X-Big1", std::string(20000, 'a')}, {"X-Big2", std::string(20000, 'b')}});
     EXPECT_EQ(longHeader.status, 431u);
+    EXPECT_EQ(api::HttpClient(daemon.tcp()).get("/api/health").status, 200u);
+}
+
+/// Sends `head` one byte at a time, one every 20 ms, then keeps sending header bytes, until
+/// the daemon closes the connection; false when it answered instead or kept it past `limit`.
+bool closedWhileTrickling(int fd, const std::string& head, std::chrono::seconds limit) {
+    auto until = std::chrono::steady_clock::now() + limit;
+    for (std::size_t i = 0; std::chrono::steady_clock::now() < until; ++i) {
+        pollfd p{fd, POLLIN, 0};
+        if (::poll(&p, 1, 20) > 0) {  // readable: the end of the stream, or an answer
+            char c;
+            return ::recv(fd, &c, 1, 0) <= 0;
+        }
+        char next = i < head.size() ? head[i] : 'a';
+        ::send(fd, &next, 1, MSG_NOSIGNAL);
+    }
+    return false;
+}
+
+/// One whole response (head and Content-Length body) read from `fd`, or what came of it.
+std::string readResponse(int fd) {
+    std::string answer;
+    for (;;) {
+        auto end = answer.find("\r\n\r\n");
+        auto length = answer.find("Content-Length: ");
+        if (end != std::string::npos && length != std::string::npos &&
+            answer.size() >= end + 4 + std::stoul(answer.substr(length + 16)))
+            return answer;
+        pollfd p{fd, POLLIN, 0};
+        char chunk[4096];
+        if (::poll(&p, 1, 10000) <= 0) return answer;
+        auto n = ::recv(fd, chunk, sizeof chunk, 0);
+        if (n <= 0) return answer;
+        answer.append(chunk, static_cast<std::size_t>(n));
+    }
+}
+
+TEST(HttpSlowClients, ARequestHeadHasOneDeadlineHoweverSlowlyItComes) {
+    DaemonProcess daemon({.configToml = "[limits]\nrequest_head_timeout_ms = 300\n"});
+    RemoteTarget here{.address = "127.0.0.1", .port = daemon.port()};
+    const std::string head =
+        "GET /api/health HTTP/1.1\r\nHost: " + daemon.hostHeader() + "\r\nX-Slow: ";
+    // A byte every 20 ms: no single read ever waits long, the head never ends.
+    host::UniqueFd trickling(silentConnection(here));
+    EXPECT_TRUE(closedWhileTrickling(trickling.get(), head, std::chrono::seconds(20)));
+    // A connection that says nothing at all.
+    host::UniqueFd silent(silentConnection(here));
+    EXPECT_TRUE(closedWhileTrickling(silent.get(), "", std::chrono::seconds(20)));
+
+    // Kept alive after a full request: the next head has the same deadline from its first byte.
+    host::UniqueFd kept(silentConnection(here));
+    std::string request = head + "1\r\n\r\n";
+    ASSERT_EQ(::send(kept.get(), request.data(), request.size(), MSG_NOSIGNAL),
+              static_cast<ssize_t>(request.size()));
+    auto answer = readResponse(kept.get());
+    EXPECT_NE(answer.find("HTTP/1.1 200"), std::string::npos) << answer;
+    EXPECT_TRUE(closedWhileTrickling(kept.get(), head, std::chrono::seconds(20)));
+
+    // Meanwhile everyone else is served as usual.
     EXPECT_EQ(api::HttpClient(daemon.tcp()).get("/api/health").status, 200u);
 }
 

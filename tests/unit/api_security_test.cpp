@@ -182,6 +182,36 @@ TEST(RequestGate, LoginLinkSetsCookieAndCleansUrl) {
     EXPECT_FALSE(g.login(r));
 }
 
+TEST(RequestGate, TheLoginLinkRedirectsOnlyToOurOwnOrigin) {
+    auto g = gate();
+    auto locationFor = [&](const std::string& path) {
+        auto r = request("GET", path);
+        r.target = path + "?token=" + kToken;
+        r.query = {{"token", kToken}};
+        auto res = g.login(r);
+        EXPECT_EQ(res->status, 303u);
+        std::map<std::string, std::string> h(res->headers.begin(), res->headers.end());
+        return h["Location"];
+    };
+    EXPECT_EQ(locationFor("///evil.example/"), "/");
+    EXPECT_EQ(locationFor("//evil.example/"), "/");
+    EXPECT_EQ(locationFor("/\\evil.example/"), "/");
+    EXPECT_EQ(locationFor("/workspaces/a//b"), "/workspaces/a//b");
+    EXPECT_EQ(localRedirectPath("/\t/evil.example"), "/");  // browsers drop the tab
+    EXPECT_EQ(localRedirectPath("/%2F/evil.example"), "/%2F/evil.example");  // stays encoded
+    EXPECT_EQ(localRedirectPath(""), "/");
+    EXPECT_EQ(localRedirectPath("evil.example"), "/");
+}
+
+TEST(CredentialParameters, NamesAreComparedDecoded) {
+    for (const char* name : {"api_key", "token", "api%5fkey", "api%5Fkey", "%61pi_key", "%74oken"})
+        EXPECT_TRUE(isCredentialParameter(name)) << name;
+    for (const char* name : {"api_key2", "apikey", "Api_key", "api%5fkey%zz", "api+key", "tok%en"})
+        EXPECT_FALSE(isCredentialParameter(name)) << name;
+    EXPECT_EQ(decodeQueryComponent("a+b%20c%2B"), "a b c+");
+    EXPECT_EQ(decodeQueryComponent("100%"), "100%");  // not percent-encoding: as it is
+}
+
 TEST(RequestGate, Preflight) {
     auto g = gate();
     auto r = request("OPTIONS", "/api/workspaces");
@@ -286,28 +316,91 @@ TEST(RequestGate, RemoteClientsWithoutACredentialSeeOnlyTheLoginPage) {
     EXPECT_FALSE(g.admitHttp(local));  // this machine's browser gets the UI, as before
 }
 
-TEST(RequestGate, TenDifferentWrongCredentialsBlockTheClient) {
-    auto g = remoteGate();
+/// A request to /api/workspaces from `peer` with these headers (besides Host).
+Request apiRequest(const RequestGate& g, const std::string& peer,
+                   std::map<std::string, std::string> headers) {
+    headers["host"] = "192.0.2.1:3000";
+    auto r = from(g, peer, std::move(headers));
+    r.path = "/api/workspaces";
+    return r;
+}
+
+void failTenTimes(const RequestGate& g, const std::string& peer) {
     for (int i = 0; i < 10; ++i) {
-        auto r = from(g, "198.51.100.4",
-                      {{"host", "192.0.2.1:3000"}, {"x-api-key", "wrong" + std::to_string(i)}});
-        r.path = "/api/workspaces";
+        auto r = apiRequest(g, peer, {{"x-api-key", "wrong" + std::to_string(i)}});
         auto res = g.admitHttp(r);
         ASSERT_TRUE(res);
         EXPECT_EQ(res->status, 403u);
     }
-    auto right = from(g, "198.51.100.4", {{"host", "192.0.2.1:3000"}, {"x-api-key", kToken}});
-    right.path = "/api/workspaces";
-    auto blocked = g.admitHttp(right);
+}
+
+TEST(RequestGate, TenDifferentWrongCredentialsBlockTheClientsWrongOnes) {
+    auto g = remoteGate();
+    failTenTimes(g, "198.51.100.4");
+    auto wrong = apiRequest(g, "198.51.100.4", {{"x-api-key", "wrong-again"}});
+    auto blocked = g.admitHttp(wrong);
     ASSERT_TRUE(blocked);
     EXPECT_EQ(blocked->status, 429u);
     std::map<std::string, std::string> h(blocked->headers.begin(), blocked->headers.end());
     EXPECT_FALSE(h["Retry-After"].empty());
-    auto link = from(g, "198.51.100.4");
+    auto badLink = from(g, "198.51.100.4");
+    badLink.query = {{"token", "wrong-link"}};
+    EXPECT_EQ(g.login(badLink)->status, 429u);
+    auto other = apiRequest(g, "198.51.100.5", {{"x-api-key", "wrong-elsewhere"}});
+    EXPECT_EQ(g.admitHttp(other)->status, 403u);
+}
+
+TEST(RequestGate, TheRightCredentialIsNeverRefusedForOthersFailures) {
+    // A page in the owner's browser fails from the owner's own address; he still gets in.
+    auto g = remoteGate();
+    failTenTimes(g, "127.0.0.1");
+    for (const auto& credential : std::vector<std::map<std::string, std::string>>{
+             {{"x-api-key", kToken}},
+             {{"authorization", std::string("Bearer ") + kToken}},
+             {{"cookie", std::string("parawork_token=") + kToken}}}) {
+        auto right = apiRequest(g, "127.0.0.1", credential);
+        EXPECT_FALSE(g.admitHttp(right)) << credential.begin()->first;
+        EXPECT_TRUE(right.principal);
+    }
+    auto link = from(g, "127.0.0.1");
+    link.target = "/?token=" + std::string(kToken);
     link.query = {{"token", kToken}};
-    EXPECT_EQ(g.login(link)->status, 429u);
-    auto other = from(g, "198.51.100.5", {{"host", "192.0.2.1:3000"}, {"x-api-key", kToken}});
-    EXPECT_FALSE(g.admitHttp(other));
+    EXPECT_EQ(g.login(link)->status, 303u);
+    auto ws = apiRequest(g, "127.0.0.1", {{"cookie", std::string("parawork_token=") + kToken}});
+    EXPECT_FALSE(g.admitWebSocket(ws));
+}
+
+TEST(RequestGate, AForeignPagesWrongCredentialsDoNotCount) {
+    auto g = remoteGate();
+    // What <img src="http://127.0.0.1:3000/api/health?api_key=xN"> sends from any web page, a
+    // preview (same-site on *.localhost) or a page that announces its Origin.
+    for (const auto& page : std::vector<std::map<std::string, std::string>>{
+             {{"sec-fetch-site", "cross-site"}},
+             {{"sec-fetch-site", "same-site"}},
+             {{"origin", "http://evil.example"}},
+             {{"origin", "http://evil.example"}, {"sec-fetch-site", "same-origin"}}}) {
+        for (int i = 0; i < 20; ++i) {
+            auto health = apiRequest(g, "127.0.0.1", page);
+            health.path = "/api/health";
+            health.query = {{"api_key", "x" + std::to_string(i)}};
+            EXPECT_FALSE(g.admitHttp(health));
+            auto link = from(g, "127.0.0.1", page);
+            link.query = {{"token", "t" + std::to_string(i)}};
+            EXPECT_EQ(g.login(link)->status, 403u);
+        }
+    }
+    // Not blocked: the client's own wrong credential is still a plain 403.
+    auto wrong = apiRequest(g, "127.0.0.1", {{"x-api-key", "wrong"}});
+    EXPECT_EQ(g.admitHttp(wrong)->status, 403u);
+    // The daemon's own pages (same-origin, or no fetch metadata as above) do count.
+    for (int i = 0; i < 9; ++i) {
+        auto own = apiRequest(g, "127.0.0.1",
+                              {{"x-api-key", "w" + std::to_string(i)},
+                               {"sec-fetch-site", "same-origin"},
+                               {"origin", "http://192.0.2.1:3000"}});
+        EXPECT_EQ(g.admitHttp(own)->status, 403u);
+    }
+    EXPECT_EQ(g.admitHttp(wrong)->status, 429u);
 }
 
 TEST(RequestGate, AnIpv6ClientIsLimitedByItsSlash64) {
@@ -319,12 +412,12 @@ TEST(RequestGate, AnIpv6ClientIsLimitedByItsSlash64) {
         EXPECT_EQ(g.admitHttp(r)->status, 403u);
     }
     auto same =
-        from(g, "2001:db8:1:2:ffff::9", {{"host", "[2001:db8::1]:3000"}, {"x-api-key", kToken}});
+        from(g, "2001:db8:1:2:ffff::9", {{"host", "[2001:db8::1]:3000"}, {"x-api-key", "w"}});
     same.path = "/api/workspaces";
     EXPECT_EQ(g.admitHttp(same)->status, 429u);
-    auto next = from(g, "2001:db8:1:3::1", {{"host", "[2001:db8::1]:3000"}, {"x-api-key", kToken}});
+    auto next = from(g, "2001:db8:1:3::1", {{"host", "[2001:db8::1]:3000"}, {"x-api-key", "w"}});
     next.path = "/api/workspaces";
-    EXPECT_FALSE(g.admitHttp(next));
+    EXPECT_EQ(g.admitHttp(next)->status, 403u);
 }
 
 TEST(RequestGate, TheLoginCookieIsSecureOverTls) {

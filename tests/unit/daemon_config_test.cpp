@@ -74,7 +74,10 @@ TEST_F(ConfigFile, MissingFileMeansDefaults) {
     EXPECT_EQ(c, Config{});
     EXPECT_EQ(c.host, "127.0.0.1");
     EXPECT_EQ(c.port, 3000);
-    EXPECT_EQ(c.allowedOrigins, std::vector<std::string>{"http://localhost:5173"});
+    // No other origin may drive the daemon unless the owner says so (issue 18: a dev server
+    // on Vite's port 5173 is just as likely an agent's project as parawork's frontend).
+    EXPECT_TRUE(c.allowedOrigins.empty());
+    EXPECT_EQ(c.requestHeadTimeoutMs, 15000);
     EXPECT_EQ(c.logLevel, "info");
     EXPECT_FALSE(c.worktreeBase);
 }
@@ -93,6 +96,7 @@ ws_ping_interval_sec = 10
 max_body_bytes = 2_000_000
 max_ws_message_bytes = 65536
 max_ws_subscriptions = 5
+request_head_timeout_ms = 500
 
 [log]
 level = "debug"
@@ -114,6 +118,7 @@ worktree_base = "/srv/worktrees/"
     EXPECT_EQ(c.maxBodyBytes, 2000000u);
     EXPECT_EQ(c.maxWsMessageBytes, 65536u);
     EXPECT_EQ(c.maxWsSubscriptions, 5u);
+    EXPECT_EQ(c.requestHeadTimeoutMs, 500);
     EXPECT_EQ(c.logLevel, "debug");
     EXPECT_EQ(c.sessionLogMaxBytes, 1048576u);
     EXPECT_EQ(c.stopGraceMs, 0);
@@ -262,6 +267,7 @@ TEST_F(ConfigFile, OutOfRangeValuesAreErrors) {
     EXPECT_NE(loadError("[limits]\nmax_body_bytes = 0\n"), "");
     EXPECT_NE(loadError("[limits]\nmax_body_bytes = -5\n"), "");
     EXPECT_NE(loadError("[sessions]\nlog_max_bytes = 0\n"), "");
+    EXPECT_NE(loadError("[limits]\nrequest_head_timeout_ms = 0\n"), "");
     EXPECT_EQ(
         loadError("[log]\nlevel = \"loud\"\n"),
         at(2, 9) + "log.level: expected one of trace, debug, info, warn, error, off, got \"loud\"");
@@ -348,6 +354,16 @@ TEST(NetworkExposure, PlainHttpBeyondLoopbackNeedsTlsAProxyOrInsecure) {
     EXPECT_THROW(checkNetworkExposure(c), core::Error);  // without its key
     c.tlsKey = "/etc/key.pem";
     EXPECT_NO_THROW(checkNetworkExposure(c));
+}
+
+TEST(NetworkExposure, AllowedOriginsAreWarnedAboutSayingWhichAndWhy) {
+    Config c;
+    EXPECT_EQ(allowedOriginsWarning(c), std::nullopt);
+    c.allowedOrigins = {"http://localhost:5173", "https://ui.example"};
+    auto warning = allowedOriginsWarning(c);
+    ASSERT_TRUE(warning);
+    EXPECT_NE(warning->find("http://localhost:5173, https://ui.example"), std::string::npos);
+    EXPECT_NE(warning->find("login cookie"), std::string::npos) << *warning;
 }
 
 TEST(NetworkExposure, RemoteSettingsAreValidated) {

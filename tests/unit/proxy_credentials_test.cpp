@@ -35,6 +35,16 @@ TEST(ProxyCredentials, TokenParametersAreRemovedFromTargets) {
     EXPECT_EQ(withoutTokenParameters("/a?q=SECRET", secret), "/a?q=SECRET");
 }
 
+TEST(ProxyCredentials, EncodedTokenParametersAreRemovedAsTheGateDecodesThem) {
+    // The daemon accepts ?api%5fkey=<token> as its api_key: so must the proxy strip it.
+    EXPECT_EQ(withoutTokenParameters("/a?api%5fkey=SECRET&x=1", secret), "/a?x=1");
+    EXPECT_EQ(withoutTokenParameters("/a?api%5Fkey=SECRET", secret), "/a");
+    EXPECT_EQ(withoutTokenParameters("/a?%74oken=SECRET", secret), "/a");
+    EXPECT_EQ(withoutTokenParameters("/a?api_key=%53ECRET", secret), "/a");
+    EXPECT_EQ(withoutTokenParameters("/a?api%5fkey=mine", secret), "/a?api%5fkey=mine");
+    EXPECT_EQ(withoutTokenParameters("/a?api%5fkey2=SECRET", secret), "/a?api%5fkey2=SECRET");
+}
+
 TEST(ProxyCredentials, SetCookieOfTheLoginCookieIsRecognised) {
     EXPECT_TRUE(setsCookie("parawork_token=x; Path=/; HttpOnly", "parawork_token"));
     EXPECT_TRUE(setsCookie(" parawork_token=", "parawork_token"));
