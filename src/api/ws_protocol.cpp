@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <limits>
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
@@ -48,9 +49,14 @@ std::optional<std::string> readSize(const json::object& data, std::string_view k
     auto* v = data.if_contains(key);
     if (!v || !(v->is_int64() || v->is_uint64()))
         return invalid(key, "invalid_type", "Expected integer");
-    auto n = v->is_int64() ? v->as_int64() : static_cast<std::int64_t>(v->as_uint64());
+    // A uint64 past int64 is out of range too; saturate rather than wrap to a negative.
+    auto n = v->is_int64() ? v->as_int64()
+                           : static_cast<std::int64_t>(std::min<std::uint64_t>(
+                                 v->as_uint64(), std::numeric_limits<std::int64_t>::max()));
     if (n < 1 || n > max)
-        return invalid(key, "too_big", "Number must be between 1 and " + std::to_string(max));
+        return invalid(key, "invalid_size",
+                       std::string(key) + " must be between 1 and " + std::to_string(max) +
+                           " (got " + std::to_string(n) + ")");
     out = static_cast<int>(n);
     return std::nullopt;
 }

@@ -65,6 +65,34 @@ TEST(WsProtocol, BadFrames) {
     EXPECT_NE(badSize->find("cols"), std::string::npos);
 }
 
+// A size of 0 (or past the limits) is an invalid size naming the range, not "too_big" (issue
+// 18 item 8c); the resize does not reach the session.
+TEST(WsProtocol, SizeOutOfRangeIsAnInvalidSize) {
+    WsSubscriptions subs;
+    WsActions actions;
+    bool resized = false;
+    actions.terminalResize = [&](const std::string&, int, int) { resized = true; };
+    auto resize = [&](const std::string& cols, const std::string& rows) {
+        return handleClientFrame(
+            frame("terminal_resize", std::string(R"({"sessionId":")") + kId + R"(","cols":)" +
+                                         cols + R"(,"rows":)" + rows + "}"),
+            subs, actions);
+    };
+    auto zeroCols = resize("0", "30");
+    ASSERT_TRUE(zeroCols);
+    EXPECT_NE(zeroCols->find(R"(\"code\":\"invalid_size\")"), std::string::npos) << *zeroCols;
+    EXPECT_NE(zeroCols->find("cols must be between 1 and 500 (got 0)"), std::string::npos)
+        << *zeroCols;
+    auto zeroRows = resize("80", "0");
+    ASSERT_TRUE(zeroRows);
+    EXPECT_NE(zeroRows->find("rows must be between 1 and 200 (got 0)"), std::string::npos)
+        << *zeroRows;
+    auto huge = resize("18446744073709551615", "30");
+    ASSERT_TRUE(huge);
+    EXPECT_NE(huge->find("invalid_size"), std::string::npos) << *huge;
+    EXPECT_FALSE(resized);
+}
+
 TEST(WsProtocol, InputGoesToTheActionOrFails) {
     WsSubscriptions subs;
     WsActions actions;
