@@ -346,6 +346,45 @@ TrackerStats PortService::trackerStats() const {
     return impl_->tracker->stats();
 }
 
+namespace {
+
+/// Every session the workspace has had, of every kind, newest first.
+std::vector<core::Session> workspaceSessions(store::Database& db, const std::string& workspaceId) {
+    std::vector<core::Session> out;
+    for (auto kind : {core::SessionKind::Command, core::SessionKind::Agent,
+                      core::SessionKind::Setup, core::SessionKind::Terminal})
+        for (auto& s : store::listSessionsByWorkspace(db, workspaceId, kind))
+            out.push_back(std::move(s));
+    std::stable_sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
+        return a.startedAt.value_or(0) > b.startedAt.value_or(0);
+    });
+    return out;
+}
+
+bool declares(const std::vector<std::uint16_t>& declared, std::uint16_t port) {
+    return std::find(declared.begin(), declared.end(), port) != declared.end();
+}
+
+}  // namespace
+
+std::optional<std::string> PortService::workspaceWithKey(std::string_view key,
+                                                         std::string& problem) const {
+    std::optional<std::string> found;
+    for (const auto& w : store::listWorkspaces(impl_->db))
+        if (workspaceKey(w.id) == key) {
+            if (found) {
+                problem = "workspace key " + std::string(key) + " is ambiguous";
+                return std::nullopt;
+            }
+            found = w.id;
+        }
+    return found;
+}
+
+/// Which session a preview belongs to, most specific first: the running session that listens on
+/// the port; the running session that declared it; the newest session that declared it, when
+/// that one has ended (its page says so, with its exit code); then the workspace's block: a
+/// running session, else the newest one that ended. The loading page streams that session.
 PreviewTarget PortService::resolvePreview(std::uint16_t port, std::string_view key) const {
     PreviewTarget target;
     target.port = port;
@@ -353,58 +392,48 @@ PreviewTarget PortService::resolvePreview(std::uint16_t port, std::string_view k
         target.reason = "port " + std::to_string(port) + " is parawork's own port";
         return target;
     }
-    std::vector<TrackedSession> matches;
+    std::vector<TrackedSession> running;
     for (auto& s : impl_->tracker->sessions())
-        if (workspaceKey(s.workspaceId) == key) matches.push_back(std::move(s));
-    for (const auto& s : matches) {
-        if (s.workspaceId != matches.front().workspaceId) {
+        if (workspaceKey(s.workspaceId) == key) running.push_back(std::move(s));
+    for (const auto& s : running)
+        if (s.workspaceId != running.front().workspaceId) {
             target.reason = "workspace key " + std::string(key) + " is ambiguous";
             return target;
         }
+    auto lead = [&](PreviewTarget::Kind kind, const std::string& sessionId,
+                    const std::string& workspaceId) {
+        target.kind = kind;
+        target.sessionId = sessionId;
+        target.workspaceId = workspaceId;
+        return target;
+    };
+    for (const auto& s : running)
         for (const auto& p : s.ports)
             if (p.port == port) {
-                target.kind = PreviewTarget::Kind::Proxy;
-                target.sessionId = s.id;
-                target.workspaceId = s.workspaceId;
                 target.address = p.connectAddress();
-                return target;
+                return lead(PreviewTarget::Kind::Proxy, s.id, s.workspaceId);
             }
-    }
-    auto block = matches.empty() ? std::nullopt : workspaceBlock(matches.front().workspaceId);
-    for (const auto& s : matches)
-        if (std::binary_search(s.declared.begin(), s.declared.end(), port) ||
-            (block && block->contains(port))) {
-            target.kind = PreviewTarget::Kind::Waiting;
-            target.sessionId = s.id;
-            target.workspaceId = s.workspaceId;
-            return target;
-        }
-    if (matches.empty()) {
-        // No running session: was this port served by one that has ended?
-        std::optional<core::Workspace> workspace;
-        for (auto& w : store::listWorkspaces(impl_->db))
-            if (workspaceKey(w.id) == key) {
-                if (workspace) {
-                    target.reason = "workspace key " + std::string(key) + " is ambiguous";
-                    return target;
-                }
-                workspace = std::move(w);
+    for (const auto& s : running)
+        if (declares(s.declared, port))
+            return lead(PreviewTarget::Kind::Waiting, s.id, s.workspaceId);
+    auto workspaceId = running.empty() ? workspaceWithKey(key, target.reason)
+                                       : std::optional(running.front().workspaceId);
+    if (!target.reason.empty()) return target;
+    if (workspaceId) {
+        auto recorded = workspaceSessions(impl_->db, *workspaceId);
+        for (const auto& s : recorded)
+            if (declares(store::declaredPorts(impl_->db, s.id), port)) {
+                if (core::isFinished(s.status))
+                    return lead(PreviewTarget::Kind::Ended, s.id, *workspaceId);
+                break;  // running, not tracked yet: the block below may still name it
             }
-        if (workspace) {
-            block = workspaceBlock(workspace->id);
-            for (auto kind : {core::SessionKind::Command, core::SessionKind::Agent,
-                              core::SessionKind::Setup, core::SessionKind::Terminal})
-                for (const auto& s :
-                     store::listSessionsByWorkspace(impl_->db, workspace->id, kind)) {
-                    auto declared = store::declaredPorts(impl_->db, s.id);
-                    if (std::binary_search(declared.begin(), declared.end(), port) ||
-                        (block && block->contains(port) && kind != core::SessionKind::Terminal)) {
-                        target.kind = PreviewTarget::Kind::Ended;
-                        target.sessionId = s.id;
-                        target.workspaceId = s.workspaceId;
-                        return target;
-                    }
-                }
+        auto block = workspaceBlock(*workspaceId);
+        if (block && block->contains(port)) {
+            if (!running.empty())
+                return lead(PreviewTarget::Kind::Waiting, running.front().id, *workspaceId);
+            for (const auto& s : recorded)
+                if (s.kind != core::SessionKind::Terminal && core::isFinished(s.status))
+                    return lead(PreviewTarget::Kind::Ended, s.id, *workspaceId);
         }
     }
     target.reason =

@@ -103,6 +103,10 @@ class PortService {
     void stop();
 
   private:
+    /// The id of the workspace whose key is `key`; nullopt when none, or when several (then
+    /// `problem` says so).
+    std::optional<std::string> workspaceWithKey(std::string_view key, std::string& problem) const;
+
     struct Impl;
     std::unique_ptr<Impl> impl_;
 };

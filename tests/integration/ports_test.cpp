@@ -289,6 +289,46 @@ TEST_F(Ports, AnEndedSessionsPreviewSaysSoWithItsLastLinesEscaped) {
     EXPECT_EQ(page.body.find("<script>alert"), std::string::npos);
 }
 
+// Two sessions in one workspace: A runs (any port of the block could be its), B declared a port
+// of the block. The loading page streams B, the session that declared it, and once B has ended
+// (exit 3) it says so with the code, not "waiting", although A still runs (issue 18 item 8b).
+TEST_F(Ports, TheLoadingPageFollowsTheSessionThatDeclaredThePort) {
+    TempDir dir;
+    auto ws = api_.createWorkspace(dir.path().string());
+    auto a = api_.start(ws, {"sh", "-c", "echo \"session-A on $PORT.\"; exec sleep 600"},
+                        R"("kind":"command")");
+    auto output = api_.waitOutput(str(a.at("id")), "session-A on");
+    auto at = output.find(" on ") + 4;
+    auto first = std::stoi(output.substr(at, output.find('.', at) - at));
+    auto declared = static_cast<std::uint16_t>(first + 5);  // in the block (10 ports)
+    auto b = api_.start(ws,
+                        {"sh", "-c",
+                         "echo session-B-building; while [ ! -e stop-b ]; do sleep 0.05; done; "
+                         "exit 3"},
+                        R"("kind":"command","ports":[)" + std::to_string(declared) + "]");
+    std::string bId(b.at("id").as_string());
+    api_.waitOutput(bId, "session-B-building");
+
+    auto page = preview(declared, ws, "/", {{"Accept", "text/html"}});
+    EXPECT_EQ(page.status, 503u);
+    EXPECT_NE(page.body.find("Waiting for port"), std::string::npos) << page.body;
+    EXPECT_NE(page.body.find("session-B-building"), std::string::npos) << page.body;
+    EXPECT_EQ(page.body.find("session-A"), std::string::npos) << page.body;
+    auto poll = json::parse(preview(declared, ws, "/__parawork/output?offset=0").body).as_object();
+    EXPECT_NE(str(poll.at("text")).find("session-B-building"), std::string::npos);
+    EXPECT_EQ(str(poll.at("text")).find("session-A"), std::string::npos);
+
+    std::ofstream(dir.path() / "stop-b") << "";
+    EXPECT_EQ(api_.waitEnded(bId).at("exitCode").to_number<int>(), 3);
+    page = preview(declared, ws, "/", {{"Accept", "text/html"}});
+    EXPECT_NE(page.body.find("The session ended (exit code 3"), std::string::npos) << page.body;
+    EXPECT_NE(page.body.find("session-B-building"), std::string::npos) << page.body;
+    EXPECT_EQ(page.body.find("Waiting for port"), std::string::npos) << page.body;
+    poll = json::parse(preview(declared, ws, "/__parawork/output?offset=0").body).as_object();
+    EXPECT_EQ(str(poll.at("state")), "ended");
+    EXPECT_EQ(poll.at("exitCode").to_number<int>(), 3);
+}
+
 TEST_F(Ports, OnlyPortsOfTheWorkspacesSessionsArePreviewed) {
     TempDir dir;
     auto ws = api_.createWorkspace(dir.path().string());
