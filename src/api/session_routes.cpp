@@ -235,8 +235,12 @@ void addSessionRoutes(Router& router, store::Database& db, session::SessionServi
         return session ? ok(toJson(*session)) : fail(404, "Session not found");
     });
     router.add("POST", "/api/sessions/:id/stop", [&sessions](Request& req) {
-        auto session = sessions.stop(req.params["id"]);
-        return session ? ok(toJson(*session)) : fail(404, "Session not found");
+        auto stopped = sessions.stop(req.params["id"]);
+        if (!stopped) return fail(404, "Session not found");
+        if (stopped->alreadyEnded)
+            return fail(409, "Session already ended (" +
+                                 std::string(core::toString(stopped->session.status)) + ")");
+        return ok(toJson(stopped->session));
     });
     router.add("POST", "/api/sessions/:id/input", [&db, &sessions](Request& req) {
         auto session = store::findSession(db, req.params["id"]);

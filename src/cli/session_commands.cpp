@@ -234,9 +234,22 @@ int psCommand(Context& ctx, bool all) {
 
 struct LogsOptions {
     bool follow = false;
-    std::uint64_t offset = 0;
+    std::string offset;  ///< as given: parsed by parseOffset
     std::string id;
 };
+
+/// `--offset N`: a byte offset, 0 or more ("" is 0).
+std::uint64_t parseOffset(const std::string& text) {
+    std::uint64_t offset = 0;
+    if (text.empty()) return offset;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), offset);
+    if (ec != std::errc() || end != text.data() + text.size())
+        throw CliError("--offset " + text + ": expected a byte offset, 0 or more", "usage",
+                       "offsets count from the start of the output; `parawork logs ID` prints "
+                       "all of it",
+                       kExitUsage);
+    return offset;
+}
 
 struct OutputRead {
     std::string logs;
@@ -287,10 +300,10 @@ void printLimitEnd(DaemonClient& client, const std::string& id) {
 
 /// Human: the bytes as they come. JSON: one object per round (the whole range without -f).
 int logsCommand(Context& ctx, const LogsOptions& o) {
+    std::uint64_t offset = parseOffset(o.offset);
     auto& client = ctx.client();
     auto id = field(resolveSession(client, o.id), "id");
     bool asJson = ctx.globals.json;
-    std::uint64_t offset = o.offset;
     for (bool first = true;; first = false) {
         std::optional<OutputRead> batch;
         auto last = drain(client, id, offset, [&](const OutputRead& r) {
@@ -320,7 +333,18 @@ int logsCommand(Context& ctx, const LogsOptions& o) {
 int stopCommand(Context& ctx, const std::string& arg, bool wait) {
     auto& client = ctx.client();
     auto id = field(resolveSession(client, arg), "id");
-    auto session = client.post("/api/sessions/" + id + "/stop").as_object();
+    json::object session;
+    try {
+        session = client.post("/api/sessions/" + id + "/stop").as_object();
+    } catch (CliError& e) {
+        if (e.code != "conflict") throw;
+        // 409: it had ended on its own; nothing was stopped.
+        auto ended = client.get("/api/sessions/" + id).as_object();
+        throw CliError(
+            "session " + shortId(id) + " already ended (" + field(ended, "status") + ")",
+            "conflict",
+            "`parawork ps -a` lists it; `parawork logs " + shortId(id) + "` shows how it ended");
+    }
     // The stop answers at once; wait (bounded) for the end so that `ps` afterwards is true.
     auto deadline = std::chrono::steady_clock::now() + 60s;
     std::optional<Spinner> spinner;

@@ -10,6 +10,7 @@
 #include <cerrno>
 #include <charconv>
 #include <cstdio>
+#include <limits>
 #include <memory>
 
 #include "core/error.hpp"
@@ -168,6 +169,8 @@ bool OutputLogReader::readSegments(const std::vector<std::uint64_t>& segments, s
     std::uint64_t position = offset;
     for (; index < segments.size() && out.size() < limit; ++index) {
         std::uint64_t start = segments[index];
+        // Past any file's end (pread would refuse the offset): nothing more to read.
+        if (position - start > static_cast<std::uint64_t>(std::numeric_limits<off_t>::max())) break;
         std::filesystem::path file = dir_ / segmentFileName(start);
         UniqueFd fd(::open(file.c_str(), O_RDONLY | O_CLOEXEC));
         if (!fd) {

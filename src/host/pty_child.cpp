@@ -138,14 +138,24 @@ int joinCgroup(const char* file) {
     return err;
 }
 
+/// Every signal's disposition back to SIG_DFL and an empty mask, real-time signals included: an
+/// ignored signal stays ignored across exec, and whoever started the daemon may have ignored
+/// some. The raw system calls, because glibc's refuse the two real-time signals it reserves for
+/// itself (32 and 33: EINVAL). An all-zero kernel sigaction is SIG_DFL with no flags and an empty
+/// mask whatever the architecture's field order; the buffer is larger than any of them.
+/// SIGKILL and SIGSTOP answer EINVAL, as they should.
+void resetSignals() {
+    const unsigned long defaultAction[8] = {};
+    constexpr unsigned long kKernelSigsetBytes = (NSIG - 1) / 8;  // 64 signals: 8 bytes
+    for (int sig = 1; sig < NSIG; ++sig)
+        ::syscall(SYS_rt_sigaction, sig, defaultAction, nullptr, kKernelSigsetBytes);
+    const unsigned long none[2] = {};
+    ::syscall(SYS_rt_sigprocmask, SIG_SETMASK, none, nullptr, kKernelSigsetBytes);
+}
+
 /// The child between fork and exec: async-signal-safe calls only.
 [[noreturn]] void runChild(ExecPlan& plan, int slave, int statusFd, mode_t mask) {
-    struct sigaction dfl {};
-    dfl.sa_handler = SIG_DFL;
-    for (int sig = 1; sig < NSIG; ++sig) ::sigaction(sig, &dfl, nullptr);  // SIGKILL/STOP: EINVAL
-    sigset_t none;
-    ::sigemptyset(&none);
-    ::sigprocmask(SIG_SETMASK, &none, nullptr);
+    resetSignals();
 
     if (::setsid() < 0 || ::ioctl(slave, TIOCSCTTY, 0) < 0) ::_exit(kExitCannotExecute);
     if (::dup2(slave, 0) < 0 || ::dup2(slave, 1) < 0 || ::dup2(slave, 2) < 0)

@@ -101,7 +101,10 @@ struct SessionService::Impl {
             auto eq = kv.find('=');
             if (eq != std::string::npos) env[kv.substr(0, eq)] = kv.substr(eq + 1);
         }
+        // The terminal the host emulates, whatever the daemon was started from (a TERM=dumb or
+        // a missing COLORTERM there would make agents drop colours); a session's own env wins.
         env["TERM"] = "xterm-256color";
+        env["COLORTERM"] = "truecolor";
         env["PARAWORK_SESSION_ID"] = id;
         env["PARAWORK_WORKSPACE_ID"] = req.workspaceId;
         if (config.workspaceEnvironment)
@@ -176,6 +179,10 @@ void SessionService::shutdown() {
     impl_->watcher.stop();
     impl_->follower.stop();
 }
+/// How long a stop of a session that has just ended waits for its end to be recorded, so that
+/// its answer names the final status.
+constexpr auto kEndRecordWait = std::chrono::seconds(2);
+
 
 core::Session SessionService::start(const StartRequest& req) {
     if (req.argv.empty() || req.argv.front().empty())
@@ -286,12 +293,22 @@ core::Session SessionService::start(const StartRequest& req) {
     return updated.value_or(session);
 }
 
-std::optional<core::Session> SessionService::stop(const std::string& id,
-                                                  const std::string& reason) {
+std::optional<StopResult> SessionService::stop(const std::string& id, const std::string& reason) {
     auto session = store::findSession(impl_->db, id);
     if (!session) return std::nullopt;
     auto live = impl_->find(id);
-    if (!live || live->ended) return session;
+    if (!live || live->ended) {
+        // Ended on its own: its record (status, exit code) may still be on its way.
+        if (live) {
+            auto until = std::chrono::steady_clock::now() + kEndRecordWait;
+            while (!live->finished && std::chrono::steady_clock::now() < until)
+                std::this_thread::sleep_for(std::chrono::milliseconds(10));
+            session = store::findSession(impl_->db, id);
+            if (!session) return std::nullopt;
+        }
+        // Not live yet (its start is under way) is not ended: answered as before, unstopped.
+        return StopResult{*session, live || core::isFinished(session->status)};
+    }
     {
         std::lock_guard lock(live->killMutex);
         if (live->stopReason.empty()) live->stopReason = reason;
@@ -311,7 +328,9 @@ std::optional<core::Session> SessionService::stop(const std::string& id,
         live->killAt = std::chrono::steady_clock::now() + impl_->config.stopGrace;
     }
     impl_->watcher.poke();
-    return store::findSession(impl_->db, id);
+    session = store::findSession(impl_->db, id);
+    if (!session) return std::nullopt;
+    return StopResult{*session, false};
 }
 
 bool SessionService::input(const std::string& id, std::string_view bytes, KindFilter filter) {

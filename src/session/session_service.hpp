@@ -119,6 +119,12 @@ struct OutputState {
     std::string exitReason;
 };
 
+/// What a stop found.
+struct StopResult {
+    core::Session session;      ///< as recorded after the stop was asked for
+    bool alreadyEnded = false;  ///< its command had ended before: nothing was stopped
+};
+
 class SessionService {
   public:
     SessionService(store::Database& db, ServiceConfig config, EventSink sink);
@@ -135,12 +141,15 @@ class SessionService {
     /// (kind Terminal) is announced as `user_terminal_started` before this returns.
     core::Session start(const StartRequest& request);
     /// Asks the session to stop: SIGTERM to its process group, SIGKILL after the grace period.
-    /// The stop is recorded as such (exitReason "stopped"), not as a failure. nullopt: no such
-    /// session. A stop for a limit passes its reason ("limit:memory"...): the session is then
-    /// recorded as failed with that reason. The first reason given wins.
-    std::optional<core::Session> stop(const std::string& id, const std::string& reason = "stopped");
+    /// The stop is recorded as such — completed, exitReason "stopped" — whatever exit code or
+    /// signal the command then ends with. nullopt: no such session. A stop for a limit passes
+    /// its reason ("limit:memory"...): the session is then recorded as failed with that reason.
+    /// The first reason given wins. A session whose command had already ended is left as it
+    /// ended (`alreadyEnded`, with its final record when it comes within a moment).
+    std::optional<StopResult> stop(const std::string& id, const std::string& reason = "stopped");
     /// Stops every active session of the workspace (agents, commands, its terminal) and waits
-    /// up to `wait` for them to end. Returns the ids of those still active after that.
+    /// up to `wait` for them to end and for their ends to be announced (session_completed,
+    /// workspace_status_changed...). Returns the ids of those still active after that.
     std::vector<std::string> stopWorkspace(const std::string& workspaceId,
                                            std::chrono::milliseconds wait);
     /// The configured grace between SIGTERM and SIGKILL.

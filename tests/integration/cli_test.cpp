@@ -286,6 +286,29 @@ TEST(Cli, LogsFollowUntilTheSessionEnds) {
     EXPECT_EQ(json::parse(last).at("ended"), true);
 }
 
+// `stop` of a session that had ended on its own says so and fails instead of printing
+// "stopped"; `logs --offset` refuses a negative offset with the reason (issue 17 items 10, 11).
+TEST(Cli, StoppingAnEndedSessionAndANegativeOffsetAreClearErrors) {
+    Fixture f;
+    auto id = str(f.start({"sh", "-c", "echo done-here; exit 3"}).at("job_id"));
+    f.api.waitEnded(id);
+    auto stop = f.run({"stop", id});
+    EXPECT_EQ(stop.exitCode, 1) << describe(stop);
+    EXPECT_NE(stop.err.find("already ended (failed)"), std::string::npos) << describe(stop);
+    EXPECT_EQ(stop.out.find("stopped"), std::string::npos) << describe(stop);
+    auto json = f.run({"--json", "stop", id});
+    EXPECT_EQ(json.exitCode, 1) << describe(json);
+    EXPECT_EQ(str(parseOut(json).at("code")), "conflict") << describe(json);
+
+    auto negative = f.run({"logs", "--offset", "-5", id});
+    EXPECT_EQ(negative.exitCode, 2) << describe(negative);
+    EXPECT_NE(negative.err.find("--offset -5: expected a byte offset"), std::string::npos)
+        << describe(negative);
+    auto from = f.run({"logs", "--offset", "5", id});
+    EXPECT_EQ(from.exitCode, 0) << describe(from);
+    EXPECT_EQ(from.out, "here\r\n");
+}
+
 TEST(Cli, SendTypesIntoTheSession) {
     Fixture f;
     auto job = f.start({"cat"}, {"--name", "echoer"});

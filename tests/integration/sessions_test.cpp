@@ -3,8 +3,11 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include <fstream>
+#include <optional>
 #include <thread>
 
 #include <boost/json/parse.hpp>
@@ -37,6 +40,57 @@ TEST(Sessions, EchoAndExitCode) {
     EXPECT_EQ(api.waitEnded(str(ok.at("id"))).at("status"), "completed");
     // The workspace follows its session (parawork's statuses).
     EXPECT_EQ(api.call("GET", "/api/workspaces/" + ws).at("data").at("status"), "completed");
+}
+
+/// While it lives, this process ignores the two real-time signals glibc reserves (32, 33), as a
+/// parent that ignored them would hand them down to a daemon started meanwhile. glibc's own
+/// sigaction refuses them: the raw system call, the old actions kept as bytes and put back.
+class ReservedSignalsIgnored {
+  public:
+    ReservedSignalsIgnored() {
+        for (int i = 0; i < 2; ++i) {
+            unsigned long ignore[8] = {};
+            ignore[0] = 1;  // SIG_IGN in the handler, the first field (x86-64, arm64)
+            ::syscall(SYS_rt_sigaction, 32 + i, ignore, saved_[i], kSigsetBytes);
+        }
+    }
+    ~ReservedSignalsIgnored() {
+        for (int i = 0; i < 2; ++i)
+            ::syscall(SYS_rt_sigaction, 32 + i, saved_[i], nullptr, kSigsetBytes);
+    }
+    ReservedSignalsIgnored(const ReservedSignalsIgnored&) = delete;
+    ReservedSignalsIgnored& operator=(const ReservedSignalsIgnored&) = delete;
+
+  private:
+    static constexpr unsigned long kSigsetBytes = (NSIG - 1) / 8;
+    unsigned long saved_[2][8] = {};
+};
+
+// Whatever the daemon was started from — TERM=dumb, another COLORTERM, signals ignored — a
+// session's command gets the terminal it runs in (xterm-256color, truecolor: issue 17 item 4) and
+// every signal at its default, unblocked (issue 18 item 6). A session's own env still wins.
+TEST(Sessions, TheCommandGetsItsTerminalsEnvironmentAndDefaultSignals) {
+    std::optional<DaemonProcess> daemon;
+    {
+        ReservedSignalsIgnored ignored;
+        daemon.emplace(DaemonProcess::Options{.env = {{"TERM", "dumb"}, {"COLORTERM", "no"}}});
+    }
+    SessionApi api(*daemon);
+    auto ws = api.createWorkspace();
+    const std::vector<std::string> probe{
+        "sh", "-c",
+        "echo \"term=$TERM colorterm=$COLORTERM\"; exec grep -E 'SigIgn|SigBlk' /proc/self/status"};
+    auto s = api.start(ws, probe);
+    api.waitEnded(str(s.at("id")));
+    auto out = api.output(str(s.at("id")));
+    EXPECT_NE(out.find("term=xterm-256color colorterm=truecolor"), std::string::npos) << out;
+    EXPECT_NE(out.find("SigIgn:\t0000000000000000"), std::string::npos) << out;
+    EXPECT_NE(out.find("SigBlk:\t0000000000000000"), std::string::npos) << out;
+
+    auto own = api.start(ws, probe, R"("env":{"TERM":"vt100"})");
+    api.waitEnded(str(own.at("id")));
+    out = api.output(str(own.at("id")));
+    EXPECT_NE(out.find("term=vt100 colorterm=truecolor"), std::string::npos) << out;
 }
 
 TEST(Sessions, MissingOrNonExecutableProgramsAreRefusedAtStart) {
@@ -104,6 +158,16 @@ TEST(Sessions, BadRequestsGetClearAnswers) {
     EXPECT_EQ(res.at("error"), "Session is not running");
     api.call("GET", "/api/sessions/nope/output", {}, &status);
     EXPECT_EQ(status, 404u);
+    // Offsets: negative is a 400 with the reason; past the end (however far) reads nothing.
+    const auto output = "/api/sessions/" + str(running.at("id")) + "/output?offset=";
+    res = api.call("GET", output + "-5", {}, &status);
+    EXPECT_EQ(status, 400u);
+    EXPECT_EQ(res.at("error"), "offset: expected a non-negative integer");
+    for (const char* far : {"1000000", "18446744073709551611"}) {
+        res = api.call("GET", output + far, {}, &status);
+        EXPECT_EQ(status, 200u) << far;
+        EXPECT_EQ(res.at("data").at("logs"), "") << far;
+    }
     EXPECT_THROW(api::WsClient::connect(daemon.unixSocket(), "/api/sessions/nope/attach"),
                  api::WsRefused);
 }
@@ -123,6 +187,38 @@ TEST(Sessions, StopIsRecordedAsAStopAndEscalatesAfterTheGrace) {
     EXPECT_EQ(ended.at("exitReason"), "stopped");
     EXPECT_EQ(ended.at("signal").to_number<int>(), SIGKILL);
     EXPECT_EQ(api.call("GET", "/api/workspaces/" + ws).at("data").at("status"), "idle");
+}
+
+// One rule for a stop a person asked for: completed, "stopped", whatever the program then exits
+// with (143 from its TERM handler, like Claude Code, or killed by the signal). A session that
+// had already ended is not stopped again: 409 naming how it ended (issue 17 item 11).
+TEST(Sessions, AStopIsAStopWhateverTheExitAndAnEndedSessionSaysSo) {
+    DaemonProcess daemon;
+    SessionApi api(daemon);
+    auto ws = api.createWorkspace();
+    for (const std::string script :
+         {"trap 'exit 143' TERM HUP; echo ready; while :; do sleep 0.05; done",
+          "echo ready; exec sleep 600"}) {
+        auto id = str(api.start(ws, {"sh", "-c", script}).at("id"));
+        api.waitOutput(id, "ready");
+        api.call("POST", "/api/sessions/" + id + "/stop");
+        auto ended = api.waitEnded(id);
+        EXPECT_EQ(ended.at("status"), "completed") << script;
+        EXPECT_EQ(ended.at("exitReason"), "stopped") << script;
+        EXPECT_TRUE(ended.at("exitCode").is_number() || ended.at("signal").is_number()) << script;
+    }
+
+    auto failed = str(api.start(ws, {"sh", "-c", "exit 3"}).at("id"));
+    api.waitEnded(failed);
+    unsigned status = 0;
+    auto res = api.call("POST", "/api/sessions/" + failed + "/stop", {}, &status);
+    EXPECT_EQ(status, 409u);
+    EXPECT_EQ(res.at("error"), "Session already ended (failed)");
+    auto after = api.session(failed);
+    EXPECT_EQ(after.at("status"), "failed");  // left as it ended
+    EXPECT_EQ(after.at("exitReason"), "exited");
+    api.call("POST", "/api/sessions/00000000-0000-4000-8000-000000000000/stop", {}, &status);
+    EXPECT_EQ(status, 404u);
 }
 
 TEST(Sessions, SignalsReachTheForegroundProcess) {
