@@ -7,6 +7,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -81,10 +82,12 @@ class WsConnection : public std::enable_shared_from_this<WsConnection> {
         std::string pendingUtf8;
         std::string replay;  ///< the screen as it was at `offset`, sent before anything else
     };
-    /// A resize of a terminal this client is not following yet means a terminal view has just
-    /// appeared (the original frontend sends one as it shows a session): its current screen is
-    /// replayed as terminal data, so a reload or a late subscriber does not start blank
-    /// (protocol §14.4 allows this). Later output follows from the screen's log offset.
+    /// The first resize of a terminal on this connection means a terminal view has just appeared
+    /// (the original frontend sends one as it shows a session): its current screen is replayed
+    /// as terminal data, so a reload or a late subscriber does not start blank (protocol §14.4
+    /// allows this). Also when the connection already streams that session: its first output
+    /// may have come before the client knew the session (a resume) and been dropped there. Later
+    /// output follows from the screen's log offset; later resizes replay nothing.
     net::awaitable<void> replayScreens(std::vector<WsSubscriptions::Resized> resized);
     net::awaitable<void> writeLoop();
     /// The next terminal_data / user_terminal_data event from some cursor that is behind, or
@@ -100,6 +103,9 @@ class WsConnection : public std::enable_shared_from_this<WsConnection> {
     net::thread_pool& workers_;
     WsSubscriptions subs_;
     std::map<std::string, Cursor> cursors_;
+    /// Sessions whose screen this client was sent; forgotten all at once past a bound (a second
+    /// replay only redraws the same screen).
+    std::set<std::string> screensShown_;
     std::deque<std::string> queue_;
     std::size_t queuedBytes_ = 0;
     net::steady_timer wake_;

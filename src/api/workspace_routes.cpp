@@ -278,6 +278,14 @@ Response deleteWorkspace(Request& req, store::Database& db, session::SessionServ
         }
     }
     store::deleteWorkspace(db, ws->id);
+    // After its sessions' last events (stopWorkspace waited for them): a client that hears this
+    // hears nothing more of the workspace.
+    if (options.publish)
+        options.publish(
+            ws->id,
+            json::serialize(json::object{
+                {"type", "workspace_deleted"},
+                {"data", json::object{{"workspaceId", ws->id}, {"timestamp", core::nowMs()}}}}));
     Response res;
     res.body = R"({"success":true})";
     return res;

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -29,6 +30,8 @@ struct WorkspaceOptions {
     bool autoInstallDependencies = false;
     /// Detects what an automatic setup installs; none means no automatic install.
     deps::DependencyService* dependencies = nullptr;
+    /// A `{type, data}` event for the workspace's subscribers (`workspace_deleted`).
+    std::function<void(const std::string& workspaceId, std::string eventJson)> publish;
 };
 
 void addWorkspaceRoutes(Router& router, store::Database& db, session::SessionService& sessions,

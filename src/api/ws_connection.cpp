@@ -15,6 +15,7 @@ namespace parawork::api {
 namespace {
 constexpr auto kAwait = net::as_tuple(net::use_awaitable);
 constexpr std::size_t kTerminalChunk = 32 * 1024;
+constexpr std::size_t kMaxScreensShown = 256;
 }  // namespace
 
 WsConnection::WsConnection(Stream stream, Limits limits, const WsActions& actions,
@@ -101,8 +102,8 @@ void WsConnection::terminalOutput(const std::string& sessionId, const std::strin
 net::awaitable<void> WsConnection::replayScreens(std::vector<WsSubscriptions::Resized> resized) {
     if (!sessions_) co_return;
     for (const auto& r : resized) {
-        // A client already following the session has its screen; only a new view gets one.
-        if (cursors_.contains(r.id)) continue;
+        // One screen per session and connection: the first resize is a view appearing.
+        if (screensShown_.contains(r.id)) continue;
         const std::string& id = r.id;
         auto state =
             co_await onWorkers(workers_, [this, &id] { return sessions_->outputState(id); });
@@ -119,6 +120,8 @@ net::awaitable<void> WsConnection::replayScreens(std::vector<WsSubscriptions::Re
         cursor.knownEnd = std::max(cursor.knownEnd, state->endOffset);
         cursor.pendingUtf8.clear();
         cursor.replay = std::move(snap->bytes);
+        if (screensShown_.size() >= kMaxScreensShown) screensShown_.clear();
+        screensShown_.insert(id);
         wake_.cancel();
     }
 }

@@ -291,6 +291,7 @@ int run(const ServeOptions& options) {
                                            config.deleteBranchOnRemove, roots, &info.agents};
     workspaceOptions.autoInstallDependencies = config.autoInstallDependencies;
     workspaceOptions.dependencies = &dependencies;
+    workspaceOptions.publish = sink.publish;
     api::addRepositoryRoutes(router, db, roots);
     api::addWorkspaceRoutes(router, db, sessions, workspaceOptions);
     api::addSessionRoutes(router, db, sessions, info.agents);

@@ -47,6 +47,7 @@ struct LiveSession {
     LineSplitter splitter;
     std::uint64_t parsed = 0;
     std::uint64_t loggedBytes = 0;
+    std::size_t loggedRows = 0;
     bool firstOutputRecorded = false;
 };
 

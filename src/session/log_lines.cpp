@@ -95,6 +95,29 @@ void LineSplitter::feed(std::string_view chunk,
     }
 }
 
+void LineSplitter::skip(std::string_view chunk) {
+    auto nl = chunk.rfind('\n');
+    if (nl != std::string_view::npos) {
+        partial_.assign(chunk.substr(nl + 1));
+    } else {
+        partial_.append(chunk);
+    }
+    // As feed: a line past maxLine_ goes in pieces, and only the last piece stays pending.
+    partial_.erase(0, partial_.size() / maxLine_ * maxLine_);
+}
+
+bool LineSplitter::mayContain(std::string_view chunk,
+                              std::initializer_list<std::string_view> needles) const {
+    // The pending line whole (it is bounded by maxLine_): a needle it holds completes its line.
+    constexpr std::size_t kEdge = 32;
+    std::string edge = partial_;
+    edge.append(chunk.substr(0, kEdge));
+    for (auto needle : needles)
+        if (chunk.find(needle) != std::string_view::npos || edge.find(needle) != std::string::npos)
+            return true;
+    return false;
+}
+
 std::optional<std::string> LineSplitter::flush() {
     if (partial_.empty()) return std::nullopt;
     std::string out = std::move(partial_);

@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <functional>
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -26,6 +27,13 @@ class LineSplitter {
     explicit LineSplitter(std::size_t maxLine = 64 * 1024) : maxLine_(maxLine) {}
     /// Calls `onLine` for every complete line in `chunk` (without its '\n').
     void feed(std::string_view chunk, const std::function<void(std::string_view)>& onLine);
+    /// Consumes `chunk` like feed, without looking at its lines: only the partial line that
+    /// follows stays.
+    void skip(std::string_view chunk);
+    /// Whether the pending partial line and `chunk` together contain one of `needles` (each
+    /// at most 32 bytes), a needle across their boundary included. When not, skip(chunk) loses
+    /// no line that holds one.
+    bool mayContain(std::string_view chunk, std::initializer_list<std::string_view> needles) const;
     /// The pending partial line, if any, and clears it (call at exit).
     std::optional<std::string> flush();
 

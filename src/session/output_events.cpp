@@ -145,9 +145,7 @@ bool OutputEvents::follow(LiveSession& session) {
             sink_.terminalOutput(session.id, session.workspaceId, session.kind, read.offset,
                                  read.nextOffset);
         // A person's shell is not an agent: its lines are neither agent_log rows nor markers.
-        if (session.kind != core::SessionKind::Terminal)
-            session.splitter.feed(read.bytes,
-                                  [&](std::string_view line) { onLine(session, line); });
+        if (session.kind != core::SessionKind::Terminal) parseLines(session, read.bytes);
         session.parsed = read.nextOffset;
         more = budget == 0;
     }
@@ -155,8 +153,24 @@ bool OutputEvents::follow(LiveSession& session) {
     return more;
 }
 
+void OutputEvents::parseLines(LiveSession& session, std::string_view bytes) {
+    // Past the logged lines only markers matter: output that cannot hold one is skipped at
+    // memchr speed instead of line by line.
+    if (!logging(session) && !session.splitter.mayContain(bytes, {"[parawork:", "[vmux:"}))
+        return session.splitter.skip(bytes);
+    session.splitter.feed(bytes, [&](std::string_view line) { onLine(session, line); });
+}
+
+bool OutputEvents::logging(const LiveSession& session) const {
+    // The first agentLogBytes of output, and no more lines than a session keeps: a flood of
+    // short lines ("y\n") would otherwise write half a million rows only to trim them at the end,
+    // and the session's end would wait seconds for that (issue 18 item 8a).
+    return session.loggedBytes < config_.agentLogBytes &&
+           session.loggedRows < config_.maxAgentLogRows;
+}
+
 void OutputEvents::onLine(LiveSession& session, std::string_view line) {
-    bool logged = session.loggedBytes < config_.agentLogBytes;
+    bool logged = logging(session);
     bool maybeMarker = line.find("[parawork:") != std::string_view::npos ||
                        line.find("[vmux:") != std::string_view::npos;
     if (!logged && !maybeMarker) return;
@@ -164,6 +178,7 @@ void OutputEvents::onLine(LiveSession& session, std::string_view line) {
     auto now = core::nowMs();
     if (logged && clean.find_first_not_of(" \t\r\n") != std::string::npos) {
         session.loggedBytes += line.size() + 1;
+        ++session.loggedRows;
         if (!sink_.listening || sink_.listening())
             publish(session, event("agent_log", {{"sessionId", session.id},
                                                  {"workspaceId", session.workspaceId},
@@ -238,7 +253,8 @@ void OutputEvents::finish(const std::shared_ptr<LiveSession>& session) {
     ws.status = stopped   ? core::WorkspaceStatus::Idle
                 : success ? core::WorkspaceStatus::Completed
                           : core::WorkspaceStatus::Error;
-    if (agent) store::updateWorkspace(db_, session->workspaceId, ws);
+    // A workspace deleted meanwhile has no status to announce.
+    const bool workspaceKept = agent && store::updateWorkspace(db_, session->workspaceId, ws);
     auto recorded = store::updateSession(db_, session->id, patch);
 
     auto now = core::nowMs();
@@ -254,7 +270,7 @@ void OutputEvents::finish(const std::shared_ptr<LiveSession>& session) {
                                              patch.exitSignal));
     else
         publish(*session, event("session_completed", std::move(data)));
-    if (agent)
+    if (workspaceKept)
         publish(*session, event("workspace_status_changed", {{"workspaceId", session->workspaceId},
                                                              {"status", core::toString(*ws.status)},
                                                              {"timestamp", now}}));

@@ -38,6 +38,10 @@ class OutputEvents {
     void run();
     /// Reads up to a budget of new output; true when there is more to read.
     bool follow(LiveSession& session);
+    /// Hands the session's new bytes to its line splitter (agent_log rows, markers).
+    void parseLines(LiveSession& session, std::string_view bytes);
+    /// Whether the session's lines still become agent_log rows and events.
+    bool logging(const LiveSession& session) const;
     void onLine(LiveSession& session, std::string_view line);
     void flushRows(LiveSession& session);
     void finish(const std::shared_ptr<LiveSession>& session);

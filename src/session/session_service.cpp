@@ -115,6 +115,29 @@ struct SessionService::Impl {
         return out;
     }
 
+    /// `workspace_status_changed` with the workspace's status now. Sent when a session starts
+    /// too (an agent made it running; another kind leaves it as it was), so that an open UI
+    /// learns of sessions started from the CLI or the API.
+    void publishWorkspaceStatus(const std::string& workspaceId) {
+        if (!sink.publish) return;
+        auto workspace = store::findWorkspace(db, workspaceId);
+        if (!workspace) return;
+        sink.publish(workspaceId,
+                     json::serialize(json::object{
+                         {"type", "workspace_status_changed"},
+                         {"data", json::object{{"workspaceId", workspaceId},
+                                               {"status", core::toString(workspace->status)},
+                                               {"timestamp", core::nowMs()}}}}));
+    }
+
+    /// Whether a session of the workspace is still live here: its end not yet announced.
+    bool hasLiveSession(const std::string& workspaceId) {
+        std::lock_guard lock(mutex);
+        for (const auto& [id, session] : live)
+            if (session->workspaceId == workspaceId) return true;
+        return false;
+    }
+
     void failStart(const core::Session& session, const std::string& message) {
         store::SessionPatch patch;
         patch.status = core::SessionStatus::Failed;
@@ -156,6 +179,10 @@ void typeWhenSettled(SessionService& service, const std::string& id, const std::
     service.input(id, "\r");
 }
 
+/// How long a stop of a session that has just ended waits for its end to be recorded, so that
+/// its answer names the final status.
+constexpr auto kEndRecordWait = std::chrono::seconds(2);
+
 std::string pathVariable(const StartRequest& req) {
     if (auto it = req.env.find("PATH"); it != req.env.end()) return it->second;
     const char* path = std::getenv("PATH");
@@ -179,10 +206,6 @@ void SessionService::shutdown() {
     impl_->watcher.stop();
     impl_->follower.stop();
 }
-/// How long a stop of a session that has just ended waits for its end to be recorded, so that
-/// its answer names the final status.
-constexpr auto kEndRecordWait = std::chrono::seconds(2);
-
 
 core::Session SessionService::start(const StartRequest& req) {
     if (req.argv.empty() || req.argv.front().empty())
@@ -259,6 +282,7 @@ core::Session SessionService::start(const StartRequest& req) {
         // Announced before the watcher can see its end, so "ended" never precedes "running".
         announced = updated.has_value();
         if (announced && impl_->sink.sessionRunning) impl_->sink.sessionRunning(*updated);
+        if (announced && !terminal) impl_->publishWorkspaceStatus(session.workspaceId);
         // A user terminal is announced before its start is answered (protocol §6.6) and before
         // the watcher could report its exit.
         if (announced && terminal && impl_->sink.publish)
@@ -431,7 +455,9 @@ std::vector<std::string> SessionService::stopWorkspace(const std::string& worksp
     auto deadline = std::chrono::steady_clock::now() + wait;
     for (;;) {
         auto left = active();
-        if (left.empty() || std::chrono::steady_clock::now() >= deadline) return left;
+        // Ended means announced too: a workspace's deletion follows its sessions' last events.
+        bool announced = left.empty() && !impl_->hasLiveSession(workspaceId);
+        if (announced || std::chrono::steady_clock::now() >= deadline) return left;
         std::this_thread::sleep_for(std::chrono::milliseconds(25));
     }
 }

@@ -2,6 +2,9 @@
 // the message size limit, events, and the goodbye on shutdown.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <functional>
+
 #include <boost/json/parse.hpp>
 
 #include "support/daemon_process.hpp"
@@ -127,6 +130,140 @@ TEST(WebSocket, ShowingATerminalReplaysItsScreenThenStreams) {
     waitEvent(client, "terminal_data", "late x");
     // Known issue: under load a few bytes before the screen's offset can arrive again after
     // the screen (see the closing note); the stream itself is complete.
+}
+
+/// One event of the main WebSocket.
+struct Event {
+    std::string type;
+    json::object data;
+};
+
+/// Events of a main WebSocket client, read with a deadline.
+class EventReader {
+  public:
+    explicit EventReader(api::WsClient& ws) : ws_(ws) {}
+
+    /// Subscribes to the workspace and returns once the daemon has taken the subscription (a
+    /// bad frame sent after it is answered after it: frames are handled in order).
+    void subscribe(const std::string& workspaceId) {
+        ws_.sendText(R"({"type":"subscribe_workspace","data":{"workspaceId":")" + workspaceId +
+                     "\"}}");
+        sync();
+    }
+    /// Events until the daemon has answered a frame sent now (those already on their way).
+    std::vector<Event> sync() {
+        ws_.sendText("{not json");
+        std::vector<Event> before;
+        for (;;) {
+            auto e = next();
+            if (e.type == "error" && e.data.at("message") == "Invalid JSON") return before;
+            before.push_back(std::move(e));
+        }
+    }
+    /// Reads until an event for which `wanted` is true; returns every event read, that one last.
+    std::vector<Event> until(const std::function<bool(const Event&)>& wanted) {
+        std::vector<Event> seen;
+        do seen.push_back(next());
+        while (!wanted(seen.back()));
+        return seen;
+    }
+    Event next() {
+        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+            until_ - std::chrono::steady_clock::now());
+        auto text = ws_.read(std::max(left, std::chrono::milliseconds(0)));
+        if (!text) throw std::runtime_error("no event in time");
+        auto event = json::parse(*text).as_object();
+        return {std::string(event.at("type").as_string()), event.at("data").as_object()};
+    }
+
+  private:
+    api::WsClient& ws_;
+    std::chrono::steady_clock::time_point until_ = std::chrono::steady_clock::now() + 30s;
+};
+
+/// A string field of an event's data ("" when absent or not a string).
+std::string text(const Event& e, const char* key) {
+    const auto* v = e.data.if_contains(key);
+    return v && v->is_string() ? std::string(v->as_string()) : std::string();
+}
+
+bool terminalDataWith(const Event& e, const std::string& sessionId, const std::string& needle) {
+    return e.type == "terminal_data" && text(e, "sessionId") == sessionId &&
+           text(e, "data").find(needle) != std::string::npos;
+}
+
+// A session that starts tells its workspace's subscribers (workspace_status_changed, running for
+// an agent), so an open UI learns of sessions started elsewhere; and a client's first resize of a
+// session still replays the screen when the connection already streams that session: its first
+// output may have come before the client knew the session (a resume) (issue 17 item 12).
+TEST(WebSocket, AStartedSessionIsAnnouncedAndItsFirstScreenReachesItsView) {
+    DaemonProcess daemon;
+    SessionApi api(daemon);
+    auto ws = api.createWorkspace();
+    auto client = api::WsClient::connect(daemon.unixSocket(), "/");
+    EventReader events(client);
+    events.subscribe(ws);
+    auto id = std::string(
+        api.start(ws, {"sh", "-c", "echo first-screen; exec sleep 600"}).at("id").as_string());
+    auto seen = events.until([&](const Event& e) {
+        return e.type == "workspace_status_changed" && text(e, "workspaceId") == ws;
+    });
+    EXPECT_EQ(seen.back().data.at("status"), "running");
+    if (std::none_of(seen.begin(), seen.end(),
+                     [&](const Event& e) { return terminalDataWith(e, id, "first-screen"); }))
+        events.until([&](const Event& e) { return terminalDataWith(e, id, "first-screen"); });
+
+    // The view appears: its first resize gets the screen, although the bytes were streamed.
+    client.sendText(R"({"type":"terminal_resize","data":{"sessionId":")" + id +
+                    R"(","cols":100,"rows":30}})");
+    auto replay =
+        events.until([&](const Event& e) { return terminalDataWith(e, id, "first-screen"); });
+    EXPECT_TRUE(text(replay.back(), "data").starts_with("\x1b[0m"));
+    // A later resize is the same view changing size: no second screen.
+    client.sendText(R"({"type":"terminal_resize","data":{"sessionId":")" + id +
+                    R"(","cols":90,"rows":30}})");
+    for (const auto& e : events.sync()) EXPECT_FALSE(terminalDataWith(e, id, "first-screen"));
+    api.call("POST", "/api/sessions/" + id + "/stop");
+    api.waitEnded(id);
+}
+
+// Deleting a workspace: its sessions' ends (session_completed, the agent's
+// workspace_status_changed) come before workspace_deleted, and nothing of the workspace comes
+// after it (issue 17 item 13: the original UI acted on events of a workspace it had dropped).
+TEST(WebSocket, AWorkspacesDeletionIsItsLastEvent) {
+    DaemonProcess daemon;
+    SessionApi api(daemon);
+    auto ws = api.createWorkspace();
+    auto client = api::WsClient::connect(daemon.unixSocket(), "/");
+    EventReader events(client);
+    events.subscribe(ws);
+    auto agent = std::string(
+        api.start(ws, {"sh", "-c", "echo agent-up; exec sleep 600"}).at("id").as_string());
+    auto command = std::string(
+        api.start(ws, {"sh", "-c", "echo command-up; exec sleep 600"}, R"("kind":"command")")
+            .at("id")
+            .as_string());
+    api.waitOutput(agent, "agent-up");
+    api.waitOutput(command, "command-up");
+    events.sync();  // the starts' events
+
+    auto deleted = api.call("DELETE", "/api/workspaces/" + ws);
+    EXPECT_EQ(deleted.at("success"), true);
+    auto seen = events.until([](const Event& e) { return e.type == "workspace_deleted"; });
+    EXPECT_EQ(text(seen.back(), "workspaceId"), ws);
+    auto position = [&](const std::string& type, const std::string& sessionId = {}) {
+        return std::find_if(seen.begin(), seen.end(),
+                            [&](const Event& e) {
+                                return e.type == type &&
+                                       (sessionId.empty() || text(e, "sessionId") == sessionId);
+                            }) -
+               seen.begin();
+    };
+    auto last = static_cast<long>(seen.size()) - 1;
+    EXPECT_LT(position("session_completed", agent), last);
+    EXPECT_LT(position("session_completed", command), last);
+    EXPECT_LT(position("workspace_status_changed"), last);
+    for (const auto& e : events.sync()) ADD_FAILURE() << "after workspace_deleted: " << e.type;
 }
 
 }  // namespace

@@ -49,6 +49,27 @@ TEST(LineSplitter, BoundsAPartialLine) {
     EXPECT_EQ(splitter.flush(), std::string(4, 'x'));
 }
 
+// The follower's fast path past the logged lines (issue 18 item 8a): a chunk that cannot hold a
+// marker is skipped whole, keeping the partial line feed would have kept; a marker split across
+// chunks, or started in the pending line, is still seen.
+TEST(LineSplitter, SkipKeepsThePartialLineAndMarkersAcrossChunksAreSeen) {
+    LineSplitter splitter(8);
+    splitter.skip("y\ny\nhalf");
+    EXPECT_EQ(splitter.flush(), "half");
+    splitter.skip(std::string(20, 'x'));  // as feed: pieces of 8 go, 4 stay
+    EXPECT_EQ(splitter.flush(), std::string(4, 'x'));
+
+    LineSplitter markers;
+    const std::initializer_list<std::string_view> needles{"[parawork:", "[vmux:"};
+    EXPECT_FALSE(markers.mayContain("y\ny\ny\n", needles));
+    EXPECT_TRUE(markers.mayContain("y\n[vmux:ready] x\n", needles));
+    markers.skip("y\ny\n[para");
+    EXPECT_TRUE(markers.mayContain("work:ready] http://localhost:3000/\n", needles));
+    LineSplitter pending;
+    pending.feed("[parawork:ready] " + std::string(100, 'u'), [](std::string_view) {});
+    EXPECT_TRUE(pending.mayContain("\ny\n", needles));  // the pending line ends here
+}
+
 TEST(Markers, ParaworkAndVmuxForms) {
     auto m = parseMarker("[parawork:stage] install deps\r");
     ASSERT_TRUE(m);
