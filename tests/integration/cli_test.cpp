@@ -23,20 +23,10 @@ using namespace std::chrono_literals;
 
 using Env = std::map<std::string, std::string>;
 
-/// `parawork --home <home> args…`, optionally in directory `cwd`.
-ProcessResult cli(const fs::path& home, std::vector<std::string> args, const Env& env = {},
+/// `parawork --home <home> args…` in directory `cwd` (when given), no colours.
+ProcessResult cli(const fs::path& home, const std::vector<std::string>& args, const Env& env = {},
                   const fs::path& cwd = {}) {
-    std::vector<std::string> argv;
-    if (!cwd.empty()) argv = {"/bin/sh", "-c", "cd \"$0\" && exec \"$@\"", cwd.string()};
-    argv.insert(argv.end(), {parawork(), "--home", home.string()});
-    argv.insert(argv.end(), args.begin(), args.end());
-    Env full = env;
-    full.try_emplace("NO_COLOR", "1");
-    return runProcess(argv, full);
-}
-
-std::string describe(const ProcessResult& r) {
-    return "exit " + std::to_string(r.exitCode) + "\nstdout: " + r.out + "\nstderr: " + r.err;
+    return runCli(home, args, env, cwd);
 }
 
 json::value parseOut(const ProcessResult& r) {

@@ -225,4 +225,21 @@ void DaemonProcess::kill9() {
     pid_ = -1;
 }
 
+ProcessResult runCli(const std::filesystem::path& home, const std::vector<std::string>& args,
+                     const std::map<std::string, std::string>& env,
+                     const std::filesystem::path& cwd) {
+    std::vector<std::string> argv;
+    if (!cwd.empty()) argv = {"/bin/sh", "-c", "cd \"$0\" && exec \"$@\"", cwd.string()};
+    argv.insert(argv.end(), {parawork(), "--home", home.string()});
+    argv.insert(argv.end(), args.begin(), args.end());
+    std::map<std::string, std::string> full = env;
+    full.try_emplace("NO_COLOR", "1");
+    return runProcess(argv, full);
+}
+
+std::string describe(const ProcessResult& result) {
+    return "exit " + std::to_string(result.exitCode) + "\nstdout: " + result.out +
+           "\nstderr: " + result.err;
+}
+
 }  // namespace parawork::test

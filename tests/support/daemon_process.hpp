@@ -30,6 +30,15 @@ ProcessResult runProcess(const std::vector<std::string>& argv,
                          const std::map<std::string, std::string>& env = {},
                          std::chrono::seconds timeout = std::chrono::seconds(60));
 
+/// `parawork --home <home> args…` run to completion in directory `cwd` (when given), with
+/// NO_COLOR set unless `env` sets it.
+ProcessResult runCli(const std::filesystem::path& home, const std::vector<std::string>& args,
+                     const std::map<std::string, std::string>& env = {},
+                     const std::filesystem::path& cwd = {});
+
+/// "exit N", stdout and stderr, for a failed expectation's message.
+std::string describe(const ProcessResult& result);
+
 /// Spawns argv in the background with stdout and stderr appended to `outputFile`.
 pid_t spawnProcess(const std::vector<std::string>& argv,
                    const std::map<std::string, std::string>& env,

@@ -99,7 +99,7 @@ TEST(Screen, ResizeKeepsWorking) {
     screen.resize(100, 40);
     EXPECT_EQ(screen.cols(), 100);
     EXPECT_EQ(screen.rows(), 40);
-    screen.resize(0, 0);  // clamped, not a crash
+    screen.resize(0, 0);          // clamped, not a crash
     EXPECT_EQ(screen.cols(), 2);  // never narrower than a wide character
     EXPECT_EQ(screen.rows(), 1);
 }
