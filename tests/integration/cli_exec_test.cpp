@@ -20,11 +20,6 @@ namespace fs = std::filesystem;
 namespace json = boost::json;
 using namespace std::chrono_literals;
 
-std::string describe(const ProcessResult& r) {
-    return "exit " + std::to_string(r.exitCode) + "\nstdout: " + r.out.substr(0, 2000) +
-           "\nstderr: " + r.err;
-}
-
 std::string str(const json::value& v) {
     return std::string(v.as_string());
 }

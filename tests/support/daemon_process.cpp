@@ -238,8 +238,8 @@ ProcessResult runCli(const std::filesystem::path& home, const std::vector<std::s
 }
 
 std::string describe(const ProcessResult& result) {
-    return "exit " + std::to_string(result.exitCode) + "\nstdout: " + result.out +
-           "\nstderr: " + result.err;
+    return "exit " + std::to_string(result.exitCode) + "\nstdout: " + result.out.substr(0, 2000) +
+           "\nstderr: " + result.err.substr(0, 2000);
 }
 
 }  // namespace parawork::test

@@ -36,7 +36,7 @@ ProcessResult runCli(const std::filesystem::path& home, const std::vector<std::s
                      const std::map<std::string, std::string>& env = {},
                      const std::filesystem::path& cwd = {});
 
-/// "exit N", stdout and stderr, for a failed expectation's message.
+/// "exit N", stdout and stderr (2000 bytes of each), for a failed expectation's message.
 std::string describe(const ProcessResult& result);
 
 /// Spawns argv in the background with stdout and stderr appended to `outputFile`.
