@@ -167,7 +167,9 @@ void expectMemoryLimitStops(bool cgroups) {
     EXPECT_EQ(exitReason(ended), "limit:memory") << json::serialize(ended);
     EXPECT_EQ(std::string(ended.at("status").as_string()), "failed");
     // It never got far past its limit (the cgroup holds it; the watchdog samples every 250 ms).
-    EXPECT_LT(ended.at("peakMemoryMb").to_number<double>(), cgroups ? 65 : 200);
+    // On a busy machine the cgroup may end it before its first sample: no peak is known then.
+    const json::value& peak = ended.at("peakMemoryMb");
+    if (!peak.is_null()) EXPECT_LT(peak.to_number<double>(), cgroups ? 65 : 200);
 }
 
 TEST(ResourceLimits, MemoryPastTheLimitIsStoppedThroughTheCgroup) {

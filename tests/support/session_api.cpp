@@ -74,13 +74,24 @@ std::string SessionApi::output(const std::string& id) {
 
 std::string SessionApi::waitOutput(const std::string& id, const std::string& needle,
                                    std::chrono::milliseconds timeout) {
+    // Reads on from where it was and looks at each new piece: a session that floods (`yes`)
+    // must not keep the reader from ever reaching "the end" before it looks.
     auto until = std::chrono::steady_clock::now() + timeout;
+    std::string out;
+    std::uint64_t offset = 0;
     for (;;) {
-        auto out = output(id);
-        if (out.find(needle) != std::string::npos) return out;
+        auto data = call("GET", "/api/sessions/" + id + "/output?offset=" + std::to_string(offset))
+                        .at("data");
+        auto logs = data.at("logs").as_string();
+        std::size_t from = out.size() > needle.size() ? out.size() - needle.size() : 0;
+        out.append(logs.data(), logs.size());
+        if (out.find(needle, from) != std::string::npos) return out;
         if (std::chrono::steady_clock::now() > until)
-            throw core::Error("output never contained '" + needle + "'; got: " + out);
-        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+            throw core::Error("output never contained '" + needle +
+                              "'; got: " + out.substr(0, 4096));
+        auto next = data.at("nextOffset").to_number<std::uint64_t>();
+        if (next == offset) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        offset = next;
     }
 }
 
