@@ -484,7 +484,8 @@ TEST(Agents, ProfilesPassThePromptAndResumeTheConversation) {
     // ...and no dangling "starting" session blocks the next start.
     res = f.call("POST", "/api/workspaces/" + ws + "/sessions", {{"agentType", "claude-code"}},
                  &status);
-    EXPECT_EQ(status, 201u);
+    ASSERT_EQ(status, 201u);
+    auto last = str(res.at("data").at("id"));
 
     // The profiles as the API shows them.
     auto agents = f.api.call("GET", "/api/agents").at("data").as_array();
@@ -505,6 +506,8 @@ TEST(Agents, ProfilesPassThePromptAndResumeTheConversation) {
     EXPECT_EQ(status, 404u);
     f.api.call("POST", "/api/sessions/nope/resume", "{}", &status);
     EXPECT_EQ(status, 404u);
+    f.api.call("POST", "/api/sessions/" + last + "/stop");
+    f.api.waitEnded(last);
 }
 
 /// POST over TCP with the owner's token, as the web UI sends it.

@@ -182,8 +182,32 @@ void DaemonProcess::start(Options options) {
     std::getline(tokenFile, token_);
 }
 
+namespace {
+
+/// Ends the session hosts that still run under `home` (a test that left a session running): TERM
+/// twice ends the session's command (TERM, then KILL to its group), and the host exits after.
+void endHostsUnder(const std::filesystem::path& home) {
+    std::string marker = "--dir\0" + (home / "data" / "sessions").string() + "/";
+    marker[5] = '\0';
+    for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
+        const std::string name = entry.path().filename().string();
+        if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+        std::ifstream in(entry.path() / "cmdline");
+        std::string cmdline((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        if (cmdline.find(marker) == std::string::npos) continue;
+        pid_t pid = std::stoi(name);
+        ::kill(pid, SIGTERM);
+        ::kill(pid, SIGTERM);
+    }
+}
+
+}  // namespace
+
 DaemonProcess::~DaemonProcess() {
     if (pid_ > 0) stop();
+    // Sessions outlive their daemon by design; a test's own home is deleted now, so whatever it
+    // left running there is ended rather than leaked.
+    if (ownedHome_) endHostsUnder(home_);
 }
 
 api::Endpoint DaemonProcess::tcp() const {
