@@ -117,12 +117,6 @@ Headers oneHeader(http::field name, std::string value) {
     return headers;
 }
 
-/// A local path to go to after the pass is set; anything else (another origin) is "/".
-std::string safeNext(std::string_view next) {
-    bool local = next.starts_with('/') && !next.starts_with("//") && !next.starts_with("/\\");
-    return local ? std::string(next) : "/";
-}
-
 std::string queryValue(std::string_view target, std::string_view name) {
     auto url = boost::urls::parse_origin_form(target);
     if (!url) return {};
@@ -261,7 +255,8 @@ net::awaitable<std::optional<bool>> PreviewProxy::checkPass(Exchange& x, const s
             cookieName + "=" + *pass +
             "; Path=/; HttpOnly; SameSite=Lax; Max-Age=" + std::to_string(kPassMaxAgeSeconds) +
             (x.from.secure ? "; Secure" : "");
-        auto headers = oneHeader(http::field::location, safeNext(queryValue(target, "next")));
+        auto headers =
+            oneHeader(http::field::location, api::localRedirectPath(queryValue(target, "next")));
         headers.emplace_back(http::field::set_cookie, std::move(cookie));
         co_return co_await x.respond(http::status::see_other, "text/plain", "", true,
                                      std::move(headers));
