@@ -169,7 +169,9 @@ void expectMemoryLimitStops(bool cgroups) {
     // It never got far past its limit (the cgroup holds it; the watchdog samples every 250 ms).
     // On a busy machine the cgroup may end it before its first sample: no peak is known then.
     const json::value& peak = ended.at("peakMemoryMb");
-    if (!peak.is_null()) EXPECT_LT(peak.to_number<double>(), cgroups ? 65 : 200);
+    if (!peak.is_null()) {
+        EXPECT_LT(peak.to_number<double>(), cgroups ? 65 : 200);
+    }
 }
 
 TEST(ResourceLimits, MemoryPastTheLimitIsStoppedThroughTheCgroup) {
