@@ -4,7 +4,9 @@ WERROR    ?= $(if $(CI),ON,OFF)
 JOBS      ?= $(shell nproc)
 PARAWORK_ARGS ?=
 
-.PHONY: fuzz all bootstrap configure build run test test-unit test-integration test-asan bench format format-check clean
+LINT_FILES ?= $(shell git ls-files 'src/*.cpp')
+
+.PHONY: lint fuzz all bootstrap configure build run test test-unit test-integration test-asan bench format format-check clean
 
 all: build
 
@@ -49,6 +51,11 @@ fuzz: bootstrap
 
 bench: build
 	scripts/bench
+
+# clang-tidy with .clang-tidy's checks over every source file (slow: minutes on 2 cores).
+lint: build
+	@command -v run-clang-tidy >/dev/null || { echo "clang-tidy is missing (scripts/bootstrap installs it)"; exit 1; }
+	run-clang-tidy -quiet -p $(BUILD) -j $(JOBS) $(addprefix $(CURDIR)/,$(LINT_FILES))
 
 format:
 	clang-format -i $$(git ls-files 'src/*.cpp' 'src/*.hpp' 'tests/*.cpp' 'tests/*.hpp' 'bench/*.cpp')
