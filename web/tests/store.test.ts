@@ -88,6 +88,20 @@ test("status changes update the workspace; a waiting status notifies", () => {
   assert.equal(waiting.notice?.body, "Waiting for input");
 });
 
+test("a workspace deleted elsewhere leaves the list, its badge and the focus", () => {
+  let s = focus(withTwo(), "b");
+  s = applyEvent(s, ev("session_completed", { sessionId: "sa", workspaceId: "a", success: true }), true).state;
+  assert.equal(s.attention["a"], "finished");
+  s = applyEvent(s, ev("workspace_deleted", { workspaceId: "a", timestamp: 5 }), true).state;
+  assert.deepEqual(s.workspaces.map((w) => w.id), ["b"]);
+  assert.equal(s.attention["a"], undefined);
+  assert.equal(s.sessions["a"], undefined);
+  assert.equal(s.focusedId, "b");
+  s = applyEvent(s, ev("workspace_deleted", { workspaceId: "b" }), true).state;
+  assert.deepEqual(s.workspaces, []);
+  assert.equal(s.focusedId, null);
+});
+
 test("ports open and close per session; the session's end clears them", () => {
   let s = withTwo();
   s = applyEvent(s, ev("port_opened", { sessionId: "sa", workspaceId: "a", port: 5173, url: "http://p/" }), true).state;

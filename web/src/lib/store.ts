@@ -99,6 +99,24 @@ function flag(
   return { ...state.attention, [workspaceId]: kind };
 }
 
+/** The state without a workspace that is gone (deleted from another tab, the CLI or an agent). */
+function withoutWorkspace(state: State, workspaceId: string): State {
+  const drop = <T>(byWorkspace: Record<string, T>): Record<string, T> => {
+    const { [workspaceId]: _gone, ...rest } = byWorkspace;
+    return rest;
+  };
+  return {
+    ...state,
+    workspaces: state.workspaces.filter((w) => w.id !== workspaceId),
+    focusedId: state.focusedId === workspaceId ? null : state.focusedId,
+    sessions: drop(state.sessions),
+    ports: drop(state.ports),
+    dependencies: drop(state.dependencies),
+    attention: drop(state.attention),
+    revision: drop(state.revision),
+  };
+}
+
 /**
  * Applies one server event. `pageVisible`: whether the person is looking at the page, so a
  * finish in the focused workspace of a hidden tab still notifies.
@@ -109,6 +127,8 @@ export function applyEvent(state: State, e: ServerEvent, pageVisible: boolean): 
   if (!workspaceId) return { state, notice: null };
   const background = !pageVisible || state.focusedId !== workspaceId;
   switch (e.type) {
+    case "workspace_deleted":
+      return { state: withoutWorkspace(state, workspaceId), notice: null };
     case "workspace_status_changed": {
       const status = str(d["status"]);
       if (!status) break;

@@ -20,6 +20,7 @@ const events = new EventClient(
   {
     event: (e) => {
       applyServerEvent(e);
+      if (e.type === "workspace_deleted") syncSubscriptions(store.get().workspaces);
       if (e.type === "session_completed" || e.type === "workspace_status_changed") {
         const id = e.data["workspaceId"];
         if (typeof id === "string") void loadSession(id);
