@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <stdexcept>
+#include <unordered_map>
 
 namespace parawork::host {
 namespace {
@@ -14,6 +15,8 @@ namespace {
 /// libvterm writes through a null pointer placing a wide character on a one-column screen (found
 /// by fuzz_screen): the model is never narrower than two columns, whatever the terminal's size.
 constexpr int kMinCols = 2;
+/// What libvterm stores in the cell to the right of a wide character.
+constexpr std::uint32_t kContinuation = static_cast<std::uint32_t>(-1);
 
 CellColor toCellColor(const VTermColor& color, bool isForeground) {
     CellColor out;
@@ -100,6 +103,44 @@ std::string sanitizeTitle(std::string_view title) {
     return out;
 }
 
+/// Whether libvterm draws a character two columns wide. libvterm keeps no width per cell: it
+/// reports a cell as wide when the next one is a continuation. Overwriting the left half of a wide
+/// character with a narrow one leaves that continuation behind (found by fuzz_screen), so the
+/// screen asks the character itself, measured once on a scratch terminal of libvterm's own.
+class GlyphWidths {
+  public:
+    GlyphWidths() : vt_(vterm_new(1, 4)) {
+        if (vt_ == nullptr) throw std::bad_alloc();
+        vterm_set_utf8(vt_, 1);
+        vterm_output_set_callback(
+            vt_, [](const char*, std::size_t, void*) {}, nullptr);
+        screen_ = vterm_obtain_screen(vt_);
+        vterm_screen_reset(screen_, 1);
+    }
+    ~GlyphWidths() { vterm_free(vt_); }
+    GlyphWidths(const GlyphWidths&) = delete;
+    GlyphWidths& operator=(const GlyphWidths&) = delete;
+
+    bool wide(std::uint32_t c) {
+        if (c == 0 || printable(c) != c) return false;  // blank, or drawn as U+FFFD
+        if (auto known = cache_.find(c); known != cache_.end()) return known->second;
+        std::string probe = "\x1b[2K\r";
+        appendUtf8(probe, static_cast<char32_t>(c));
+        vterm_input_write(vt_, probe.data(), probe.size());
+        VTermScreenCell cell{};
+        bool isWide = vterm_screen_get_cell(screen_, VTermPos{0, 0}, &cell) && cell.width == 2;
+        if (cache_.size() >= kMaxCached) cache_.clear();
+        cache_.emplace(c, isWide);
+        return isWide;
+    }
+
+  private:
+    static constexpr std::size_t kMaxCached = 4096;
+    VTerm* vt_;
+    VTermScreen* screen_ = nullptr;
+    std::unordered_map<std::uint32_t, bool> cache_;
+};
+
 std::string cursorTo(int row, int col) {
     return "\x1b[" + std::to_string(row + 1) + ";" + std::to_string(col + 1) + "H";
 }
@@ -131,6 +172,7 @@ struct Screen::Impl {
     std::string title;
     EscapeLimiter limiter;
     std::string filtered;  ///< reused between feeds
+    GlyphWidths widths;
 
     static int onTermProp(VTermProp prop, VTermValue* value, void* user) {
         auto* self = static_cast<Impl*>(user);
@@ -223,14 +265,16 @@ ScreenCell Screen::cell(int row, int col) const {
     VTermScreenCell raw{};
     ScreenCell out;
     if (!vterm_screen_get_cell(impl_->screen, VTermPos{row, col}, &raw)) return out;
-    if (raw.chars[0] == static_cast<std::uint32_t>(-1)) {
-        out.continuation = true;
-    } else {
-        for (int i = 0; i < VTERM_MAX_CHARS_PER_CELL && raw.chars[i] != 0; ++i)
-            out.chars += printable(raw.chars[i]);
-    }
-    out.width = raw.width;
     out.pen = impl_->penOf(raw.attrs, raw.fg, raw.bg);
+    if (raw.chars[0] == kContinuation) {
+        // The right half of a wide character, or what is left of one whose left half was
+        // overwritten: a terminal shows that as blank.
+        out.continuation = col > 0 && startsWide(row, col - 1);
+        return out;
+    }
+    for (int i = 0; i < VTERM_MAX_CHARS_PER_CELL && raw.chars[i] != 0; ++i)
+        out.chars += printable(raw.chars[i]);
+    out.width = raw.width > 1 && impl_->widths.wide(raw.chars[0]) ? 2 : 1;
     if (out.width > 1 && col + 1 >= cols()) {
         // A wide character cut in half by a narrower resize: a terminal cannot draw half of it
         // (it would wrap to the next line), so it stands blank, as xterm shows it.
@@ -238,6 +282,12 @@ ScreenCell Screen::cell(int row, int col) const {
         out.width = 1;
     }
     return out;
+}
+
+bool Screen::startsWide(int row, int col) const {
+    VTermScreenCell raw{};
+    return vterm_screen_get_cell(impl_->screen, VTermPos{row, col}, &raw) && raw.width > 1 &&
+           raw.chars[0] != kContinuation && impl_->widths.wide(raw.chars[0]);
 }
 
 std::uint64_t Screen::pendingBytes() const {

@@ -77,6 +77,9 @@ class Screen {
     std::uint64_t pendingBytes() const;
 
   private:
+    /// Whether the cell holds the left half of a character drawn two columns wide.
+    bool startsWide(int row, int col) const;
+
     struct Impl;
     std::unique_ptr<Impl> impl_;
 };

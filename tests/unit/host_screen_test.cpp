@@ -248,5 +248,24 @@ TEST(Screen, WideCharactersAtTheRightEdgeReplayInPlace) {
     }
 }
 
+TEST(Screen, ANarrowCharacterOverHalfAWideOneLeavesTheOtherHalfBlank) {
+    // libvterm keeps the wide character's right half as a continuation after its left half is
+    // overwritten (found by fuzz_screen): the screen must show it blank, as a terminal does, and
+    // replay in place.
+    for (const char* overwrite : {"\rx", "\r\x1b[X", "\r\xef\xbf\xbd"}) {
+        Screen screen(10, 2);
+        screen.feed(std::string("\xe4\xb8\xad\xe4\xb8\xad") + overwrite + "\x1b[1;5Hy");
+        SCOPED_TRACE(overwrite);
+        EXPECT_EQ(screen.cell(0, 0).width, 1);
+        EXPECT_FALSE(screen.cell(0, 1).continuation);
+        EXPECT_TRUE(screen.cell(0, 1).chars.empty());
+        EXPECT_EQ(screen.cell(0, 2).chars, U"\u4e2d");
+        EXPECT_EQ(screen.cell(0, 2).width, 2);
+        EXPECT_TRUE(screen.cell(0, 3).continuation);
+        EXPECT_EQ(screen.cell(0, 4).chars, U"y");
+        expectSameScreen(screen, replay(screen));
+    }
+}
+
 }  // namespace
 }  // namespace parawork::host
