@@ -229,6 +229,11 @@ void ScreenProcess::flush() {
     }
 }
 
+void ScreenProcess::onPollEvents(short revents) {
+    if (revents & (POLLHUP | POLLERR | POLLNVAL)) return lose("is gone");
+    if (revents & POLLOUT) flush();
+}
+
 bool ScreenProcess::flushUntil(Clock::time_point deadline) {
     for (;;) {
         std::uint64_t before = losses_;

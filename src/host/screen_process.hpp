@@ -57,8 +57,10 @@ class ScreenProcess {
     /// True while output waits to be sent; congested() while the outbox is full.
     bool hasOutbox() const { return !outbox_.empty(); }
     bool congested() const { return outbox_.size() >= kMaxWorkerOutbox; }
-    /// The socket to poll for POLLOUT while hasOutbox().
+    /// The socket to poll: always for a hang-up (a worker that died is replaced at once, not at
+    /// the next output), and for POLLOUT while hasOutbox(). Hand what poll saw to onPollEvents.
     int fd() const { return socket_.get(); }
+    void onPollEvents(short revents);
     int cols() const { return cols_; }
     int rows() const { return rows_; }
     /// A fresh blank screen of the same size that keeps the title and the alternate screen.

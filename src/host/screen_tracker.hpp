@@ -53,10 +53,11 @@ class ScreenTracker {
     /// cleanly (never inside an escape sequence or a character). Settles a pending skip first.
     SnapshotReply snapshot();
     void resize(int cols, int rows) { screen_.resize(cols, rows); }
-    /// The worker's socket, to poll for POLLOUT while screenHasOutbox(); screenWritable() then.
+    /// The worker's socket: always polled (a hang-up means the worker died), for POLLOUT too
+    /// while screenHasOutbox(); what poll saw goes to onScreenEvents.
     int screenFd() const { return screen_.fd(); }
     bool screenHasOutbox() const { return screen_.hasOutbox(); }
-    void screenWritable() { screen_.flush(); }
+    void onScreenEvents(short revents) { screen_.onPollEvents(revents); }
     /// True while the worker has all it can take: catchUp waits for it (no busy loop).
     bool screenCongested() const { return screen_.congested(); }
     /// Screen workers lost to faults or hangs.

@@ -92,7 +92,8 @@ void SessionHost::run() {
         short masterEvents = static_cast<short>(POLLIN | (pendingInput_.empty() ? 0 : POLLOUT));
         fds.push_back({masterOpen_ ? child_.master.get() : -1, masterEvents, 0});
         fds.push_back({child_.pidfd.get(), POLLIN, 0});  // -1 once reaped: poll ignores it
-        fds.push_back({tracker_.screenHasOutbox() ? tracker_.screenFd() : -1, POLLOUT, 0});
+        fds.push_back(
+            {tracker_.screenFd(), static_cast<short>(tracker_.screenHasOutbox() ? POLLOUT : 0), 0});
         for (auto& client : clients_) {
             fds.push_back(
                 {client.fd(), static_cast<short>(POLLIN | (client.hasUnsent() ? POLLOUT : 0)), 0});
@@ -108,7 +109,7 @@ void SessionHost::run() {
         if (fds[0].revents & POLLIN) readSignals();
         if (child_.pidfd && (fds[3].revents & POLLIN)) onPidfdReadable();
         if (fds[1].revents & POLLIN) acceptClients();
-        if (fds[4].revents != 0) tracker_.screenWritable();
+        if (fds[4].revents != 0) tracker_.onScreenEvents(fds[4].revents);
         for (std::size_t i = 0; i < polled.size(); ++i)
             if (fds[5 + i].revents != 0) serviceClient(*polled[i]);
         for (auto& client : clients_)
