@@ -5,6 +5,7 @@
 #include <string>
 
 #include <boost/json/object.hpp>
+#include <boost/json/value_from.hpp>
 
 #include "session/log_lines.hpp"
 
@@ -12,19 +13,8 @@ namespace parawork::api {
 namespace {
 
 namespace json = boost::json;
-
-template <class T>
-json::value orNull(const std::optional<T>& value) {
-    if (!value) return nullptr;
-    return json::value(*value);
-}
-
-json::value orNull(const std::optional<std::vector<std::string>>& items) {
-    if (!items) return nullptr;
-    json::array out;
-    for (const auto& item : *items) out.emplace_back(item);
-    return out;
-}
+// json::value_from gives null for an empty std::optional (Boost.JSON >= 1.81, our floor): the
+// one "or null" of the tree.
 
 json::string_view view(std::string_view text) {
     return {text.data(), text.size()};
@@ -37,21 +27,21 @@ json::object sessionObject(const core::Session& s) {
         {"workspaceId", s.workspaceId},
         {"agentType", s.agentType},
         {"status", view(core::toString(s.status))},
-        {"processId", orNull(s.processId)},
-        {"startedAt", orNull(s.startedAt)},
-        {"completedAt", orNull(s.completedAt)},
+        {"processId", json::value_from(s.processId)},
+        {"startedAt", json::value_from(s.startedAt)},
+        {"completedAt", json::value_from(s.completedAt)},
         // Our extensions (DESIGN §6.2): additive keys the original frontend ignores.
         {"kind", view(core::toString(s.kind))},
-        {"name", orNull(s.name)},
-        {"command", orNull(s.command)},
-        {"cwd", orNull(s.cwd)},
-        {"exitCode", orNull(s.exitCode)},
-        {"signal", orNull(s.exitSignal)},
-        {"exitReason", orNull(s.exitReason)},
-        {"firstOutputAt", orNull(s.firstOutputAt)},
-        {"readyAt", orNull(s.readyAt)},
-        {"peakMemoryMb", orNull(s.peakMemoryMb)},
-        {"peakCpuPercent", orNull(s.peakCpuPercent)},
+        {"name", json::value_from(s.name)},
+        {"command", json::value_from(s.command)},
+        {"cwd", json::value_from(s.cwd)},
+        {"exitCode", json::value_from(s.exitCode)},
+        {"signal", json::value_from(s.exitSignal)},
+        {"exitReason", json::value_from(s.exitReason)},
+        {"firstOutputAt", json::value_from(s.firstOutputAt)},
+        {"readyAt", json::value_from(s.readyAt)},
+        {"peakMemoryMb", json::value_from(s.peakMemoryMb)},
+        {"peakCpuPercent", json::value_from(s.peakCpuPercent)},
     };
 }
 
@@ -63,7 +53,7 @@ json::value toJson(const core::Repository& r) {
         {"name", r.name},
         {"path", r.path},
         {"defaultBranch", r.defaultBranch},
-        {"remoteUrl", orNull(r.remoteUrl)},
+        {"remoteUrl", json::value_from(r.remoteUrl)},
         {"createdAt", r.createdAt},
         {"updatedAt", r.updatedAt},
     };
@@ -72,14 +62,14 @@ json::value toJson(const core::Repository& r) {
 json::value toJson(const core::Workspace& w) {
     json::object out{
         {"id", w.id},
-        {"repositoryId", orNull(w.repositoryId)},
+        {"repositoryId", json::value_from(w.repositoryId)},
         {"name", w.name},
         {"path", w.path},
         {"status", view(core::toString(w.status))},
-        {"agentType", orNull(w.agentType)},
+        {"agentType", json::value_from(w.agentType)},
         {"createdAt", w.createdAt},
         {"updatedAt", w.updatedAt},
-        {"lastFocusedAt", orNull(w.lastFocusedAt)},
+        {"lastFocusedAt", json::value_from(w.lastFocusedAt)},
     };
     if (w.gitWorktree) {  // omitted, not null, without one (§3)
         const core::GitWorktree& g = *w.gitWorktree;
@@ -102,7 +92,7 @@ json::value toJson(const core::SessionHistoryItem& item) {
     json::object out = sessionObject(item.session);
     out["messageCount"] = item.messageCount;
     out["duration"] = item.duration;
-    out["lastMessage"] = orNull(item.lastMessage);  // null, not omitted (§3)
+    out["lastMessage"] = json::value_from(item.lastMessage);  // null, not omitted (§3)
     return out;
 }
 
@@ -129,7 +119,7 @@ json::value toJson(const core::FileChange& c) {
         {"sessionId", c.sessionId},
         {"filePath", c.filePath},
         {"changeType", view(core::toString(c.changeType))},
-        {"diff", orNull(c.diff)},
+        {"diff", json::value_from(c.diff)},
         {"timestamp", c.timestamp},
     };
 }

@@ -1,6 +1,5 @@
 #include "auth/preview_passes.hpp"
 
-#include <charconv>
 #include <iterator>
 #include <utility>
 #include <vector>
@@ -8,6 +7,7 @@
 #include <boost/algorithm/hex.hpp>
 
 #include "auth/digest.hpp"
+#include "core/parse_number.hpp"
 #include "core/secrets.hpp"
 
 namespace parawork::auth {
@@ -53,10 +53,8 @@ std::optional<std::string> decodeLowerHex(std::string_view hex) {
 }
 
 std::optional<std::int64_t> parseUnixSeconds(std::string_view text) {
-    std::int64_t value = 0;
-    auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-    if (error != std::errc() || end != text.data() + text.size()) return std::nullopt;
-    if (value <= 0 || std::to_string(value) != text) return std::nullopt;
+    std::optional<std::int64_t> value = core::parseNumber<std::int64_t>(text);
+    if (!value || *value <= 0 || std::to_string(*value) != text) return std::nullopt;
     return value;
 }
 

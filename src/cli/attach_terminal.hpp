@@ -12,7 +12,7 @@
 #include <string>
 #include <string_view>
 
-#include "host/unique_fd.hpp"
+#include "core/unique_fd.hpp"
 
 namespace parawork::cli {
 
@@ -35,7 +35,7 @@ class SignalRelay {
     static int terminateSignal();
 
   private:
-    host::UniqueFd read_, write_;
+    core::UniqueFd read_, write_;
     std::array<struct sigaction, kRelayedSignals.size()> saved_{};
     struct sigaction savedPipe_ {};
 };

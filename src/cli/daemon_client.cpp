@@ -16,6 +16,7 @@
 
 #include "cli/context.hpp"
 #include "core/error.hpp"
+#include "core/unique_fd.hpp"
 
 namespace parawork::cli {
 namespace {
@@ -23,14 +24,6 @@ namespace {
 namespace json = boost::json;
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
-
-/// Closes an fd at scope exit (STYLE §6).
-struct Fd {
-    int fd = -1;
-    ~Fd() {
-        if (fd >= 0) ::close(fd);
-    }
-};
 
 /// True when the daemon answers /api/health on the socket.
 bool answers(const api::Endpoint& endpoint, std::chrono::milliseconds timeout) {
@@ -69,10 +62,10 @@ pid_t spawnDaemon(const std::optional<fs::path>& home, const fs::path& out) {
     for (auto& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);
 
-    Fd log{::open(out.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600)};
-    if (log.fd < 0) core::throwErrno("cannot open " + out.string());
-    Fd null{::open("/dev/null", O_RDONLY | O_CLOEXEC)};
-    if (null.fd < 0) core::throwErrno("cannot open /dev/null");
+    core::UniqueFd log(::open(out.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600));
+    if (!log) core::throwErrno("cannot open " + out.string());
+    core::UniqueFd null(::open("/dev/null", O_RDONLY | O_CLOEXEC));
+    if (!null) core::throwErrno("cannot open /dev/null");
 
     // Fork/exec discipline (STYLE §16): the child only makes async-signal-safe calls.
     sigset_t all, old;
@@ -87,7 +80,8 @@ pid_t spawnDaemon(const std::optional<fs::path>& home, const fs::path& out) {
         sigemptyset(&none);
         ::sigprocmask(SIG_SETMASK, &none, nullptr);
         ::setsid();
-        if (::dup2(null.fd, 0) < 0 || ::dup2(log.fd, 1) < 0 || ::dup2(log.fd, 2) < 0) ::_exit(126);
+        if (::dup2(null.get(), 0) < 0 || ::dup2(log.get(), 1) < 0 || ::dup2(log.get(), 2) < 0)
+            ::_exit(126);
         ::execv(argv[0], argv.data());
         ::_exit(127);
     }

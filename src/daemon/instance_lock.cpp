@@ -35,9 +35,9 @@ bool tryLock(int fd, int operation, const std::filesystem::path& path) {
     return true;
 }
 
-int openLockFile(const std::filesystem::path& path, int flags) {
-    int fd = ::open(path.c_str(), flags | O_NOFOLLOW | O_CLOEXEC, 0600);
-    if (fd < 0 && errno != ENOENT) core::throwErrno("cannot open lock file " + path.string());
+core::UniqueFd openLockFile(const std::filesystem::path& path, int flags) {
+    core::UniqueFd fd(::open(path.c_str(), flags | O_NOFOLLOW | O_CLOEXEC, 0600));
+    if (!fd && errno != ENOENT) core::throwErrno("cannot open lock file " + path.string());
     return fd;
 }
 
@@ -51,52 +51,40 @@ int openLockFile(const std::filesystem::path& path, int flags) {
 }  // namespace
 
 InstanceLock InstanceLock::acquire(const std::filesystem::path& lockFile) {
-    int fd = openLockFile(lockFile, O_RDWR | O_CREAT);
-    if (fd < 0) core::throwErrno("cannot create lock file " + lockFile.string());
-    try {
-        // A holder writes its pid right after locking, and holderPid() probes for a moment:
-        // a short retry tells those apart from a daemon that really runs.
-        for (int attempt = 0;; ++attempt) {
-            if (tryLock(fd, LOCK_EX, lockFile)) break;
-            auto pid = readPid(fd);
-            if (pid || attempt == 10) throwAlreadyRunning(lockFile, pid);
-            std::this_thread::sleep_for(std::chrono::milliseconds(10));
-        }
-    } catch (...) {
-        ::close(fd);
-        throw;
+    core::UniqueFd fd = openLockFile(lockFile, O_RDWR | O_CREAT);
+    if (!fd) core::throwErrno("cannot create lock file " + lockFile.string());
+    // A holder writes its pid right after locking, and holderPid() probes for a moment:
+    // a short retry tells those apart from a daemon that really runs.
+    for (int attempt = 0;; ++attempt) {
+        if (tryLock(fd.get(), LOCK_EX, lockFile)) break;
+        auto pid = readPid(fd.get());
+        if (pid || attempt == 10) throwAlreadyRunning(lockFile, pid);
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
-    InstanceLock lock(fd, lockFile);  // from here the destructor releases it
+    int raw = fd.get();
+    InstanceLock lock(std::move(fd), lockFile);  // from here the destructor releases it
     std::string pid = std::to_string(::getpid()) + "\n";
-    if (::ftruncate(fd, 0) != 0 || ::pwrite(fd, pid.data(), pid.size(), 0) < 0)
+    if (::ftruncate(raw, 0) != 0 || ::pwrite(raw, pid.data(), pid.size(), 0) < 0)
         core::throwErrno("cannot write pid to lock file " + lockFile.string());
     return lock;
 }
 
 std::optional<pid_t> InstanceLock::holderPid(const std::filesystem::path& lockFile) {
-    int fd = openLockFile(lockFile, O_RDONLY);
-    if (fd < 0) return std::nullopt;  // no file: nobody ever ran here
-    std::optional<pid_t> pid;
-    try {
-        if (tryLock(fd, LOCK_SH, lockFile))
-            ::flock(fd, LOCK_UN);  // we got it, so nobody holds it
-        else
-            pid = readPid(fd);
-    } catch (...) {
-        ::close(fd);
-        throw;
+    core::UniqueFd fd = openLockFile(lockFile, O_RDONLY);
+    if (!fd) return std::nullopt;  // no file: nobody ever ran here
+    if (tryLock(fd.get(), LOCK_SH, lockFile)) {
+        ::flock(fd.get(), LOCK_UN);  // we got it, so nobody holds it
+        return std::nullopt;
     }
-    ::close(fd);
-    return pid;
+    return readPid(fd.get());
 }
 
-InstanceLock::InstanceLock(InstanceLock&& other) noexcept
-    : fd_(std::exchange(other.fd_, -1)), path_(std::move(other.path_)) {}
+InstanceLock::InstanceLock(InstanceLock&& other) noexcept = default;
 
 InstanceLock& InstanceLock::operator=(InstanceLock&& other) noexcept {
     if (this != &other) {
         release();
-        fd_ = std::exchange(other.fd_, -1);
+        fd_ = std::move(other.fd_);
         path_ = std::move(other.path_);
     }
     return *this;
@@ -107,12 +95,11 @@ InstanceLock::~InstanceLock() {
 }
 
 void InstanceLock::release() noexcept {
-    if (fd_ < 0) return;
+    if (!fd_) return;
     // Clear the pid while still holding the lock, so nobody reads a stale one; the file itself
     // stays, because unlinking a lock file lets two processes lock different inodes.
-    (void)::ftruncate(fd_, 0);
-    ::close(fd_);  // closing the last descriptor drops the flock
-    fd_ = -1;
+    (void)::ftruncate(fd_.get(), 0);
+    fd_.reset();  // closing the last descriptor drops the flock
 }
 
 }  // namespace parawork::daemon

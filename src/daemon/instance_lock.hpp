@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "core/error.hpp"
+#include "core/unique_fd.hpp"
 
 namespace parawork::daemon {
 
@@ -46,10 +47,11 @@ class InstanceLock {
     const std::filesystem::path& path() const { return path_; }
 
   private:
-    InstanceLock(int fd, std::filesystem::path path) : fd_(fd), path_(std::move(path)) {}
+    InstanceLock(core::UniqueFd fd, std::filesystem::path path)
+        : fd_(std::move(fd)), path_(std::move(path)) {}
     void release() noexcept;
 
-    int fd_ = -1;
+    core::UniqueFd fd_;
     std::filesystem::path path_;
 };
 

@@ -14,6 +14,7 @@
 
 #include "core/error.hpp"
 #include "core/secrets.hpp"
+#include "core/unique_fd.hpp"
 
 namespace parawork::daemon {
 namespace {
@@ -21,27 +22,6 @@ namespace {
 constexpr std::size_t kTokenBytes = 32;      // 256 bits
 constexpr std::size_t kMinHexChars = 32;     // 128 bits, the floor of DESIGN §7
 constexpr std::size_t kMaxFileBytes = 4096;  // a token file is tiny; refuse anything else
-
-/// Owns one file descriptor (STYLE §6).
-class Fd {
-  public:
-    explicit Fd(int fd) : fd_(fd) {}
-    ~Fd() {
-        if (fd_ >= 0) ::close(fd_);
-    }
-    Fd(const Fd&) = delete;
-    Fd& operator=(const Fd&) = delete;
-    int get() const { return fd_; }
-    /// Closes now and reports a failed close (which can mean a lost write).
-    void close(const std::string& context) {
-        int fd = fd_;
-        fd_ = -1;
-        if (::close(fd) != 0) core::throwErrno(context);
-    }
-
-  private:
-    int fd_;
-};
 
 void writeAll(int fd, std::string_view data, const std::string& context) {
     while (!data.empty()) {
@@ -57,14 +37,14 @@ std::optional<std::string> createToken(const std::filesystem::path& file) {
     int raw = ::open(file.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
     if (raw < 0 && errno == EEXIST) return std::nullopt;
     if (raw < 0) core::throwErrno("cannot create token file " + file.string());
-    Fd fd(raw);
+    core::UniqueFd fd(raw);
     std::string token = core::randomHex(kTokenBytes);
     std::string context = "cannot write token file " + file.string();
     try {
         if (::fchmod(fd.get(), 0600) != 0) core::throwErrno(context);  // in case of odd umask
         writeAll(fd.get(), token + "\n", context);
         if (::fsync(fd.get()) != 0) core::throwErrno(context);
-        fd.close(context);
+        if (!fd.close()) core::throwErrno(context);  // a failed close can mean a lost write
     } catch (...) {
         ::unlink(file.c_str());  // a half-written token would fail every later start
         throw;
@@ -97,7 +77,7 @@ std::string readToken(const std::filesystem::path& file) {
     if (raw < 0 && errno == ELOOP)
         throw core::Error("token file " + file.string() + " is a symlink; remove it");
     if (raw < 0) core::throwErrno("cannot read token file " + file.string());
-    Fd fd(raw);
+    core::UniqueFd fd(raw);
     struct stat st {};
     if (::fstat(fd.get(), &st) != 0) core::throwErrno("cannot inspect " + file.string());
     checkTokenFile(file, st);

@@ -8,12 +8,7 @@ namespace parawork::deps {
 namespace {
 
 namespace json = boost::json;
-
-template <typename T>
-json::value orNull(const std::optional<T>& value) {
-    if (!value) return nullptr;
-    return json::value_from(*value);
-}
+// json::value_from gives null for an empty std::optional (Boost.JSON >= 1.81, our floor).
 
 json::object projectJson(const Project& p) {
     json::array tools;
@@ -22,7 +17,7 @@ json::object projectJson(const Project& p) {
                         {"language", p.language},
                         {"directory", p.directory},
                         {"manifest", p.manifest},
-                        {"lockfile", orNull(p.lockfile)},
+                        {"lockfile", json::value_from(p.lockfile)},
                         {"state", installStateName(p.state)},
                         {"reason", p.reason},
                         {"installCommand", p.installCommand},
@@ -35,10 +30,10 @@ json::object toolJson(const ToolStatus& t) {
     return json::object{{"name", t.name},
                         {"found", t.found},
                         {"path", t.found ? json::value(t.path) : json::value(nullptr)},
-                        {"version", orNull(t.version)},
-                        {"problem", orNull(t.problem)},
+                        {"version", json::value_from(t.version)},
+                        {"problem", json::value_from(t.problem)},
                         {"hint", std::move(hint)},
-                        {"satisfied", orNull(t.satisfied)}};
+                        {"satisfied", json::value_from(t.satisfied)}};
 }
 
 }  // namespace

@@ -1,7 +1,6 @@
 #include "deps/tool_versions.hpp"
 
 #include <fcntl.h>
-#include <poll.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
@@ -10,6 +9,8 @@
 #include <cerrno>
 #include <cstring>
 
+#include "core/pipe.hpp"
+#include "core/read_until.hpp"
 #include "core/spawn_setup.hpp"
 #include "deps/version_hints.hpp"
 #include "session/executables.hpp"
@@ -24,47 +25,6 @@ using Clock = std::chrono::steady_clock;
 
 constexpr std::size_t kMaxOutput = 64 * 1024;
 
-/// A pipe whose ends are closed on every path.
-struct Pipe {
-    int read = -1, write = -1;
-    Pipe() {
-        int fds[2];
-        if (::pipe2(fds, O_CLOEXEC) == 0) {
-            read = fds[0];
-            write = fds[1];
-        }
-    }
-    ~Pipe() {
-        closeWrite();
-        if (read >= 0) ::close(read);
-    }
-    void closeWrite() {
-        if (write >= 0) ::close(write);
-        write = -1;
-    }
-    Pipe(const Pipe&) = delete;
-    Pipe& operator=(const Pipe&) = delete;
-};
-
-/// Reads until EOF or the deadline; false when the deadline came first.
-bool readUntilEof(int fd, Clock::time_point deadline, std::string& out) {
-    char buffer[4096];
-    while (true) {
-        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
-        if (left.count() <= 0) return false;
-        pollfd p{fd, POLLIN, 0};
-        int n = ::poll(&p, 1, static_cast<int>(left.count()));
-        if (n < 0 && errno == EINTR) continue;
-        if (n == 0) return false;  // the deadline
-        if (n < 0) return true;    // poll failed: stop reading; the exit status tells
-        ssize_t got = ::read(fd, buffer, sizeof buffer);
-        if (got < 0 && (errno == EINTR || errno == EAGAIN)) continue;
-        if (got <= 0) return true;
-        if (out.size() < kMaxOutput)
-            out.append(buffer, std::min(static_cast<std::size_t>(got), kMaxOutput - out.size()));
-    }
-}
-
 }  // namespace
 
 std::vector<std::string> versionArguments(std::string_view tool) {
@@ -75,8 +35,8 @@ std::vector<std::string> versionArguments(std::string_view tool) {
 
 VersionOutput runVersionCommand(const fs::path& program, const std::vector<std::string>& args,
                                 std::chrono::milliseconds timeout) {
-    Pipe pipe;
-    if (pipe.read < 0) return {std::nullopt, "cannot create a pipe"};
+    std::optional<core::Pipe> pipe = core::Pipe::tryOpen();
+    if (!pipe) return {std::nullopt, "cannot create a pipe"};
     std::vector<std::string> words{program.string()};
     words.insert(words.end(), args.begin(), args.end());
     std::vector<char*> argv;
@@ -85,8 +45,8 @@ VersionOutput runVersionCommand(const fs::path& program, const std::vector<std::
 
     core::SpawnSetup setup;
     posix_spawn_file_actions_addopen(&setup.actions, 0, "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_adddup2(&setup.actions, pipe.write, 1);
-    posix_spawn_file_actions_adddup2(&setup.actions, pipe.write, 2);
+    posix_spawn_file_actions_adddup2(&setup.actions, pipe->write.get(), 1);
+    posix_spawn_file_actions_adddup2(&setup.actions, pipe->write.get(), 2);
     posix_spawn_file_actions_addclosefrom_np(&setup.actions, 3);
     // Not in the daemon's directory: a `--version` that writes files must not write there.
     posix_spawn_file_actions_addchdir_np(&setup.actions, "/");
@@ -95,10 +55,13 @@ VersionOutput runVersionCommand(const fs::path& program, const std::vector<std::
     pid_t pid = -1;
     int rc = ::posix_spawn(&pid, argv[0], &setup.actions, &setup.attr, argv.data(), environ);
     if (rc != 0) return {std::nullopt, std::string("cannot run it: ") + std::strerror(rc)};
-    pipe.closeWrite();
+    pipe->write.reset();
 
-    std::string output;
-    bool finished = readUntilEof(pipe.read, Clock::now() + timeout, output);
+    // Output past the limit is drained and dropped; a failed read ends it (the status tells).
+    core::ReadResult read = core::readUntil(pipe->read.get(), Clock::now() + timeout, kMaxOutput,
+                                            core::PastLimit::drop);
+    bool finished = read.stop != core::ReadStop::deadline;
+    const std::string& output = read.data;
     if (!finished) ::kill(-pid, SIGKILL);
     int status = 0;
     while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {

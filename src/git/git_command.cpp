@@ -1,9 +1,8 @@
 // Spawning git with posix_spawn: stdin from /dev/null, stdout and stderr through pipes read with
-// poll until EOF, a deadline after which the process group is killed (hooks included).
+// core::readUntil until EOF, a deadline after which the process group is killed (hooks included).
 #include "git/git_command.hpp"
 
 #include <fcntl.h>
-#include <poll.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
@@ -14,6 +13,8 @@
 #include <set>
 
 #include "core/error.hpp"
+#include "core/pipe.hpp"
+#include "core/read_until.hpp"
 #include "core/spawn_setup.hpp"
 
 extern char** environ;
@@ -27,34 +28,6 @@ const std::set<std::string, std::less<>> kRepositoryVariables = {
     "GIT_DIR",        "GIT_WORK_TREE",          "GIT_INDEX_FILE",
     "GIT_COMMON_DIR", "GIT_OBJECT_DIRECTORY",   "GIT_ALTERNATE_OBJECT_DIRECTORIES",
     "GIT_NAMESPACE",  "GIT_CEILING_DIRECTORIES"};
-
-/// An owned descriptor, closed on every path.
-class Fd {
-  public:
-    Fd() = default;
-    explicit Fd(int fd) : fd_(fd) {}
-    ~Fd() { reset(); }
-    Fd(const Fd&) = delete;
-    Fd& operator=(const Fd&) = delete;
-    int get() const { return fd_; }
-    void reset(int fd = -1) {
-        if (fd_ >= 0) ::close(fd_);
-        fd_ = fd;
-    }
-
-  private:
-    int fd_ = -1;
-};
-
-struct Pipe {
-    Fd read, write;
-    Pipe() {
-        int fds[2];
-        if (::pipe2(fds, O_CLOEXEC) != 0) core::throwErrno("cannot create a pipe for git");
-        read.reset(fds[0]);
-        write.reset(fds[1]);
-    }
-};
 
 std::vector<std::string> buildEnvironment(const GitCommand& command) {
     std::vector<std::pair<std::string, std::string>> extra = {{"GIT_TERMINAL_PROMPT", "0"},
@@ -86,7 +59,7 @@ std::string describe(const GitCommand& command) {
     return text;
 }
 
-pid_t spawnGit(const GitCommand& command, Pipe& out, Pipe& err) {
+pid_t spawnGit(const GitCommand& command, const core::Pipe& out, const core::Pipe& err) {
     std::vector<std::string> args{command.gitBinary};
     if (!command.cwd.empty()) {
         args.push_back("-C");
@@ -120,41 +93,22 @@ pid_t spawnGit(const GitCommand& command, Pipe& out, Pipe& err) {
     return pid;
 }
 
-/// Appends what `fd` has to `into` up to `limit`; returns false at EOF.
-bool readSome(int fd, std::string& into, std::size_t limit, bool& truncated) {
-    char buffer[65536];
-    ssize_t n = ::read(fd, buffer, sizeof buffer);
-    if (n < 0) {
-        if (errno == EINTR || errno == EAGAIN) return true;
-        core::throwErrno("cannot read git's output");
-    }
-    if (n == 0) return false;
-    std::size_t room = limit > into.size() ? limit - into.size() : 0;
-    std::size_t take = std::min(room, static_cast<std::size_t>(n));
-    into.append(buffer, take);
-    if (take < static_cast<std::size_t>(n)) truncated = true;
-    return true;
-}
-
 /// Reads both pipes until EOF; returns false if the deadline passed first.
-bool drain(const GitCommand& command, Pipe& out, Pipe& err, GitResult& result) {
-    using Clock = std::chrono::steady_clock;
-    const auto deadline = Clock::now() + command.timeout;
-    pollfd fds[2] = {{out.read.get(), POLLIN, 0}, {err.read.get(), POLLIN, 0}};
-    while (fds[0].fd >= 0 || fds[1].fd >= 0) {
-        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
-        if (left.count() <= 0) return false;
-        int n = ::poll(fds, 2, static_cast<int>(std::min<long long>(left.count(), 60'000)));
-        if (n < 0 && errno == EINTR) continue;
-        if (n < 0) core::throwErrno("cannot wait for git's output");
-        for (int i = 0; i < 2; ++i) {
-            if (fds[i].fd < 0 || (fds[i].revents & (POLLIN | POLLHUP | POLLERR)) == 0) continue;
-            std::string& into = i == 0 ? result.out : result.err;
-            bool& truncated = i == 0 ? result.outTruncated : result.errTruncated;
-            if (!readSome(fds[i].fd, into, command.outputLimit, truncated)) fds[i].fd = -1;
-        }
+bool drain(const GitCommand& command, const core::Pipe& out, const core::Pipe& err,
+           GitResult& result) {
+    const int fds[] = {out.read.get(), err.read.get()};
+    auto read = core::readUntil(fds, core::ReadClock::now() + command.timeout, command.outputLimit,
+                                core::PastLimit::drop);
+    for (const core::ReadResult& stream : read) {
+        if (stream.stop != core::ReadStop::error) continue;
+        if (stream.pollFailed) core::throwErrno("cannot wait for git's output", stream.error);
+        core::throwErrno("cannot read git's output", stream.error);
     }
-    return true;
+    result.out = std::move(read[0].data);
+    result.err = std::move(read[1].data);
+    result.outTruncated = read[0].truncated;
+    result.errTruncated = read[1].truncated;
+    return read[0].stop != core::ReadStop::deadline && read[1].stop != core::ReadStop::deadline;
 }
 
 int waitFor(pid_t pid) {
@@ -169,7 +123,8 @@ int waitFor(pid_t pid) {
 }  // namespace
 
 GitResult runGit(const GitCommand& command) {
-    Pipe out, err;
+    core::Pipe out = core::Pipe::open("cannot create a pipe for git");
+    core::Pipe err = core::Pipe::open("cannot create a pipe for git");
     pid_t pid = spawnGit(command, out, err);
     out.write.reset();
     err.write.reset();

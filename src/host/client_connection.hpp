@@ -10,8 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "core/unique_fd.hpp"
 #include "host/host_protocol.hpp"
-#include "host/unique_fd.hpp"
 
 namespace parawork::host {
 
@@ -20,7 +20,8 @@ inline constexpr std::size_t kMaxClientBacklog = kMaxReplyPayload + 1024 * 1024;
 
 class ClientConnection {
   public:
-    explicit ClientConnection(UniqueFd fd) : fd_(std::move(fd)), reader_(kMaxRequestPayload) {}
+    explicit ClientConnection(core::UniqueFd fd)
+        : fd_(std::move(fd)), reader_(kMaxRequestPayload) {}
 
     int fd() const { return fd_.get(); }
 
@@ -58,7 +59,7 @@ class ClientConnection {
     void startWatching() { watching_ = true; }
 
   private:
-    UniqueFd fd_;
+    core::UniqueFd fd_;
     FrameReader reader_;
     std::string out_;
     std::size_t sent_ = 0;

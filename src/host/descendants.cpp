@@ -13,8 +13,8 @@
 #include <memory>
 #include <string>
 
+#include "core/unique_fd.hpp"
 #include "host/fd_io.hpp"
-#include "host/unique_fd.hpp"
 
 namespace parawork::host {
 namespace {
@@ -41,7 +41,7 @@ std::vector<pid_t> parsePids(std::string_view text) {
 /// so the fields are counted from the last ')'.
 pid_t parentOf(const char* pid) {
     std::string path = std::string("/proc/") + pid + "/stat";
-    UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+    core::UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
     if (!fd) return -1;
     std::string stat;
     try {
@@ -73,7 +73,7 @@ std::vector<pid_t> scanProcFor(pid_t parent) {
 std::vector<pid_t> childrenOf(pid_t pid) {
     std::string path =
         "/proc/" + std::to_string(pid) + "/task/" + std::to_string(pid) + "/children";
-    UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+    core::UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
     if (!fd) return scanProcFor(pid);
     try {
         return parsePids(readUpTo(fd.get(), 1 << 20, path));

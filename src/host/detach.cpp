@@ -2,7 +2,6 @@
 #include "host/detach.hpp"
 
 #include <fcntl.h>
-#include <poll.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -12,6 +11,8 @@
 #include <string>
 
 #include "core/error.hpp"
+#include "core/pipe.hpp"
+#include "core/read_until.hpp"
 #include "host/fd_io.hpp"
 
 namespace parawork::host {
@@ -24,29 +25,16 @@ void writeQuietly(int fd, std::string_view text) {
     }
 }
 
-/// Reads the report (bounded) until EOF or the deadline; "" when nothing came.
+/// Reads the report (at most 64 KiB) until EOF or the deadline; "" when nothing came.
 std::string readReport(int fd, std::chrono::milliseconds timeout) {
-    std::string report;
-    auto deadline = std::chrono::steady_clock::now() + timeout;
-    char buffer[1024];
-    while (report.size() < 64 * 1024) {
-        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-            deadline - std::chrono::steady_clock::now());
-        if (left.count() <= 0) return report + "\ntimeout";
-        pollfd pfd{fd, POLLIN, 0};
-        int n = ::poll(&pfd, 1, static_cast<int>(left.count()));
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) continue;
-        ssize_t got = ::read(fd, buffer, sizeof buffer);
-        if (got < 0 && errno == EINTR) continue;
-        if (got <= 0) break;
-        report.append(buffer, static_cast<std::size_t>(got));
-    }
-    return report;
+    core::ReadResult read = core::readUntil(fd, core::ReadClock::now() + timeout, 64 * 1024);
+    if (read.stop == core::ReadStop::deadline) return read.data + "\ntimeout";
+    return read.data;
 }
 
 /// The foreground process: wait for the report, print it, exit.
-[[noreturn]] void foreground(UniqueFd pipe, pid_t intermediate, std::chrono::milliseconds timeout) {
+[[noreturn]] void foreground(core::UniqueFd pipe, pid_t intermediate,
+                             std::chrono::milliseconds timeout) {
     std::string report = readReport(pipe.get(), timeout);
     ::waitpid(intermediate, nullptr, 0);
     if (report.starts_with("ok ")) {
@@ -80,9 +68,7 @@ void ReadinessReporter::failed(std::string_view message) {
 }
 
 ReadinessReporter detachFromCaller(std::chrono::milliseconds readyTimeout) {
-    int fds[2];
-    if (::pipe2(fds, O_CLOEXEC) < 0) core::throwErrno("pipe2");
-    UniqueFd readEnd(fds[0]), writeEnd(fds[1]);
+    auto [readEnd, writeEnd] = core::Pipe::open("pipe2");
     std::fflush(nullptr);
     pid_t intermediate = ::fork();
     if (intermediate < 0) core::throwErrno("fork");
@@ -117,8 +103,8 @@ void ensureStdioOpen() {
 }
 
 void redirectStdio(const char* logFile) {
-    UniqueFd null(::open("/dev/null", O_RDONLY | O_CLOEXEC));
-    UniqueFd log(::open(logFile, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600));
+    core::UniqueFd null(::open("/dev/null", O_RDONLY | O_CLOEXEC));
+    core::UniqueFd log(::open(logFile, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600));
     if (!null) core::throwErrno("open /dev/null");
     if (!log) core::throwErrno(std::string("open ") + logFile);
     if (::dup2(null.get(), 0) < 0 || ::dup2(log.get(), 1) < 0 || ::dup2(log.get(), 2) < 0)

@@ -10,21 +10,21 @@
 #include <chrono>
 #include <string_view>
 
-#include "host/unique_fd.hpp"
+#include "core/unique_fd.hpp"
 
 namespace parawork::host {
 
 /// The detached host's end of the readiness pipe. Report exactly once.
 class ReadinessReporter {
   public:
-    explicit ReadinessReporter(UniqueFd pipe) : pipe_(std::move(pipe)) {}
+    explicit ReadinessReporter(core::UniqueFd pipe) : pipe_(std::move(pipe)) {}
     /// The host is listening: the foreground process prints the JSON line and exits 0.
     void ready(pid_t hostPid, pid_t childPid);
     /// Start-up failed: the foreground process prints `message` and exits 1.
     void failed(std::string_view message);
 
   private:
-    UniqueFd pipe_;
+    core::UniqueFd pipe_;
 };
 
 /// Forks twice. Returns only in the detached grandchild. The foreground process waits up to

@@ -11,8 +11,8 @@
 #include <cstdio>
 
 #include "core/error.hpp"
+#include "core/unique_fd.hpp"
 #include "host/fd_io.hpp"
-#include "host/unique_fd.hpp"
 
 namespace parawork::host {
 namespace {
@@ -165,19 +165,19 @@ void writeExitRecordFile(const std::filesystem::path& file, const ExitRecord& re
     std::filesystem::path tmp = file;
     tmp += ".tmp";
     {
-        UniqueFd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600));
+        core::UniqueFd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600));
         if (!fd) core::throwErrno("cannot create " + tmp.string());
         writeAll(fd.get(), toJson(record) + "\n", "cannot write " + tmp.string());
         if (::fsync(fd.get()) < 0) core::throwErrno("fsync " + tmp.string());
     }
     if (::rename(tmp.c_str(), file.c_str()) < 0) core::throwErrno("rename to " + file.string());
     // The rename is durable only once the directory entry is on disk.
-    UniqueFd dir(::open(file.parent_path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    core::UniqueFd dir(::open(file.parent_path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
     if (!dir || ::fsync(dir.get()) < 0) core::throwErrno("fsync " + file.parent_path().string());
 }
 
 std::optional<ExitRecord> readExitRecordFile(const std::filesystem::path& file) {
-    UniqueFd fd(::open(file.c_str(), O_RDONLY | O_CLOEXEC));
+    core::UniqueFd fd(::open(file.c_str(), O_RDONLY | O_CLOEXEC));
     if (!fd) {
         if (errno == ENOENT) return {};
         core::throwErrno("cannot open " + file.string());

@@ -13,7 +13,7 @@
 
 namespace parawork::host {
 
-HostClient::HostClient(UniqueFd fd, Millis timeout) : fd_(std::move(fd)), timeout_(timeout) {}
+HostClient::HostClient(core::UniqueFd fd, Millis timeout) : fd_(std::move(fd)), timeout_(timeout) {}
 
 HostClient HostClient::connect(const std::filesystem::path& sessionDir, Millis timeout) {
     HostClient client(connectUnix(SessionPaths{sessionDir}.socket(), timeout), timeout);

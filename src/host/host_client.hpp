@@ -11,8 +11,8 @@
 #include <string>
 #include <string_view>
 
+#include "core/unique_fd.hpp"
 #include "host/host_protocol.hpp"
-#include "host/unique_fd.hpp"
 
 namespace parawork::host {
 
@@ -54,7 +54,7 @@ class HostClient {
     std::optional<HostEvent> readEvent(Millis timeout);
 
   private:
-    HostClient(UniqueFd fd, Millis timeout);
+    HostClient(core::UniqueFd fd, Millis timeout);
     void sendFrame(MessageType type, std::string_view payload);
     /// Waits for the reply to the request just sent, queuing events that come first.
     Frame awaitReply();
@@ -63,7 +63,7 @@ class HostClient {
     /// Queues an event frame; false if `frame` is not an event.
     bool queueEvent(const Frame& frame);
 
-    UniqueFd fd_;
+    core::UniqueFd fd_;
     Millis timeout_;
     FrameReader reader_{kMaxReplyPayload};
     Welcome welcome_;

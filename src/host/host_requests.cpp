@@ -36,7 +36,8 @@ std::string hexByte(std::uint8_t v) {
 
 void SessionHost::acceptClients() {
     while (true) {
-        UniqueFd fd(::accept4(listenFd_.get(), nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC));
+        core::UniqueFd fd(
+            ::accept4(listenFd_.get(), nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC));
         if (!fd) return;  // EAGAIN, or a connection that died in the backlog: nothing to do
         if (!peerIsUs(fd.get())) continue;
         if (clients_.size() >= kMaxClients) {

@@ -172,7 +172,7 @@ bool OutputLogReader::readSegments(const std::vector<std::uint64_t>& segments, s
         // Past any file's end (pread would refuse the offset): nothing more to read.
         if (position - start > static_cast<std::uint64_t>(std::numeric_limits<off_t>::max())) break;
         std::filesystem::path file = dir_ / segmentFileName(start);
-        UniqueFd fd(::open(file.c_str(), O_RDONLY | O_CLOEXEC));
+        core::UniqueFd fd(::open(file.c_str(), O_RDONLY | O_CLOEXEC));
         if (!fd) {
             if (errno == ENOENT) return false;
             core::throwErrno("output log: cannot open " + file.string());

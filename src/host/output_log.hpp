@@ -19,7 +19,7 @@
 #include <string_view>
 #include <vector>
 
-#include "host/unique_fd.hpp"
+#include "core/unique_fd.hpp"
 
 namespace parawork::host {
 
@@ -63,8 +63,8 @@ class OutputLogWriter {
 
     std::filesystem::path dir_;
     OutputLogLimits limits_;
-    UniqueFd dirFd_;
-    UniqueFd current_;
+    core::UniqueFd dirFd_;
+    core::UniqueFd current_;
     std::uint64_t currentSize_ = 0;
     std::deque<std::uint64_t> segments_;
     std::uint64_t end_ = 0;

@@ -16,6 +16,7 @@
 #include <cstdlib>
 
 #include "core/error.hpp"
+#include "core/pipe.hpp"
 #include "host/exit_record.hpp"
 #include "host/fd_io.hpp"
 
@@ -191,7 +192,7 @@ std::vector<char*> pointersTo(std::vector<std::string>& strings) {
     return out;
 }
 
-std::optional<int> awaitExec(UniqueFd statusRead) {
+std::optional<int> awaitExec(core::UniqueFd statusRead) {
     ChildFailure failure{};
     ssize_t n;
     do n = ::read(statusRead.get(), &failure, sizeof failure);
@@ -232,7 +233,7 @@ void prepareExecPlan(ExecPlan& plan, const SpawnRequest& request) {
 }
 
 /// A new PTY pair of `size`, both ends close-on-exec, the slave configured.
-void openTerminal(WindowSize size, UniqueFd& master, UniqueFd& slave) {
+void openTerminal(WindowSize size, core::UniqueFd& master, core::UniqueFd& slave) {
     winsize ws{};
     ws.ws_col = size.cols;
     ws.ws_row = size.rows;
@@ -252,11 +253,9 @@ PtyChild spawnInPty(const SpawnRequest& request) {
     ExecPlan plan;
     prepareExecPlan(plan, request);
     PtyChild child;
-    UniqueFd slave;
+    core::UniqueFd slave;
     openTerminal(request.size, child.master, slave);
-    int status[2];
-    if (::pipe2(status, O_CLOEXEC) < 0) core::throwErrno("pipe2");
-    UniqueFd statusRead(status[0]), statusWrite(status[1]);
+    auto [statusRead, statusWrite] = core::Pipe::open("pipe2");
 
     // All signals blocked across fork: the child must not run anything of ours before it has
     // reset dispositions and mask.

@@ -12,8 +12,8 @@
 #include <string>
 #include <vector>
 
+#include "core/unique_fd.hpp"
 #include "host/host_protocol.hpp"
-#include "host/unique_fd.hpp"
 
 namespace parawork::host {
 
@@ -30,9 +30,9 @@ struct SpawnRequest {
 
 /// A started command.
 struct PtyChild {
-    UniqueFd master;  ///< non-blocking, close-on-exec
+    core::UniqueFd master;  ///< non-blocking, close-on-exec
     pid_t pid = -1;
-    UniqueFd pidfd;                ///< pollable exit notification (empty on kernels < 5.3)
+    core::UniqueFd pidfd;          ///< pollable exit notification (empty on kernels < 5.3)
     std::optional<int> execErrno;  ///< set when the command never ran (chdir or exec failed)
 };
 

@@ -158,7 +158,7 @@ void ScreenProcess::start() {
     int pair[2];
     if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) < 0)
         core::throwErrno("socketpair (screen worker)");
-    UniqueFd mine(pair[0]), theirs(pair[1]);
+    core::UniqueFd mine(pair[0]), theirs(pair[1]);
     pid_t parent = ::getpid();
     pid_t pid = ::fork();
     if (pid < 0) core::throwErrno("fork (screen worker)");

@@ -19,8 +19,8 @@
 #include <string>
 #include <string_view>
 
+#include "core/unique_fd.hpp"
 #include "host/host_protocol.hpp"
-#include "host/unique_fd.hpp"
 
 namespace parawork::host {
 
@@ -89,8 +89,8 @@ class ScreenProcess {
     std::string modesToCarryOver();
 
     int cols_, rows_;
-    UniqueFd socket_;
-    UniqueFd pidfd_;
+    core::UniqueFd socket_;
+    core::UniqueFd pidfd_;
     pid_t pid_ = -1;
     std::uint64_t losses_ = 0;
     std::string outbox_;

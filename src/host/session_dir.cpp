@@ -31,7 +31,7 @@ SessionDirLock SessionDirLock::acquire(const std::filesystem::path& dir) {
         throw core::Error("session directory " + dir.string() +
                           " holds a finished session (exit.json exists)");
 
-    UniqueFd fd(::open(paths.pidFile().c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600));
+    core::UniqueFd fd(::open(paths.pidFile().c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600));
     if (!fd) core::throwErrno("cannot open " + paths.pidFile().string());
     if (::flock(fd.get(), LOCK_EX | LOCK_NB) < 0) {
         if (errno != EWOULDBLOCK) core::throwErrno("cannot lock " + paths.pidFile().string());

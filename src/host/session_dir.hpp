@@ -6,7 +6,7 @@
 
 #include <filesystem>
 
-#include "host/unique_fd.hpp"
+#include "core/unique_fd.hpp"
 
 namespace parawork::host {
 
@@ -33,8 +33,8 @@ class SessionDirLock {
     void writePid(pid_t pid);
 
   private:
-    explicit SessionDirLock(UniqueFd fd) : fd_(std::move(fd)) {}
-    UniqueFd fd_;
+    explicit SessionDirLock(core::UniqueFd fd) : fd_(std::move(fd)) {}
+    core::UniqueFd fd_;
 };
 
 }  // namespace parawork::host

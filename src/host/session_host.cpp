@@ -42,7 +42,7 @@ void logLine(const std::string& text) {
 /// Becomes the reaper of the session's orphans and takes SIGCHLD/SIGTERM/SIGINT as readable
 /// events. SIGHUP and SIGPIPE are ignored: the host has no terminal, and a client that goes away
 /// is noticed through send's EPIPE (MSG_NOSIGNAL) instead.
-UniqueFd takeOverSignals() {
+core::UniqueFd takeOverSignals() {
     if (::prctl(PR_SET_CHILD_SUBREAPER, 1) < 0) core::throwErrno("prctl(PR_SET_CHILD_SUBREAPER)");
     std::signal(SIGHUP, SIG_IGN);
     std::signal(SIGPIPE, SIG_IGN);
@@ -50,7 +50,7 @@ UniqueFd takeOverSignals() {
     ::sigemptyset(&mask);
     for (int sig : {SIGCHLD, SIGTERM, SIGINT}) ::sigaddset(&mask, sig);
     if (::sigprocmask(SIG_BLOCK, &mask, nullptr) < 0) core::throwErrno("sigprocmask");
-    UniqueFd fd(::signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC));
+    core::UniqueFd fd(::signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC));
     if (!fd) core::throwErrno("signalfd");
     return fd;
 }

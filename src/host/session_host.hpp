@@ -21,6 +21,7 @@
 #include <string>
 #include <vector>
 
+#include "core/unique_fd.hpp"
 #include "host/client_connection.hpp"
 #include "host/exit_record.hpp"
 #include "host/host_protocol.hpp"
@@ -28,7 +29,6 @@
 #include "host/pty_child.hpp"
 #include "host/screen_tracker.hpp"
 #include "host/session_dir.hpp"
-#include "host/unique_fd.hpp"
 
 namespace parawork::host {
 
@@ -100,8 +100,8 @@ class SessionHost {
     SessionHostConfig config_;
     OutputLogWriter log_;
     ScreenTracker tracker_;
-    UniqueFd signalFd_;
-    UniqueFd listenFd_;
+    core::UniqueFd signalFd_;
+    core::UniqueFd listenFd_;
     PtyChild child_;
     std::list<ClientConnection> clients_;
 

@@ -20,7 +20,7 @@ namespace {
 /// A sockaddr_un for `path`, plus the directory descriptor that keeps a long path reachable.
 struct SocketAddress {
     sockaddr_un addr{};
-    UniqueFd dirFd;
+    core::UniqueFd dirFd;
 };
 
 SocketAddress addressFor(const std::filesystem::path& path) {
@@ -40,9 +40,9 @@ SocketAddress addressFor(const std::filesystem::path& path) {
 
 }  // namespace
 
-UniqueFd listenUnix(const std::filesystem::path& path, int backlog) {
+core::UniqueFd listenUnix(const std::filesystem::path& path, int backlog) {
     SocketAddress address = addressFor(path);
-    UniqueFd fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
+    core::UniqueFd fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
     if (!fd) core::throwErrno("socket");
     if (::unlink(path.c_str()) < 0 && errno != ENOENT)
         core::throwErrno("cannot remove stale " + path.string());
@@ -58,9 +58,9 @@ UniqueFd listenUnix(const std::filesystem::path& path, int backlog) {
     return fd;
 }
 
-UniqueFd connectUnix(const std::filesystem::path& path, std::chrono::milliseconds timeout) {
+core::UniqueFd connectUnix(const std::filesystem::path& path, std::chrono::milliseconds timeout) {
     SocketAddress address = addressFor(path);
-    UniqueFd fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
+    core::UniqueFd fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
     if (!fd) core::throwErrno("socket");
     // A blocking connect waits while the listener's backlog is full; SO_SNDTIMEO bounds it.
     timeval tv{};

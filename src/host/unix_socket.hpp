@@ -6,15 +6,15 @@
 #include <chrono>
 #include <filesystem>
 
-#include "host/unique_fd.hpp"
+#include "core/unique_fd.hpp"
 
 namespace parawork::host {
 
 /// Binds and listens on `path` with mode 0600 (a stale file there is replaced: the caller holds
 /// the session lock). The socket is non-blocking and close-on-exec. Throws core::Error.
-UniqueFd listenUnix(const std::filesystem::path& path, int backlog);
+core::UniqueFd listenUnix(const std::filesystem::path& path, int backlog);
 
 /// Connects to `path` (blocking, close-on-exec), giving up after `timeout`. Throws core::Error.
-UniqueFd connectUnix(const std::filesystem::path& path, std::chrono::milliseconds timeout);
+core::UniqueFd connectUnix(const std::filesystem::path& path, std::chrono::milliseconds timeout);
 
 }  // namespace parawork::host

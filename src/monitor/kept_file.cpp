@@ -11,30 +11,13 @@ namespace parawork::monitor {
 KeptFile::KeptFile(const std::filesystem::path& path)
     : fd_(::open(path.c_str(), O_RDONLY | O_CLOEXEC)) {}
 
-KeptFile::~KeptFile() {
-    if (fd_ >= 0) ::close(fd_);
-}
-
-KeptFile::KeptFile(KeptFile&& other) noexcept : fd_(other.fd_) {
-    other.fd_ = -1;
-}
-
-KeptFile& KeptFile::operator=(KeptFile&& other) noexcept {
-    if (this != &other) {
-        if (fd_ >= 0) ::close(fd_);
-        fd_ = other.fd_;
-        other.fd_ = -1;
-    }
-    return *this;
-}
-
 bool KeptFile::read(std::string& buffer) const {
-    if (fd_ < 0) return false;
+    if (!fd_) return false;
     buffer.resize(4096);
     std::size_t used = 0;
     for (;;) {
-        ssize_t n =
-            ::pread(fd_, buffer.data() + used, buffer.size() - used, static_cast<off_t>(used));
+        ssize_t n = ::pread(fd_.get(), buffer.data() + used, buffer.size() - used,
+                            static_cast<off_t>(used));
         if (n < 0 && errno == EINTR) continue;
         if (n < 0) return false;
         used += static_cast<std::size_t>(n);
@@ -74,11 +57,11 @@ std::optional<std::uint64_t> keyedValue(std::string_view text, std::string_view 
 }
 
 bool writeFile(const std::filesystem::path& path, std::string_view text) {
-    int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
-    if (fd < 0) return false;
-    ssize_t n = ::write(fd, text.data(), text.size());
+    core::UniqueFd fd(::open(path.c_str(), O_WRONLY | O_CLOEXEC));
+    if (!fd) return false;
+    ssize_t n = ::write(fd.get(), text.data(), text.size());
     int err = errno;
-    ::close(fd);
+    fd.reset();
     errno = err;
     return n == static_cast<ssize_t>(text.size());
 }

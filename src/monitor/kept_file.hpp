@@ -8,6 +8,8 @@
 #include <string>
 #include <string_view>
 
+#include "core/unique_fd.hpp"
+
 namespace parawork::monitor {
 
 class KeptFile {
@@ -15,13 +17,8 @@ class KeptFile {
     KeptFile() = default;
     /// Opens `path` read-only; an empty KeptFile when it cannot be opened.
     explicit KeptFile(const std::filesystem::path& path);
-    ~KeptFile();
-    KeptFile(KeptFile&& other) noexcept;
-    KeptFile& operator=(KeptFile&& other) noexcept;
-    KeptFile(const KeptFile&) = delete;
-    KeptFile& operator=(const KeptFile&) = delete;
 
-    explicit operator bool() const { return fd_ >= 0; }
+    explicit operator bool() const { return static_cast<bool>(fd_); }
     /// The whole file from offset 0 into `buffer`; false when it cannot be read (the process is
     /// gone, the cgroup removed).
     bool read(std::string& buffer) const;
@@ -29,7 +26,7 @@ class KeptFile {
     std::optional<std::uint64_t> readNumber() const;
 
   private:
-    int fd_ = -1;
+    core::UniqueFd fd_;
 };
 
 /// The value after `key ` on its own line of a "key value" file (memory.stat, cpu.stat,

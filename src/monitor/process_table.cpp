@@ -5,6 +5,8 @@
 #include <charconv>
 #include <string>
 
+#include "core/parse_number.hpp"
+
 namespace parawork::monitor {
 namespace {
 
@@ -72,11 +74,9 @@ void ProcessTable::scanAll() {
     DIR* dir = ::opendir("/proc");
     if (dir == nullptr) return;
     while (dirent* d = ::readdir(dir)) {
-        pid_t pid = 0;
-        std::string_view name(d->d_name);
-        auto [p, ec] = std::from_chars(name.data(), name.data() + name.size(), pid);
-        if (ec != std::errc() || p != name.data() + name.size()) continue;
-        if (Entry* entry = load(pid)) children_[entry->last.ppid].push_back(pid);
+        std::optional<pid_t> pid = core::parseNumber<pid_t>(d->d_name);
+        if (!pid) continue;
+        if (Entry* entry = load(*pid)) children_[entry->last.ppid].push_back(*pid);
     }
     ::closedir(dir);
 }

@@ -19,24 +19,11 @@
 #include <fstream>
 
 #include "core/error.hpp"
+#include "core/parse_number.hpp"
+#include "core/unique_fd.hpp"
 
 namespace parawork::ports {
 namespace {
-
-/// Closes the descriptor on every path out (STYLE §6).
-class SocketFd {
-  public:
-    explicit SocketFd(int fd) : fd_(fd) {}
-    ~SocketFd() {
-        if (fd_ >= 0) ::close(fd_);
-    }
-    SocketFd(const SocketFd&) = delete;
-    SocketFd& operator=(const SocketFd&) = delete;
-    int get() const { return fd_; }
-
-  private:
-    int fd_;
-};
 
 // One receive buffer, reused for every datagram of a dump. The kernel sizes each dump datagram
 // to fit min(our buffer, 32 KiB), so MSG_TRUNC never happens with this size; it is still checked.
@@ -217,9 +204,9 @@ std::optional<ListeningSocket> parseProcNetLine(std::string_view line, int famil
     if (!parseHex(fields[3], state) || state != TCP_LISTEN) return std::nullopt;
     ListeningSocket socket{.family = family};
     if (!parseAddress(fields[1], family, socket.address, socket.port)) return std::nullopt;
-    auto [end, ec] =
-        std::from_chars(fields[9].data(), fields[9].data() + fields[9].size(), socket.inode);
-    if (ec != std::errc() || end != fields[9].data() + fields[9].size()) return std::nullopt;
+    auto inode = core::parseNumber<decltype(socket.inode)>(fields[9]);
+    if (!inode) return std::nullopt;
+    socket.inode = *inode;
     return socket;
 }
 
@@ -247,7 +234,7 @@ std::optional<std::vector<ListeningSocket>> listeningSocketsViaNetlink(std::size
         if (meansUnavailable(errno)) return std::nullopt;
         core::throwErrno("sock_diag: opening a netlink socket");
     }
-    SocketFd guard(fd);
+    core::UniqueFd guard(fd);
     timeval timeout{.tv_sec = kReceiveTimeoutSeconds, .tv_usec = 0};
     if (::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout) != 0)
         core::throwErrno("sock_diag: setting the receive timeout");

@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <cctype>
-#include <charconv>
+#include <optional>
+
+#include "core/parse_number.hpp"
 
 namespace parawork::ports {
 namespace {
@@ -15,11 +17,9 @@ std::string lower(std::string_view text) {
 
 bool parsePort(std::string_view text, std::uint16_t& port) {
     if (text.empty() || text.size() > 5 || text.front() == '0') return false;
-    unsigned value = 0;
-    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-    if (ec != std::errc() || end != text.data() + text.size() || value < 1 || value > 65535)
-        return false;
-    port = static_cast<std::uint16_t>(value);
+    std::optional<unsigned> value = core::parseNumber<unsigned>(text);
+    if (!value || *value < 1 || *value > 65535) return false;
+    port = static_cast<std::uint16_t>(*value);
     return true;
 }
 

@@ -10,6 +10,8 @@
 #include <array>
 #include <cstring>
 
+#include "core/unique_fd.hpp"
+
 namespace parawork::ports {
 namespace {
 
@@ -31,14 +33,6 @@ constexpr std::array<std::string_view, 17> kReadyPhrases = {
     "Now listening on:",               // ASP.NET
     " is listening on ",               // Angular
     "Phoenix.Endpoint",                // Phoenix "Running ...Endpoint with cowboy ... at"
-};
-
-/// A closed-on-scope-exit fd.
-struct Fd {
-    int fd = -1;
-    ~Fd() {
-        if (fd >= 0) ::close(fd);
-    }
 };
 
 bool waitFor(int fd, short events, std::chrono::steady_clock::time_point deadline) {
@@ -79,13 +73,13 @@ std::optional<int> probeHttp(const std::string& address, std::uint16_t port,
     } else {
         return std::nullopt;
     }
-    Fd sock{::socket(storage.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0)};
-    if (sock.fd < 0) return std::nullopt;
-    if (::connect(sock.fd, reinterpret_cast<sockaddr*>(&storage), length) != 0) {
-        if (errno != EINPROGRESS || !waitFor(sock.fd, POLLOUT, deadline)) return std::nullopt;
+    core::UniqueFd sock(::socket(storage.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
+    if (!sock) return std::nullopt;
+    if (::connect(sock.get(), reinterpret_cast<sockaddr*>(&storage), length) != 0) {
+        if (errno != EINPROGRESS || !waitFor(sock.get(), POLLOUT, deadline)) return std::nullopt;
         int error = 0;
         socklen_t size = sizeof error;
-        if (::getsockopt(sock.fd, SOL_SOCKET, SO_ERROR, &error, &size) != 0 || error != 0)
+        if (::getsockopt(sock.get(), SOL_SOCKET, SO_ERROR, &error, &size) != 0 || error != 0)
             return std::nullopt;
     }
     std::string request = "GET / HTTP/1.1\r\nHost: localhost:" + std::to_string(port) +
@@ -93,11 +87,11 @@ std::optional<int> probeHttp(const std::string& address, std::uint16_t port,
                           "Connection: close\r\n\r\n";
     std::size_t sent = 0;
     while (sent < request.size()) {
-        ssize_t n = ::send(sock.fd, request.data() + sent, request.size() - sent, MSG_NOSIGNAL);
+        ssize_t n = ::send(sock.get(), request.data() + sent, request.size() - sent, MSG_NOSIGNAL);
         if (n > 0) {
             sent += static_cast<std::size_t>(n);
         } else if (n < 0 && errno == EAGAIN) {
-            if (!waitFor(sock.fd, POLLOUT, deadline)) return std::nullopt;
+            if (!waitFor(sock.get(), POLLOUT, deadline)) return std::nullopt;
         } else {
             return std::nullopt;
         }
@@ -105,9 +99,9 @@ std::optional<int> probeHttp(const std::string& address, std::uint16_t port,
     // "HTTP/1.1 200" is all we need.
     std::string head;
     while (head.size() < 12) {
-        if (!waitFor(sock.fd, POLLIN, deadline)) return std::nullopt;
+        if (!waitFor(sock.get(), POLLIN, deadline)) return std::nullopt;
         char buffer[64];
-        ssize_t n = ::recv(sock.fd, buffer, sizeof buffer, 0);
+        ssize_t n = ::recv(sock.get(), buffer, sizeof buffer, 0);
         if (n <= 0) return std::nullopt;
         head.append(buffer, static_cast<std::size_t>(n));
     }

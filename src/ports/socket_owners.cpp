@@ -13,6 +13,8 @@
 #include <unordered_set>
 
 #include "core/error.hpp"
+#include "core/parse_number.hpp"
+#include "core/unique_fd.hpp"
 
 namespace parawork::ports {
 namespace {
@@ -24,21 +26,21 @@ using DirPtr = std::unique_ptr<DIR, int (*)(DIR*)>;
 constexpr std::size_t kStatReadBytes = 512;
 
 bool parsePid(std::string_view text, pid_t& pid) {
-    if (text.empty()) return false;
-    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), pid);
-    return ec == std::errc() && end == text.data() + text.size() && pid > 0;
+    std::optional<pid_t> parsed = core::parseNumber<pid_t>(text);
+    if (!parsed || *parsed <= 0) return false;
+    pid = *parsed;
+    return true;
 }
 
 /// Reads up to `size` bytes of a file under `dir`; an empty string if it is gone or unreadable.
 std::string readSmallFile(int dir, const char* path, std::size_t size) {
-    int fd = ::openat(dir, path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return {};
+    core::UniqueFd fd(::openat(dir, path, O_RDONLY | O_CLOEXEC));
+    if (!fd) return {};
     std::string text(size, '\0');
     ssize_t got;
     do {
-        got = ::read(fd, text.data(), text.size());
+        got = ::read(fd.get(), text.data(), text.size());
     } while (got < 0 && errno == EINTR);
-    ::close(fd);
     text.resize(got > 0 ? static_cast<std::size_t>(got) : 0);
     return text;
 }
@@ -105,10 +107,7 @@ std::uint64_t parseSocketLink(std::string_view target) {
     constexpr std::string_view prefix = "socket:[";
     if (!target.starts_with(prefix) || !target.ends_with(']')) return 0;
     std::string_view digits = target.substr(prefix.size(), target.size() - prefix.size() - 1);
-    std::uint64_t inode = 0;
-    auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), inode);
-    if (digits.empty() || ec != std::errc() || end != digits.data() + digits.size()) return 0;
-    return inode;
+    return core::parseNumber<std::uint64_t>(digits).value_or(0);
 }
 
 std::vector<std::uint64_t> socketInodesOf(pid_t pid) {

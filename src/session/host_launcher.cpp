@@ -1,62 +1,36 @@
 #include "session/host_launcher.hpp"
 
 #include <fcntl.h>
-#include <poll.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
+#include <limits>
 #include <regex>
 
 #include "core/error.hpp"
+#include "core/pipe.hpp"
+#include "core/read_until.hpp"
 
 namespace parawork::session {
 namespace {
 
-struct Pipe {
-    int read = -1, write = -1;
-    Pipe() {
-        int fds[2];
-        if (::pipe2(fds, O_CLOEXEC) != 0) core::throwErrno("pipe2");
-        read = fds[0];
-        write = fds[1];
-    }
-    ~Pipe() {
-        if (read >= 0) ::close(read);
-        if (write >= 0) ::close(write);
-    }
-    void closeWrite() {
-        ::close(write);
-        write = -1;
-    }
-};
-
 /// Reads `out` and `err` until the host's foreground process closes them or 10 s pass. The
-/// detached host redirects its own stdio, so EOF means the foreground process is done.
-void drain(Pipe& out, Pipe& err, std::string& outText, std::string& errText) {
-    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-    pollfd fds[2] = {{out.read, POLLIN, 0}, {err.read, POLLIN, 0}};
-    int open = 2;
-    while (open > 0) {
-        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-            deadline - std::chrono::steady_clock::now());
-        if (left.count() <= 0) throw core::Error("parawork-host did not report readiness in 10 s");
-        int n = ::poll(fds, 2, static_cast<int>(left.count()));
-        if (n < 0 && errno == EINTR) continue;
-        if (n < 0) core::throwErrno("poll");
-        for (int i = 0; i < 2; ++i) {
-            if (fds[i].fd < 0 || !(fds[i].revents & (POLLIN | POLLHUP | POLLERR))) continue;
-            char buf[4096];
-            ssize_t r = ::read(fds[i].fd, buf, sizeof buf);
-            if (r > 0) {
-                (i == 0 ? outText : errText).append(buf, static_cast<std::size_t>(r));
-            } else if (r == 0 || errno != EINTR) {
-                fds[i].fd = -1;
-                --open;
-            }
-        }
+/// detached host redirects its own stdio, so EOF means the foreground process is done. A stream
+/// that fails to read counts as closed.
+void drain(const core::Pipe& out, const core::Pipe& err, std::string& outText,
+           std::string& errText) {
+    const int fds[] = {out.read.get(), err.read.get()};
+    auto read = core::readUntil(fds, core::ReadClock::now() + std::chrono::seconds(10),
+                                std::numeric_limits<std::size_t>::max(), core::PastLimit::drop);
+    for (const core::ReadResult& stream : read) {
+        if (stream.pollFailed) core::throwErrno("poll", stream.error);
+        if (stream.stop == core::ReadStop::deadline)
+            throw core::Error("parawork-host did not report readiness in 10 s");
     }
+    outText = std::move(read[0].data);
+    errText = std::move(read[1].data);
 }
 
 }  // namespace
@@ -86,12 +60,12 @@ Launched launchHost(const LaunchSpec& spec) {
     for (auto& e : env) envp.push_back(e.data());
     envp.push_back(nullptr);
 
-    Pipe out, err;
+    core::Pipe out = core::Pipe::open("pipe2"), err = core::Pipe::open("pipe2");
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
     posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_adddup2(&actions, out.write, 1);
-    posix_spawn_file_actions_adddup2(&actions, err.write, 2);
+    posix_spawn_file_actions_adddup2(&actions, out.write.get(), 1);
+    posix_spawn_file_actions_adddup2(&actions, err.write.get(), 2);
     // Nothing else of the daemon's: its listening sockets would outlive it in the host (and
     // keep its port taken after a restart), its connections and database would stay open.
     posix_spawn_file_actions_addclosefrom_np(&actions, 3);
@@ -99,8 +73,8 @@ Launched launchHost(const LaunchSpec& spec) {
     int rc = ::posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), envp.data());
     posix_spawn_file_actions_destroy(&actions);
     if (rc != 0) core::throwErrno("cannot run " + spec.hostBinary.string(), rc);
-    out.closeWrite();
-    err.closeWrite();
+    out.write.reset();
+    err.write.reset();
 
     std::string outText, errText;
     try {

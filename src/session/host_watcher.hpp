@@ -9,7 +9,7 @@
 #include <thread>
 #include <vector>
 
-#include "host/unique_fd.hpp"
+#include "core/unique_fd.hpp"
 #include "session/live_session.hpp"
 
 namespace parawork::session {
@@ -41,8 +41,8 @@ class HostWatcher {
 
     OnOutput onOutput_;
     OnEnd onEnd_;
-    host::UniqueFd epoll_;
-    host::UniqueFd wake_;
+    core::UniqueFd epoll_;
+    core::UniqueFd wake_;
     std::mutex mutex_;
     std::vector<std::shared_ptr<LiveSession>> added_;
     std::vector<std::shared_ptr<LiveSession>> watching_;  ///< watcher thread only

@@ -7,6 +7,24 @@
 #include "store/columns.hpp"
 
 namespace parawork::store {
+namespace {
+
+/// The columns agentLogRow reads, in its order.
+constexpr const char* kSelectAgentLogs =
+    "SELECT id, session_id, timestamp, level, message FROM agent_logs ";
+
+/// The one mapping of an agent_logs row (selected with kSelectAgentLogs) to the entity.
+core::AgentLog agentLogRow(const SQLite::Statement& query) {
+    core::AgentLog l;
+    l.id = query.getColumn(0).getInt64();
+    l.sessionId = query.getColumn(1).getString();
+    l.timestamp = query.getColumn(2).getInt64();
+    l.level = enumColumn(query.getColumn(3), core::parseLogLevel);
+    l.message = query.getColumn(4).getString();
+    return l;
+}
+
+}  // namespace
 
 std::int64_t insertAgentLogs(Database& db, const std::string& sessionId,
                              std::span<const AgentLogRow> rows) {
@@ -33,33 +51,27 @@ std::int64_t insertAgentLogs(Database& db, const std::string& sessionId,
 std::vector<core::AgentLog> listAgentLogsBySession(Database& db, const std::string& sessionId,
                                                    std::optional<std::size_t> limit) {
     return db.withLock([&](SQLite::Database& sql) {
-        SQLite::Statement query(sql,
-                                "SELECT id, session_id, timestamp, level, message FROM agent_logs "
-                                "WHERE session_id = ? ORDER BY timestamp DESC, id DESC LIMIT ?");
+        SQLite::Statement query(
+            sql, std::string(kSelectAgentLogs) +
+                     "WHERE session_id = ? ORDER BY timestamp DESC, id DESC LIMIT ?");
         query.bind(1, sessionId);
         // LIMIT -1 is SQLite's "no limit".
         query.bind(2, limit ? static_cast<std::int64_t>(*limit) : std::int64_t{-1});
-        std::vector<core::AgentLog> logs;
-        while (query.executeStep()) {
-            core::AgentLog l;
-            l.id = query.getColumn(0).getInt64();
-            l.sessionId = query.getColumn(1).getString();
-            l.timestamp = query.getColumn(2).getInt64();
-            l.level = enumColumn(query.getColumn(3), core::parseLogLevel);
-            l.message = query.getColumn(4).getString();
-            logs.push_back(std::move(l));
-        }
-        return logs;
+        return readRows(query, agentLogRow);
     });
 }
 
+std::vector<core::AgentLog> listAgentLogsInOrder(SQLite::Database& sql,
+                                                 const std::string& sessionId) {
+    SQLite::Statement query(sql,
+                            std::string(kSelectAgentLogs) + "WHERE session_id = ? ORDER BY id ASC");
+    query.bind(1, sessionId);
+    return readRows(query, agentLogRow);
+}
+
 std::int64_t countAgentLogsBySession(Database& db, const std::string& sessionId) {
-    return db.withLock([&](SQLite::Database& sql) {
-        SQLite::Statement query(sql, "SELECT count(*) FROM agent_logs WHERE session_id = ?");
-        query.bind(1, sessionId);
-        query.executeStep();
-        return query.getColumn(0).getInt64();
-    });
+    return db.withLock(
+        [&](SQLite::Database& sql) { return countRowsOfSession(sql, "agent_logs", sessionId); });
 }
 
 std::int64_t trimAgentLogs(Database& db, const std::string& sessionId, std::size_t keepNewest) {

@@ -12,6 +12,10 @@
 #include "core/entities.hpp"
 #include "store/database.hpp"
 
+namespace SQLite {
+class Database;
+}
+
 namespace parawork::store {
 
 /// One line to insert; the id is assigned by SQLite.
@@ -32,6 +36,11 @@ std::int64_t insertAgentLogs(Database& db, const std::string& sessionId,
 /// of them when given (§4.4 GET /logs). An unknown session has none.
 std::vector<core::AgentLog> listAgentLogsBySession(Database& db, const std::string& sessionId,
                                                    std::optional<std::size_t> limit = {});
+
+/// All of the session's logs in insertion order (id ascending), for the conversation, on a
+/// connection the caller has locked (inside Database::withLock).
+std::vector<core::AgentLog> listAgentLogsInOrder(SQLite::Database& sql,
+                                                 const std::string& sessionId);
 
 std::int64_t countAgentLogsBySession(Database& db, const std::string& sessionId);
 

@@ -45,6 +45,15 @@ void appendJsonString(std::string& out, std::string_view text) {
 
 }  // namespace
 
+std::int64_t countRowsOfSession(SQLite::Database& sql, std::string_view table,
+                                const std::string& sessionId) {
+    SQLite::Statement query(sql,
+                            "SELECT count(*) FROM " + std::string(table) + " WHERE session_id = ?");
+    query.bind(1, sessionId);
+    query.executeStep();
+    return query.getColumn(0).getInt64();
+}
+
 std::optional<std::string> optionalString(const SQLite::Column& column) {
     if (column.isNull()) return std::nullopt;
     return column.getString();

@@ -1,6 +1,7 @@
 // How values cross between C++ and SQLite rows in the store's query files: NULL <-> empty
-// optional, enumerations by their wire spelling, and the JSON text columns (command_json,
-// env_json). Private to src/store.
+// optional, enumerations by their wire spelling, the JSON text columns (command_json,
+// env_json), and the shapes every query file repeats (reading all rows, counting a session's
+// rows). Private to src/store.
 #pragma once
 
 #include <cstdint>
@@ -47,6 +48,18 @@ auto enumColumn(const SQLite::Column& column, Parse parse) {
                           column.getName());
     return *value;
 }
+
+/// Steps `query` to its end and maps each row with `mapRow(query)`, in the query's order.
+template <class MapRow>
+auto readRows(SQLite::Statement& query, MapRow mapRow) {
+    std::vector<decltype(mapRow(query))> rows;
+    while (query.executeStep()) rows.push_back(mapRow(query));
+    return rows;
+}
+
+/// How many rows of `table` (a table with a session_id column) belong to the session.
+std::int64_t countRowsOfSession(SQLite::Database& sql, std::string_view table,
+                                const std::string& sessionId);
 
 /// `["a","b"]`: a JSON array of strings (RFC 8259 §7 escaping; bytes >= 0x80 pass through).
 std::string encodeJsonStringArray(const std::vector<std::string>& items);

@@ -64,12 +64,8 @@ std::vector<std::int64_t> insertFileChanges(Database& db, std::span<const core::
 }
 
 std::int64_t countFileChangesBySession(Database& db, const std::string& sessionId) {
-    return db.withLock([&](SQLite::Database& sql) {
-        SQLite::Statement query(sql, "SELECT count(*) FROM file_changes WHERE session_id = ?");
-        query.bind(1, sessionId);
-        query.executeStep();
-        return query.getColumn(0).getInt64();
-    });
+    return db.withLock(
+        [&](SQLite::Database& sql) { return countRowsOfSession(sql, "file_changes", sessionId); });
 }
 
 std::vector<core::FileChange> listFileChangesBySession(Database& db, const std::string& sessionId) {
@@ -79,18 +75,16 @@ std::vector<core::FileChange> listFileChangesBySession(Database& db, const std::
                                 "FROM file_changes WHERE session_id = ? "
                                 "ORDER BY timestamp DESC, id DESC");
         query.bind(1, sessionId);
-        std::vector<core::FileChange> changes;
-        while (query.executeStep()) {
+        return readRows(query, [](const SQLite::Statement& row) {
             core::FileChange c;
-            c.id = query.getColumn(0).getInt64();
-            c.sessionId = query.getColumn(1).getString();
-            c.filePath = query.getColumn(2).getString();
-            c.changeType = enumColumn(query.getColumn(3), core::parseChangeType);
-            c.diff = optionalString(query.getColumn(4));
-            c.timestamp = query.getColumn(5).getInt64();
-            changes.push_back(std::move(c));
-        }
-        return changes;
+            c.id = row.getColumn(0).getInt64();
+            c.sessionId = row.getColumn(1).getString();
+            c.filePath = row.getColumn(2).getString();
+            c.changeType = enumColumn(row.getColumn(3), core::parseChangeType);
+            c.diff = optionalString(row.getColumn(4));
+            c.timestamp = row.getColumn(5).getInt64();
+            return c;
+        });
     });
 }
 

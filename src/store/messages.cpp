@@ -5,6 +5,7 @@
 #include <SQLiteCpp/Transaction.h>
 
 #include "core/ids.hpp"
+#include "store/agent_logs.hpp"
 #include "store/columns.hpp"
 
 namespace parawork::store {
@@ -19,36 +20,15 @@ constexpr const char* kSelectBySession =
 std::vector<core::Message> listOn(SQLite::Database& sql, const std::string& sessionId) {
     SQLite::Statement query(sql, kSelectBySession);
     query.bind(1, sessionId);
-    std::vector<core::Message> messages;
-    while (query.executeStep()) {
+    return readRows(query, [](const SQLite::Statement& row) {
         core::Message m;
-        m.id = query.getColumn(0).getString();
-        m.sessionId = query.getColumn(1).getString();
-        m.role = enumColumn(query.getColumn(2), core::parseMessageRole);
-        m.content = query.getColumn(3).getString();
-        m.timestamp = query.getColumn(4).getInt64();
-        messages.push_back(std::move(m));
-    }
-    return messages;
-}
-
-/// All of the session's agent logs in insertion order, for the conversation.
-std::vector<core::AgentLog> logsAscendingOn(SQLite::Database& sql, const std::string& sessionId) {
-    SQLite::Statement query(sql,
-                            "SELECT id, session_id, timestamp, level, message FROM agent_logs "
-                            "WHERE session_id = ? ORDER BY id ASC");
-    query.bind(1, sessionId);
-    std::vector<core::AgentLog> logs;
-    while (query.executeStep()) {
-        core::AgentLog l;
-        l.id = query.getColumn(0).getInt64();
-        l.sessionId = query.getColumn(1).getString();
-        l.timestamp = query.getColumn(2).getInt64();
-        l.level = enumColumn(query.getColumn(3), core::parseLogLevel);
-        l.message = query.getColumn(4).getString();
-        logs.push_back(std::move(l));
-    }
-    return logs;
+        m.id = row.getColumn(0).getString();
+        m.sessionId = row.getColumn(1).getString();
+        m.role = enumColumn(row.getColumn(2), core::parseMessageRole);
+        m.content = row.getColumn(3).getString();
+        m.timestamp = row.getColumn(4).getInt64();
+        return m;
+    });
 }
 
 }  // namespace
@@ -105,7 +85,7 @@ std::vector<core::ConversationEvent> fullConversation(Database& db, const std::s
     return db.withLock([&](SQLite::Database& sql) {
         SQLite::Transaction snapshot(sql);  // both reads see the same state
         std::vector<core::Message> messages = listOn(sql, sessionId);
-        std::vector<core::AgentLog> logs = logsAscendingOn(sql, sessionId);
+        std::vector<core::AgentLog> logs = listAgentLogsInOrder(sql, sessionId);
         snapshot.commit();
         return core::mergeConversation(messages, logs);
     });

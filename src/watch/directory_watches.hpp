@@ -14,7 +14,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "watch/owned_fd.hpp"
+#include "core/unique_fd.hpp"
 
 namespace parawork::watch {
 
@@ -78,7 +78,7 @@ class DirectoryWatches {
     void dropOwner(int wd, const Tree* tree, const std::string& relativeDir, bool kernelDropped);
     void dispatch(int wd, std::uint32_t mask, const char* name, const OnEvent& onEvent);
 
-    OwnedFd fd_;
+    core::UniqueFd fd_;
     std::map<std::string, std::unique_ptr<Tree>> trees_;
     std::unordered_map<int, std::vector<Owner>> owners_;
 };

@@ -23,10 +23,10 @@
 
 #include "core/clock.hpp"
 #include "core/error.hpp"
+#include "core/unique_fd.hpp"
 #include "git/changes.hpp"
 #include "store/workspaces.hpp"
 #include "watch/directory_watches.hpp"
-#include "watch/owned_fd.hpp"
 #include "watch/skip_rules.hpp"
 
 namespace parawork::watch {
@@ -91,7 +91,7 @@ struct FileWatcher::Impl {
     WatcherOptions options;
     ChangeRecorder recorder;
     std::unique_ptr<DirectoryWatches> watches;  ///< null without inotify
-    OwnedFd wake;
+    core::UniqueFd wake;
     std::thread thread;
 
     std::mutex mutex;
@@ -459,7 +459,7 @@ FileWatcher::FileWatcher(store::Database& db, PublishEvent publish, WatcherOptio
             "recorded",
             e.what());
     }
-    impl_->wake = OwnedFd(::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC));
+    impl_->wake = core::UniqueFd(::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC));
     if (!impl_->wake) core::throwErrno("cannot create an eventfd for the file watcher");
     impl_->thread = std::thread([impl = impl_.get()] { impl->run(); });
 }

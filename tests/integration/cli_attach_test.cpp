@@ -15,7 +15,7 @@
 #include <optional>
 #include <string>
 
-#include "host/unique_fd.hpp"
+#include "core/unique_fd.hpp"
 #include "support/session_api.hpp"
 
 namespace parawork::test {
@@ -123,7 +123,7 @@ class Terminal {
         return true;
     }
 
-    host::UniqueFd master_;
+    core::UniqueFd master_;
     pid_t pid_ = -1;
     std::size_t keep_ = std::string::npos;
 };

@@ -9,7 +9,7 @@
 
 #include <boost/json/parse.hpp>
 
-#include "host/unique_fd.hpp"
+#include "core/unique_fd.hpp"
 #include "support/daemon_process.hpp"
 #include "support/remote_client.hpp"
 
@@ -253,14 +253,14 @@ TEST(HttpSlowClients, ARequestHeadHasOneDeadlineHoweverSlowlyItComes) {
     const std::string head =
         "GET /api/health HTTP/1.1\r\nHost: " + daemon.hostHeader() + "\r\nX-Slow: ";
     // A byte every 20 ms: no single read ever waits long, the head never ends.
-    host::UniqueFd trickling(silentConnection(here));
+    core::UniqueFd trickling(silentConnection(here));
     EXPECT_TRUE(closedWhileTrickling(trickling.get(), head, std::chrono::seconds(20)));
     // A connection that says nothing at all.
-    host::UniqueFd silent(silentConnection(here));
+    core::UniqueFd silent(silentConnection(here));
     EXPECT_TRUE(closedWhileTrickling(silent.get(), "", std::chrono::seconds(20)));
 
     // Kept alive after a full request: the next head has the same deadline from its first byte.
-    host::UniqueFd kept(silentConnection(here));
+    core::UniqueFd kept(silentConnection(here));
     std::string request = head + "1\r\n\r\n";
     ASSERT_EQ(::send(kept.get(), request.data(), request.size(), MSG_NOSIGNAL),
               static_cast<ssize_t>(request.size()));

@@ -20,10 +20,10 @@
 
 #include <gtest/gtest.h>
 
+#include "core/unique_fd.hpp"
 #include "host/exit_record.hpp"
 #include "host/host_client.hpp"
 #include "host/output_log.hpp"
-#include "host/unique_fd.hpp"
 
 namespace parawork::host::testing {
 
@@ -42,11 +42,11 @@ inline fs::path hostBinary() {
                  << " (build it, or set PARAWORK_HOST_BIN)"
 
 /// A pidfd for any process (not only our children): readable once it has exited.
-inline UniqueFd pidfdOf(pid_t pid) {
-    return UniqueFd(static_cast<int>(::syscall(SYS_pidfd_open, pid, 0)));
+inline core::UniqueFd pidfdOf(pid_t pid) {
+    return core::UniqueFd(static_cast<int>(::syscall(SYS_pidfd_open, pid, 0)));
 }
 
-inline bool exitedWithin(const UniqueFd& pidfd, std::chrono::milliseconds timeout) {
+inline bool exitedWithin(const core::UniqueFd& pidfd, std::chrono::milliseconds timeout) {
     if (!pidfd) return true;  // pidfd_open failed: the process was already gone
     pollfd pfd{pidfd.get(), POLLIN, 0};
     return ::poll(&pfd, 1, static_cast<int>(timeout.count())) == 1;
@@ -143,7 +143,7 @@ class HostSession {
     const Launch& launch() const { return launch_; }
     const fs::path& dir() const { return dir_; }
     const fs::path& root() const { return root_; }
-    const UniqueFd& hostPidfd() const { return hostPidfd_; }
+    const core::UniqueFd& hostPidfd() const { return hostPidfd_; }
     HostClient connect() const { return HostClient::connect(dir_); }
 
     std::string log() const {
@@ -184,7 +184,7 @@ class HostSession {
   private:
     fs::path root_, dir_;
     Launch launch_;
-    UniqueFd hostPidfd_;
+    core::UniqueFd hostPidfd_;
 };
 
 /// The parent pid and state letter from /proc/<pid>/stat; ppid -1 when gone.

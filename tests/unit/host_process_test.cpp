@@ -242,7 +242,7 @@ TEST(HostProcess, MalformedClientsAreDroppedAndTheHostCarriesOn) {
     SKIP_WITHOUT_HOST_BINARY();
     HostSession session({"sleep", "1000"});
     auto exchange = [&](const std::string& bytes) {
-        UniqueFd fd = connectUnix(session.dir() / "host.sock", 2s);
+        core::UniqueFd fd = connectUnix(session.dir() / "host.sock", 2s);
         ::send(fd.get(), bytes.data(), bytes.size(), MSG_NOSIGNAL);
         FrameReader reader(kMaxReplyPayload);
         std::vector<Frame> frames;
@@ -314,7 +314,7 @@ TEST(HostProcess, ClientsBeyondTheLimitAreRefused) {
 TEST(HostProcess, AClientThatNeverReadsItsRepliesIsDropped) {
     SKIP_WITHOUT_HOST_BINARY();
     HostSession session({"sleep", "1000"});
-    UniqueFd fd = connectUnix(session.dir() / "host.sock", 2s);
+    core::UniqueFd fd = connectUnix(session.dir() / "host.sock", 2s);
     std::string batch = encodeFrame(MessageType::Hello, encodeHello());
     for (int i = 0; i < 10000; ++i) batch += encodeFrame(MessageType::Status, "");
     // 50-byte replies pile up: past kMaxClientBacklog (17 MiB, ~350k replies) we are dropped.
@@ -354,7 +354,7 @@ TEST(HostProcess, SigtermToTheHostEndsTheSession) {
 TEST(HostProcess, KillingTheHostHangsUpTheCommand) {
     SKIP_WITHOUT_HOST_BINARY();
     HostSession session({"sleep", "1000"});
-    UniqueFd child = pidfdOf(session.launch().childPid);
+    core::UniqueFd child = pidfdOf(session.launch().childPid);
     ASSERT_TRUE(child);
     ::syscall(SYS_pidfd_send_signal, session.hostPidfd().get(), SIGKILL, nullptr, 0);
     EXPECT_TRUE(exitedWithin(child, 3s)) << "the command outlived its host";
@@ -370,7 +370,7 @@ TEST(HostProcess, DescendantsLeftBehindAreEndedAfterTheCommandExits) {
     std::string log = session.log();
     pid_t background = static_cast<pid_t>(std::atol(log.c_str() + log.find("bg=") + 3));
     pid_t stubborn = static_cast<pid_t>(std::atol(log.c_str() + log.find("hup=") + 4));
-    UniqueFd a = pidfdOf(background), b = pidfdOf(stubborn);
+    core::UniqueFd a = pidfdOf(background), b = pidfdOf(stubborn);
     EXPECT_TRUE(exitedWithin(a, 3s));
     EXPECT_TRUE(exitedWithin(b, 3s));
 }

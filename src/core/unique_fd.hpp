@@ -1,11 +1,12 @@
-// An owned file descriptor (STYLE §6): closed exactly once, by its owner, on every path.
+// An owned file descriptor (STYLE §6): closed exactly once, by its owner, on every path. The one
+// fd owner of the tree (STYLE §24): the host, the daemon's rooms and the CLI all use it.
 #pragma once
 
 #include <unistd.h>
 
 #include <utility>
 
-namespace parawork::host {
+namespace parawork::core {
 
 /// Owns one file descriptor; -1 means "none". Move-only.
 class UniqueFd {
@@ -34,8 +35,12 @@ class UniqueFd {
         fd_ = fd;
     }
 
+    /// Closes now and reports whether close(2) succeeded (a failed close can mean a lost write,
+    /// which a file that must reach the disk cares about). The descriptor is gone either way.
+    bool close() { return ::close(release()) == 0; }
+
   private:
     int fd_ = -1;
 };
 
-}  // namespace parawork::host
+}  // namespace parawork::core

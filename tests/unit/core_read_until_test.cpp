@@ -1,0 +1,117 @@
+// Unit tests of the one bounded read: it stops at EOF, at the deadline, at the limit (or drains
+// past it), on a read error, reads several pipes side by side and feeds a writer meanwhile.
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "core/pipe.hpp"
+#include "core/read_until.hpp"
+
+namespace parawork::core {
+namespace {
+
+using namespace std::chrono_literals;
+
+/// Far enough that a test never reaches it: each of these tests ends on another condition.
+ReadClock::time_point never() {
+    return ReadClock::now() + 60s;
+}
+
+void put(const UniqueFd& fd, std::string_view text) {
+    ASSERT_EQ(::write(fd.get(), text.data(), text.size()), static_cast<ssize_t>(text.size()));
+}
+
+TEST(ReadUntil, ReadsToTheEnd) {
+    Pipe pipe = Pipe::open("pipe2");
+    put(pipe.write, "hello\n");
+    pipe.write.reset();
+    ReadResult got = readUntil(pipe.read.get(), never(), 1024);
+    EXPECT_EQ(got.data, "hello\n");
+    EXPECT_EQ(got.stop, ReadStop::eof);
+    EXPECT_FALSE(got.truncated);
+}
+
+TEST(ReadUntil, StopsAtTheDeadlineWhenTheWriterNeverCloses) {
+    Pipe pipe = Pipe::open("pipe2");
+    ReadResult got = readUntil(pipe.read.get(), ReadClock::now() - 1ms, 1024);
+    EXPECT_EQ(got.stop, ReadStop::deadline);
+    EXPECT_EQ(got.data, "");
+}
+
+TEST(ReadUntil, StopsAtTheLimitWhenTheWriterNeverClosesAndLeavesTheRestUnread) {
+    Pipe pipe = Pipe::open("pipe2");
+    put(pipe.write, "abcdefgh");
+    ReadResult got = readUntil(pipe.read.get(), never(), 3);
+    EXPECT_EQ(got.stop, ReadStop::limit);
+    EXPECT_EQ(got.data, "abc");
+    EXPECT_TRUE(got.truncated);
+    pipe.write.reset();
+    // One byte past the limit told that more came; the rest is still there.
+    EXPECT_EQ(readUntil(pipe.read.get(), never(), 1024).data, "efgh");
+}
+
+TEST(ReadUntil, DrainsPastTheLimitWhenAskedAndKeepsTheFirstBytes) {
+    Pipe pipe = Pipe::open("pipe2");
+    put(pipe.write, std::string(40000, 'x'));
+    pipe.write.reset();
+    ReadResult got = readUntil(pipe.read.get(), never(), 10, PastLimit::drop);
+    EXPECT_EQ(got.stop, ReadStop::eof);
+    EXPECT_EQ(got.data, std::string(10, 'x'));
+    EXPECT_TRUE(got.truncated);
+}
+
+TEST(ReadUntil, AReadErrorStopsWithErrno) {
+    UniqueFd directory(::open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    ASSERT_TRUE(directory);
+    ReadResult got = readUntil(directory.get(), never(), 1024);
+    EXPECT_EQ(got.stop, ReadStop::error);
+    EXPECT_EQ(got.error, EISDIR);
+    EXPECT_FALSE(got.pollFailed);
+}
+
+TEST(ReadUntil, ReadsSeveralPipesSideBySide) {
+    Pipe out = Pipe::open("pipe2"), err = Pipe::open("pipe2");
+    put(out.write, "out");
+    put(err.write, "err");
+    out.write.reset();
+    const int fds[] = {out.read.get(), err.read.get()};
+    // `err` never closes: it stops at the deadline, `out` at its end, and each keeps its bytes.
+    auto got = readUntil(fds, ReadClock::now() - 1ms, 1024, PastLimit::drop);
+    ASSERT_EQ(got.size(), 2u);
+    EXPECT_EQ(got[0].stop, ReadStop::deadline);  // a past deadline stops before any read
+    err.write.reset();
+    got = readUntil(fds, never(), 1024, PastLimit::drop);
+    EXPECT_EQ(got[0].data, "out");
+    EXPECT_EQ(got[0].stop, ReadStop::eof);
+    EXPECT_EQ(got[1].data, "err");
+    EXPECT_EQ(got[1].stop, ReadStop::eof);
+}
+
+TEST(ReadUntil, FeedsAWriterWhileReadingAndClosesItAtTheEnd) {
+    Pipe pipe = Pipe::open("pipe2");
+    std::string input(300000, 'y');  // more than a pipe holds: written as it drains
+    Feed feed{std::move(pipe.write), input};
+    const int fds[] = {pipe.read.get()};
+    auto got = readUntil(fds, never(), input.size(), PastLimit::drop, &feed);
+    EXPECT_EQ(got[0].stop, ReadStop::eof);  // the feed closed its end when it was done
+    EXPECT_EQ(got[0].data, input);
+    EXPECT_FALSE(feed.fd);
+}
+
+TEST(ReadUntil, AFeedWhoseReaderIsGoneIsDroppedWithoutSigpipe) {
+    Pipe gone = Pipe::open("pipe2"), out = Pipe::open("pipe2");
+    gone.read.reset();
+    Feed feed{std::move(gone.write), "unwanted"};
+    put(out.write, std::string(10, 'z'));
+    const int fds[] = {out.read.get()};
+    // `out` never closes; the limit ends the read once the feed had its chance.
+    auto got = readUntil(fds, never(), 5, PastLimit::stop, &feed);
+    EXPECT_EQ(got[0].stop, ReadStop::limit);
+    EXPECT_FALSE(feed.fd);
+}
+
+}  // namespace
+}  // namespace parawork::core
