@@ -7,7 +7,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <functional>
-#include <iostream>
+#include <map>
+#include <memory>
 
 #include <spdlog/spdlog.h>
 #include <boost/asio/io_context.hpp>
@@ -33,10 +34,13 @@
 #include "auth/token_registry.hpp"
 #include "core/error.hpp"
 #include "daemon/config.hpp"
+#include "daemon/event_relay.hpp"
 #include "daemon/instance_lock.hpp"
 #include "daemon/logging.hpp"
 #include "daemon/monitor_routes.hpp"
 #include "daemon/paths.hpp"
+#include "daemon/service_options.hpp"
+#include "daemon/session_observers.hpp"
 #include "daemon/token.hpp"
 #include "daemon/ui_urls.hpp"
 #include "monitor/resource_monitor.hpp"
@@ -114,7 +118,14 @@ api::ServerOptions serverOptions(const Config& config, const Paths& paths,
     return o;
 }
 
-int run(const ServeOptions& options) {
+/// The settings and directories of this daemon, under its instance lock, with logging set up.
+struct Home {
+    Paths paths;
+    Config config;
+    InstanceLock lock;
+};
+
+Home openHome(const ServeOptions& options) {
     Paths paths = resolvePaths(options.home, processEnv());
     preparePaths(paths);
     Config config = loadConfig(paths.configFile(), processEnv());
@@ -125,235 +136,23 @@ int run(const ServeOptions& options) {
 
     InstanceLock lock = InstanceLock::acquire(paths.lockFile());
     setupLogging(paths.logFile(), config.logLevel);
-    std::string token = loadOrCreateToken(paths.tokenFile());
+    return Home{std::move(paths), std::move(config), std::move(lock)};
+}
+
+store::Database openDatabase(const Paths& paths) {
     store::Database db = store::Database::open(paths.databaseFile());
-    // Who may come in (src/auth): the owner token, device tokens, preview passes.
-    auto tokens = std::make_shared<auth::TokenRegistry>(token, &db);
-    auto passes = std::make_shared<auth::PreviewPasses>(*tokens);
     spdlog::info("parawork {} starting (home: {}, database schema {})", PARAWORK_VERSION,
                  paths.dataDir.string(), db.schemaVersion());
+    return db;
+}
 
-    net::io_context loop(1);
-    net::thread_pool workers(static_cast<std::size_t>(config.workerThreads));
-
-    api::SystemInfo info;
-    info.version = PARAWORK_VERSION;
-    info.corsOrigins = config.allowedOrigins;
-    info.token = [tokens] { return tokens->ownerToken(); };
-    info.agents = config.agents;
-    // POST /api/daemon/shutdown: the loop stops as on SIGTERM (set below, once it exists).
-    std::function<void()> stopServing;
-    info.shutdown = [&loop, &stopServing] {
-        net::post(loop, [&stopServing] {
-            if (stopServing) stopServing();
-        });
-    };
-    // Session events reach the network edge through `server`, which exists once routes are built.
-    api::HttpServer* server = nullptr;
-    session::EventSink sink;
-    sink.publish = [&server](const std::string& workspaceId, std::string event) {
-        if (server) server->publish(workspaceId, std::move(event));
-    };
-    sink.terminalOutput = [&server](const std::string& sessionId, const std::string& workspaceId,
-                                    core::SessionKind kind, std::uint64_t from, std::uint64_t to) {
-        if (server) server->notifyTerminalOutput(sessionId, workspaceId, kind, from, to);
-    };
-    sink.listening = [&server] { return server && server->hasEventListeners(); };
-    sink.outputAdvanced = [&server](const std::string& sessionId) {
-        if (server) server->notifyOutput(sessionId);
-    };
-    // File changes of running agent and command sessions (src/watch), published like the rest;
-    // never parawork's own directories (its database would record its own writes).
-    watch::WatcherOptions watchOptions;
-    watchOptions.excludedPaths = {paths.dataDir, paths.configDir, paths.runtimeDir};
-    watch::FileWatcher fileWatcher(
-        db,
-        [&server](const std::string& workspaceId, std::string event) {
-            if (server) server->publish(workspaceId, std::move(event));
-        },
-        watchOptions);
-    sink.sessionRunning = [&fileWatcher, before = sink.sessionRunning](const core::Session& s) {
-        if (before) before(s);
-        fileWatcher.sessionRunning(s);
-    };
-    sink.sessionEnded = [&fileWatcher, before = sink.sessionEnded](const core::Session& s) {
-        if (before) before(s);
-        fileWatcher.sessionEnded(s);
-    };
-    // Ports sessions listen on, port blocks, readiness (src/ports); previews (src/proxy).
-    ports::PortServiceConfig portConfig;
-    portConfig.blocks = {static_cast<std::uint16_t>(config.portsFirst),
-                         static_cast<std::uint16_t>(config.portsLast),
-                         static_cast<std::uint16_t>(config.portsBlockSize)};
-    ports::validate(portConfig.blocks);
-    portConfig.scanInterval = std::chrono::milliseconds(config.portScanIntervalMs);
-    portConfig.previewDomain = config.previewDomain;
-    portConfig.previewPublicPort = static_cast<std::uint16_t>(config.previewPublicPort);
-    portConfig.previewScheme = publicScheme(config);
-    ports::PortService portService(db, portConfig,
-                                   [&server](const std::string& workspaceId, std::string event) {
-                                       if (server) server->publish(workspaceId, std::move(event));
-                                   });
-    sink.sessionRunning = [&portService, before = sink.sessionRunning](const core::Session& s) {
-        if (before) before(s);
-        portService.sessionRunning(s);
-    };
-    sink.sessionEnded = [&portService, before = sink.sessionEnded](const core::Session& s) {
-        if (before) before(s);
-        portService.sessionEnded(s);
-    };
-    sink.outputLine = [&portService](const std::string& sessionId, const std::string& workspaceId,
-                                     std::string_view line) {
-        portService.outputLine(sessionId, workspaceId, line);
-    };
-    // Resources, limits and startup figures of running sessions (src/monitor). It stops a
-    // session through `sessionsForLimits`, which exists once the session service does.
-    session::SessionService* sessionsForLimits = nullptr;
-    monitor::MonitorOptions monitorOptions;
-    monitorOptions.interval = std::chrono::milliseconds(config.resourceSampleIntervalMs);
-    monitorOptions.cgroups = config.resourceCgroups;
-    monitor::MonitorSink monitorSink;
-    monitorSink.publish = sink.publish;
-    monitorSink.stop = [&sessionsForLimits](const std::string& id, const std::string& reason) {
-        if (sessionsForLimits) sessionsForLimits->stop(id, reason);
-    };
-    monitorSink.recordPeaks = [&db](const std::string& id, double memoryMb, double cpuPercent) {
-        store::SessionPatch patch;
-        patch.peakMemoryMb = memoryMb;
-        patch.peakCpuPercent = cpuPercent;
-        store::updateSession(db, id, patch);
-    };
-    monitor::ResourceMonitor resourceMonitor(monitorOptions, monitorSink);
-    sink.sessionRunning = [&resourceMonitor, before = sink.sessionRunning](const core::Session& s) {
-        if (before) before(s);
-        resourceMonitor.sessionRunning(s.id, s.workspaceId,
-                                       s.hostPid.value_or(s.processId.value_or(0)),
-                                       s.hostPid.has_value(), s.startedAt.value_or(0));
-    };
-    sink.sessionEnded = [&resourceMonitor, before = sink.sessionEnded](const core::Session& s) {
-        if (before) before(s);
-        resourceMonitor.sessionEnded(s.id);
-    };
-    // Dependencies and setup (src/deps): a setup's end refreshes its workspace's report on the
-    // worker pool (the scan reads files and may run tools' version commands).
-    deps::DetectOptions depsOptions;
-    depsOptions.pathVariable = processEnv()("PATH").value_or("/usr/local/bin:/usr/bin:/bin");
-    depsOptions.caches =
-        deps::cacheDirsFrom([env = processEnv()](const std::string& name) { return env(name); });
-    deps::DependencyService dependencies(
-        db, depsOptions, [&server](const std::string& workspaceId, std::string event) {
-            if (server) server->publish(workspaceId, std::move(event));
-        });
-    sink.sessionEnded = [&dependencies, &workers,
-                         before = sink.sessionEnded](const core::Session& s) {
-        if (before) before(s);
-        if (s.kind != core::SessionKind::Setup) return;
-        net::post(workers, [&dependencies, s] {
-            try {
-                dependencies.sessionEnded(s);
-            } catch (const std::exception& e) {
-                spdlog::warn("workspace {}: dependency report after setup: {}", s.workspaceId,
-                             e.what());
-            }
-        });
-    };
-    session::ServiceConfig sessionConfig;
-    sessionConfig.prepareResources = [&resourceMonitor](const std::string& id,
-                                                        const core::ResourceLimits& limits) {
-        return resourceMonitor.prepare(id, limits);
-    };
-    sessionConfig.endReason = [&resourceMonitor](const std::string& id) {
-        return resourceMonitor.endReason(id);
-    };
-    sessionConfig.workspaceEnvironment = [&portService](const std::string& workspaceId) {
-        return portService.workspaceEnvironment(workspaceId);
-    };
-    sessionConfig.sessionsDir = paths.sessionsDir();
-    sessionConfig.hostBinary = hostBinary();
-    sessionConfig.logMaxBytes = config.sessionLogMaxBytes;
-    sessionConfig.stopGrace = std::chrono::milliseconds(config.stopGraceMs);
-    session::SessionService sessions(db, sessionConfig, sink);
-    sessionsForLimits = &sessions;
-
-    api::Router router;
-    api::addSystemRoutes(router, info);
-    // The file APIs and the paths of repositories and workspaces stay inside these roots.
-    const char* userHome = std::getenv("HOME");
-    files::Roots roots = files::makeRoots(config.allowedRoots, userHome ? userHome : "");
-    // The daemon's own directories stay reachable whatever the roots say: the worktree base and
-    // every workspace (its owner chose it over the unix socket, or the daemon made it).
-    api::addFsRoutes(router, roots, userHome ? userHome : "", [&db, &paths] {
-        std::vector<std::string> dirs{paths.worktreeBase.string()};
-        for (const auto& ws : store::listWorkspaces(db)) dirs.push_back(ws.path);
-        return dirs;
-    });
-    api::WorkspaceOptions workspaceOptions{paths.worktreeBase, config.branchPrefix,
-                                           config.deleteBranchOnRemove, roots, &info.agents};
-    workspaceOptions.autoInstallDependencies = config.autoInstallDependencies;
-    workspaceOptions.dependencies = &dependencies;
-    workspaceOptions.publish = sink.publish;
-    api::addRepositoryRoutes(router, db, roots);
-    api::addWorkspaceRoutes(router, db, sessions, workspaceOptions);
-    api::addSessionRoutes(router, db, sessions, info.agents);
-    api::addTerminalRoutes(router, db, sessions);
-    api::addDiffRoutes(router, db);
-    api::addDependencyRoutes(router, db, dependencies);
-    api::RequestStats requestStats;
-    addMonitorRoutes(router, db, requestStats, resourceMonitor);
-    api::addPortRoutes(router, portService);
-    api::addExecRoutes(router, db, config.workerThreads, sessionConfig.workspaceEnvironment);
-    api::AccessDeps access;
-    access.tokens = tokens;
-    access.passes = passes;
-    access.rotateOwnerToken = [&paths, tokens] {
-        auto rotated = rotateToken(paths.tokenFile());
-        tokens->setOwnerToken(rotated);
-        spdlog::info("the owner token was rotated");
-        return rotated;
-    };
-    access.uiUrls = [&config, &info] { return uiUrls(config, info.port.load()); };
-    access.ports = &portService;
-    api::addAccessRoutes(router, std::move(access));
-    api::WsActions actions;
-    // parawork keeps its two terminals apart: terminal_* reach agent sessions only,
-    // user_terminal_* the workspace's user terminal only.
-    actions.terminalInput = [&sessions](const std::string& id, std::string_view data) {
-        return sessions.input(id, data, session::KindFilter::NotUserTerminal);
-    };
-    actions.terminalResize = [&sessions](const std::string& id, int cols, int rows) {
-        sessions.resize(id, cols, rows, session::KindFilter::NotUserTerminal);
-    };
-    actions.userTerminalInput = [&sessions](const std::string& id, std::string_view data) {
-        return sessions.input(id, data, session::KindFilter::UserTerminal);
-    };
-    actions.userTerminalResize = [&sessions](const std::string& id, int cols, int rows) {
-        sessions.resize(id, cols, rows, session::KindFilter::UserTerminal);
-    };
-
-    api::HttpServer httpServer(loop, workers, serverOptions(config, paths, tokens, requestStats),
-                               std::move(router), std::move(actions));
-    httpServer.setSessions(sessions);
-    proxy::ProxyOptions proxyOptions;
-    proxyOptions.credentials.isToken = [tokens](std::string_view value) {
-        return tokens->authenticate(value).has_value();
-    };
-    proxyOptions.credentials.cookieName = std::string(api::kTokenCookie);
-    proxyOptions.passes = passes;
-    proxyOptions.uiOrigin = config.publicUrl.value_or("");
-    httpServer.setPreviewHook(
-        std::make_shared<proxy::PreviewProxy>(portService, sessions, workers, proxyOptions));
-    httpServer.start();
-    portService.setDaemonPort(httpServer.port());
-    server = &httpServer;
-    sessions.readoptAll();
-    info.port = httpServer.port();
-    auto urls = uiUrls(config, httpServer.port());
-    writeDaemonInfo(paths, httpServer.port(), urls.front());
-
+/// What `serve` prints once it listens: where, the login links, the socket, and warnings.
+void printListening(const Config& config, const Paths& paths, std::uint16_t port,
+                    const std::vector<std::string>& urls, const std::string& token) {
     std::string host =
         config.host.find(':') != std::string::npos ? "[" + config.host + "]" : config.host;
-    auto listening = std::string(config.tlsCert ? "https://" : "http://") + host + ":" +
-                     std::to_string(httpServer.port());
+    auto listening =
+        std::string(config.tlsCert ? "https://" : "http://") + host + ":" + std::to_string(port);
     std::printf("parawork listening on %s%s\n", listening.c_str(),
                 config.tlsCert       ? " (TLS)"
                 : config.behindProxy ? " (behind a proxy)"
@@ -373,53 +172,300 @@ int run(const ServeOptions& options) {
                      config.host);
     if (auto warning = allowedOriginsWarning(config)) spdlog::warn("{}", *warning);
     spdlog::info("listening on {} and {}", listening, paths.socketFile().string());
+}
 
+/// The user's home directory, "" when HOME is unset.
+std::string userHome() {
+    const char* home = std::getenv("HOME");
+    return home ? home : "";
+}
+
+/// The running daemon. Its members are built in the order they depend on each other — the home
+/// (settings, lock, logging), the store and who may come in, the loop and the workers, where
+/// events go, the services that follow sessions, the sessions, the server and its routes — so
+/// construction is the wiring. Shutting down stops the services' threads first, in the order
+/// their work depends on each other (the monitor may stop a session; the file watcher records
+/// what is pending while the store is open); then the members go in reverse order.
+class Daemon {
+  public:
+    explicit Daemon(const ServeOptions& options);
+    ~Daemon();
+    Daemon(const Daemon&) = delete;
+    Daemon& operator=(const Daemon&) = delete;
+
+    /// Serves until SIGINT, SIGTERM or POST /api/daemon/shutdown. Returns the exit code.
+    int run();
+
+  private:
+    const Config& config() const { return home_.config; }
+    const Paths& paths() const { return home_.paths; }
+    monitor::MonitorSink monitorSink();
+    session::ServiceConfig sessionConfig();
+    std::function<std::map<std::string, std::string>(const std::string&)> workspaceEnvironment();
+    api::WorkspaceOptions workspaceOptions();
+    api::Router routes();
+    void addWorkspaceRoutes(api::Router& router);
+    api::AccessDeps accessDeps();
+    api::WsActions terminalActions();
+    std::shared_ptr<proxy::PreviewProxy> previewProxy();
+    void startServing();
+    void runLoop();
+    /// Stops accepting; the loop ends once connections are closed, or after 3 s anyway.
+    void stopServing();
+    void stopWhenIdle();
+    void stopServices();
+
+    Home home_;
+    std::string token_ = loadOrCreateToken(paths().tokenFile());
+    store::Database db_ = openDatabase(paths());
+    // Who may come in (src/auth): the owner token, device tokens, preview passes.
+    std::shared_ptr<auth::TokenRegistry> tokens_ =
+        std::make_shared<auth::TokenRegistry>(token_, &db_);
+    std::shared_ptr<auth::PreviewPasses> passes_ = std::make_shared<auth::PreviewPasses>(*tokens_);
+    net::io_context loop_{1};
+    net::thread_pool workers_{static_cast<std::size_t>(config().workerThreads)};
+    api::SystemInfo info_{
+        .version = PARAWORK_VERSION,
+        .corsOrigins = config().allowedOrigins,
+        .token = [tokens = tokens_] { return tokens->ownerToken(); },
+        .agents = config().agents,
+        // POST /api/daemon/shutdown: the loop stops as on SIGTERM.
+        .shutdown = [this] { net::post(loop_, [this] { stopServing(); }); },
+    };
+    EventRelay events_;
+    // File changes of running agent and command sessions (src/watch), published like the rest.
+    watch::FileWatcher fileWatcher_{db_, events_.publisher(), watcherOptions(paths())};
+    FileWatchObserver fileWatchObserver_{fileWatcher_};
+    // Ports sessions listen on, port blocks, readiness (src/ports); previews (src/proxy).
+    ports::PortService portService_{db_, portServiceConfig(config()), events_.publisher()};
+    PortObserver portObserver_{portService_};
+    // Resources, limits and startup figures of running sessions (src/monitor).
+    monitor::ResourceMonitor resourceMonitor_{monitorOptions(config()), monitorSink()};
+    ResourceObserver resourceObserver_{resourceMonitor_};
+    // Dependencies and setup (src/deps).
+    deps::DependencyService dependencies_{db_, detectOptions(), events_.publisher()};
+    SetupObserver setupObserver_{dependencies_, [this](std::function<void()> work) {
+                                     net::post(workers_, std::move(work));
+                                 }};
+    session::SessionService sessions_{
+        db_, sessionConfig(),
+        session::EventSink{events_.publisher(), [this] { return events_.listening(); }}};
+    // What the routes hold on to. The file APIs and the paths of repositories and workspaces
+    // stay inside these roots.
+    files::Roots roots_ = files::makeRoots(config().allowedRoots, userHome());
+    api::WorkspaceOptions workspaceOptions_ = workspaceOptions();
+    api::RequestStats requestStats_;
+    api::HttpServer server_{loop_, workers_,
+                            serverOptions(config(), paths(), tokens_, requestStats_), routes(),
+                            terminalActions()};
+    net::steady_timer stopDeadline_{loop_};
+    std::chrono::steady_clock::time_point giveUpAt_;
+    bool stopping_ = false;
+};
+
+Daemon::Daemon(const ServeOptions& options) : home_(openHome(options)) {
+    // In this order, as the chained callbacks were: the edge hears of output only.
+    sessions_.addObserver(fileWatchObserver_);
+    sessions_.addObserver(portObserver_);
+    sessions_.addObserver(resourceObserver_);
+    sessions_.addObserver(setupObserver_);
+    sessions_.addObserver(events_);
+    server_.setSessions(sessions_);
+    server_.setPreviewHook(previewProxy());
+}
+
+Daemon::~Daemon() {
+    stopServices();
+}
+
+monitor::MonitorSink Daemon::monitorSink() {
+    monitor::MonitorSink sink;
+    sink.publish = events_.publisher();
+    // The sessions are built after the monitor (they ask it for limits), but nothing is
+    // followed, so nothing is stopped, before a session runs.
+    sink.stop = [this](const std::string& id, const std::string& reason) {
+        sessions_.stop(id, reason);
+    };
+    sink.recordPeaks = [this](const std::string& id, double memoryMb, double cpuPercent) {
+        store::SessionPatch patch;
+        patch.peakMemoryMb = memoryMb;
+        patch.peakCpuPercent = cpuPercent;
+        store::updateSession(db_, id, patch);
+    };
+    return sink;
+}
+
+session::ServiceConfig Daemon::sessionConfig() {
+    session::ServiceConfig c;
+    c.prepareResources = [this](const std::string& id, const core::ResourceLimits& limits) {
+        return resourceMonitor_.prepare(id, limits);
+    };
+    c.endReason = [this](const std::string& id) { return resourceMonitor_.endReason(id); };
+    c.workspaceEnvironment = workspaceEnvironment();
+    c.sessionsDir = paths().sessionsDir();
+    c.hostBinary = hostBinary();
+    c.logMaxBytes = config().sessionLogMaxBytes;
+    c.stopGrace = std::chrono::milliseconds(config().stopGraceMs);
+    return c;
+}
+
+std::function<std::map<std::string, std::string>(const std::string&)>
+Daemon::workspaceEnvironment() {
+    return [this](const std::string& workspaceId) {
+        return portService_.workspaceEnvironment(workspaceId);
+    };
+}
+
+api::Router Daemon::routes() {
+    api::Router router;
+    api::addSystemRoutes(router, info_);
+    addWorkspaceRoutes(router);
+    addMonitorRoutes(router, db_, requestStats_, resourceMonitor_);
+    api::addPortRoutes(router, portService_);
+    api::addExecRoutes(router, db_, config().workerThreads, workspaceEnvironment());
+    api::addAccessRoutes(router, accessDeps());
+    return router;
+}
+
+api::WorkspaceOptions Daemon::workspaceOptions() {
+    api::WorkspaceOptions options{paths().worktreeBase, config().branchPrefix,
+                                  config().deleteBranchOnRemove, roots_, &info_.agents};
+    options.autoInstallDependencies = config().autoInstallDependencies;
+    options.dependencies = &dependencies_;
+    options.publish = events_.publisher();
+    return options;
+}
+
+/// Files, repositories, workspaces and what runs in them.
+void Daemon::addWorkspaceRoutes(api::Router& router) {
+    // The daemon's own directories stay reachable whatever the roots say: the worktree base and
+    // every workspace (its owner chose it over the unix socket, or the daemon made it).
+    api::addFsRoutes(router, roots_, userHome(), [this] {
+        std::vector<std::string> dirs{paths().worktreeBase.string()};
+        for (const auto& ws : store::listWorkspaces(db_)) dirs.push_back(ws.path);
+        return dirs;
+    });
+    api::addRepositoryRoutes(router, db_, roots_);
+    api::addWorkspaceRoutes(router, db_, sessions_, workspaceOptions_);
+    api::addSessionRoutes(router, db_, sessions_, info_.agents);
+    api::addTerminalRoutes(router, db_, sessions_);
+    api::addDiffRoutes(router, db_);
+    api::addDependencyRoutes(router, db_, dependencies_);
+}
+
+api::AccessDeps Daemon::accessDeps() {
+    api::AccessDeps access;
+    access.tokens = tokens_;
+    access.passes = passes_;
+    access.rotateOwnerToken = [this] {
+        auto rotated = rotateToken(paths().tokenFile());
+        tokens_->setOwnerToken(rotated);
+        spdlog::info("the owner token was rotated");
+        return rotated;
+    };
+    access.uiUrls = [this] { return uiUrls(config(), info_.port.load()); };
+    access.ports = &portService_;
+    return access;
+}
+
+api::WsActions Daemon::terminalActions() {
+    api::WsActions actions;
+    // parawork keeps its two terminals apart: terminal_* reach agent sessions only,
+    // user_terminal_* the workspace's user terminal only.
+    actions.terminalInput = [this](const std::string& id, std::string_view data) {
+        return sessions_.input(id, data, session::KindFilter::NotUserTerminal);
+    };
+    actions.terminalResize = [this](const std::string& id, int cols, int rows) {
+        sessions_.resize(id, cols, rows, session::KindFilter::NotUserTerminal);
+    };
+    actions.userTerminalInput = [this](const std::string& id, std::string_view data) {
+        return sessions_.input(id, data, session::KindFilter::UserTerminal);
+    };
+    actions.userTerminalResize = [this](const std::string& id, int cols, int rows) {
+        sessions_.resize(id, cols, rows, session::KindFilter::UserTerminal);
+    };
+    return actions;
+}
+
+std::shared_ptr<proxy::PreviewProxy> Daemon::previewProxy() {
+    proxy::ProxyOptions options;
+    options.credentials.isToken = [tokens = tokens_](std::string_view value) {
+        return tokens->authenticate(value).has_value();
+    };
+    options.credentials.cookieName = std::string(api::kTokenCookie);
+    options.passes = passes_;
+    options.uiOrigin = config().publicUrl.value_or("");
+    return std::make_shared<proxy::PreviewProxy>(portService_, sessions_, workers_, options);
+}
+
+int Daemon::run() {
+    startServing();
+    runLoop();
+    stopServices();
+    tokens_->flushUsage();
+    std::filesystem::remove(paths().daemonInfoFile());
+    spdlog::info("stopped");
+    spdlog::shutdown();
+    return 0;
+}
+
+/// Listens, lets events through, re-adopts the sessions that outlived the last daemon, and
+/// tells clients (daemon.json) and the person who started it where it is.
+void Daemon::startServing() {
+    server_.start();
+    portService_.setDaemonPort(server_.port());
+    events_.attach(server_);
+    sessions_.readoptAll();
+    info_.port = server_.port();
+    auto urls = uiUrls(config(), server_.port());
+    writeDaemonInfo(paths(), server_.port(), urls.front());
+    printListening(config(), paths(), server_.port(), urls, token_);
+}
+
+void Daemon::runLoop() {
     // On SIGINT/SIGTERM connections get up to 3 s to say goodbye; then the loop stops anyway.
-    net::signal_set signals(loop, SIGINT, SIGTERM);
-    net::steady_timer deadline(loop);
-    std::chrono::steady_clock::time_point giveUpAt;
-    std::function<void()> stopWhenIdle = [&] {
-        if (httpServer.idle() || std::chrono::steady_clock::now() > giveUpAt) return loop.stop();
-        deadline.expires_after(std::chrono::milliseconds(20));
-        deadline.async_wait([&](boost::system::error_code e) {
-            if (!e) stopWhenIdle();
-        });
-    };
-    bool stopping = false;
-    stopServing = [&] {
-        if (std::exchange(stopping, true)) return;
-        httpServer.stop();
-        giveUpAt = std::chrono::steady_clock::now() + std::chrono::seconds(3);
-        stopWhenIdle();
-    };
-    signals.async_wait([&](boost::system::error_code ec, int signo) {
+    net::signal_set signals(loop_, SIGINT, SIGTERM);
+    signals.async_wait([this](boost::system::error_code ec, int signo) {
         if (ec) return;
         spdlog::info("signal {}: shutting down", signo);
         stopServing();
     });
     // SIGHUP: a renewed certificate is read again; sessions and connections go on.
-    net::signal_set hangup(loop, SIGHUP);
+    net::signal_set hangup(loop_, SIGHUP);
     std::function<void()> onHangup = [&] {
         hangup.async_wait([&](boost::system::error_code ec, int) {
             if (ec) return;
-            httpServer.reloadTls();
+            server_.reloadTls();
             onHangup();
         });
     };
     onHangup();
-    loop.run();
-    // Before the sessions: it may stop one.
-    resourceMonitor.stop();
-    sessions.shutdown();  // its threads stop; the session hosts keep running
-    portService.stop();
-    fileWatcher.stop();  // records what is pending while the store is still open
-    server = nullptr;
-    workers.join();
-    tokens->flushUsage();
-    std::filesystem::remove(paths.daemonInfoFile());
-    spdlog::info("stopped");
-    spdlog::shutdown();
-    return 0;
+    loop_.run();
+}
+
+void Daemon::stopServing() {
+    if (std::exchange(stopping_, true)) return;
+    server_.stop();
+    giveUpAt_ = std::chrono::steady_clock::now() + std::chrono::seconds(3);
+    stopWhenIdle();
+}
+
+void Daemon::stopWhenIdle() {
+    if (server_.idle() || std::chrono::steady_clock::now() > giveUpAt_) return loop_.stop();
+    stopDeadline_.expires_after(std::chrono::milliseconds(20));
+    stopDeadline_.async_wait([this](boost::system::error_code e) {
+        if (!e) stopWhenIdle();
+    });
+}
+
+/// Idempotent: after the loop, and again (harmlessly) when the daemon goes.
+void Daemon::stopServices() {
+    resourceMonitor_.stop();  // before the sessions: it may stop one
+    sessions_.shutdown();     // its threads stop; the session hosts keep running
+    portService_.stop();
+    fileWatcher_.stop();  // records what is pending while the store is still open
+    events_.detach();
+    workers_.join();
 }
 
 }  // namespace
@@ -427,7 +473,7 @@ int run(const ServeOptions& options) {
 int serve(const ServeOptions& options) {
     std::signal(SIGPIPE, SIG_IGN);
     try {
-        return run(options);
+        return Daemon(options).run();
     } catch (const std::exception& e) {
         std::fprintf(stderr, "parawork: error: %s\n", e.what());
         spdlog::shutdown();

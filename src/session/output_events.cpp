@@ -72,8 +72,8 @@ std::string takeUtf8(std::string& pending, std::string_view bytes) {
 }
 
 OutputEvents::OutputEvents(store::Database& db, const ServiceConfig& config, const EventSink& sink,
-                           Forget forget)
-    : db_(db), config_(config), sink_(sink), forget_(std::move(forget)) {
+                           const SessionObservers& observers, Forget forget)
+    : db_(db), config_(config), sink_(sink), observers_(observers), forget_(std::move(forget)) {
     thread_ = std::thread([this] { run(); });
 }
 
@@ -141,9 +141,9 @@ bool OutputEvents::follow(LiveSession& session) {
         auto read = reader.readFrom(session.parsed, std::min(kReadChunk, budget));
         if (read.bytes.empty()) break;
         budget -= std::min(budget, read.bytes.size());
-        if (sink_.terminalOutput && (!sink_.listening || sink_.listening()))
-            sink_.terminalOutput(session.id, session.workspaceId, session.kind, read.offset,
-                                 read.nextOffset);
+        if (!sink_.listening || sink_.listening())
+            observers_.terminalOutput(session.id, session.workspaceId, session.kind, read.offset,
+                                      read.nextOffset);
         // A person's shell is not an agent: its lines are neither agent_log rows nor markers.
         if (session.kind != core::SessionKind::Terminal) parseLines(session, read.bytes);
         session.parsed = read.nextOffset;
@@ -185,7 +185,7 @@ void OutputEvents::onLine(LiveSession& session, std::string_view line) {
                                                  {"level", "info"},
                                                  {"message", clean},
                                                  {"timestamp", now}}));
-        if (sink_.outputLine) sink_.outputLine(session.id, session.workspaceId, clean);
+        observers_.outputLine(session.id, session.workspaceId, clean);
         rows_.push_back({now, core::LogLevel::Info, maybeMarker ? clean : std::move(clean)});
         if (rows_.size() >= kRowBatch) flushRows(session);
         if (!maybeMarker) return;
@@ -275,17 +275,15 @@ void OutputEvents::finish(const std::shared_ptr<LiveSession>& session) {
                                                              {"status", core::toString(*ws.status)},
                                                              {"timestamp", now}}));
     session->finished = true;
-    if (sink_.sessionEnded) {
-        if (!recorded) {  // its workspace was deleted meanwhile: tell what is known
-            recorded.emplace();
-            recorded->id = session->id;
-            recorded->workspaceId = session->workspaceId;
-            recorded->kind = session->kind;
-            recorded->status = *patch.status;
-        }
-        sink_.sessionEnded(*recorded);
+    if (!recorded) {  // its workspace was deleted meanwhile: tell what is known
+        recorded.emplace();
+        recorded->id = session->id;
+        recorded->workspaceId = session->workspaceId;
+        recorded->kind = session->kind;
+        recorded->status = *patch.status;
     }
-    if (sink_.outputAdvanced) sink_.outputAdvanced(session->id);  // viewers see the end
+    observers_.sessionEnded(*recorded);
+    observers_.outputAdvanced(session->id);  // viewers see the end
     spdlog::info("session {} ended: {}", session->id, *patch.exitReason);
     forget_(session);
 }

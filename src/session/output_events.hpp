@@ -25,7 +25,7 @@ class OutputEvents {
   public:
     using Forget = std::function<void(const std::shared_ptr<LiveSession>&)>;
     OutputEvents(store::Database& db, const ServiceConfig& config, const EventSink& sink,
-                 Forget forget);
+                 const SessionObservers& observers, Forget forget);
     ~OutputEvents();
     OutputEvents(const OutputEvents&) = delete;
     OutputEvents& operator=(const OutputEvents&) = delete;
@@ -50,6 +50,7 @@ class OutputEvents {
     store::Database& db_;
     const ServiceConfig& config_;
     const EventSink& sink_;
+    const SessionObservers& observers_;
     Forget forget_;
     std::mutex mutex_;
     std::condition_variable cv_;

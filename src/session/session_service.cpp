@@ -6,7 +6,6 @@
 #include <csignal>
 #include <cstdlib>
 #include <deque>
-#include <list>
 #include <set>
 #include <thread>
 
@@ -19,6 +18,7 @@
 #include "session/host_launcher.hpp"
 #include "session/host_watcher.hpp"
 #include "session/output_events.hpp"
+#include "session/prompt_typist.hpp"
 #include "session/terminal_events.hpp"
 #include "store/agent_logs.hpp"
 #include "store/ports.hpp"
@@ -35,28 +35,24 @@ struct SessionService::Impl {
     store::Database& db;
     ServiceConfig config;
     EventSink sink;
+    SessionObservers observers;
     std::mutex mutex;  ///< guards `live`
     std::map<std::string, std::shared_ptr<LiveSession>> live;
     OutputEvents follower;
     HostWatcher watcher;
-    /// Threads that type a prompt once its agent is ready; `done` lets finished ones be joined.
-    struct Typist {
-        std::shared_ptr<std::atomic<bool>> done;
-        std::jthread thread;
-    };
-    std::mutex typistsMutex;
-    std::list<Typist> typists;
+    PromptTypists typists;
 
     Impl(store::Database& d, ServiceConfig c, EventSink s)
         : db(d),
           config(std::move(c)),
           sink(std::move(s)),
-          follower(d, config, sink, [this](const std::shared_ptr<LiveSession>& l) { forget(l); }),
+          follower(d, config, sink, observers,
+                   [this](const std::shared_ptr<LiveSession>& l) { forget(l); }),
           watcher([this](const std::shared_ptr<LiveSession>& l) { onOutput(l); },
                   [this](const std::shared_ptr<LiveSession>& l) { follower.wake(l); }) {}
 
     void onOutput(const std::shared_ptr<LiveSession>& session) {
-        if (sink.outputAdvanced) sink.outputAdvanced(session->id);
+        observers.outputAdvanced(session->id);
         follower.wake(session);
     }
 
@@ -149,35 +145,30 @@ struct SessionService::Impl {
         ws.status = core::WorkspaceStatus::Error;
         store::updateWorkspace(db, session.workspaceId, ws);
     }
+
+    /// The daemon's view of a recorded session, before its host is attached.
+    std::shared_ptr<LiveSession> newLiveSession(const core::Session& session) const {
+        auto live = std::make_shared<LiveSession>();
+        live->id = session.id;
+        live->workspaceId = session.workspaceId;
+        live->kind = session.kind;
+        live->paths.dir = config.sessionsDir / session.id;
+        return live;
+    }
+
+    // start(), phase by phase (defined below, beside it).
+    std::filesystem::path validateStart(const StartRequest& req);
+    core::Session recordStart(const StartRequest& req, const std::filesystem::path& cwd);
+    core::Session launch(const StartRequest& req, const core::Session& session);
+    LaunchSpec launchSpec(const StartRequest& req, const core::Session& session,
+                          const std::filesystem::path& sessionDir);
+    std::optional<core::Session> markRunning(const std::string& id, const Launched& launched);
+    void announceRunning(const core::Session& session, int childPid);
+    [[noreturn]] void abandonStart(const core::Session& session, int hostPid, bool announced,
+                                   const std::string& error);
 };
 
 namespace {
-
-/// Waits for the program's first output and then for ~600 ms of quiet (its first screen drawn),
-/// at most 30 s in all, then types `text` and Enter. Gives up when the session ends.
-void typeWhenSettled(SessionService& service, const std::string& id, const std::string& text,
-                     const std::stop_token& stop) {
-    using Clock = std::chrono::steady_clock;
-    const auto giveUpAt = Clock::now() + std::chrono::seconds(30);
-    std::uint64_t seen = 0;
-    auto quietSince = Clock::now();
-    while (!stop.stop_requested() && Clock::now() < giveUpAt) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(50));
-        auto state = service.outputState(id);
-        if (!state || state->ended) return;
-        if (state->endOffset != seen) {
-            seen = state->endOffset;
-            quietSince = Clock::now();
-        } else if (seen > 0 && Clock::now() - quietSince >= std::chrono::milliseconds(600)) {
-            break;
-        }
-    }
-    if (stop.stop_requested()) return;
-    service.input(id, text);
-    // Enter on its own: a TUI that reads the text as one paste still submits it.
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    service.input(id, "\r");
-}
 
 /// How long a stop of a session that has just ended waits for its end to be recorded, so that
 /// its answer names the final status.
@@ -187,6 +178,34 @@ std::string pathVariable(const StartRequest& req) {
     if (auto it = req.env.find("PATH"); it != req.env.end()) return it->second;
     const char* path = std::getenv("PATH");
     return path ? path : "/usr/local/bin:/usr/bin:/bin";
+}
+
+/// A new session as recorded when its start is accepted.
+core::Session startingSession(const StartRequest& req, const std::filesystem::path& cwd) {
+    core::Session session;
+    session.id = core::newUuid();
+    session.workspaceId = req.workspaceId;
+    session.kind = req.kind;
+    session.agentType = req.agentType;
+    session.status = core::SessionStatus::Starting;
+    session.startedAt = core::nowMs();
+    session.name = req.name;
+    session.command = req.argv;
+    session.cwd = cwd.string();
+    if (!req.env.empty()) session.env = req.env;
+    return session;
+}
+
+/// The request's initial prompt as the session's first user message.
+std::optional<core::Message> initialMessage(const StartRequest& req, const core::Session& session) {
+    if (!req.initialPrompt || req.initialPrompt->empty()) return std::nullopt;
+    core::Message message;
+    message.id = core::newUuid();
+    message.sessionId = session.id;
+    message.role = core::MessageRole::User;
+    message.content = *req.initialPrompt;
+    message.timestamp = *session.startedAt;
+    return message;
 }
 
 }  // namespace
@@ -199,18 +218,30 @@ SessionService::~SessionService() {
 }
 
 void SessionService::shutdown() {
-    {
-        std::lock_guard lock(impl_->typistsMutex);
-        impl_->typists.clear();  // jthreads: asked to stop, then joined
-    }
+    impl_->typists.stopAll();
     impl_->watcher.stop();
     impl_->follower.stop();
 }
 
+void SessionService::addObserver(SessionObserver& observer) {
+    impl_->observers.add(observer);
+}
+
+// Validate, record, launch the host and announce it; then, for an interactive prompt, type it.
 core::Session SessionService::start(const StartRequest& req) {
+    std::filesystem::path cwd = impl_->validateStart(req);
+    core::Session session = impl_->recordStart(req, cwd);
+    core::Session started = impl_->launch(req, session);
+    if (req.typedInput && !req.typedInput->empty())
+        impl_->typists.type(*this, session.id, *req.typedInput);
+    return started;
+}
+
+/// Checks a start request before anything is recorded; returns its working directory.
+std::filesystem::path SessionService::Impl::validateStart(const StartRequest& req) {
     if (req.argv.empty() || req.argv.front().empty())
         throw ServiceError(400, "A command is required");
-    auto workspace = store::findWorkspace(impl_->db, req.workspaceId);
+    auto workspace = store::findWorkspace(db, req.workspaceId);
     if (!workspace) throw ServiceError(404, "Workspace not found");
     std::filesystem::path cwd = req.cwd.value_or(workspace->path);
     std::error_code ec;
@@ -218,29 +249,16 @@ core::Session SessionService::start(const StartRequest& req) {
         throw ServiceError(400, "The working directory " + cwd.string() + " does not exist");
     if (auto problem = executableProblem(req.argv.front(), pathVariable(req), cwd))
         throw ServiceError(400, "Cannot start: " + *problem);
+    return cwd;
+}
 
-    core::Session session;
-    session.id = core::newUuid();
-    session.workspaceId = req.workspaceId;
-    session.kind = req.kind;
-    session.agentType = req.agentType;
-    session.status = core::SessionStatus::Starting;
-    session.startedAt = core::nowMs();
-    session.name = req.name;
-    session.command = req.argv;
-    session.cwd = cwd.string();
-    if (!req.env.empty()) session.env = req.env;
-    store::SessionStartRecord record{session, std::nullopt, req.resumeOf};
-    if (req.initialPrompt && !req.initialPrompt->empty()) {
-        core::Message message;
-        message.id = core::newUuid();
-        message.sessionId = session.id;
-        message.role = core::MessageRole::User;
-        message.content = *req.initialPrompt;
-        message.timestamp = *session.startedAt;
-        record.initialMessage = message;
-    }
-    switch (store::recordSessionStart(impl_->db, record)) {
+/// Records the session as starting, with its first message and declared ports; refuses a
+/// missing or busy workspace.
+core::Session SessionService::Impl::recordStart(const StartRequest& req,
+                                                const std::filesystem::path& cwd) {
+    core::Session session = startingSession(req, cwd);
+    store::SessionStartRecord record{session, initialMessage(req, session), req.resumeOf};
+    switch (store::recordSessionStart(db, record)) {
         case store::SessionStartOutcome::WorkspaceNotFound:
             throw ServiceError(404, "Workspace not found");
         case store::SessionStartOutcome::WorkspaceBusy:
@@ -248,73 +266,80 @@ core::Session SessionService::start(const StartRequest& req) {
         case store::SessionStartOutcome::Recorded:
             break;
     }
-    store::saveDeclaredPorts(impl_->db, session.id, req.ports);
+    store::saveDeclaredPorts(db, session.id, req.ports);
+    return session;
+}
 
-    auto live = std::make_shared<LiveSession>();
-    live->id = session.id;
-    live->workspaceId = session.workspaceId;
-    live->kind = session.kind;
-    live->paths.dir = impl_->config.sessionsDir / session.id;
-    std::vector<std::filesystem::path> cgroupProcFiles;
-    if (impl_->config.prepareResources)
-        cgroupProcFiles = impl_->config.prepareResources(session.id, req.limits);
-    LaunchSpec spec{impl_->config.hostBinary,
-                    live->paths.dir,
-                    cwd,
-                    req.argv,
-                    impl_->environmentFor(req, session.id),
-                    req.size,
-                    impl_->config.logMaxBytes,
-                    cgroupProcFiles};
+/// Starts the recorded session's host, marks it running, announces it and follows it. On
+/// failure the session is recorded as failed, what was announced is taken back, and
+/// ServiceError 500 is thrown.
+core::Session SessionService::Impl::launch(const StartRequest& req, const core::Session& session) {
+    auto live = newLiveSession(session);
+    LaunchSpec spec = launchSpec(req, session, live->paths.dir);
     Launched launched;
     std::optional<core::Session> updated;
-    bool announced = false;
-    const bool terminal = session.kind == core::SessionKind::Terminal;
     try {
         launched = launchHost(spec);
-        // Running before the watcher sees the host: a quick command may end at once, and its
-        // end must not be overwritten by this update.
-        store::SessionPatch patch;
-        patch.status = core::SessionStatus::Running;
-        patch.processId = launched.childPid;
-        patch.hostPid = launched.hostPid;
-        updated = store::updateSession(impl_->db, session.id, patch);
+        updated = markRunning(session.id, launched);
         // Announced before the watcher can see its end, so "ended" never precedes "running".
-        announced = updated.has_value();
-        if (announced && impl_->sink.sessionRunning) impl_->sink.sessionRunning(*updated);
-        if (announced && !terminal) impl_->publishWorkspaceStatus(session.workspaceId);
-        // A user terminal is announced before its start is answered (protocol §6.6) and before
-        // the watcher could report its exit.
-        if (announced && terminal && impl_->sink.publish)
-            impl_->sink.publish(
-                session.workspaceId,
-                userTerminalStarted(session.id, session.workspaceId, launched.childPid));
-        impl_->attach(live);
+        if (updated) announceRunning(*updated, launched.childPid);
+        attach(live);
     } catch (const std::exception& e) {
-        spdlog::warn("session {}: cannot start: {}", session.id, e.what());
-        // A host we cannot talk to must not run on unseen: SIGTERM makes it end its command.
-        if (launched.hostPid > 0) ::kill(launched.hostPid, SIGTERM);
-        impl_->failStart(session, e.what());
-        if (announced && impl_->sink.sessionEnded) impl_->sink.sessionEnded(session);
-        if (announced && terminal && impl_->sink.publish)
-            impl_->sink.publish(
-                session.workspaceId,
-                userTerminalExited(session.id, session.workspaceId, std::nullopt, std::nullopt));
-        throw ServiceError(500, std::string("Failed to start agent process: ") + e.what());
+        abandonStart(session, launched.hostPid, updated.has_value(), e.what());
     }
     spdlog::info("session {} started: {} (host pid {}, pid {})", session.id, req.argv.front(),
                  launched.hostPid, launched.childPid);
-    if (req.typedInput && !req.typedInput->empty()) {
-        std::lock_guard lock(impl_->typistsMutex);
-        impl_->typists.remove_if([](const Impl::Typist& t) { return t.done->load(); });
-        auto done = std::make_shared<std::atomic<bool>>(false);
-        impl_->typists.push_back({done, std::jthread([this, id = session.id, text = *req.typedInput,
-                                                      done](std::stop_token stop) {
-                                      typeWhenSettled(*this, id, text, stop);
-                                      *done = true;
-                                  })});
-    }
     return updated.value_or(session);
+}
+
+LaunchSpec SessionService::Impl::launchSpec(const StartRequest& req, const core::Session& session,
+                                            const std::filesystem::path& sessionDir) {
+    std::vector<std::filesystem::path> cgroupProcFiles;
+    if (config.prepareResources) cgroupProcFiles = config.prepareResources(session.id, req.limits);
+    return LaunchSpec{config.hostBinary,
+                      sessionDir,
+                      session.cwd.value_or(""),
+                      req.argv,
+                      environmentFor(req, session.id),
+                      req.size,
+                      config.logMaxBytes,
+                      cgroupProcFiles};
+}
+
+/// Running before the watcher sees the host: a quick command may end at once, and its end must
+/// not be overwritten by this update. nullopt: the session's row is gone.
+std::optional<core::Session> SessionService::Impl::markRunning(const std::string& id,
+                                                               const Launched& launched) {
+    store::SessionPatch patch;
+    patch.status = core::SessionStatus::Running;
+    patch.processId = launched.childPid;
+    patch.hostPid = launched.hostPid;
+    return store::updateSession(db, id, patch);
+}
+
+void SessionService::Impl::announceRunning(const core::Session& session, int childPid) {
+    observers.sessionRunning(session);
+    if (session.kind != core::SessionKind::Terminal) {
+        publishWorkspaceStatus(session.workspaceId);
+    } else if (sink.publish) {
+        // A user terminal is announced before its start is answered (protocol §6.6) and before
+        // the watcher could report its exit.
+        sink.publish(session.workspaceId,
+                     userTerminalStarted(session.id, session.workspaceId, childPid));
+    }
+}
+
+void SessionService::Impl::abandonStart(const core::Session& session, int hostPid, bool announced,
+                                        const std::string& error) {
+    spdlog::warn("session {}: cannot start: {}", session.id, error);
+    // A host we cannot talk to must not run on unseen: SIGTERM makes it end its command.
+    if (hostPid > 0) ::kill(hostPid, SIGTERM);
+    failStart(session, error);
+    if (announced) observers.sessionEnded(session);
+    if (announced && session.kind == core::SessionKind::Terminal && sink.publish)
+        sink.publish(session.workspaceId, userTerminalExited(session.id, session.workspaceId,
+                                                             std::nullopt, std::nullopt));
+    throw ServiceError(500, "Failed to start agent process: " + error);
 }
 
 std::optional<StopResult> SessionService::stop(const std::string& id, const std::string& reason) {
@@ -470,15 +495,11 @@ void SessionService::readoptAll() {
     auto sessions = store::listSessionsByStatus(
         impl_->db, {core::SessionStatus::Starting, core::SessionStatus::Running});
     for (const auto& session : sessions) {
-        auto live = std::make_shared<LiveSession>();
-        live->id = session.id;
-        live->workspaceId = session.workspaceId;
-        live->kind = session.kind;
-        live->paths.dir = impl_->config.sessionsDir / session.id;
+        auto live = impl_->newLiveSession(session);
         live->parsed = static_cast<std::uint64_t>(session.logOffset);
         live->firstOutputRecorded = session.firstOutputAt.has_value();
         // Announced first: a host found gone is finished (and announced ended) below.
-        if (impl_->sink.sessionRunning) impl_->sink.sessionRunning(session);
+        impl_->observers.sessionRunning(session);
         try {
             impl_->attach(live);
             spdlog::info("session {}: re-adopted its host", session.id);

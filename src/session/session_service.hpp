@@ -1,7 +1,8 @@
 // The daemon's session manager (DESIGN §3–4): starts commands in session hosts, stops them,
 // forwards input and resizes, re-adopts live hosts after a daemon restart, follows each output
 // log to produce agent_log rows, markers and the exit record, and tells the rest of the daemon
-// through an EventSink. Plain C++ and threads: the network edge only calls it.
+// through an EventSink (JSON events) and its SessionObservers. Plain C++ and threads: the network
+// edge only calls it.
 #pragma once
 
 #include <chrono>
@@ -20,34 +21,20 @@
 #include "host/exit_record.hpp"
 #include "host/host_protocol.hpp"
 #include "host/output_log.hpp"
+#include "session/session_observer.hpp"
 #include "store/database.hpp"
 
 namespace parawork::session {
 
-/// Where session events go; the daemon wires it to the WebSocket hub. Called from the
-/// service's own threads, so implementations must be thread-safe and quick.
+/// Where session events go as JSON; the daemon wires it to the WebSocket hub. Called from the
+/// service's own threads, so implementations must be thread-safe and quick. What else follows
+/// sessions registers a SessionObserver (SessionService::addObserver).
 struct EventSink {
     /// A `{type, data}` event for the subscribers of a workspace.
     std::function<void(const std::string& workspaceId, std::string eventJson)> publish;
     /// Whether anyone listens to `publish` at all: building terminal_data for a flood nobody
     /// watches is wasted work. Unset means yes.
     std::function<bool()> listening;
-    /// Bytes from `from` on of a session's output are new (parawork's terminal_data viewers
-    /// read them from the log by offset; a user terminal's viewers get user_terminal_data).
-    std::function<void(const std::string& sessionId, const std::string& workspaceId,
-                       core::SessionKind kind, std::uint64_t from, std::uint64_t to)>
-        terminalOutput;
-    /// New bytes in a session's output log: viewers reading by offset may go on.
-    std::function<void(const std::string& sessionId)> outputAdvanced;
-    /// A session's process is running (started, or re-adopted after a daemon restart) / has
-    /// ended and been recorded. The file watcher follows these.
-    std::function<void(const core::Session& session)> sessionRunning;
-    std::function<void(const core::Session& session)> sessionEnded;
-    /// One line of a session's output (ANSI stripped; not for user terminals), among the first
-    /// ServiceConfig::agentLogBytes: where dev servers print their URLs and ready lines.
-    std::function<void(const std::string& sessionId, const std::string& workspaceId,
-                       std::string_view line)>
-        outputLine;
 };
 
 struct ServiceConfig {
@@ -131,6 +118,10 @@ class SessionService {
     ~SessionService();
     SessionService(const SessionService&) = delete;
     SessionService& operator=(const SessionService&) = delete;
+
+    /// Registers an observer, called after those registered before it. Register every observer
+    /// before readoptAll() and the first start(); it must outlive the service's threads.
+    void addObserver(SessionObserver& observer);
 
     /// Reconnects to every live host of a starting/running session; sessions whose host died
     /// are finished from their exit record, or failed with reason "host lost".

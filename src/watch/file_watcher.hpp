@@ -62,7 +62,7 @@ class FileWatcher {
     FileWatcher(const FileWatcher&) = delete;
     FileWatcher& operator=(const FileWatcher&) = delete;
 
-    /// A session's process runs / has ended (session::EventSink). Only agent and command
+    /// A session's process runs / has ended (the daemon's session observer). Only agent and command
     /// sessions count; the workspace is watched while at least one runs. Quick: the work is
     /// done on the watcher's thread.
     void sessionRunning(const core::Session& session);

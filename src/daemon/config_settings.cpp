@@ -1,21 +1,14 @@
 // The settings table and everything it drives. Adding a setting = one row in settings() plus a
-// member in Config; parsing, environment and flag overrides, validation and the generated
-// config.toml follow from the row.
-#include "daemon/config.hpp"
-
-#include <sys/stat.h>
+// member in Config; parsing (config_toml.cpp), environment and flag overrides, validation and
+// the generated config.toml follow from the row.
+#include "daemon/config_settings.hpp"
 
 #include <algorithm>
 #include <cctype>
-#include <cerrno>
 #include <charconv>
-#include <fstream>
 #include <sstream>
 #include <type_traits>
 #include <utility>
-#include <variant>
-
-#include <toml++/toml.h>
 
 #include <boost/asio/ip/address.hpp>
 
@@ -23,27 +16,10 @@
 #include "core/error.hpp"
 
 namespace parawork::daemon {
+namespace config_table {
 namespace {
 
 namespace fs = std::filesystem;
-
-using Value = std::variant<std::int64_t, std::string, std::vector<std::string>, bool>;
-enum class Kind { Integer, Text, TextList, Boolean };
-
-/// Checks (and may rewrite, e.g. expand "~/") one text value; returns "" when it is fine, else
-/// what was expected ("expected one of ...").
-using TextCheck = std::string (*)(std::string& value, const GetEnv& env);
-
-struct Setting {
-    std::string_view key;  ///< "section.name"
-    Kind kind;
-    std::string_view doc;
-    std::int64_t min = 0, max = 0;  ///< Integer only
-    TextCheck check = nullptr;      ///< Text: the value; TextList: each item
-    void (*set)(Config&, Value&&) = nullptr;
-    std::optional<Value> (*get)(const Config&) = nullptr;  ///< nullopt: unset by default
-    std::string_view unsetExample;  ///< shown commented out when get() is nullopt
-};
 
 template <auto Member>
 using MemberType = std::remove_cvref_t<decltype(std::declval<Config&>().*Member)>;
@@ -169,12 +145,30 @@ std::string checkPreviewDomain(std::string& v, const GetEnv&) {
     return ok ? "" : "expected a domain name such as \"localhost\"";
 }
 
-constexpr std::int64_t kMiB = 1 << 20;
 constexpr std::int64_t kGiB = kMiB << 10;
 
-/// The table. Keep the order: it is the order of the generated file and of the docs.
-const std::vector<Setting>& settings() {
-    static const std::vector<Setting> table = {
+std::size_t editDistance(std::string_view a, std::string_view b) {
+    std::vector<std::size_t> row(b.size() + 1);
+    for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+    for (std::size_t i = 1; i <= a.size(); ++i) {
+        std::size_t diagonal = row[0];
+        row[0] = i;
+        for (std::size_t j = 1; j <= b.size(); ++j) {
+            std::size_t above = row[j];
+            row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] != b[j - 1])});
+            diagonal = above;
+        }
+    }
+    return row[b.size()];
+}
+
+}  // namespace
+
+namespace {
+
+/// The network edge: [server] and [limits].
+std::vector<Setting> serverSettings() {
+    return {
         text<&Config::host>("server.host", checkHost,
                             "Address to listen on. Loopback by default; other addresses expose "
                             "the API to the network (the token is always required over TCP)."),
@@ -229,6 +223,13 @@ const std::vector<Setting>& settings() {
             "limits.request_head_timeout_ms", 100, 600000,
             "Milliseconds a client gets to send a request's head (from connecting, or from its "
             "first byte on a kept-alive connection); slower connections are closed."),
+    };
+}
+
+/// What the daemon does: [log], [sessions], [paths], [git], [files], [ports], [preview],
+/// [resources], [deps].
+std::vector<Setting> workSettings() {
+    return {
         text<&Config::logLevel>("log.level", checkLogLevel,
                                 "Daemon log level: trace, debug, info, warn, error or off."),
         integer<&Config::sessionLogMaxBytes>(
@@ -286,6 +287,17 @@ const std::vector<Setting>& settings() {
             "Install a new worktree's detected dependencies (npm ci, uv sync, ...) in a setup "
             "session before its agent starts, when its parawork.toml has no [setup] script."),
     };
+}
+
+}  // namespace
+
+const std::vector<Setting>& settings() {
+    static const std::vector<Setting> table = [] {
+        std::vector<Setting> all = serverSettings();
+        std::vector<Setting> rest = workSettings();
+        all.insert(all.end(), rest.begin(), rest.end());
+        return all;
+    }();
     return table;
 }
 
@@ -307,22 +319,6 @@ bool isSection(std::string_view name) {
                        [&](const Setting& s) { return sectionOf(s.key) == name; });
 }
 
-std::size_t editDistance(std::string_view a, std::string_view b) {
-    std::vector<std::size_t> row(b.size() + 1);
-    for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
-    for (std::size_t i = 1; i <= a.size(); ++i) {
-        std::size_t diagonal = row[0];
-        row[0] = i;
-        for (std::size_t j = 1; j <= b.size(); ++j) {
-            std::size_t above = row[j];
-            row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] != b[j - 1])});
-            diagonal = above;
-        }
-    }
-    return row[b.size()];
-}
-
-/// " (did you mean server.port?)" for a near miss or a setting put in the wrong section.
 std::string suggestion(std::string_view unknown) {
     std::string_view best;
     std::size_t bestDistance = 3;
@@ -346,7 +342,6 @@ std::string quote(std::string_view s) {
     return out + "\"";
 }
 
-/// "expected ..." for a setting's type and range.
 std::string expectation(const Setting& s) {
     switch (s.kind) {
         case Kind::Integer:
@@ -365,7 +360,6 @@ std::string expectation(const Setting& s) {
     throw core::Error(std::string(where) + ": " + std::string(key) + ": " + std::string(problem));
 }
 
-/// Range-checks / normalises `value` and stores it. `got` is how the value is shown in errors.
 void assign(Config& config, const Setting& s, Value value, const GetEnv& env,
             std::string_view where, const std::string& got) {
     if (auto* n = std::get_if<std::int64_t>(&value); n && (*n < s.min || *n > s.max))
@@ -383,6 +377,22 @@ void assign(Config& config, const Setting& s, Value value, const GetEnv& env,
     }
     s.set(config, std::move(value));
 }
+
+std::string sectionList() {
+    std::string out;
+    for (const Setting& s : settings()) {
+        std::string section(sectionOf(s.key));
+        if (out.find("[" + section + "]") == std::string::npos)
+            out += (out.empty() ? "[" : ", [") + section + "]";
+    }
+    return out;
+}
+
+}  // namespace config_table
+
+namespace {
+
+using namespace config_table;
 
 /// Text from the environment or a flag. Lists are comma-separated; blanks around items dropped.
 void assignText(Config& config, const Setting& s, std::string_view text, const GetEnv& env,
@@ -411,208 +421,6 @@ void assignText(Config& config, const Setting& s, std::string_view text, const G
     assign(config, s, std::move(items), env, where, got);
 }
 
-template <class T>
-std::string streamed(const T& value) {
-    std::ostringstream out;
-    out << value;
-    return out.str();
-}
-
-std::string describe(const toml::node& node) {
-    if (auto* s = node.as_string()) return quote(s->get());
-    if (auto* i = node.as_integer()) return std::to_string(i->get());
-    if (auto* f = node.as_floating_point()) return streamed(f->get());
-    if (auto* b = node.as_boolean()) return b->get() ? "true" : "false";
-    if (node.is_array()) return "an array";
-    if (node.is_table()) return "a table";
-    return "a date/time";
-}
-
-std::string location(const fs::path& file, const toml::source_region& where) {
-    return file.string() + ":" + std::to_string(where.begin.line) + ":" +
-           std::to_string(where.begin.column);
-}
-
-void assignNode(Config& config, const Setting& s, const toml::node& node, const GetEnv& env,
-                const std::string& where) {
-    std::string got = describe(node);
-    if (s.kind == Kind::Integer && node.is_integer())
-        return assign(config, s, node.as_integer()->get(), env, where, got);
-    if (s.kind == Kind::Text && node.is_string())
-        return assign(config, s, node.as_string()->get(), env, where, got);
-    if (s.kind == Kind::Boolean && node.is_boolean())
-        return assign(config, s, node.as_boolean()->get(), env, where, got);
-    if (s.kind == Kind::TextList && node.is_array()) {
-        std::vector<std::string> items;
-        for (const toml::node& item : *node.as_array()) {
-            if (!item.is_string())
-                fail(where, s.key, expectation(s) + ", got an item " + describe(item));
-            items.push_back(item.as_string()->get());
-        }
-        return assign(config, s, std::move(items), env, where, got);
-    }
-    fail(where, s.key, expectation(s) + ", got " + got);
-}
-
-std::string sectionList() {
-    std::string out;
-    for (const Setting& s : settings()) {
-        std::string section(sectionOf(s.key));
-        if (out.find("[" + section + "]") == std::string::npos)
-            out += (out.empty() ? "[" : ", [") + section + "]";
-    }
-    return out;
-}
-
-/// One [agents.<name>] table: changes a built-in profile or adds one (which needs a command).
-void applyAgent(Config& config, std::string_view name, const toml::node& node,
-                const fs::path& file) {
-    std::string key = "agents." + std::string(name);
-    if (auto problem = core::agentNameProblem(name))
-        fail(location(file, node.source()), key, "an agent name " + *problem);
-    const toml::table* table = node.as_table();
-    if (table == nullptr)
-        fail(location(file, node.source()), key, "expected a table [" + key + "]");
-    core::AgentProfile* profile = nullptr;
-    for (auto& p : config.agents)
-        if (p.name == name) profile = &p;
-    bool added = profile == nullptr;
-    if (added) {
-        config.agents.push_back(
-            core::AgentProfile{std::string(name), "", {}, core::PromptMode::None, "", {}, true});
-        profile = &config.agents.back();
-    }
-    auto strings = [&](const toml::node& value, const std::string& k) {
-        std::vector<std::string> out;
-        const toml::array* array = value.as_array();
-        if (array == nullptr)
-            fail(location(file, value.source()), k, "expected an array of strings");
-        for (const toml::node& item : *array) {
-            if (!item.is_string())
-                fail(location(file, item.source()), k, "expected an array of strings");
-            out.push_back(item.as_string()->get());
-        }
-        return out;
-    };
-    for (const auto& [leaf, value] : *table) {
-        std::string k = key + "." + std::string(leaf.str());
-        std::string where = location(file, value.source());
-        if (leaf.str() == "command") {
-            if (!value.is_string() || value.as_string()->get().empty())
-                fail(where, k, "expected a command name or absolute path");
-            profile->command = value.as_string()->get();
-        } else if (leaf.str() == "args") {
-            profile->args = strings(value, k);
-        } else if (leaf.str() == "resume_args") {
-            profile->resumeArgs = strings(value, k);
-        } else if (leaf.str() == "prompt") {
-            auto mode =
-                value.is_string() ? core::parsePromptMode(value.as_string()->get()) : std::nullopt;
-            if (!mode) fail(where, k, "expected one of none, argument, flag, type");
-            profile->promptMode = *mode;
-        } else if (leaf.str() == "prompt_flag") {
-            if (!value.is_string() || !value.as_string()->get().starts_with('-'))
-                fail(where, k, "expected a flag such as \"--prompt\"");
-            profile->promptFlag = value.as_string()->get();
-        } else if (leaf.str() == "enabled") {
-            if (!value.is_boolean()) fail(where, k, "expected true or false");
-            profile->enabled = value.as_boolean()->get();
-        } else {
-            fail(location(file, leaf.source()), k,
-                 "unknown setting; an agent has command, args, prompt, prompt_flag, resume_args "
-                 "and enabled");
-        }
-    }
-    std::string where = location(file, node.source());
-    if (profile->command.empty()) fail(where, key, "a new agent needs a command");
-    if (profile->promptMode == core::PromptMode::Flag && profile->promptFlag.empty())
-        fail(where, key, "prompt = \"flag\" needs a prompt_flag");
-    (void)added;
-}
-
-void applyTable(Config& config, const toml::table& root, const fs::path& file, const GetEnv& env) {
-    for (const auto& [sectionKey, sectionNode] : root) {
-        std::string section(sectionKey.str());
-        if (section == "agents" && sectionNode.is_table()) {
-            for (const auto& [name, agent] : *sectionNode.as_table())
-                applyAgent(config, name.str(), agent, file);
-            continue;
-        }
-        if (!isSection(section))
-            fail(location(file, sectionKey.source()), section,
-                 "unknown setting" + suggestion(section) + "; settings live in the sections " +
-                     sectionList());
-        const toml::table* table = sectionNode.as_table();
-        if (table == nullptr)
-            fail(location(file, sectionNode.source()), section,
-                 "expected a section [" + section + "], got " + describe(sectionNode));
-        for (const auto& [leaf, node] : *table) {
-            std::string key = section + "." + std::string(leaf.str());
-            const Setting* s = findSetting(key);
-            if (s == nullptr)
-                fail(location(file, leaf.source()), key, "unknown setting" + suggestion(key));
-            assignNode(config, *s, node, env, location(file, node.source()));
-        }
-    }
-}
-
-/// The file's text, or nullopt when it does not exist. Bounded: a config file is small.
-std::optional<std::string> readConfigText(const fs::path& file) {
-    struct stat st {};
-    if (::stat(file.c_str(), &st) != 0) {
-        if (errno == ENOENT) return std::nullopt;
-        core::throwErrno("cannot read config file " + file.string());
-    }
-    if (!S_ISREG(st.st_mode))
-        throw core::Error("config file " + file.string() + " is not a regular file");
-    if (st.st_size > kMiB)
-        throw core::Error("config file " + file.string() + " is larger than 1 MiB");
-    std::ifstream in(file, std::ios::binary);
-    if (!in) core::throwErrno("cannot read config file " + file.string());
-    return std::string(std::istreambuf_iterator<char>(in), {});
-}
-
-void applyFile(Config& config, const fs::path& file, const GetEnv& env) {
-    auto text = readConfigText(file);
-    if (!text) return;
-    toml::table root;
-    try {
-        root = toml::parse(*text, file.string());
-    } catch (const toml::parse_error& e) {
-        throw core::Error(location(file, e.source()) +
-                          ": syntax error: " + std::string(e.description()));
-    }
-    applyTable(config, root, file, env);
-}
-
-std::string renderValue(std::string_view leaf, const Value& value) {
-    toml::table t;
-    std::visit(
-        [&](const auto& v) {
-            using T = std::decay_t<decltype(v)>;
-            if constexpr (std::is_same_v<T, std::vector<std::string>>) {
-                toml::array a;
-                for (const auto& item : v) a.push_back(item);
-                t.insert(leaf, std::move(a));
-            } else {
-                t.insert(leaf, v);
-            }
-        },
-        value);
-    return streamed(t);
-}
-
-/// `text` as "# " comment lines of at most ~100 columns.
-std::string commentLines(std::string_view text) {
-    std::string out, line = "#";
-    std::istringstream words{std::string(text)};
-    for (std::string word; words >> word;) {
-        if (line.size() + 1 + word.size() > 98) out += line + "\n", line = "#";
-        line += " " + word;
-    }
-    return out + line + "\n";
-}
-
 }  // namespace
 
 std::string envVarFor(std::string_view key) {
@@ -638,84 +446,6 @@ void applyOverride(Config& config, std::string_view key, std::string_view value,
     const Setting* s = findSetting(key);
     if (s == nullptr) fail(source, key, "unknown setting" + suggestion(key));
     assignText(config, *s, value, processEnv(), source);
-}
-
-std::string defaultConfigToml() {
-    const Config defaults;
-    std::string out =
-        "# parawork configuration: config.toml\n"
-        "# Every setting with its default value (`parawork config defaults` prints this file).\n"
-        "# Precedence: defaults < this file < PARAWORK_* environment variables < flags.\n"
-        "# Unknown keys are errors, so a typo never goes unnoticed.\n";
-    std::string_view section;
-    for (const Setting& s : settings()) {
-        if (sectionOf(s.key) != section) {
-            section = sectionOf(s.key);
-            out += "\n[" + std::string(section) + "]\n";
-        }
-        out += "\n" + commentLines(s.doc) + "# env: " + envVarFor(s.key) +
-               (s.kind == Kind::TextList ? " (comma-separated)\n" : "\n");
-        if (auto value = s.get(defaults))
-            out += renderValue(leafOf(s.key), *value) + "\n";
-        else
-            out += "# " + renderValue(leafOf(s.key), std::string(s.unsetExample)) + "\n";
-    }
-    out += "\n" + commentLines(
-                      "Agent profiles. A table changes a built-in agent or adds one. command: "
-                      "the program (looked up on PATH); args: arguments before the prompt; "
-                      "prompt: how the initial prompt reaches the agent (argument, flag, type "
-                      "— typed into its terminal — or none); prompt_flag: the flag for "
-                      "prompt = \"flag\"; resume_args: added to resume the agent's previous "
-                      "conversation; enabled. Not settable from the environment.");
-    for (const auto& agent : defaults.agents) {
-        toml::table t;
-        t.insert("command", agent.command);
-        toml::array args, resume;
-        for (const auto& a : agent.args) args.push_back(a);
-        for (const auto& a : agent.resumeArgs) resume.push_back(a);
-        t.insert("args", std::move(args));
-        t.insert("prompt", std::string(core::toString(agent.promptMode)));
-        if (!agent.promptFlag.empty()) t.insert("prompt_flag", agent.promptFlag);
-        t.insert("resume_args", std::move(resume));
-        t.insert("enabled", agent.enabled);
-        out += "\n[agents." + agent.name + "]\n" + streamed(t) + "\n";
-    }
-    return out;
-}
-
-bool isLoopbackAddress(std::string_view host) {
-    if (host == "localhost") return true;
-    boost::system::error_code ec;
-    auto address = boost::asio::ip::make_address(std::string(host), ec);
-    return !ec && address.is_loopback();
-}
-
-void checkNetworkExposure(const Config& config) {
-    if (config.tlsCert.has_value() != config.tlsKey.has_value())
-        throw core::Error(std::string("server.tls_cert and server.tls_key go together: ") +
-                          (config.tlsCert ? "server.tls_key" : "server.tls_cert") + " is missing");
-    if (config.behindProxy && config.trustedProxies.empty())
-        throw core::Error(
-            "server.behind_proxy needs server.trusted_proxies: the addresses your reverse proxy "
-            "connects from (e.g. [\"127.0.0.1\"])");
-    if (isLoopbackAddress(config.host) || config.tlsCert || config.behindProxy || config.insecure)
-        return;
-    throw core::Error(
-        "refusing to listen on " + config.host +
-        " with plain HTTP: your token and terminals would cross the network unencrypted. Give "
-        "a certificate (--tls-cert FILE --tls-key FILE, or server.tls_cert/server.tls_key), put "
-        "a TLS reverse proxy in front (--behind-proxy), or accept the risk inside a network you "
-        "trust (--insecure). See docs/remote-access.md");
-}
-
-std::optional<std::string> allowedOriginsWarning(const Config& config) {
-    if (config.allowedOrigins.empty()) return std::nullopt;
-    std::string list;
-    for (const auto& origin : config.allowedOrigins) list += (list.empty() ? "" : ", ") + origin;
-    return "server.allowed_origins lets " + list +
-           " drive this daemon: any page served there (a dev server on that port, a project's "
-           "own code) can use this browser's login cookie to start sessions and run commands. "
-           "Keep it only while you use that frontend (docs/configuration.md)";
 }
 
 }  // namespace parawork::daemon
