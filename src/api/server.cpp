@@ -122,7 +122,10 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
     bool stopping = false;
 
     Impl(net::io_context& l, net::thread_pool& w, ServerOptions o, Router r, WsActions a)
-        : loop(l), workers(w), options(std::move(o)), router(std::move(r)), actions(std::move(a)) {}
+        : loop(l), workers(w), options(std::move(o)), router(std::move(r)), actions(std::move(a)) {
+        // The server runs its WebSocket endpoints itself; any other upgrade opens the main hub.
+        router.addUpgrade("/api/sessions/:id/attach", Upgrade::Attach);
+    }
 
     void listenTcp();
     void listenUnix();
@@ -374,10 +377,8 @@ net::awaitable<void> HttpServer::Impl::runWebSocket(Stream stream,
         co_return;
     }
     ViewerScope viewer(options.requestStats);
-    // /api/sessions/<id>/attach is our binary terminal stream; any other path is the main hub.
-    auto parts = splitPath(req->path);
-    if (parts.size() == 4 && parts[0] == "api" && parts[1] == "sessions" && parts[3] == "attach") {
-        std::string id(parts[2]);
+    if (router.upgradeFor(*req).value_or(Upgrade::Events) == Upgrade::Attach) {
+        std::string id = req->params.at("id");
         if (!sessions || !sessions->outputState(id)) {
             co_await refuseAndLinger(stream, fail(404, "Session not found"), msg.version());
             co_return;
