@@ -340,6 +340,7 @@ int run(const ServeOptions& options) {
     proxyOptions.credentials.cookieName = std::string(api::kTokenCookie);
     proxyOptions.passes = passes;
     proxyOptions.uiOrigin = config.publicUrl.value_or("");
+    proxyOptions.requestHeadTimeout = std::chrono::milliseconds(config.requestHeadTimeoutMs);
     httpServer.setPreviewHook(
         std::make_shared<proxy::PreviewProxy>(portService, sessions, workers, proxyOptions));
     httpServer.start();

@@ -45,6 +45,7 @@ constexpr std::size_t kMaxHeaderBytes = 64 * 1024;
 constexpr std::size_t kTailBytes = 16 * 1024;
 constexpr std::size_t kPollBytes = 8000;  // below sanitizeLogLine's cut
 constexpr auto kWriteTimeout = std::chrono::seconds(60);
+constexpr std::size_t kFirstReadBytes = 4096;
 
 // RFC 9110 §7.6.1: these describe one hop and are not forwarded.
 constexpr std::array kHopByHop = {http::field::connection,
@@ -208,7 +209,16 @@ net::awaitable<void> PreviewProxy::serve(Stream& stream, beast::flat_buffer& buf
         x.parser.emplace();
         x.parser->header_limit(kMaxHeaderBytes);
         x.parser->body_limit(boost::none);
-        stream.expires_after(options_.keepAliveTimeout);
+        if (buffer.size() == 0) {  // kept alive: idle until the next request starts
+            stream.expires_after(options_.keepAliveTimeout);
+            auto [idleError, got] =
+                co_await stream.async_read_some(buffer.prepare(kFirstReadBytes), kAwait);
+            if (idleError) break;
+            buffer.commit(got);
+        }
+        // From its first byte on, the head has one deadline however slowly it comes, as the
+        // server's own requests have (api/server.cpp).
+        stream.expires_after(options_.requestHeadTimeout);
         auto [ec, n] = co_await http::async_read_header(stream, buffer, *x.parser, kAwait);
         if (ec) break;
     }

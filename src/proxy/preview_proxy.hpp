@@ -29,6 +29,8 @@ struct ProxyOptions {
     std::chrono::seconds connectTimeout{5};
     /// Idle time allowed between requests on a client connection.
     std::chrono::seconds keepAliveTimeout{75};
+    /// Time a request head has from its first byte on (limits.request_head_timeout_ms).
+    std::chrono::milliseconds requestHeadTimeout{15000};
 };
 
 class PreviewProxy : public api::PreviewHook {
