@@ -15,7 +15,7 @@
 #include "bench_support.hpp"
 #include "support/remote_client.hpp"
 #include "support/session_api.hpp"
-#include "support/temp_dir.hpp"
+#include "unit_support/temp_dir.hpp"
 #include "workload.hpp"
 
 namespace parawork::bench {

@@ -46,19 +46,38 @@ void Router::add(std::string method, std::string pattern, Handler handler) {
     routes_.push_back({std::move(method), std::move(segments), std::move(handler)});
 }
 
+void Router::addUpgrade(std::string pattern, Upgrade endpoint) {
+    std::vector<std::string> segments;
+    for (auto s : splitPath(pattern)) segments.emplace_back(s);
+    routes_.push_back({"GET", std::move(segments), endpoint});
+}
+
 Response Router::dispatch(Request& req) const {
     auto parts = splitPath(req.path);
     std::string method = req.method == "HEAD" ? "GET" : req.method;
     for (const auto& route : routes_) {
-        if (route.method != method || !matches(route.segments, parts, nullptr)) continue;
+        const auto* handler = std::get_if<Handler>(&route.target);
+        if (!handler || route.method != method || !matches(route.segments, parts, nullptr))
+            continue;
         matches(route.segments, parts, &req.params);
         try {
-            return route.handler(req);
+            return (*handler)(req);
         } catch (const BadRequest& e) {
             return fail(400, e.what());
         }
     }
     return fail(404, "Endpoint not found");
+}
+
+std::optional<Upgrade> Router::upgradeFor(Request& req) const {
+    auto parts = splitPath(req.path);
+    for (const auto& route : routes_) {
+        const auto* endpoint = std::get_if<Upgrade>(&route.target);
+        if (!endpoint || !matches(route.segments, parts, nullptr)) continue;
+        matches(route.segments, parts, &req.params);
+        return *endpoint;
+    }
+    return std::nullopt;
 }
 
 bool Router::knows(std::string_view path) const {

@@ -122,12 +122,25 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
     bool stopping = false;
 
     Impl(net::io_context& l, net::thread_pool& w, ServerOptions o, Router r, WsActions a)
-        : loop(l), workers(w), options(std::move(o)), router(std::move(r)), actions(std::move(a)) {}
+        : loop(l), workers(w), options(std::move(o)), router(std::move(r)), actions(std::move(a)) {
+        // The server runs its WebSocket endpoints itself; any other upgrade opens the main hub.
+        router.addUpgrade("/api/sessions/:id/attach", Upgrade::Attach);
+    }
 
     void listenTcp();
     void listenUnix();
     net::awaitable<void> acceptLoop(Acceptor& acceptor, Transport transport);
     net::awaitable<void> runConnection(Stream stream, Peer peer);
+    /// Reads a request's head (after the keep-alive wait when `first` is false); false when
+    /// the connection is done (closed, or refused with an answer).
+    net::awaitable<bool> readHead(Stream& stream, beast::flat_buffer& buffer,
+                                  http::request_parser<http::string_body>& parser, bool first);
+    /// Reads an API request's body within the API's limit; false when the connection is done.
+    net::awaitable<bool> readBody(Stream& stream, beast::flat_buffer& buffer,
+                                  http::request_parser<http::string_body>& parser);
+    /// Answers an API request; false when the connection is not to be kept.
+    net::awaitable<bool> answer(Stream& stream, const http::request<http::string_body>& msg,
+                                const Peer& peer);
     net::awaitable<Response> handle(Request req);
     net::awaitable<void> refuseAndLinger(Stream& stream, Response res, unsigned version);
     net::awaitable<void> runWebSocket(Stream stream, http::request<http::string_body> msg,
@@ -254,79 +267,96 @@ net::awaitable<void> HttpServer::Impl::runConnection(Stream stream, Peer peer) {
         // The body limit is the API's; a preview's uploads go to its app unlimited, so it is
         // applied once the Host is known.
         parser.body_limit(boost::none);
-        if (!first && buffer.size() == 0) {  // kept alive: idle until the next request starts
-            stream.expires_after(kKeepAliveTimeout);
-            auto [idleError, got] =
-                co_await stream.async_read_some(buffer.prepare(kFirstReadBytes), kAwait);
-            if (idleError) co_return;
-            buffer.commit(got);
-        }
-        // One deadline for the whole head (the stream's timer is not reset by each read): a
-        // client that sends a byte a second must not hold the connection for ever.
-        stream.expires_after(options.requestHeadTimeout);
-        auto [ec, n] = co_await http::async_read_header(stream, buffer, parser, kAwait);
-        if (ec == http::error::header_limit) {
-            co_await refuseAndLinger(stream, text(431, "Request headers too large\n"), 11);
-            co_return;
-        }
-        if (ec == http::error::body_limit) {  // Content-Length above the limit
-            co_await refuseAndLinger(stream, fail(413, "Request body too large"), 11);
-            co_return;
-        }
-        if (ec) {
-            if (ec != http::error::end_of_stream && ec != beast::error::timeout &&
-                ec != net::error::operation_aborted && ec != net::error::eof)
-                co_await refuseAndLinger(stream, text(400, "Bad request\n"), 11);
-            co_return;
-        }
-        const auto& header = parser.get();
+        if (!co_await readHead(stream, buffer, parser, first)) co_return;
         if (preview && peer.transport == Transport::Tcp &&
-            preview->matches(header[http::field::host])) {
+            preview->matches(parser.get()[http::field::host])) {
             co_await preview->serve(stream, buffer, parser, peer, *gate);
             co_return;
         }
-        parser.body_limit(options.maxBodyBytes);
-        if (parser.content_length() && *parser.content_length() > options.maxBodyBytes) {
-            co_await refuseAndLinger(stream, fail(413, "Request body too large"), 11);
-            co_return;
-        }
-        if (beast::iequals(header[http::field::expect], "100-continue")) {
-            http::response<http::empty_body> cont{http::status::continue_, header.version()};
-            co_await http::async_write(stream, cont, kAwait);
-        }
-        stream.expires_after(kRequestTimeout);
-        auto [bodyError, m] = co_await http::async_read(stream, buffer, parser, kAwait);
-        if (bodyError == http::error::body_limit) {
-            co_await refuseAndLinger(stream, fail(413, "Request body too large"), 11);
-            co_return;
-        }
-        if (bodyError) co_return;
-
+        if (!co_await readBody(stream, buffer, parser)) co_return;
         auto msg = parser.release();
         if (websocket::is_upgrade(msg)) {
             httpStreams.erase(&stream);
             co_await runWebSocket(std::move(stream), std::move(msg), peer);
             co_return;
         }
-        auto version = msg.version();
-        bool keepAlive = msg.keep_alive();
-        bool head = msg.method() == http::verb::head;
-        auto req = toPlain(msg);
-        // (no co_await inside ?: — GCC 12 miscompiles that)
-        Response res = text(400, "Bad request target\n");
-        if (req) {
-            gate->identify(*req, peer);
-            res = co_await handle(std::move(*req));
-        }
-        std::string_view target = msg.target();  // logged without its query: it may hold a token
-        spdlog::debug("{} {} -> {}", std::string_view(msg.method_string()),
-                      target.substr(0, std::min<std::size_t>(target.find('?'), 200)), res.status);
-        auto out = toBeast(std::move(res), version, keepAlive && !stopping, head);
-        auto [writeError, w] = co_await http::async_write(stream, out, kAwait);
-        if (writeError || !out.keep_alive()) break;
+        if (!co_await answer(stream, msg, peer)) break;
     }
     boost::system::error_code ignored;
     stream.socket().shutdown(net::socket_base::shutdown_send, ignored);
+}
+
+net::awaitable<bool> HttpServer::Impl::readHead(Stream& stream, beast::flat_buffer& buffer,
+                                                http::request_parser<http::string_body>& parser,
+                                                bool first) {
+    if (!first && buffer.size() == 0) {  // kept alive: idle until the next request starts
+        stream.expires_after(kKeepAliveTimeout);
+        auto [idleError, got] =
+            co_await stream.async_read_some(buffer.prepare(kFirstReadBytes), kAwait);
+        if (idleError) co_return false;
+        buffer.commit(got);
+    }
+    // One deadline for the whole head (the stream's timer is not reset by each read): a
+    // client that sends a byte a second must not hold the connection for ever.
+    stream.expires_after(options.requestHeadTimeout);
+    auto [ec, n] = co_await http::async_read_header(stream, buffer, parser, kAwait);
+    if (ec == http::error::header_limit) {
+        co_await refuseAndLinger(stream, text(431, "Request headers too large\n"), 11);
+        co_return false;
+    }
+    if (ec == http::error::body_limit) {  // Content-Length above the limit
+        co_await refuseAndLinger(stream, fail(413, "Request body too large"), 11);
+        co_return false;
+    }
+    if (ec) {
+        if (ec != http::error::end_of_stream && ec != beast::error::timeout &&
+            ec != net::error::operation_aborted && ec != net::error::eof)
+            co_await refuseAndLinger(stream, text(400, "Bad request\n"), 11);
+        co_return false;
+    }
+    co_return true;
+}
+
+net::awaitable<bool> HttpServer::Impl::readBody(Stream& stream, beast::flat_buffer& buffer,
+                                                http::request_parser<http::string_body>& parser) {
+    const auto& header = parser.get();
+    parser.body_limit(options.maxBodyBytes);
+    if (parser.content_length() && *parser.content_length() > options.maxBodyBytes) {
+        co_await refuseAndLinger(stream, fail(413, "Request body too large"), 11);
+        co_return false;
+    }
+    if (beast::iequals(header[http::field::expect], "100-continue")) {
+        http::response<http::empty_body> cont{http::status::continue_, header.version()};
+        co_await http::async_write(stream, cont, kAwait);
+    }
+    stream.expires_after(kRequestTimeout);
+    auto [bodyError, m] = co_await http::async_read(stream, buffer, parser, kAwait);
+    if (bodyError == http::error::body_limit) {
+        co_await refuseAndLinger(stream, fail(413, "Request body too large"), 11);
+        co_return false;
+    }
+    co_return !bodyError;
+}
+
+net::awaitable<bool> HttpServer::Impl::answer(Stream& stream,
+                                              const http::request<http::string_body>& msg,
+                                              const Peer& peer) {
+    auto version = msg.version();
+    bool keepAlive = msg.keep_alive();
+    bool head = msg.method() == http::verb::head;
+    auto req = toPlain(msg);
+    // (no co_await inside ?: — GCC 12 miscompiles that)
+    Response res = text(400, "Bad request target\n");
+    if (req) {
+        gate->identify(*req, peer);
+        res = co_await handle(std::move(*req));
+    }
+    std::string_view target = msg.target();  // logged without its query: it may hold a token
+    spdlog::debug("{} {} -> {}", std::string_view(msg.method_string()),
+                  target.substr(0, std::min<std::size_t>(target.find('?'), 200)), res.status);
+    auto out = toBeast(std::move(res), version, keepAlive && !stopping, head);
+    auto [writeError, w] = co_await http::async_write(stream, out, kAwait);
+    co_return !writeError && out.keep_alive();
 }
 
 net::awaitable<Response> HttpServer::Impl::handle(Request req) {
@@ -374,10 +404,8 @@ net::awaitable<void> HttpServer::Impl::runWebSocket(Stream stream,
         co_return;
     }
     ViewerScope viewer(options.requestStats);
-    // /api/sessions/<id>/attach is our binary terminal stream; any other path is the main hub.
-    auto parts = splitPath(req->path);
-    if (parts.size() == 4 && parts[0] == "api" && parts[1] == "sessions" && parts[3] == "attach") {
-        std::string id(parts[2]);
+    if (router.upgradeFor(*req).value_or(Upgrade::Events) == Upgrade::Attach) {
+        std::string id = req->params.at("id");
         if (!sessions || !sessions->outputState(id)) {
             co_await refuseAndLinger(stream, fail(404, "Session not found"), msg.version());
             co_return;

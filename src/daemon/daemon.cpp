@@ -395,6 +395,7 @@ std::shared_ptr<proxy::PreviewProxy> Daemon::previewProxy() {
     options.credentials.cookieName = std::string(api::kTokenCookie);
     options.passes = passes_;
     options.uiOrigin = config().publicUrl.value_or("");
+    options.requestHeadTimeout = std::chrono::milliseconds(config().requestHeadTimeoutMs);
     return std::make_shared<proxy::PreviewProxy>(portService_, sessions_, workers_, options);
 }
 

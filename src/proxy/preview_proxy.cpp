@@ -45,6 +45,7 @@ constexpr std::size_t kMaxHeaderBytes = 64 * 1024;
 constexpr std::size_t kTailBytes = 16 * 1024;
 constexpr std::size_t kPollBytes = 8000;  // below sanitizeLogLine's cut
 constexpr auto kWriteTimeout = std::chrono::seconds(60);
+constexpr std::size_t kFirstReadBytes = 4096;
 
 // RFC 9110 §7.6.1: these describe one hop and are not forwarded.
 constexpr std::array kHopByHop = {http::field::connection,
@@ -125,12 +126,22 @@ std::string queryValue(std::string_view target, std::string_view name) {
     return {};
 }
 
+/// How sending a request upstream ended: a failed upstream may be retried, a failed client not.
+enum class Sent { Ok, UpstreamFailed, ClientFailed };
+
 // Outside the coroutines: GCC 12 rejects initializer lists of string literals in their bodies.
 std::string unknownStateJson(const std::string& reason) {
     return boost::json::serialize(boost::json::object{{"state", "unknown"}, {"error", reason}});
 }
 
 }  // namespace
+
+/// What the relay of a response needs to know of the request it answers.
+struct PreviewProxy::Relay {
+    bool clientKeepAlive = false;
+    bool upgrade = false;  ///< a WebSocket upgrade: tunnelled once the upstream switches
+    bool head = false;
+};
 
 struct PreviewProxy::Exchange {
     Stream& client;
@@ -146,8 +157,16 @@ struct PreviewProxy::Exchange {
     std::uint16_t previewPort = 0;  ///< the preview the current request names
     std::string previewKey;
     std::vector<char> chunk = std::vector<char>(kChunk);
+    /// The upstream's answer to the current request (its head read, its body not yet).
+    std::optional<http::response_parser<http::buffer_body>> response;
 
     http::request<http::buffer_body>& request() { return parser->get(); }
+    /// Sends the request's head, then its body as it arrives from the client.
+    net::awaitable<Sent> sendRequest(bool bodyless);
+    /// Reads a small response whole and writes it with its head in one write.
+    net::awaitable<bool> relaySmallBody();
+    /// Streams the response's body once its head is written through `rs`.
+    net::awaitable<bool> relayBody(http::response_serializer<http::buffer_body>& rs);
 
     /// Answers with a page or text of our own. The connection stays usable only when the
     /// request had no body left unread.
@@ -190,7 +209,16 @@ net::awaitable<void> PreviewProxy::serve(Stream& stream, beast::flat_buffer& buf
         x.parser.emplace();
         x.parser->header_limit(kMaxHeaderBytes);
         x.parser->body_limit(boost::none);
-        stream.expires_after(options_.keepAliveTimeout);
+        if (buffer.size() == 0) {  // kept alive: idle until the next request starts
+            stream.expires_after(options_.keepAliveTimeout);
+            auto [idleError, got] =
+                co_await stream.async_read_some(buffer.prepare(kFirstReadBytes), kAwait);
+            if (idleError) break;
+            buffer.commit(got);
+        }
+        // From its first byte on, the head has one deadline however slowly it comes, as the
+        // server's own requests have (api/server.cpp).
+        stream.expires_after(options_.requestHeadTimeout);
         auto [ec, n] = co_await http::async_read_header(stream, buffer, *x.parser, kAwait);
         if (ec) break;
     }
@@ -310,12 +338,17 @@ net::awaitable<bool> PreviewProxy::answerResolved(Exchange& x, const ports::Prev
 
 net::awaitable<bool> PreviewProxy::forward(Exchange& x, const ports::PreviewTarget& target) {
     auto& req = x.request();
-    bool clientKeepAlive = req.keep_alive();
-    bool upgrade = websocket::is_upgrade(req);
-    bool head = req.method() == http::verb::head;
-    std::string originalHost(req[http::field::host]);
+    Relay relay{.clientKeepAlive = req.keep_alive(),
+                .upgrade = websocket::is_upgrade(req),
+                .head = req.method() == http::verb::head};
+    rewriteRequest(x, target.port, relay.upgrade);
+    if (auto answered = co_await exchangeHeads(x, target, relay.head)) co_return *answered;
+    co_return co_await relayResponse(x, relay);
+}
 
-    // The request as the upstream sees it.
+void PreviewProxy::rewriteRequest(Exchange& x, std::uint16_t port, bool upgrade) {
+    auto& req = x.request();
+    std::string originalHost(req[http::field::host]);
     removeHopByHop(req);
     if (upgrade) {
         req.set(http::field::connection, "Upgrade");
@@ -335,199 +368,230 @@ net::awaitable<bool> PreviewProxy::forward(Exchange& x, const ports::PreviewTarg
         req.erase(http::field::authorization);
     if (carriesToken(req["X-API-Key"], credentials.isToken)) req.erase("X-API-Key");
     req.target(withoutTokenParameters(req.target(), credentials.isToken));
-    req.set(http::field::host, "localhost:" + std::to_string(target.port));
+    req.set(http::field::host, "localhost:" + std::to_string(port));
     req.set("X-Forwarded-Host", originalHost);
     req.set("X-Forwarded-Proto", x.from.secure ? "https" : "http");
     std::string forwardedFor(req["X-Forwarded-For"]);
     req.set("X-Forwarded-For",
             forwardedFor.empty() ? x.peer.address : forwardedFor + ", " + x.peer.address);
+}
 
+net::awaitable<std::optional<bool>> PreviewProxy::exchangeHeads(Exchange& x,
+                                                                const ports::PreviewTarget& target,
+                                                                bool head) {
     bool bodyless = x.parser->is_done();
     for (int attempt = 0;; ++attempt) {
         bool reused = x.upstream.has_value();
-        if (!x.upstream) {
-            if (!target.address.empty()) x.upstreamAddress = target.address;
-            boost::system::error_code ec;
-            auto address = net::ip::make_address(x.upstreamAddress, ec);
-            if (ec)
-                co_return co_await x.respond(http::status::bad_gateway, "text/plain",
-                                             "bad upstream address\n", false);
-            x.upstream.emplace(co_await net::this_coro::executor);
-            x.upstreamBuffer.clear();
-            x.upstream->expires_after(options_.connectTimeout);
-            auto [cec] =
-                co_await x.upstream->async_connect(tcp::endpoint(address, target.port), kAwait);
-            if (!cec) {
-                boost::system::error_code ignored;
-                x.upstream->socket().set_option(tcp::no_delay(true), ignored);
-            }
-            if (cec) {
-                x.upstream.reset();
-                x.upstreamKey.clear();
-                // Closed between the scan and now (a restarting dev server): wait for it.
-                co_return co_await answerWaiting(x, target);
-            }
-        }
-        x.client.expires_never();
-        x.upstream->expires_after(kWriteTimeout);
-        http::request_serializer<http::buffer_body> sr{req};
-        bool failed = false;
-        if (bodyless) {  // the header alone, in one write
-            req.body().data = nullptr;
-            req.body().size = 0;
-            req.body().more = false;
-            auto [wec, wn] = co_await http::async_write(*x.upstream, sr, kAwait);
-            failed = wec && wec != http::error::need_buffer;
-        } else {
-            auto [hec, hn] = co_await http::async_write_header(*x.upstream, sr, kAwait);
-            failed = static_cast<bool>(hec);
-        }
-        // The body, streamed as it arrives (a large upload never sits in memory).
-        while (!failed && !x.parser->is_done()) {
-            req.body().data = x.chunk.data();
-            req.body().size = x.chunk.size();
-            auto [rec, rn] = co_await http::async_read_some(x.client, x.buffer, *x.parser, kAwait);
-            if (rec == http::error::need_buffer) rec = {};
-            if (rec) co_return false;
-            // An empty piece (a chunk header only) is not written: for a chunked message a
-            // zero-size chunk would end the body.
-            auto got = x.chunk.size() - req.body().size;
-            if (got == 0 && !x.parser->is_done()) continue;
-            req.body().size = got;
-            req.body().data = got ? x.chunk.data() : nullptr;
-            req.body().more = !x.parser->is_done();
-            x.upstream->expires_after(kWriteTimeout);
-            auto [wec, wn] = co_await http::async_write(*x.upstream, sr, kAwait);
-            if (wec == http::error::need_buffer) wec = {};
-            failed = static_cast<bool>(wec);
-        }
-        if (!failed && !sr.is_done()) {
-            req.body().data = nullptr;
-            req.body().size = 0;
-            req.body().more = false;
-            auto [wec, wn] = co_await http::async_write(*x.upstream, sr, kAwait);
-            if (wec == http::error::need_buffer) wec = {};
-            failed = static_cast<bool>(wec);
-        }
-
-        http::response_parser<http::buffer_body> rp;
-        rp.header_limit(kMaxHeaderBytes);
-        rp.body_limit(boost::none);
-        if (head) rp.skip(true);
-        if (!failed) {
+        if (!x.upstream)
+            if (auto answered = co_await connectUpstream(x, target)) co_return answered;
+        auto sent = co_await x.sendRequest(bodyless);
+        if (sent == Sent::ClientFailed) co_return false;
+        auto& response = x.response.emplace();
+        response.header_limit(kMaxHeaderBytes);
+        response.body_limit(boost::none);
+        if (head) response.skip(true);
+        if (sent == Sent::Ok) {
             x.upstream->expires_never();  // long polls and SSE wait as long as they like
             auto [rec, rn] =
-                co_await http::async_read_header(*x.upstream, x.upstreamBuffer, rp, kAwait);
-            failed = static_cast<bool>(rec);
+                co_await http::async_read_header(*x.upstream, x.upstreamBuffer, response, kAwait);
+            if (!rec) co_return std::nullopt;
         }
-        if (failed) {
-            x.upstream.reset();
-            // A kept-alive upstream may have closed its end just now: retry once on a new
-            // connection when nothing of the request's body was consumed.
-            if (reused && bodyless && attempt == 0) {
-                // Kept alive without asking: whoever listens there now must still be a
-                // session of this workspace.
-                if (target.address.empty()) {
-                    auto fresh = co_await resolve(x);
-                    if (fresh.kind != ports::PreviewTarget::Kind::Proxy) {
-                        x.upstreamKey.clear();
-                        co_return co_await answerResolved(x, fresh);
-                    }
-                    x.upstreamAddress = fresh.address;
-                }
-                continue;
-            }
+        x.upstream.reset();
+        // A kept-alive upstream may have closed its end just now: retry once on a new
+        // connection when nothing of the request's body was consumed.
+        if (!reused || !bodyless || attempt > 0)
             co_return co_await x.respond(
                 http::status::bad_gateway, "text/html; charset=utf-8",
                 messagePage("Bad gateway", "The server on port " + std::to_string(target.port) +
                                                " closed the connection."),
                 false);
-        }
-
-        auto& res = rp.get();
-        bool upstreamKeepAlive = res.keep_alive();
-        bool switching = upgrade && res.result() == http::status::switching_protocols;
-        removeHopByHop(res);
-        if (switching) {
-            res.set(http::field::connection, "Upgrade");
-            res.set(http::field::upgrade, "websocket");
-        }
-        std::vector<std::string> cookies;
-        for (auto it = res.find(http::field::set_cookie);
-             it != res.end() && it->name() == http::field::set_cookie; ++it)
-            if (!setsCookie(it->value(), credentials.cookieName) &&
-                !setsCookie(it->value(), credentials.passCookieName))
-                cookies.emplace_back(it->value());
-        res.erase(http::field::set_cookie);
-        for (const auto& c : cookies) res.insert(http::field::set_cookie, c);
-        auto status = res.result_int();
-        bool framed = head || res.chunked() || res.has_content_length() || status / 100 == 1 ||
-                      status == 204 || status == 304;
-        bool keepAlive = clientKeepAlive && framed && !switching;
-        if (!switching) res.keep_alive(keepAlive);
-
-        x.client.expires_after(kWriteTimeout);
-        // A small body with a known length goes out with its header in one write.
-        auto length = rp.content_length();
-        if (!switching && !head && !rp.is_done() && length && *length <= kSmallBody) {
-            http::response_parser<http::string_body> whole{std::move(rp)};
-            whole.body_limit(kSmallBody);
-            auto [rec, rn] =
-                co_await http::async_read(*x.upstream, x.upstreamBuffer, whole, kAwait);
-            if (rec) {
-                x.upstream.reset();
-                co_return false;
+        // Kept alive without asking: whoever listens there now must still be a session of
+        // this workspace.
+        if (target.address.empty()) {
+            auto fresh = co_await resolve(x);
+            if (fresh.kind != ports::PreviewTarget::Kind::Proxy) {
+                x.upstreamKey.clear();
+                co_return co_await answerResolved(x, fresh);
             }
-            auto message = whole.release();
-            auto [cwec, cwn] = co_await http::async_write(x.client, message, kAwait);
-            if (cwec) co_return false;
-            if (!upstreamKeepAlive) x.upstream.reset();
-            co_return keepAlive;
+            x.upstreamAddress = fresh.address;
         }
-        http::response_serializer<http::buffer_body> rs{res};
-        if (rp.is_done() && !switching) {  // no body (HEAD, 204, 304): the header, one write
-            res.body().data = nullptr;
-            res.body().size = 0;
-            res.body().more = false;
-            auto [cwec, cwn] = co_await http::async_write(x.client, rs, kAwait);
-            if (cwec && cwec != http::error::need_buffer) co_return false;
-            if (!upstreamKeepAlive || !framed) x.upstream.reset();
-            co_return keepAlive;
-        }
-        auto [wec, wn] = co_await http::async_write_header(x.client, rs, kAwait);
-        if (wec) co_return false;
-        if (switching) co_return co_await tunnel(x);
-        while (!rp.is_done()) {
-            res.body().data = x.chunk.data();
-            res.body().size = x.chunk.size();
-            auto [rec, rn] =
-                co_await http::async_read_some(*x.upstream, x.upstreamBuffer, rp, kAwait);
-            if (rec == http::error::need_buffer) rec = {};
-            // A response without length ends when the upstream closes.
-            bool eof = rec == http::error::end_of_stream || rec == net::error::eof;
-            if (rec && !eof) co_return false;
-            auto got = x.chunk.size() - res.body().size;
-            if (got == 0 && !rp.is_done() && !eof) continue;  // never a zero-size chunk
-            res.body().size = got;
-            res.body().data = got ? x.chunk.data() : nullptr;
-            res.body().more = !rp.is_done() && !eof;
-            x.client.expires_after(kWriteTimeout);
-            auto [cwec, cwn] = co_await http::async_write(x.client, rs, kAwait);
-            if (cwec == http::error::need_buffer) cwec = {};
-            if (cwec) co_return false;
-            if (eof) break;
-        }
-        if (!rs.is_done()) {
-            res.body().data = nullptr;
-            res.body().size = 0;
-            res.body().more = false;
-            auto [cwec, cwn] = co_await http::async_write(x.client, rs, kAwait);
-            if (cwec == http::error::need_buffer) cwec = {};
-            if (cwec) co_return false;
-        }
+    }
+}
+
+net::awaitable<std::optional<bool>> PreviewProxy::connectUpstream(
+    Exchange& x, const ports::PreviewTarget& target) {
+    if (!target.address.empty()) x.upstreamAddress = target.address;
+    boost::system::error_code ec;
+    auto address = net::ip::make_address(x.upstreamAddress, ec);
+    if (ec)
+        co_return co_await x.respond(http::status::bad_gateway, "text/plain",
+                                     "bad upstream address\n", false);
+    x.upstream.emplace(co_await net::this_coro::executor);
+    x.upstreamBuffer.clear();
+    x.upstream->expires_after(options_.connectTimeout);
+    auto [cec] = co_await x.upstream->async_connect(tcp::endpoint(address, target.port), kAwait);
+    if (cec) {
+        x.upstream.reset();
+        x.upstreamKey.clear();
+        // Closed between the scan and now (a restarting dev server): wait for it.
+        co_return co_await answerWaiting(x, target);
+    }
+    boost::system::error_code ignored;
+    x.upstream->socket().set_option(tcp::no_delay(true), ignored);
+    co_return std::nullopt;
+}
+
+net::awaitable<Sent> PreviewProxy::Exchange::sendRequest(bool bodyless) {
+    auto& req = request();
+    client.expires_never();
+    upstream->expires_after(kWriteTimeout);
+    http::request_serializer<http::buffer_body> sr{req};
+    bool failed = false;
+    if (bodyless) {  // the header alone, in one write
+        req.body().data = nullptr;
+        req.body().size = 0;
+        req.body().more = false;
+        auto [wec, wn] = co_await http::async_write(*upstream, sr, kAwait);
+        failed = wec && wec != http::error::need_buffer;
+    } else {
+        auto [hec, hn] = co_await http::async_write_header(*upstream, sr, kAwait);
+        failed = static_cast<bool>(hec);
+    }
+    // The body, streamed as it arrives (a large upload never sits in memory).
+    while (!failed && !parser->is_done()) {
+        req.body().data = chunk.data();
+        req.body().size = chunk.size();
+        auto [rec, rn] = co_await http::async_read_some(client, buffer, *parser, kAwait);
+        if (rec == http::error::need_buffer) rec = {};
+        if (rec) co_return Sent::ClientFailed;
+        // An empty piece (a chunk header only) is not written: for a chunked message a
+        // zero-size chunk would end the body.
+        auto got = chunk.size() - req.body().size;
+        if (got == 0 && !parser->is_done()) continue;
+        req.body().size = got;
+        req.body().data = got ? chunk.data() : nullptr;
+        req.body().more = !parser->is_done();
+        upstream->expires_after(kWriteTimeout);
+        auto [wec, wn] = co_await http::async_write(*upstream, sr, kAwait);
+        if (wec == http::error::need_buffer) wec = {};
+        failed = static_cast<bool>(wec);
+    }
+    if (!failed && !sr.is_done()) {
+        req.body().data = nullptr;
+        req.body().size = 0;
+        req.body().more = false;
+        auto [wec, wn] = co_await http::async_write(*upstream, sr, kAwait);
+        if (wec == http::error::need_buffer) wec = {};
+        failed = static_cast<bool>(wec);
+    }
+    co_return failed ? Sent::UpstreamFailed : Sent::Ok;
+}
+
+namespace {
+
+/// The response head as the client sees it: no hop-by-hop fields, no cookie of the daemon's.
+void filterResponseHead(http::response<http::buffer_body>& res, bool switching,
+                        const DaemonCredentials& credentials) {
+    removeHopByHop(res);
+    if (switching) {
+        res.set(http::field::connection, "Upgrade");
+        res.set(http::field::upgrade, "websocket");
+    }
+    std::vector<std::string> cookies;
+    for (auto it = res.find(http::field::set_cookie);
+         it != res.end() && it->name() == http::field::set_cookie; ++it)
+        if (!setsCookie(it->value(), credentials.cookieName) &&
+            !setsCookie(it->value(), credentials.passCookieName))
+            cookies.emplace_back(it->value());
+    res.erase(http::field::set_cookie);
+    for (const auto& c : cookies) res.insert(http::field::set_cookie, c);
+}
+
+}  // namespace
+
+net::awaitable<bool> PreviewProxy::relayResponse(Exchange& x, const Relay& relay) {
+    auto& rp = *x.response;
+    auto& res = rp.get();
+    bool upstreamKeepAlive = res.keep_alive();
+    bool switching = relay.upgrade && res.result() == http::status::switching_protocols;
+    filterResponseHead(res, switching, options_.credentials);
+    auto status = res.result_int();
+    bool framed = relay.head || res.chunked() || res.has_content_length() || status / 100 == 1 ||
+                  status == 204 || status == 304;
+    bool keepAlive = relay.clientKeepAlive && framed && !switching;
+    if (!switching) res.keep_alive(keepAlive);
+
+    x.client.expires_after(kWriteTimeout);
+    // A small body with a known length goes out with its header in one write.
+    auto length = rp.content_length();
+    if (!switching && !relay.head && !rp.is_done() && length && *length <= kSmallBody) {
+        if (!co_await x.relaySmallBody()) co_return false;
+        if (!upstreamKeepAlive) x.upstream.reset();
+        co_return keepAlive;
+    }
+    http::response_serializer<http::buffer_body> rs{res};
+    if (rp.is_done() && !switching) {  // no body (HEAD, 204, 304): the header, one write
+        res.body().data = nullptr;
+        res.body().size = 0;
+        res.body().more = false;
+        auto [cwec, cwn] = co_await http::async_write(x.client, rs, kAwait);
+        if (cwec && cwec != http::error::need_buffer) co_return false;
         if (!upstreamKeepAlive || !framed) x.upstream.reset();
         co_return keepAlive;
     }
+    auto [wec, wn] = co_await http::async_write_header(x.client, rs, kAwait);
+    if (wec) co_return false;
+    if (switching) co_return co_await tunnel(x);
+    if (!co_await x.relayBody(rs)) co_return false;
+    if (!upstreamKeepAlive || !framed) x.upstream.reset();
+    co_return keepAlive;
+}
+
+net::awaitable<bool> PreviewProxy::Exchange::relaySmallBody() {
+    http::response_parser<http::string_body> whole{std::move(*response)};
+    whole.body_limit(kSmallBody);
+    auto [rec, rn] = co_await http::async_read(*upstream, upstreamBuffer, whole, kAwait);
+    if (rec) {
+        upstream.reset();
+        co_return false;
+    }
+    auto message = whole.release();
+    auto [cwec, cwn] = co_await http::async_write(client, message, kAwait);
+    co_return !cwec;
+}
+
+net::awaitable<bool> PreviewProxy::Exchange::relayBody(
+    http::response_serializer<http::buffer_body>& rs) {
+    auto& rp = *response;
+    auto& res = rp.get();
+    while (!rp.is_done()) {
+        res.body().data = chunk.data();
+        res.body().size = chunk.size();
+        auto [rec, rn] = co_await http::async_read_some(*upstream, upstreamBuffer, rp, kAwait);
+        if (rec == http::error::need_buffer) rec = {};
+        // A response without length ends when the upstream closes.
+        bool eof = rec == http::error::end_of_stream || rec == net::error::eof;
+        if (rec && !eof) co_return false;
+        auto got = chunk.size() - res.body().size;
+        if (got == 0 && !rp.is_done() && !eof) continue;  // never a zero-size chunk
+        res.body().size = got;
+        res.body().data = got ? chunk.data() : nullptr;
+        res.body().more = !rp.is_done() && !eof;
+        client.expires_after(kWriteTimeout);
+        auto [cwec, cwn] = co_await http::async_write(client, rs, kAwait);
+        if (cwec == http::error::need_buffer) cwec = {};
+        if (cwec) co_return false;
+        if (eof) break;
+    }
+    if (!rs.is_done()) {
+        res.body().data = nullptr;
+        res.body().size = 0;
+        res.body().more = false;
+        auto [cwec, cwn] = co_await http::async_write(client, rs, kAwait);
+        if (cwec == http::error::need_buffer) cwec = {};
+        if (cwec) co_return false;
+    }
+    co_return true;
 }
 
 net::awaitable<bool> PreviewProxy::tunnel(Exchange& x) {

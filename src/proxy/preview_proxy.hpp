@@ -29,6 +29,8 @@ struct ProxyOptions {
     std::chrono::seconds connectTimeout{5};
     /// Idle time allowed between requests on a client connection.
     std::chrono::seconds keepAliveTimeout{75};
+    /// Time a request head has from its first byte on (limits.request_head_timeout_ms).
+    std::chrono::milliseconds requestHeadTimeout{15000};
 };
 
 class PreviewProxy : public api::PreviewHook {
@@ -47,7 +49,22 @@ class PreviewProxy : public api::PreviewHook {
     /// What the preview the current request names leads to (asked on the worker pool).
     api::net::awaitable<ports::PreviewTarget> resolve(Exchange& x);
     api::net::awaitable<bool> answerResolved(Exchange& x, const ports::PreviewTarget& target);
+    struct Relay;
+    /// Relays the request to the preview's server and its answer back: rewrite the request,
+    /// send it and read the answer's head (one retry), relay the body or tunnel.
     api::net::awaitable<bool> forward(Exchange& x, const ports::PreviewTarget& target);
+    /// The request as the upstream sees it: its Host, X-Forwarded-*, no daemon credentials.
+    void rewriteRequest(Exchange& x, std::uint16_t port, bool upgrade);
+    /// Sends the request and reads the answer's head into x.response; a kept-alive upstream
+    /// that closed meanwhile is retried once. Otherwise answers and returns the answer.
+    api::net::awaitable<std::optional<bool>> exchangeHeads(Exchange& x,
+                                                           const ports::PreviewTarget& target,
+                                                           bool head);
+    /// Opens x.upstream; when it cannot, answers and returns the answer.
+    api::net::awaitable<std::optional<bool>> connectUpstream(Exchange& x,
+                                                             const ports::PreviewTarget& target);
+    /// Relays x.response to the client (whole, streamed, or as a tunnel after an upgrade).
+    api::net::awaitable<bool> relayResponse(Exchange& x, const Relay& relay);
     api::net::awaitable<bool> tunnel(Exchange& x);
     api::net::awaitable<bool> answerOutput(Exchange& x, const ports::PreviewTarget& target);
     api::net::awaitable<bool> answerWaiting(Exchange& x, const ports::PreviewTarget& target);

@@ -16,7 +16,7 @@
 #include "support/daemon_process.hpp"
 #include "support/git_repo.hpp"
 #include "support/session_api.hpp"
-#include "support/temp_dir.hpp"
+#include "unit_support/temp_dir.hpp"
 
 namespace parawork::test {
 namespace {

@@ -247,6 +247,17 @@ std::string readResponse(int fd) {
     }
 }
 
+/// A connection on which `head`, ended, was sent and answered (the answer in `answer`).
+core::UniqueFd afterOneRequest(const RemoteTarget& target, const std::string& head,
+                               std::string& answer) {
+    core::UniqueFd fd(silentConnection(target));
+    std::string request = head + "1\r\n\r\n";
+    EXPECT_EQ(::send(fd.get(), request.data(), request.size(), MSG_NOSIGNAL),
+              static_cast<ssize_t>(request.size()));
+    answer = readResponse(fd.get());
+    return fd;
+}
+
 TEST(HttpSlowClients, ARequestHeadHasOneDeadlineHoweverSlowlyItComes) {
     DaemonProcess daemon({.configToml = "[limits]\nrequest_head_timeout_ms = 300\n"});
     RemoteTarget here{.address = "127.0.0.1", .port = daemon.port()};
@@ -260,16 +271,42 @@ TEST(HttpSlowClients, ARequestHeadHasOneDeadlineHoweverSlowlyItComes) {
     EXPECT_TRUE(closedWhileTrickling(silent.get(), "", std::chrono::seconds(20)));
 
     // Kept alive after a full request: the next head has the same deadline from its first byte.
-    core::UniqueFd kept(silentConnection(here));
-    std::string request = head + "1\r\n\r\n";
-    ASSERT_EQ(::send(kept.get(), request.data(), request.size(), MSG_NOSIGNAL),
-              static_cast<ssize_t>(request.size()));
-    auto answer = readResponse(kept.get());
+    std::string answer;
+    auto kept = afterOneRequest(here, head, answer);
     EXPECT_NE(answer.find("HTTP/1.1 200"), std::string::npos) << answer;
     EXPECT_TRUE(closedWhileTrickling(kept.get(), head, std::chrono::seconds(20)));
 
     // Meanwhile everyone else is served as usual.
     EXPECT_EQ(api::HttpClient(daemon.tcp()).get("/api/health").status, 200u);
+}
+
+/// Waits until the daemon closes `fd`; false when it answered instead or kept it past `limit`.
+bool closedWithin(int fd, std::chrono::seconds limit) {
+    pollfd p{fd, POLLIN, 0};
+    if (::poll(&p, 1, static_cast<int>(limit.count() * 1000)) <= 0) return false;
+    char c;
+    return ::recv(fd, &c, 1, 0) <= 0;
+}
+
+TEST(HttpSlowClients, APreviewConnectionsNextRequestHeadHasTheSameDeadline) {
+    DaemonProcess daemon({.configToml = "[limits]\nrequest_head_timeout_ms = 300\n"});
+    RemoteTarget here{.address = "127.0.0.1", .port = daemon.port()};
+    // A preview origin of no workspace: the proxy answers with its own page and keeps the
+    // connection for the next request, whose head it then reads itself.
+    const std::string head =
+        "GET / HTTP/1.1\r\nHost: 8000-0badc0de.localhost:" + std::to_string(daemon.port()) +
+        "\r\nX-Slow: ";
+    // Half a head, then nothing: cut off after the deadline, not after the idle time (75 s).
+    std::string answer;
+    auto stalled = afterOneRequest(here, head, answer);
+    EXPECT_NE(answer.find("HTTP/1.1 404"), std::string::npos) << answer;
+    ASSERT_EQ(::send(stalled.get(), head.data(), head.size(), MSG_NOSIGNAL),
+              static_cast<ssize_t>(head.size()));
+    EXPECT_TRUE(closedWithin(stalled.get(), std::chrono::seconds(20)));
+    // A head that trickles in a byte at a time has the same one deadline.
+    auto trickling = afterOneRequest(here, head, answer);
+    EXPECT_NE(answer.find("HTTP/1.1 404"), std::string::npos) << answer;
+    EXPECT_TRUE(closedWhileTrickling(trickling.get(), head, std::chrono::seconds(20)));
 }
 
 }  // namespace

@@ -17,7 +17,7 @@
 #include "support/daemon_process.hpp"
 #include "support/echo_server.hpp"
 #include "support/session_api.hpp"
-#include "support/temp_dir.hpp"
+#include "unit_support/temp_dir.hpp"
 
 namespace parawork::test {
 namespace {

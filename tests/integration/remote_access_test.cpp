@@ -20,7 +20,7 @@
 #include "support/nginx.hpp"
 #include "support/remote_client.hpp"
 #include "support/session_api.hpp"
-#include "support/temp_dir.hpp"
+#include "unit_support/temp_dir.hpp"
 
 namespace parawork::test {
 namespace {

@@ -18,7 +18,7 @@
 #include <boost/json/serialize.hpp>
 
 #include "support/session_api.hpp"
-#include "support/temp_dir.hpp"
+#include "unit_support/temp_dir.hpp"
 
 namespace parawork::test {
 namespace {

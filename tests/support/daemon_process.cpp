@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "core/error.hpp"
+#include "support/leftover_hosts.hpp"
 
 extern char** environ;
 
@@ -160,6 +161,8 @@ void DaemonProcess::start(Options options) {
     // whatever they do (pyenv rehash locks, prompts), out of the tests.
     options.env.try_emplace("HOME", home_.string());
     pid_ = spawnProcess(argv, options.env, home_ / "daemon.out");
+    // Should this process die before the destructor runs, the reaper ends what it started.
+    reaper_.emplace(pid_, home_, ownedHome_.has_value());
 
     static const std::regex listening(R"(listening on https?://\S+:(\d+))");
     auto until = std::chrono::steady_clock::now() + std::chrono::seconds(20);
@@ -174,34 +177,15 @@ void DaemonProcess::start(Options options) {
             pid_ = -1;
             throw core::Error("daemon exited with " + std::to_string(*code) + ":\n" + out);
         }
-        if (std::chrono::steady_clock::now() > until)
+        if (std::chrono::steady_clock::now() > until) {
+            kill9();  // no destructor runs for a constructor that throws
             throw core::Error("daemon did not start within 20 s:\n" + out);
+        }
         std::this_thread::sleep_for(std::chrono::milliseconds(5));
     }
     std::ifstream tokenFile(home_ / "data" / "token");
     std::getline(tokenFile, token_);
 }
-
-namespace {
-
-/// Ends the session hosts that still run under `home` (a test that left a session running): TERM
-/// twice ends the session's command (TERM, then KILL to its group), and the host exits after.
-void endHostsUnder(const std::filesystem::path& home) {
-    std::string marker = "--dir\0" + (home / "data" / "sessions").string() + "/";
-    marker[5] = '\0';
-    for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
-        const std::string name = entry.path().filename().string();
-        if (name.find_first_not_of("0123456789") != std::string::npos) continue;
-        std::ifstream in(entry.path() / "cmdline");
-        std::string cmdline((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-        if (cmdline.find(marker) == std::string::npos) continue;
-        pid_t pid = std::stoi(name);
-        ::kill(pid, SIGTERM);
-        ::kill(pid, SIGTERM);
-    }
-}
-
-}  // namespace
 
 DaemonProcess::~DaemonProcess() {
     if (pid_ > 0) stop();

@@ -1,6 +1,7 @@
 // The integration harness (STYLE §10, §19): starts the real `parawork serve` binary with a
 // private PARAWORK_HOME on port 0, waits until it listens, and stops it at the end. Every test
-// that needs a daemon uses one of these; nothing is shared between tests.
+// that needs a daemon uses one of these; nothing is shared between tests. Even a test that
+// crashes leaves no daemon or session host running (support/reaper.hpp).
 #pragma once
 
 #include <sys/types.h>
@@ -14,7 +15,8 @@
 #include <vector>
 
 #include "api/http_client.hpp"
-#include "support/temp_dir.hpp"
+#include "support/reaper.hpp"
+#include "unit_support/temp_dir.hpp"
 
 namespace parawork::test {
 
@@ -86,6 +88,7 @@ class DaemonProcess {
     pid_t pid_ = -1;
     std::uint16_t port_ = 0;
     std::string token_;
+    std::optional<Reaper> reaper_;  ///< destroyed first: released once the destructor cleaned up
 };
 
 /// The `parawork` binary under test.

@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "support/daemon_process.hpp"
-#include "support/temp_dir.hpp"
+#include "unit_support/temp_dir.hpp"
 
 namespace parawork::test {
 

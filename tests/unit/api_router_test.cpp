@@ -37,6 +37,21 @@ TEST(Router, MatchesParamsCaseInsensitivelyAndWithTrailingSlash) {
     EXPECT_FALSE(router.knows("/api/sessions"));
 }
 
+TEST(Router, UpgradeRoutesAreApartFromPlainRoutes) {
+    Router router;
+    router.addUpgrade("/api/sessions/:id/attach", Upgrade::Attach);
+    router.add("GET", "/api/sessions/:id", [](Request&) { return ok(nullptr); });
+    auto attach = request("GET", "/api/Sessions/s1/attach/");
+    EXPECT_EQ(router.upgradeFor(attach), Upgrade::Attach);
+    EXPECT_EQ(attach.params["id"], "s1");
+    // A plain request for an upgrade route finds no handler, and a plain route opens no socket.
+    EXPECT_EQ(router.dispatch(attach).status, 404u);
+    auto plain = request("GET", "/api/sessions/s1");
+    EXPECT_EQ(router.upgradeFor(plain), std::nullopt);
+    EXPECT_TRUE(plain.params.empty());
+    EXPECT_EQ(router.dispatch(plain).status, 200u);
+}
+
 TEST(SplitPath, Segments) {
     EXPECT_EQ(splitPath("/a//b/"), (std::vector<std::string_view>{"a", "b"}));
     EXPECT_TRUE(splitPath("/").empty());

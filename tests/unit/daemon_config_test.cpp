@@ -11,31 +11,14 @@
 
 #include "core/error.hpp"
 #include "daemon/config.hpp"
+#include "unit_support/temp_dir.hpp"
 
 namespace parawork::daemon {
 namespace {
 
+using test::TempDir;
+
 namespace fs = std::filesystem;
-
-/// A temporary directory removed with its contents at the end of the test.
-class TempDir {
-  public:
-    TempDir() {
-        std::string pattern = "/tmp/pw-config-XXXXXX";
-        if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-        path_ = pattern;
-    }
-    ~TempDir() {
-        std::error_code ec;
-        fs::remove_all(path_, ec);
-    }
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-    const fs::path& path() const { return path_; }
-
-  private:
-    fs::path path_;
-};
 
 GetEnv fakeEnv(std::map<std::string, std::string> vars = {}) {
     return [vars = std::move(vars)](std::string_view name) -> std::optional<std::string> {

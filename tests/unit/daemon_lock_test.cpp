@@ -12,31 +12,14 @@
 #include <gtest/gtest.h>
 
 #include "daemon/instance_lock.hpp"
+#include "unit_support/temp_dir.hpp"
 
 namespace parawork::daemon {
 namespace {
 
+using test::TempDir;
+
 namespace fs = std::filesystem;
-
-/// A temporary directory removed with its contents at the end of the test.
-class TempDir {
-  public:
-    TempDir() {
-        std::string pattern = "/tmp/pw-lock-XXXXXX";
-        if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-        path_ = pattern;
-    }
-    ~TempDir() {
-        std::error_code ec;
-        fs::remove_all(path_, ec);
-    }
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-    const fs::path& path() const { return path_; }
-
-  private:
-    fs::path path_;
-};
 
 std::string readBytes(const fs::path& file) {
     std::ifstream in(file, std::ios::binary);

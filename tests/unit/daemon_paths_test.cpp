@@ -13,32 +13,16 @@
 
 #include "core/error.hpp"
 #include "daemon/paths.hpp"
+#include "unit_support/temp_dir.hpp"
 
 namespace parawork::daemon {
 namespace {
 
+using test::TempDir;
+
 namespace fs = std::filesystem;
 
 /// A temporary directory (short, under /tmp) removed with its contents at the end of the test.
-class TempDir {
-  public:
-    TempDir() {
-        std::string pattern = "/tmp/pw-paths-XXXXXX";
-        if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-        path_ = pattern;
-    }
-    ~TempDir() {
-        std::error_code ec;
-        fs::remove_all(path_, ec);
-    }
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-    const fs::path& path() const { return path_; }
-
-  private:
-    fs::path path_;
-};
-
 GetEnv fakeEnv(std::map<std::string, std::string> vars) {
     return [vars = std::move(vars)](std::string_view name) -> std::optional<std::string> {
         auto it = vars.find(std::string(name));

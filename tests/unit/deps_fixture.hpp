@@ -16,30 +16,19 @@
 #include <gtest/gtest.h>
 
 #include "deps/dependency_detector.hpp"
+#include "unit_support/temp_dir.hpp"
 
 namespace parawork::deps::fixture {
 
 class Workspace {
   public:
-    Workspace() {
-        std::string pattern = (std::filesystem::temp_directory_path() / "pw-deps-XXXXXX").string();
-        if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-        root_ = pattern;
-    }
-    ~Workspace() {
-        std::error_code ec;
-        std::filesystem::remove_all(root_, ec);
-    }
-    Workspace(const Workspace&) = delete;
-    Workspace& operator=(const Workspace&) = delete;
-
-    const std::filesystem::path& root() const { return root_; }
+    const std::filesystem::path& root() const { return dir_.path(); }
 
     /// Writes `relative` (making its directories) and dates it `age` ago, so tests order files
     /// in time without sleeping.
     std::filesystem::path write(const std::string& relative, const std::string& text = "",
                                 std::chrono::seconds age = std::chrono::seconds(100)) {
-        auto path = root_ / relative;
+        auto path = root() / relative;
         std::filesystem::create_directories(path.parent_path());
         std::ofstream(path) << text;
         age_(path, age);
@@ -47,7 +36,7 @@ class Workspace {
     }
     std::filesystem::path mkdir(const std::string& relative,
                                 std::chrono::seconds age = std::chrono::seconds(100)) {
-        auto path = root_ / relative;
+        auto path = root() / relative;
         std::filesystem::create_directories(path);
         age_(path, age);
         return path;
@@ -59,13 +48,15 @@ class Workspace {
         return path;
     }
     /// Dates an existing file or directory `age` ago.
-    void age(const std::string& relative, std::chrono::seconds age) { age_(root_ / relative, age); }
+    void age(const std::string& relative, std::chrono::seconds age) {
+        age_(root() / relative, age);
+    }
 
   private:
     static void age_(const std::filesystem::path& path, std::chrono::seconds age) {
         std::filesystem::last_write_time(path, std::filesystem::file_time_type::clock::now() - age);
     }
-    std::filesystem::path root_;
+    test::TempDir dir_{"pw-deps"};
 };
 
 /// The workspace's report with no tools on PATH and HOME at <root>/home (where a test may put

@@ -18,6 +18,7 @@
 
 #include "files/path_rules.hpp"
 #include "git/git_command.hpp"
+#include "unit_support/temp_dir.hpp"
 
 namespace parawork::files::testing {
 
@@ -32,17 +33,8 @@ class Sandbox {
             ::setenv("GIT_CONFIG_NOSYSTEM", "1", 1);
             ::setenv("GIT_CONFIG_GLOBAL", "/dev/null", 1);
         });
-        std::string pattern = "/tmp/pw-files-XXXXXX";
-        if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-        path_ = fs::canonical(pattern);
+        path_ = fs::canonical(dir_.path());
     }
-    ~Sandbox() {
-        std::error_code ec;
-        fs::permissions(path_, fs::perms::owner_all, fs::perm_options::add, ec);
-        fs::remove_all(path_, ec);
-    }
-    Sandbox(const Sandbox&) = delete;
-    Sandbox& operator=(const Sandbox&) = delete;
 
     const fs::path& path() const { return path_; }
     fs::path operator/(const fs::path& rel) const { return path_ / rel; }
@@ -86,7 +78,8 @@ class Sandbox {
         c.cwd = dir;
         parawork::git::runGitChecked(c, "git " + command);
     }
-    fs::path path_;
+    test::TempDir dir_{"pw-files"};
+    fs::path path_;  ///< dir_, canonical (as the code under test sees it)
 };
 
 /// Runs `check` in a child process that is not root — the tests run as root, and root reads

@@ -16,6 +16,7 @@
 #include <gtest/gtest.h>
 
 #include "git/git_command.hpp"
+#include "unit_support/temp_dir.hpp"
 
 namespace parawork::git::testing {
 
@@ -36,22 +37,15 @@ class Sandbox {
   public:
     Sandbox() {
         isolateFromUserConfig();
-        std::string pattern = "/tmp/pw-git-XXXXXX";
-        if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-        path_ = fs::canonical(pattern);
+        path_ = fs::canonical(dir_.path());
     }
-    ~Sandbox() {
-        std::error_code ec;
-        fs::remove_all(path_, ec);
-    }
-    Sandbox(const Sandbox&) = delete;
-    Sandbox& operator=(const Sandbox&) = delete;
 
     const fs::path& path() const { return path_; }
     fs::path operator/(const fs::path& rel) const { return path_ / rel; }
 
   private:
-    fs::path path_;
+    test::TempDir dir_{"pw-git"};
+    fs::path path_;  ///< dir_, canonical (as the code under test sees it)
 };
 
 /// Runs git in `cwd` and returns its stdout; a failure fails the test with git's message.

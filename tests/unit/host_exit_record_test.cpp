@@ -10,6 +10,7 @@
 #include <gtest/gtest.h>
 
 #include "host/exit_record.hpp"
+#include "unit_support/temp_dir.hpp"
 
 namespace parawork::host {
 namespace {
@@ -79,9 +80,8 @@ TEST(ExitRecord, ParseRefusesMalformedInput) {
 }
 
 TEST(ExitRecord, FileIsWrittenAtomicallyAndReadBack) {
-    std::string pattern = "/tmp/pw-exit-XXXXXX";
-    ASSERT_NE(::mkdtemp(pattern.data()), nullptr);
-    fs::path dir = pattern;
+    test::TempDir temp("pw-exit");
+    const fs::path& dir = temp.path();
     fs::path file = dir / "exit.json";
     EXPECT_EQ(readExitRecordFile(file), std::nullopt);
     ExitRecord r{3, std::nullopt, 1, 2, ExitReason::Exited};
@@ -90,7 +90,6 @@ TEST(ExitRecord, FileIsWrittenAtomicallyAndReadBack) {
     EXPECT_FALSE(fs::exists(dir / "exit.json.tmp"));
     EXPECT_EQ(fs::status(file).permissions() & fs::perms::all,
               fs::perms::owner_read | fs::perms::owner_write);
-    fs::remove_all(dir);
 }
 
 }  // namespace

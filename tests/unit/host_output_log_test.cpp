@@ -12,30 +12,14 @@
 #include <gtest/gtest.h>
 
 #include "host/output_log.hpp"
+#include "unit_support/temp_dir.hpp"
 
 namespace parawork::host {
 namespace {
 
+using test::TempDir;
+
 namespace fs = std::filesystem;
-
-class TempDir {
-  public:
-    TempDir() {
-        std::string pattern = "/tmp/pw-log-XXXXXX";
-        if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-        path_ = pattern;
-    }
-    ~TempDir() {
-        std::error_code ec;
-        fs::remove_all(path_, ec);
-    }
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-    const fs::path& path() const { return path_; }
-
-  private:
-    fs::path path_;
-};
 
 /// "0123456789012..." of length n starting at digit `from % 10`, so every offset is checkable.
 std::string digits(std::size_t from, std::size_t n) {

@@ -9,6 +9,7 @@
 
 #include "host/screen.hpp"
 #include "unit/host_process_support.hpp"
+#include "unit_support/temp_dir.hpp"
 
 namespace parawork::host::testing {
 namespace {
@@ -123,13 +124,8 @@ double floodThroughBarePty(const FloodFile& flood) {
 
 class HostFlood : public ::testing::Test {
   protected:
-    void SetUp() override {
-        std::string pattern = "/tmp/pw-flood-XXXXXX";
-        ASSERT_NE(::mkdtemp(pattern.data()), nullptr);
-        dir_ = pattern;
-    }
-    void TearDown() override { fs::remove_all(dir_); }
-    fs::path dir_;
+    test::TempDir temp_{"pw-flood"};
+    const fs::path& dir_ = temp_.path();
 };
 
 TEST_F(HostFlood, FiftyMebibytesArriveCompleteAndAStalledWatcherDoesNotSlowTheDrain) {

@@ -20,10 +20,11 @@
 
 #include <gtest/gtest.h>
 
-#include "core/unique_fd.hpp"
 #include "host/exit_record.hpp"
 #include "host/host_client.hpp"
 #include "host/output_log.hpp"
+#include "core/unique_fd.hpp"
+#include "unit_support/temp_dir.hpp"
 
 namespace parawork::host::testing {
 
@@ -120,10 +121,7 @@ class HostSession {
   public:
     explicit HostSession(const std::vector<std::string>& command,
                          std::vector<std::string> options = {"--linger-ms", "100"}) {
-        std::string pattern = "/tmp/pw-host-XXXXXX";
-        if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp");
-        root_ = pattern;
-        dir_ = root_ / "session";
+        dir_ = root_.path() / "session";
         std::vector<std::string> args{"--dir", dir_.string()};
         args.insert(args.end(), options.begin(), options.end());
         args.push_back("--");
@@ -134,15 +132,13 @@ class HostSession {
     ~HostSession() {
         if (hostPidfd_ && !exitedWithin(hostPidfd_, 0ms))
             ::syscall(SYS_pidfd_send_signal, hostPidfd_.get(), SIGKILL, nullptr, 0);
-        std::error_code ec;
-        fs::remove_all(root_, ec);
     }
     HostSession(const HostSession&) = delete;
     HostSession& operator=(const HostSession&) = delete;
 
     const Launch& launch() const { return launch_; }
     const fs::path& dir() const { return dir_; }
-    const fs::path& root() const { return root_; }
+    const fs::path& root() const { return root_.path(); }
     const core::UniqueFd& hostPidfd() const { return hostPidfd_; }
     HostClient connect() const { return HostClient::connect(dir_); }
 
@@ -182,7 +178,8 @@ class HostSession {
     }
 
   private:
-    fs::path root_, dir_;
+    test::TempDir root_{"pw-host"};
+    fs::path dir_;
     Launch launch_;
     core::UniqueFd hostPidfd_;
 };

@@ -10,6 +10,7 @@
 #include "host/session_host.hpp"
 #include "host/unix_socket.hpp"
 #include "unit/host_process_support.hpp"
+#include "unit_support/temp_dir.hpp"
 
 namespace parawork::host::testing {
 namespace {
@@ -91,14 +92,12 @@ TEST(HostProcess, MissingCommandExits127WithAMessageInTheLog) {
 
 TEST(HostProcess, NonExecutableFileExits126) {
     SKIP_WITHOUT_HOST_BINARY();
-    std::string pattern = "/tmp/pw-noexec-XXXXXX";
-    ASSERT_NE(::mkdtemp(pattern.data()), nullptr);
-    fs::path file = fs::path(pattern) / "data.txt";
+    test::TempDir dir("pw-noexec");
+    fs::path file = dir.path() / "data.txt";
     std::ofstream(file) << "echo should not run\n";
     fs::permissions(file, fs::perms::owner_read | fs::perms::owner_write);
     HostSession session({file.string()});
     auto record = session.waitForExit();
-    fs::remove_all(pattern);
     ASSERT_TRUE(record);
     EXPECT_EQ(record->exitCode, 126);
     EXPECT_EQ(record->reason, ExitReason::ExecFailed);

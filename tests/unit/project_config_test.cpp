@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "core/error.hpp"
+#include "unit_support/temp_dir.hpp"
 
 namespace parawork::project {
 namespace {
@@ -86,15 +87,13 @@ TEST(ProjectConfig, ErrorsNameLineColumnAndKey) {
 }
 
 TEST(ProjectConfig, ReadsTheFileInADirectory) {
-    auto dir =
-        std::filesystem::temp_directory_path() / ("pw-project-" + std::to_string(::getpid()));
-    std::filesystem::create_directories(dir);
+    test::TempDir temp("pw-project");
+    const auto& dir = temp.path();
     EXPECT_FALSE(readProjectConfig(dir));
     std::ofstream(dir / "parawork.toml") << "[worktree]\ncopy = [\".env\"]\n";
     EXPECT_EQ(readProjectConfig(dir)->copy, std::vector<std::string>{".env"});
     std::ofstream(dir / "parawork.toml") << std::string(kMaxFileBytes + 1, '#');
     EXPECT_THROW(readProjectConfig(dir), core::Error);
-    std::filesystem::remove_all(dir);
 }
 
 }  // namespace

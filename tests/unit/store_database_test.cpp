@@ -18,31 +18,14 @@
 #include "core/error.hpp"
 #include "store/database.hpp"
 #include "store/migrations.hpp"
+#include "unit_support/temp_dir.hpp"
 
 namespace parawork::store {
 namespace {
 
+using test::TempDir;
+
 namespace fs = std::filesystem;
-
-/// A temporary directory removed with its contents at the end of the test.
-class TempDir {
-  public:
-    TempDir() {
-        std::string pattern = (fs::temp_directory_path() / "pw-store-XXXXXX").string();
-        if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-        path_ = pattern;
-    }
-    ~TempDir() {
-        std::error_code ec;
-        fs::remove_all(path_, ec);
-    }
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-    const fs::path& path() const { return path_; }
-
-  private:
-    fs::path path_;
-};
 
 std::string readBytes(const fs::path& file) {
     std::ifstream in(file, std::ios::binary);

@@ -13,28 +13,11 @@
 
 #include "core/entities.hpp"
 #include "store/database.hpp"
+#include "unit_support/temp_dir.hpp"
 
 namespace parawork::store::fixture {
 
-/// A temporary directory removed with its contents at the end of the test.
-class TempDir {
-  public:
-    TempDir() {
-        std::string pattern = (std::filesystem::temp_directory_path() / "pw-store-XXXXXX").string();
-        if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-        path_ = pattern;
-    }
-    ~TempDir() {
-        std::error_code ec;
-        std::filesystem::remove_all(path_, ec);
-    }
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-    const std::filesystem::path& path() const { return path_; }
-
-  private:
-    std::filesystem::path path_;
-};
+using test::TempDir;
 
 class StoreTest : public ::testing::Test {
   protected:

@@ -1,4 +1,6 @@
 // A temporary directory removed with everything in it when the test ends (STYLE §6: RAII).
+// Part of parawork_unitsupport: plain C++, no parawork room, so any test binary may link it —
+// the unit tests of every room and the integration harness (tests/support) alike.
 #pragma once
 
 #include <filesystem>
@@ -8,6 +10,8 @@ namespace parawork::test {
 
 class TempDir {
   public:
+    /// Creates /tmp/<prefix>-XXXXXX (short, so unix socket paths inside stay well below
+    /// sun_path's 108 bytes); throws std::system_error when it cannot.
     explicit TempDir(const std::string& prefix = "pw");
     ~TempDir();
     TempDir(const TempDir&) = delete;

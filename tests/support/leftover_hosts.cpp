@@ -1,0 +1,45 @@
+#include "support/leftover_hosts.hpp"
+
+#include <signal.h>
+
+#include <fstream>
+#include <iterator>
+#include <string>
+#include <thread>
+
+namespace parawork::test {
+
+std::vector<pid_t> hostsUnder(const std::filesystem::path& home) {
+    // The arguments in /proc/<pid>/cmdline end with a NUL each.
+    std::string marker = std::string("--dir") + '\0' + (home / "data" / "sessions").string() + "/";
+    std::vector<pid_t> hosts;
+    std::error_code ec;
+    for (const auto& entry : std::filesystem::directory_iterator("/proc", ec)) {
+        const std::string name = entry.path().filename().string();
+        if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+        std::ifstream in(entry.path() / "cmdline");
+        std::string cmdline((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        if (cmdline.find(marker) != std::string::npos) hosts.push_back(std::stoi(name));
+    }
+    return hosts;
+}
+
+void endHostsUnder(const std::filesystem::path& home) {
+    for (pid_t pid : hostsUnder(home)) {
+        ::kill(pid, SIGTERM);
+        ::kill(pid, SIGTERM);
+    }
+}
+
+bool endHostsUnderAndWait(const std::filesystem::path& home, std::chrono::milliseconds patience) {
+    endHostsUnder(home);
+    auto until = std::chrono::steady_clock::now() + patience;
+    while (std::chrono::steady_clock::now() < until) {
+        if (hostsUnder(home).empty()) return true;
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    for (pid_t pid : hostsUnder(home)) ::kill(pid, SIGKILL);
+    return hostsUnder(home).empty();
+}
+
+}  // namespace parawork::test
