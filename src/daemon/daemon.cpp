@@ -287,15 +287,16 @@ int run(const ServeOptions& options) {
         for (const auto& ws : store::listWorkspaces(db)) dirs.push_back(ws.path);
         return dirs;
     });
-    api::WorkspaceOptions workspaceOptions{paths.worktreeBase, config.branchPrefix,
-                                           config.deleteBranchOnRemove, roots, &info.agents};
-    workspaceOptions.autoInstallDependencies = config.autoInstallDependencies;
-    workspaceOptions.dependencies = &dependencies;
-    workspaceOptions.publish = sink.publish;
+    workspace::WorkspaceConfig workspaceConfig{paths.worktreeBase, config.branchPrefix,
+                                               config.deleteBranchOnRemove, roots, &info.agents};
+    workspaceConfig.autoInstallDependencies = config.autoInstallDependencies;
+    workspaceConfig.dependencies = &dependencies;
+    workspaceConfig.publish = sink.publish;
+    workspace::WorkspaceService workspaces(db, sessions, std::move(workspaceConfig));
     api::addRepositoryRoutes(router, db, roots);
-    api::addWorkspaceRoutes(router, db, sessions, workspaceOptions);
-    api::addSessionRoutes(router, db, sessions, info.agents);
-    api::addTerminalRoutes(router, db, sessions);
+    api::addWorkspaceRoutes(router, workspaces);
+    api::addSessionRoutes(router, db, sessions, workspaces);
+    api::addTerminalRoutes(router, workspaces);
     api::addDiffRoutes(router, db);
     api::addDependencyRoutes(router, db, dependencies);
     api::RequestStats requestStats;

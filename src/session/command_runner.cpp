@@ -13,9 +13,9 @@
 #include <climits>
 #include <cstring>
 
+#include "core/executables.hpp"
 #include "core/spawn_setup.hpp"
 #include "host/unique_fd.hpp"
-#include "session/executables.hpp"
 
 namespace parawork::session {
 namespace {
@@ -113,9 +113,10 @@ CommandResult runCommand(const CommandSpec& spec) {
     std::error_code ec;
     if (!fs::is_directory(spec.cwd, ec))
         throw CommandError("the working directory " + spec.cwd.string() + " does not exist");
-    auto program = findExecutable(spec.argv.front(), pathVariable(spec.env), spec.cwd);
+    auto program = core::findExecutable(spec.argv.front(), pathVariable(spec.env), spec.cwd);
     if (!program)
-        throw CommandError(*executableProblem(spec.argv.front(), pathVariable(spec.env), spec.cwd));
+        throw CommandError(
+            *core::executableProblem(spec.argv.front(), pathVariable(spec.env), spec.cwd));
 
     Pipe out = makePipe(), err = makePipe();
     std::optional<Pipe> in;
