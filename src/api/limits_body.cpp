@@ -1,12 +1,11 @@
 #include "api/limits_body.hpp"
-#include "api/project_defaults.hpp"
 
 #include <boost/json/parse.hpp>
 
 #include "api/body_fields.hpp"
 #include "core/quantities.hpp"
 #include "project/project_config.hpp"
-#include "store/workspaces.hpp"
+#include "workspace/project_defaults.hpp"
 
 namespace parawork::api {
 namespace json = boost::json;
@@ -58,7 +57,7 @@ core::ResourceLimits sessionLimits(const json::value& body, store::Database& db,
                                    const std::string& workspaceId) {
     auto run = requestLimits(body);
     core::ResourceLimits fromProject;
-    if (auto project = storedProjectConfig(db, workspaceId)) {
+    if (auto project = workspace::storedProjectConfig(db, workspaceId)) {
         const auto& limits = project->limits;
         fromProject = {limits.memoryBytes, limits.cpuPercent, limits.timeoutMs, limits.pids};
     }

@@ -29,6 +29,7 @@
 #include "api/json_body.hpp"
 #include "api/login_pages.hpp"
 #include "api/preview_hook.hpp"
+#include "api/query_number.hpp"
 #include "api/static_files.hpp"
 #include "api/tls_front.hpp"
 #include "core/error.hpp"
@@ -412,14 +413,12 @@ net::awaitable<void> HttpServer::Impl::runWebSocket(Stream stream,
         }
         std::optional<std::uint64_t> offset;
         if (auto text = req->queryParam("offset")) {
-            std::uint64_t n = 0;
-            auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), n);
-            if (ec != std::errc() || end != text->data() + text->size()) {
+            offset = parseQueryNumber(*text);
+            if (!offset) {
                 co_await refuseAndLinger(stream, fail(400, "offset: expected a number"),
                                          msg.version());
                 co_return;
             }
-            offset = n;
         }
         auto conn = std::make_shared<AttachConnection>(std::move(stream), *sessions, workers, id,
                                                        options.maxWsMessageBytes);

@@ -1,19 +1,18 @@
 // The session endpoints of the parawork surface (protocol §4.4) and our extensions: arbitrary
 // commands, output by offset, resize, signals. Agents start from their profiles (core/agents.hpp):
 // the initial prompt reaches the agent, and a resume continues the agent's own conversation.
+// The rules live in the services; these routes read the request and shape the answer.
 #pragma once
 
-#include <vector>
-
 #include "api/router.hpp"
-#include "core/agents.hpp"
 #include "session/session_service.hpp"
 #include "store/database.hpp"
+#include "workspace/workspace_service.hpp"
 
 namespace parawork::api {
 
-/// `agents`: the configured profiles (they outlive the router).
+/// The rules of starting a session in a workspace are `workspaces`' (workspace::WorkspaceService).
 void addSessionRoutes(Router& router, store::Database& db, session::SessionService& sessions,
-                      const std::vector<core::AgentProfile>& agents);
+                      workspace::WorkspaceService& workspaces);
 
 }  // namespace parawork::api

@@ -5,7 +5,7 @@
 #include <cstdlib>
 
 #include "core/clock.hpp"
-#include "session/executables.hpp"
+#include "core/executables.hpp"
 
 namespace parawork::api {
 
@@ -44,7 +44,7 @@ void addSystemRoutes(Router& router, const SystemInfo& info) {
                 {"promptMode", core::toString(agent.promptMode)},
                 {"resumeArgs", strings(agent.resumeArgs)},
                 {"installed",
-                 session::findExecutable(agent.command, path ? path : "", "/").has_value()}});
+                 core::findExecutable(agent.command, path ? path : "", "/").has_value()}});
         }
         return ok(std::move(out));
     });

@@ -11,21 +11,12 @@
 #include <spdlog/spdlog.h>
 
 #include "api/body_fields.hpp"
-#include "store/sessions.hpp"
-#include "store/workspaces.hpp"
+#include "api/service_answer.hpp"
 
 namespace parawork::api {
 namespace {
 
 namespace json = boost::json;
-
-/// The workspace's user terminal while it is starting or running. A stopped terminal stays
-/// here until its process has really exited, as in the original (§4.5).
-std::optional<core::Session> activeTerminal(store::Database& db, const std::string& workspaceId) {
-    for (auto& s : store::listActiveSessionsInWorkspace(db, workspaceId))
-        if (s.kind == core::SessionKind::Terminal) return std::move(s);
-    return std::nullopt;
-}
 
 json::object opened(const std::string& terminalId, bool existing) {
     return {{"terminalId", terminalId}, {"existing", existing}};
@@ -55,38 +46,16 @@ session::StartRequest readOpenRequest(Request& req) {
     return start;
 }
 
-Response openTerminal(Request& req, store::Database& db, session::SessionService& sessions) {
+Response openTerminal(Request& req, workspace::WorkspaceService& workspaces) {
     auto start = readOpenRequest(req);
-    if (!store::findWorkspace(db, start.workspaceId)) return fail(404, "Workspace not found");
-    if (auto existing = activeTerminal(db, start.workspaceId))
-        return ok(opened(existing->id, true));
-    try {
-        auto terminal = sessions.start(start);
-        return ok(opened(terminal.id, false), 201);
-    } catch (const session::ServiceError& e) {
-        // Another request started one meanwhile: the store admits one per workspace.
-        if (auto existing = activeTerminal(db, start.workspaceId))
-            return ok(opened(existing->id, true));
-        if (e.status == 500) {
-            std::string_view why = e.what();
-            auto colon = why.find(": ");
-            if (colon != std::string_view::npos) why.remove_prefix(colon + 2);
-            return fail(500, "Failed to start terminal: " + std::string(why));
-        }
-        return fail(e.status, e.what());
-    }
+    return answering([&] {
+        auto terminal = workspaces.openTerminal(start);
+        return ok(opened(terminal.id, terminal.existing), terminal.existing ? 200 : 201);
+    });
 }
 
-Response closeTerminal(Request& req, store::Database& db, session::SessionService& sessions) {
-    auto terminal = activeTerminal(db, req.params["id"]);
-    if (!terminal) return fail(404, "No terminal found for workspace");
-    // SIGTERM and SIGHUP now, SIGKILL after the grace; it stays active until it has exited.
-    sessions.stop(terminal->id);
-    return ok(nullptr);
-}
-
-Response terminalStatus(Request& req, store::Database& db) {
-    auto terminal = activeTerminal(db, req.params["id"]);
+Response terminalStatus(Request& req, workspace::WorkspaceService& workspaces) {
+    auto terminal = workspaces.activeTerminal(req.params["id"]);
     if (!terminal) return ok(json::object{{"active", false}});
     return ok(json::object{{"terminalId", terminal->id}, {"active", true}});
 }
@@ -134,13 +103,16 @@ std::string defaultShell(const char* shellVariable, const std::vector<std::strin
     return "/bin/bash";
 }
 
-void addTerminalRoutes(Router& router, store::Database& db, session::SessionService& sessions) {
+void addTerminalRoutes(Router& router, workspace::WorkspaceService& workspaces) {
     router.add("POST", "/api/workspaces/:id/terminal",
-               [&db, &sessions](Request& req) { return openTerminal(req, db, sessions); });
-    router.add("DELETE", "/api/workspaces/:id/terminal",
-               [&db, &sessions](Request& req) { return closeTerminal(req, db, sessions); });
+               [&workspaces](Request& req) { return openTerminal(req, workspaces); });
+    router.add("DELETE", "/api/workspaces/:id/terminal", [&workspaces](Request& req) {
+        if (!workspaces.closeTerminal(req.params["id"]))
+            return fail(404, "No terminal found for workspace");
+        return ok(nullptr);
+    });
     router.add("GET", "/api/workspaces/:id/terminal",
-               [&db](Request& req) { return terminalStatus(req, db); });
+               [&workspaces](Request& req) { return terminalStatus(req, workspaces); });
 }
 
 }  // namespace parawork::api

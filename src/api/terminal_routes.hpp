@@ -11,8 +11,7 @@
 #include <vector>
 
 #include "api/router.hpp"
-#include "session/session_service.hpp"
-#include "store/database.hpp"
+#include "workspace/workspace_service.hpp"
 
 namespace parawork::api {
 
@@ -32,6 +31,7 @@ std::optional<std::string> shellProblem(const std::string& shell,
 /// shellProblem, else /bin/bash.
 std::string defaultShell(const char* shellVariable, const std::vector<std::string>& loginShells);
 
-void addTerminalRoutes(Router& router, store::Database& db, session::SessionService& sessions);
+/// The rule of one terminal per workspace is `workspaces`' (workspace::WorkspaceService).
+void addTerminalRoutes(Router& router, workspace::WorkspaceService& workspaces);
 
 }  // namespace parawork::api

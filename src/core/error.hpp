@@ -14,6 +14,15 @@ class Error : public std::runtime_error {
     using std::runtime_error::runtime_error;
 };
 
+/// A refusal by a service (sessions, workspaces), with the HTTP status and the message the API
+/// answers: the routes turn it into `fail(status, message)`, the CLI prints the message.
+class ServiceError : public std::runtime_error {
+  public:
+    ServiceError(unsigned status, const std::string& message)
+        : std::runtime_error(message), status(status) {}
+    unsigned status;
+};
+
 /// Throws Error("<context>: <strerror(errno)>"); call right after the failing system call.
 [[noreturn]] void throwErrno(std::string_view context);
 

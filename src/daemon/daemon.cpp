@@ -51,6 +51,7 @@
 #include "store/sessions.hpp"
 #include "store/workspaces.hpp"
 #include "watch/file_watcher.hpp"
+#include "workspace/workspace_service.hpp"
 
 namespace parawork::daemon {
 namespace {
@@ -202,7 +203,7 @@ class Daemon {
     monitor::MonitorSink monitorSink();
     session::ServiceConfig sessionConfig();
     std::function<std::map<std::string, std::string>(const std::string&)> workspaceEnvironment();
-    api::WorkspaceOptions workspaceOptions();
+    workspace::WorkspaceConfig workspaceConfig();
     api::Router routes();
     void addWorkspaceRoutes(api::Router& router);
     api::AccessDeps accessDeps();
@@ -253,7 +254,7 @@ class Daemon {
     // What the routes hold on to. The file APIs and the paths of repositories and workspaces
     // stay inside these roots.
     files::Roots roots_ = files::makeRoots(config().allowedRoots, userHome());
-    api::WorkspaceOptions workspaceOptions_ = workspaceOptions();
+    workspace::WorkspaceService workspaces_{db_, sessions_, workspaceConfig()};
     api::RequestStats requestStats_;
     api::HttpServer server_{loop_, workers_,
                             serverOptions(config(), paths(), tokens_, requestStats_), routes(),
@@ -327,9 +328,9 @@ api::Router Daemon::routes() {
     return router;
 }
 
-api::WorkspaceOptions Daemon::workspaceOptions() {
-    api::WorkspaceOptions options{paths().worktreeBase, config().branchPrefix,
-                                  config().deleteBranchOnRemove, roots_, &info_.agents};
+workspace::WorkspaceConfig Daemon::workspaceConfig() {
+    workspace::WorkspaceConfig options{paths().worktreeBase, config().branchPrefix,
+                                       config().deleteBranchOnRemove, roots_, &info_.agents};
     options.autoInstallDependencies = config().autoInstallDependencies;
     options.dependencies = &dependencies_;
     options.publish = events_.publisher();
@@ -346,9 +347,9 @@ void Daemon::addWorkspaceRoutes(api::Router& router) {
         return dirs;
     });
     api::addRepositoryRoutes(router, db_, roots_);
-    api::addWorkspaceRoutes(router, db_, sessions_, workspaceOptions_);
-    api::addSessionRoutes(router, db_, sessions_, info_.agents);
-    api::addTerminalRoutes(router, db_, sessions_);
+    api::addWorkspaceRoutes(router, workspaces_);
+    api::addSessionRoutes(router, db_, sessions_, workspaces_);
+    api::addTerminalRoutes(router, workspaces_);
     api::addDiffRoutes(router, db_);
     api::addDependencyRoutes(router, db_, dependencies_);
 }

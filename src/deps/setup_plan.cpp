@@ -58,17 +58,4 @@ std::chrono::milliseconds setupTimeoutOf(const core::Workspace& workspace) {
     }
 }
 
-session::StartRequest setupStartRequest(const std::string& workspaceId, const SetupPlan& plan) {
-    session::StartRequest start;
-    start.workspaceId = workspaceId;
-    start.kind = core::SessionKind::Setup;
-    start.agentType = "setup";
-    start.name = "setup";
-    // Whole seconds, rounded up: `timeout` signals the script's whole process group at the end.
-    auto seconds = (plan.timeout.count() + 999) / 1000;
-    start.argv = {"timeout", "--kill-after=10", std::to_string(seconds), "/bin/sh",
-                  "-c",      plan.script};
-    return start;
-}
-
 }  // namespace parawork::deps

@@ -1,7 +1,8 @@
 // What runs in a new workspace before its agent starts (issue 9): the repository's
 // parawork.toml [setup] script, or — when autoInstallDependencies is on — the install commands
 // of the projects whose dependencies are not installed. It runs as a visible session of kind
-// `setup`, under coreutils' `timeout` so that a hung install ends by itself (exit 124).
+// `setup` (started by workspace/setup_gate.hpp), under coreutils' `timeout` so that a hung
+// install ends by itself (exit 124).
 #pragma once
 
 #include <chrono>
@@ -12,7 +13,6 @@
 #include "core/entities.hpp"
 #include "deps/dependency_report.hpp"
 #include "project/project_config.hpp"
-#include "session/session_service.hpp"
 
 namespace parawork::deps {
 
@@ -37,9 +37,6 @@ std::optional<SetupPlan> planSetup(const std::optional<project::ProjectConfig>& 
 /// announcing each step as a `[parawork:stage]` marker; it stops at the first failure. Empty
 /// when there is nothing to install.
 std::string installScript(const DependencyReport& report);
-
-/// The session that runs `plan` in `workspaceId`.
-session::StartRequest setupStartRequest(const std::string& workspaceId, const SetupPlan& plan);
 
 /// How long the setup of `workspace` may take: its parawork.toml's [setup] timeout, else the
 /// default.

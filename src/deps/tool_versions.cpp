@@ -9,11 +9,11 @@
 #include <cerrno>
 #include <cstring>
 
+#include "core/executables.hpp"
 #include "core/pipe.hpp"
 #include "core/read_until.hpp"
 #include "core/spawn_setup.hpp"
 #include "deps/version_hints.hpp"
-#include "session/executables.hpp"
 
 extern char** environ;
 
@@ -83,7 +83,7 @@ ToolVersions::ToolVersions(std::chrono::seconds ttl, std::chrono::milliseconds t
 ToolStatus ToolVersions::probe(const std::string& tool, std::string_view pathVariable) {
     ToolStatus status;
     status.name = tool;
-    auto found = session::findExecutable(tool, pathVariable, "/");
+    auto found = core::findExecutable(tool, pathVariable, "/");
     if (!found) return status;
     status.found = true;
     status.path = found->string();

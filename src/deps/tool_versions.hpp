@@ -1,4 +1,4 @@
-// The programs a workspace's projects need: found on PATH (session::findExecutable, as a session
+// The programs a workspace's projects need: found on PATH (core::findExecutable, as a session
 // would find them) and asked for their version with an argv (never a shell) and a timeout.
 // Versions are cached per daemon with a TTL: tools change rarely and `java -version` takes ~1 s.
 #pragma once

@@ -10,10 +10,10 @@
 #include <cstring>
 #include <optional>
 
+#include "core/executables.hpp"
 #include "core/pipe.hpp"
 #include "core/read_until.hpp"
 #include "core/spawn_setup.hpp"
-#include "session/executables.hpp"
 
 namespace parawork::session {
 namespace {
@@ -50,9 +50,10 @@ CommandResult runCommand(const CommandSpec& spec) {
     std::error_code ec;
     if (!fs::is_directory(spec.cwd, ec))
         throw CommandError("the working directory " + spec.cwd.string() + " does not exist");
-    auto program = findExecutable(spec.argv.front(), pathVariable(spec.env), spec.cwd);
+    auto program = core::findExecutable(spec.argv.front(), pathVariable(spec.env), spec.cwd);
     if (!program)
-        throw CommandError(*executableProblem(spec.argv.front(), pathVariable(spec.env), spec.cwd));
+        throw CommandError(
+            *core::executableProblem(spec.argv.front(), pathVariable(spec.env), spec.cwd));
 
     core::Pipe out = core::Pipe::open("pipe2"), err = core::Pipe::open("pipe2");
     std::optional<core::Pipe> in;

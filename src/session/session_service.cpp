@@ -13,14 +13,15 @@
 #include <boost/json/serialize.hpp>
 
 #include "core/clock.hpp"
+#include "core/executables.hpp"
 #include "core/ids.hpp"
-#include "session/executables.hpp"
 #include "session/host_launcher.hpp"
 #include "session/host_watcher.hpp"
 #include "session/output_events.hpp"
 #include "session/prompt_typist.hpp"
 #include "session/terminal_events.hpp"
 #include "store/agent_logs.hpp"
+#include "store/messages.hpp"
 #include "store/ports.hpp"
 #include "store/sessions.hpp"
 #include "store/workspaces.hpp"
@@ -247,7 +248,7 @@ std::filesystem::path SessionService::Impl::validateStart(const StartRequest& re
     std::error_code ec;
     if (!std::filesystem::is_directory(cwd, ec))
         throw ServiceError(400, "The working directory " + cwd.string() + " does not exist");
-    if (auto problem = executableProblem(req.argv.front(), pathVariable(req), cwd))
+    if (auto problem = core::executableProblem(req.argv.front(), pathVariable(req), cwd))
         throw ServiceError(400, "Cannot start: " + *problem);
     return cwd;
 }
@@ -513,6 +514,21 @@ void SessionService::readoptAll() {
             impl_->follower.wake(live);
         }
     }
+}
+
+std::optional<core::Message> SessionService::sendMessage(const std::string& id, std::string content,
+                                                         bool submit) {
+    auto session = store::findSession(impl_->db, id);
+    if (!session) return std::nullopt;
+    core::Message message;
+    message.id = core::newUuid();
+    message.sessionId = session->id;
+    message.role = core::MessageRole::User;
+    message.content = std::move(content);
+    message.timestamp = core::nowMs();
+    store::insertMessage(impl_->db, message);
+    if (input(session->id, message.content) && submit) input(session->id, "\r");
+    return message;
 }
 
 }  // namespace parawork::session

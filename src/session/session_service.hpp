@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "core/entities.hpp"
+#include "core/error.hpp"
 #include "core/resource_limits.hpp"
 #include "host/exit_record.hpp"
 #include "host/host_protocol.hpp"
@@ -84,12 +85,7 @@ struct StartRequest {
 };
 
 /// A refusal with the HTTP status and message the API answers.
-class ServiceError : public std::runtime_error {
-  public:
-    ServiceError(unsigned status, const std::string& message)
-        : std::runtime_error(message), status(status) {}
-    unsigned status;
-};
+using ServiceError = core::ServiceError;
 
 /// Which sessions a request may reach. parawork keeps its two terminals apart: terminal_input
 /// types into agent sessions only, user_terminal_input into the workspace's user terminal only.
@@ -160,6 +156,11 @@ class SessionService {
     std::optional<host::ReadResult> readOutput(const std::string& id, std::uint64_t offset,
                                                std::size_t limit);
     std::optional<OutputState> outputState(const std::string& id);
+    /// Records `content` as the user's message in the session and types it into its terminal,
+    /// with Enter after it when `submit` (a message typed but unsent waits in most agents).
+    /// The message is recorded even when the session no longer runs. nullopt: no such session.
+    std::optional<core::Message> sendMessage(const std::string& id, std::string content,
+                                             bool submit);
     /// Stops the service's threads. Hosts keep running: they outlive the daemon.
     void shutdown();
 

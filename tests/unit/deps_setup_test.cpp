@@ -41,11 +41,6 @@ TEST(DepsSetupPlan, TheConfigScriptWinsAndCarriesItsTimeout) {
     EXPECT_EQ(plan->source, "parawork.toml");
     EXPECT_EQ(plan->timeout, 90'500ms);
     EXPECT_FALSE(detected);  // no walk when the script is given
-    auto start = setupStartRequest("w1", *plan);
-    EXPECT_EQ(start.kind, core::SessionKind::Setup);
-    EXPECT_EQ(start.workspaceId, "w1");
-    EXPECT_EQ(start.argv, (std::vector<std::string>{"timeout", "--kill-after=10", "91", "/bin/sh",
-                                                    "-c", "make setup"}));
 }
 
 TEST(DepsSetupPlan, NothingWithoutScriptOrAutoInstall) {

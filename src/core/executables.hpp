@@ -8,7 +8,7 @@
 #include <string>
 #include <string_view>
 
-namespace parawork::session {
+namespace parawork::core {
 
 /// Where `program` would be executed from: a name without '/' is looked up in `pathVariable`
 /// (colon-separated; an empty entry means the current directory, as execvp does), a relative
@@ -23,4 +23,4 @@ std::optional<std::string> executableProblem(std::string_view program,
                                              std::string_view pathVariable,
                                              const std::filesystem::path& cwd);
 
-}  // namespace parawork::session
+}  // namespace parawork::core

@@ -1,11 +1,11 @@
-#include "api/project_defaults.hpp"
+#include "workspace/project_defaults.hpp"
 
 #include <spdlog/spdlog.h>
 #include <boost/json/parse.hpp>
 
 #include "store/workspaces.hpp"
 
-namespace parawork::api {
+namespace parawork::workspace {
 
 std::optional<project::ProjectConfig> storedProjectConfig(store::Database& db,
                                                           const std::string& workspaceId) {
@@ -19,4 +19,4 @@ std::optional<project::ProjectConfig> storedProjectConfig(store::Database& db,
     }
 }
 
-}  // namespace parawork::api
+}  // namespace parawork::workspace

@@ -1,10 +1,10 @@
-#include "session/executables.hpp"
+#include "core/executables.hpp"
 
 #include <unistd.h>
 
 #include <system_error>
 
-namespace parawork::session {
+namespace parawork::core {
 namespace {
 
 namespace fs = std::filesystem;
@@ -49,4 +49,4 @@ std::optional<std::string> executableProblem(std::string_view program,
     return name + " is not executable";
 }
 
-}  // namespace parawork::session
+}  // namespace parawork::core
