@@ -110,10 +110,9 @@ Response readOutput(Request& req, session::SessionService& sessions) {
                            {"ended", state->ended}});
 }
 
-}  // namespace
-
-void addSessionRoutes(Router& router, store::Database& db, session::SessionService& sessions,
-                      workspace::WorkspaceService& workspaces) {
+/// Listing, starting, resuming, reading and stopping sessions.
+void addLifecycleRoutes(Router& router, store::Database& db, session::SessionService& sessions,
+                        workspace::WorkspaceService& workspaces) {
     router.add("GET", "/api/workspaces/:id/sessions", [&db](Request& req) {
         return ok(toJsonArray(store::listSessionsByWorkspace(db, req.params["id"])));
     });
@@ -154,6 +153,10 @@ void addSessionRoutes(Router& router, store::Database& db, session::SessionServi
                                  std::string(core::toString(stopped->session.status)) + ")");
         return ok(toJson(stopped->session));
     });
+}
+
+/// What reaches a running session's terminal: keys, its size, signals.
+void addControlRoutes(Router& router, store::Database& db, session::SessionService& sessions) {
     router.add("POST", "/api/sessions/:id/input", [&db, &sessions](Request& req) {
         auto session = store::findSession(db, req.params["id"]);
         if (!session) return fail(404, "Session not found");
@@ -189,6 +192,10 @@ void addSessionRoutes(Router& router, store::Database& db, session::SessionServi
             return fail(404, "Session not found or not running");
         return ok(nullptr);
     });
+}
+
+/// What a session left: its output, log lines, messages and file changes.
+void addRecordRoutes(Router& router, store::Database& db, session::SessionService& sessions) {
     router.add("GET", "/api/sessions/:id/output",
                [&sessions](Request& req) { return readOutput(req, sessions); });
     router.add("GET", "/api/sessions/:id/logs", [&db](Request& req) {
@@ -212,6 +219,15 @@ void addSessionRoutes(Router& router, store::Database& db, session::SessionServi
     router.add("GET", "/api/sessions/:id/full-conversation", [&db](Request& req) {
         return ok(toJsonArray(store::fullConversation(db, req.params["id"])));
     });
+}
+
+}  // namespace
+
+void addSessionRoutes(Router& router, store::Database& db, session::SessionService& sessions,
+                      workspace::WorkspaceService& workspaces) {
+    addLifecycleRoutes(router, db, sessions, workspaces);
+    addControlRoutes(router, db, sessions);
+    addRecordRoutes(router, db, sessions);
 }
 
 }  // namespace parawork::api

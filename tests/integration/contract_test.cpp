@@ -28,6 +28,7 @@
 #include "support/git_repo.hpp"
 #include "support/shape.hpp"
 #include "unit_support/temp_dir.hpp"
+#include "unit_support/wait_until.hpp"
 
 namespace parawork::test {
 namespace {
@@ -455,15 +456,6 @@ void expectRefused(const Reply& r, unsigned status,
     expectConforms(r, status, errorEnvelope(), at);
 }
 
-bool eventually(const std::function<bool()>& condition, std::chrono::milliseconds timeout = 20s) {
-    auto until = std::chrono::steady_clock::now() + timeout;
-    while (!condition()) {
-        if (std::chrono::steady_clock::now() > until) return false;
-        std::this_thread::sleep_for(20ms);
-    }
-    return true;
-}
-
 std::vector<std::int64_t> column(const json::value& list, std::string_view key) {
     std::vector<std::int64_t> out;
     for (const auto& item : items(list)) out.push_back(integer(field(item, key)));
@@ -867,7 +859,7 @@ void ContractFlow::runAgentSessions() {
     expectError(api.post("/api/sessions/" + kUnknownId + "/input", {{"input", "x"}}), 404,
                 "Session not found");
     auto logs = "/api/sessions/" + sessionA + "/logs";
-    EXPECT_TRUE(eventually([&] {
+    EXPECT_TRUE(waitUntil([&] {
         auto messages = strings(api.get(logs).data(), "message");
         return std::any_of(messages.begin(), messages.end(), [](const std::string& m) {
             return m.find("got: ping") != std::string::npos;
@@ -895,7 +887,7 @@ void ContractFlow::runAgentSessions() {
     EXPECT_EQ(field(done->data, "success"), true);
     EXPECT_EQ(str(field(done->data, "workspaceId")), worktreeWs);
     json::value ended;
-    EXPECT_TRUE(eventually([&] {
+    EXPECT_TRUE(waitUntil([&] {
         ended = api.get("/api/sessions/" + sessionA).data();
         return field(ended, "status") == "completed";
     })) << json::serialize(ended);
@@ -1032,7 +1024,7 @@ void ContractFlow::resumeAndHistory() {
     auto ofB = [&](const json::object& d) { return str(field(d, "sessionId")) == sessionB; };
     expectData(api.post("/api/sessions/" + sessionB + "/stop"), 200, sessionShape());
     EXPECT_TRUE(events->waitFor("session_completed", ofB)) << "no session_completed for B";
-    EXPECT_TRUE(eventually([&] {
+    EXPECT_TRUE(waitUntil([&] {
         return field(api.get("/api/sessions/" + sessionB).data(), "status") == "completed";
     }));
     auto both = expectData(api.get(history), 200, Shape::arrayOf(historyItemShape()));
@@ -1048,7 +1040,7 @@ void ContractFlow::resumeAndHistory() {
     auto sessionC = str(field(c, "id"));
     ASSERT_FALSE(sessionC.empty());
     expectData(api.post("/api/sessions/" + sessionC + "/stop"), 200, sessionShape());
-    EXPECT_TRUE(eventually([&] {
+    EXPECT_TRUE(waitUntil([&] {
         return field(api.get("/api/sessions/" + sessionC).data(), "status") == "completed";
     }));
     auto three = expectData(api.get(history), 200, Shape::arrayOf(historyItemShape()));
@@ -1116,7 +1108,7 @@ void ContractFlow::useTheUserTerminal() {
     EXPECT_EQ(stopped.http.body, R"({"success":true,"data":null})");
     auto exited = events->waitFor("user_terminal_exited", ofTerminal);
     EXPECT_TRUE(exited) << "no user_terminal_exited";
-    EXPECT_TRUE(eventually([&] { return field(api.get(path).data(), "active") == false; }));
+    EXPECT_TRUE(waitUntil([&] { return field(api.get(path).data(), "active") == false; }));
     expectData(api.get(path), 200, inactive);
     expectError(api.del(path), 404, "No terminal found for workspace");
 }

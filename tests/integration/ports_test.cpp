@@ -18,6 +18,7 @@
 #include "support/echo_server.hpp"
 #include "support/session_api.hpp"
 #include "unit_support/temp_dir.hpp"
+#include "unit_support/wait_until.hpp"
 
 namespace parawork::test {
 namespace {
@@ -320,8 +321,11 @@ TEST_F(Ports, TheLoadingPageFollowsTheSessionThatDeclaredThePort) {
 
     std::ofstream(dir.path() / "stop-b") << "";
     EXPECT_EQ(api_.waitEnded(bId).at("exitCode").to_number<int>(), 3);
-    page = preview(declared, ws, "/", {{"Accept", "text/html"}});
-    EXPECT_NE(page.body.find("The session ended (exit code 3"), std::string::npos) << page.body;
+    // The port service hears of the end just after the store records it.
+    EXPECT_TRUE(waitUntil([&] {
+        page = preview(declared, ws, "/", {{"Accept", "text/html"}});
+        return page.body.find("The session ended (exit code 3") != std::string::npos;
+    })) << page.body;
     EXPECT_NE(page.body.find("session-B-building"), std::string::npos) << page.body;
     EXPECT_EQ(page.body.find("Waiting for port"), std::string::npos) << page.body;
     poll = json::parse(preview(declared, ws, "/__parawork/output?offset=0").body).as_object();

@@ -19,6 +19,7 @@
 
 #include "support/session_api.hpp"
 #include "unit_support/temp_dir.hpp"
+#include "unit_support/wait_until.hpp"
 
 namespace parawork::test {
 namespace {
@@ -114,7 +115,9 @@ TEST(Resources, ABusyLoopReadsAboutOneCore) {
     double kernel = 100 * (cpuSeconds(pid) - before) /
                     std::chrono::duration<double>(std::chrono::steady_clock::now() - from).count();
     EXPECT_NEAR(medianCpu(r, skip + 1), kernel, 15.0) << json::serialize(r);
-    if (kernel > 85) {
+    // Given the core all along, the samples must say so. (Not when the mean is merely above 85:
+    // the share wavers on a busy machine, and the median may sit further below the mean.)
+    if (kernel > 95) {
         EXPECT_NEAR(medianCpu(r, skip + 1), 100.0, 15.0);
     }
     std::cout << "busy loop: sampled median " << medianCpu(r, skip + 1) << " %, kernel " << kernel
@@ -140,8 +143,9 @@ TEST(Resources, SamplesStopWhenTheSessionEnds) {
     Fixture f;
     auto id = std::string(f.start({"sleep", "2"}).at("id").as_string());
     f.api.waitEnded(id);
-    auto after = f.resources(id);
-    EXPECT_FALSE(after.at("running").as_bool());
+    // The monitor hears of the end just after the store records it (observers are told then).
+    json::object after;
+    ASSERT_TRUE(waitUntil([&] { return !(after = f.resources(id)).at("running").as_bool(); }, 10s));
     auto count = after.at("recent").as_array().size();
     std::this_thread::sleep_for(1s);  // four sampling intervals
     EXPECT_EQ(f.resources(id).at("recent").as_array().size(), count);

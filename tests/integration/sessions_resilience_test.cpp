@@ -10,6 +10,7 @@
 #include <boost/json/parse.hpp>
 
 #include "support/session_api.hpp"
+#include "unit_support/wait_until.hpp"
 
 namespace parawork::test {
 namespace {
@@ -26,15 +27,6 @@ int hostPidOf(const DaemonProcess& daemon, const std::string& sessionId) {
     int pid = 0;
     in >> pid;
     return pid;
-}
-
-bool waitUntil(const std::function<bool()>& condition, std::chrono::milliseconds timeout) {
-    auto until = std::chrono::steady_clock::now() + timeout;
-    while (!condition()) {
-        if (std::chrono::steady_clock::now() > until) return false;
-        std::this_thread::sleep_for(10ms);
-    }
-    return true;
 }
 
 /// FNV-1a, enough to compare two byte streams.

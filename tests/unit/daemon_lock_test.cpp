@@ -12,19 +12,16 @@
 #include <gtest/gtest.h>
 
 #include "daemon/instance_lock.hpp"
+#include "unit_support/read_file.hpp"
 #include "unit_support/temp_dir.hpp"
 
 namespace parawork::daemon {
 namespace {
 
+using test::readFile;
 using test::TempDir;
 
 namespace fs = std::filesystem;
-
-std::string readBytes(const fs::path& file) {
-    std::ifstream in(file, std::ios::binary);
-    return {std::istreambuf_iterator<char>(in), {}};
-}
 
 /// Runs `body` in a forked child and returns its exit status (0 = the child's checks held).
 /// The child leaves with _exit, so it runs no destructors of the parent's objects.
@@ -41,7 +38,7 @@ TEST(DaemonLock, AcquireWritesOurPid) {
     TempDir dir;
     fs::path file = dir.path() / "daemon.lock";
     InstanceLock lock = InstanceLock::acquire(file);
-    EXPECT_EQ(readBytes(file), std::to_string(::getpid()) + "\n");
+    EXPECT_EQ(readFile(file), std::to_string(::getpid()) + "\n");
     EXPECT_EQ(InstanceLock::holderPid(file), ::getpid());
     EXPECT_EQ(lock.path(), file);
 }
@@ -66,7 +63,7 @@ TEST(DaemonLock, SecondAcquireInAnotherProcessFailsWithTheHolderPid) {
         }
     });
     EXPECT_EQ(status, 0);
-    EXPECT_EQ(readBytes(file), std::to_string(parent) + "\n");  // the child did not clobber it
+    EXPECT_EQ(readFile(file), std::to_string(parent) + "\n");  // the child did not clobber it
 }
 
 TEST(DaemonLock, ReleasedOnDestruction) {
@@ -74,8 +71,8 @@ TEST(DaemonLock, ReleasedOnDestruction) {
     fs::path file = dir.path() / "daemon.lock";
     { InstanceLock lock = InstanceLock::acquire(file); }
     EXPECT_EQ(InstanceLock::holderPid(file), std::nullopt);
-    EXPECT_EQ(readBytes(file), "");  // no stale pid left behind
-    EXPECT_TRUE(fs::exists(file));   // but the file stays (see release())
+    EXPECT_EQ(readFile(file), "");  // no stale pid left behind
+    EXPECT_TRUE(fs::exists(file));  // but the file stays (see release())
     int status = inChild([&] {
         try {
             InstanceLock lock = InstanceLock::acquire(file);

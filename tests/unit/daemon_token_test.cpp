@@ -12,19 +12,16 @@
 
 #include "core/error.hpp"
 #include "daemon/token.hpp"
+#include "unit_support/read_file.hpp"
 #include "unit_support/temp_dir.hpp"
 
 namespace parawork::daemon {
 namespace {
 
+using test::readFile;
 using test::TempDir;
 
 namespace fs = std::filesystem;
-
-std::string readBytes(const fs::path& file) {
-    std::ifstream in(file, std::ios::binary);
-    return {std::istreambuf_iterator<char>(in), {}};
-}
 
 mode_t modeOf(const fs::path& p) {
     struct stat st {};
@@ -57,7 +54,7 @@ TEST(DaemonToken, FirstStartCreatesA256BitTokenReadableOnlyByUs) {
     EXPECT_EQ(token.size(), 64u);
     EXPECT_TRUE(isLowerHex(token)) << token;
     EXPECT_EQ(modeOf(file), 0600u);
-    EXPECT_EQ(readBytes(file), token + "\n");
+    EXPECT_EQ(readFile(file), token + "\n");
     EXPECT_EQ(loadOrCreateToken(file), token);  // stable across starts
 }
 
@@ -99,7 +96,7 @@ TEST(DaemonToken, RefusesInvalidContent) {
         std::string message = loadError(file);
         EXPECT_NE(message.find("does not hold a valid token"), std::string::npos)
             << bad.size() << ": " << message;
-        EXPECT_EQ(readBytes(file), bad);  // never rewritten
+        EXPECT_EQ(readFile(file), bad);  // never rewritten
     }
 }
 

@@ -16,9 +16,12 @@
 #include <gtest/gtest.h>
 
 #include "git/git_command.hpp"
+#include "unit_support/read_file.hpp"
 #include "unit_support/temp_dir.hpp"
 
 namespace parawork::git::testing {
+
+using test::readFile;
 
 namespace fs = std::filesystem;
 
@@ -65,13 +68,6 @@ inline void writeFile(const fs::path& path, std::string_view content) {
     fs::create_directories(path.parent_path());
     std::ofstream out(path, std::ios::binary | std::ios::trunc);
     out << content;
-}
-
-inline std::string readFile(const fs::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::stringstream buffer;
-    buffer << in.rdbuf();
-    return buffer.str();
 }
 
 inline void commitAll(const fs::path& repo, const std::string& message) {

@@ -20,13 +20,16 @@
 
 #include <gtest/gtest.h>
 
+#include "core/unique_fd.hpp"
 #include "host/exit_record.hpp"
 #include "host/host_client.hpp"
 #include "host/output_log.hpp"
-#include "core/unique_fd.hpp"
+#include "unit_support/read_file.hpp"
 #include "unit_support/temp_dir.hpp"
 
 namespace parawork::host::testing {
+
+using test::readFile;
 
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
@@ -51,11 +54,6 @@ inline bool exitedWithin(const core::UniqueFd& pidfd, std::chrono::milliseconds 
     if (!pidfd) return true;  // pidfd_open failed: the process was already gone
     pollfd pfd{pidfd.get(), POLLIN, 0};
     return ::poll(&pfd, 1, static_cast<int>(timeout.count())) == 1;
-}
-
-inline std::string readFile(const fs::path& file) {
-    std::ifstream in(file, std::ios::binary);
-    return {std::istreambuf_iterator<char>(in), {}};
 }
 
 /// What running `parawork-host ...` in the foreground gave.

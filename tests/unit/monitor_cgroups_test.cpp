@@ -12,9 +12,12 @@
 #include "core/error.hpp"
 #include "core/ids.hpp"
 #include "monitor/cgroups.hpp"
+#include "unit_support/read_file.hpp"
 
 namespace parawork::monitor {
 namespace {
+
+using test::readFile;
 
 namespace fs = std::filesystem;
 
@@ -77,13 +80,6 @@ TEST(MonitorCgroupLayout, DisabledMeansTheProcWalk) {
     EXPECT_EQ(layout.mechanism, Mechanism::Proc);
     EXPECT_TRUE(layout.v1.empty());
     EXPECT_FALSE(layout.unified.has_value());
-}
-
-std::string readFile(const fs::path& path) {
-    std::ifstream in(path);
-    std::stringstream text;
-    text << in.rdbuf();
-    return text.str();
 }
 
 TEST(MonitorSessionCgroup, IsMadeWithItsLimitsHoldsAChildAndIsRemoved) {

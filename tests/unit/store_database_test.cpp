@@ -18,19 +18,16 @@
 #include "core/error.hpp"
 #include "store/database.hpp"
 #include "store/migrations.hpp"
+#include "unit_support/read_file.hpp"
 #include "unit_support/temp_dir.hpp"
 
 namespace parawork::store {
 namespace {
 
+using test::readFile;
 using test::TempDir;
 
 namespace fs = std::filesystem;
-
-std::string readBytes(const fs::path& file) {
-    std::ifstream in(file, std::ios::binary);
-    return {std::istreambuf_iterator<char>(in), {}};
-}
 
 void writeBytes(const fs::path& file, const std::string& bytes) {
     std::ofstream(file, std::ios::binary) << bytes;
@@ -191,7 +188,7 @@ TEST(StoreDatabase, RefusesANewerSchemaAndLeavesTheFileAlone) {
         SQLite::Database raw(file.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
         raw.exec("CREATE TABLE future (x); PRAGMA user_version = 9");
     }
-    std::string before = readBytes(file);
+    std::string before = readFile(file);
     try {
         Database::open(file);
         FAIL() << "a newer schema was accepted";
@@ -201,7 +198,7 @@ TEST(StoreDatabase, RefusesANewerSchemaAndLeavesTheFileAlone) {
                                              std::to_string(latestSchemaVersion()) +
                                              "; upgrade parawork or use another PARAWORK_HOME");
     }
-    EXPECT_EQ(readBytes(file), before);
+    EXPECT_EQ(readFile(file), before);
     EXPECT_FALSE(fs::exists(file.string() + "-wal"));
 }
 
@@ -219,7 +216,7 @@ TEST(StoreDatabase, RefusesAGarbageFileAndLeavesItAlone) {
         EXPECT_NE(message.find(file.string()), std::string::npos) << message;
         EXPECT_NE(message.find("not a SQLite database"), std::string::npos) << message;
     }
-    EXPECT_EQ(readBytes(file), garbage);
+    EXPECT_EQ(readFile(file), garbage);
     EXPECT_FALSE(fs::exists(file.string() + "-wal"));
     EXPECT_FALSE(fs::exists(file.string() + "-journal"));
 }
@@ -229,7 +226,7 @@ TEST(StoreDatabase, RefusesAShortFile) {
     fs::path file = dir.path() / "parawork.db";
     writeBytes(file, "SQLite");
     EXPECT_THROW(Database::open(file), core::Error);
-    EXPECT_EQ(readBytes(file), "SQLite");
+    EXPECT_EQ(readFile(file), "SQLite");
 }
 
 TEST(StoreDatabase, AnEmptyFileBecomesADatabase) {
