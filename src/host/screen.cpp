@@ -265,13 +265,15 @@ ScreenCell Screen::cell(int row, int col) const {
     VTermScreenCell raw{};
     ScreenCell out;
     if (!vterm_screen_get_cell(impl_->screen, VTermPos{row, col}, &raw)) return out;
-    out.pen = impl_->penOf(raw.attrs, raw.fg, raw.bg);
     if (raw.chars[0] == kContinuation) {
-        // The right half of a wide character, or what is left of one whose left half was
-        // overwritten: a terminal shows that as blank.
+        // The right half of a wide character: drawn with the left half's pen (libvterm leaves
+        // whatever pen the cell had before, so it is not reported). Or what is left of one whose
+        // left half was overwritten: a terminal shows that as a blank with the cell's pen.
         out.continuation = col > 0 && startsWide(row, col - 1);
+        if (!out.continuation) out.pen = impl_->penOf(raw.attrs, raw.fg, raw.bg);
         return out;
     }
+    out.pen = impl_->penOf(raw.attrs, raw.fg, raw.bg);
     for (int i = 0; i < VTERM_MAX_CHARS_PER_CELL && raw.chars[i] != 0; ++i)
         out.chars += printable(raw.chars[i]);
     out.width = raw.width > 1 && impl_->widths.wide(raw.chars[0]) ? 2 : 1;

@@ -248,6 +248,16 @@ TEST(Screen, WideCharactersAtTheRightEdgeReplayInPlace) {
     }
 }
 
+TEST(Screen, TheRightHalfOfAWideCharacterHasNoPenOfItsOwn) {
+    // libvterm keeps the pen a cell had before a wide character's right half covered it (found
+    // by fuzz_screen): a re-attached screen, where that cell was blank, must compare equal.
+    Screen screen(10, 2);
+    screen.feed("\x1b[41mabc\x1b[0m\r\x1b[1C\xe4\xb8\xad\r");
+    EXPECT_TRUE(screen.cell(0, 2).continuation);
+    EXPECT_EQ(screen.cell(0, 2).pen, Pen{});
+    expectSameScreen(screen, replay(screen));
+}
+
 TEST(Screen, ANarrowCharacterOverHalfAWideOneLeavesTheOtherHalfBlank) {
     // libvterm keeps the wide character's right half as a continuation after its left half is
     // overwritten (found by fuzz_screen): the screen must show it blank, as a terminal does, and
