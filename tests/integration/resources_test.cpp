@@ -134,7 +134,11 @@ TEST(Resources, ABusyLoopReadsAboutOneCore) {
     f.api.call("POST", "/api/sessions/" + id + "/stop");
     auto ended = f.api.waitEnded(id);
     EXPECT_EQ(exitReason(ended), "stopped");
-    // The peaks are stored with the session.
+    // The peaks are stored with the session, by the monitor once it hears of the end (just after
+    // the store records the end).
+    ASSERT_TRUE(waitUntil([&] {
+        return (ended = f.api.session(id)).at("peakCpuPercent").is_number();
+    })) << json::serialize(ended);
     EXPECT_GT(ended.at("peakCpuPercent").to_number<double>(), 10);
     EXPECT_GT(ended.at("peakMemoryMb").to_number<double>(), 0);
 }
