@@ -122,7 +122,7 @@ class GlyphWidths {
     GlyphWidths& operator=(const GlyphWidths&) = delete;
 
     bool wide(std::uint32_t c) {
-        if (c == 0 || printable(c) != c) return false;  // blank, or drawn as U+FFFD
+        if (c < 0x1100 || printable(c) != c) return false;  // below the first wide block, or U+FFFD
         if (auto known = cache_.find(c); known != cache_.end()) return known->second;
         std::string probe = "\x1b[2K\r";
         appendUtf8(probe, static_cast<char32_t>(c));
@@ -276,13 +276,15 @@ ScreenCell Screen::cell(int row, int col) const {
     out.pen = impl_->penOf(raw.attrs, raw.fg, raw.bg);
     for (int i = 0; i < VTERM_MAX_CHARS_PER_CELL && raw.chars[i] != 0; ++i)
         out.chars += printable(raw.chars[i]);
-    out.width = raw.width > 1 && impl_->widths.wide(raw.chars[0]) ? 2 : 1;
-    if (out.width > 1 && col + 1 >= cols()) {
-        // A wide character cut in half by a narrower resize: a terminal cannot draw half of it
-        // (it would wrap to the next line), so it stands blank, as xterm shows it.
+    bool wide = impl_->widths.wide(raw.chars[0]);
+    if (wide && (raw.width < 2 || col + 1 >= cols())) {
+        // Half a wide character: its right half was overwritten (libvterm keeps the left), or a
+        // narrower resize cut it at the edge. A terminal cannot draw half of one, so it stands
+        // blank, as xterm shows it (found by fuzz_screen).
         out.chars.clear();
-        out.width = 1;
+        return out;
     }
+    out.width = wide ? 2 : 1;
     return out;
 }
 

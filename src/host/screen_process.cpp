@@ -248,9 +248,11 @@ std::optional<Frame> ScreenProcess::call(MessageType type, std::string_view payl
     auto deadline = Clock::now() + kWorkerReplyTimeout;
     if (!ensureWorker()) return std::nullopt;
     appendFrame(outbox_, type, payload);
+    std::uint64_t before = losses_;
     if (flushUntil(deadline))
         if (auto reply = receiveFrame(socket_.get(), deadline)) return reply;
-    lose("did not answer");
+    // Found gone on the way: the fresh worker is not the one that failed to answer.
+    if (losses_ == before) lose("did not answer");
     return std::nullopt;
 }
 

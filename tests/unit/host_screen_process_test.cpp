@@ -10,9 +10,19 @@
 #include "host/screen.hpp"
 #include "host/screen_process.hpp"
 #include "host/screen_tracker.hpp"
+#include "unit_support/read_file.hpp"
+#include "unit_support/wait_until.hpp"
 
 namespace parawork::host {
 namespace {
+
+/// Whether `pid` has died (a zombie its parent has not reaped yet): signals arrive when the
+/// target runs next, not when kill() returns.
+bool isZombie(pid_t pid) {
+    std::string stat = test::readFile("/proc/" + std::to_string(pid) + "/stat");
+    auto close = stat.rfind(')');
+    return close != std::string::npos && close + 2 < stat.size() && stat[close + 2] == 'Z';
+}
 
 std::u32string rowText(const Screen& screen, int row) {
     std::u32string text;
@@ -44,6 +54,7 @@ TEST(ScreenProcess, ACrashedWorkerCostsOnlyTheScreen) {
     process.feed("before");
     pid_t first = process.pid();
     ASSERT_EQ(::kill(first, SIGSEGV), 0);
+    ASSERT_TRUE(test::waitUntil([&] { return isZombie(first); }));
     Screen blank = drawn(process);  // finds it gone: a fresh blank screen takes over
     EXPECT_EQ(rowText(blank, 0), U"");
     EXPECT_EQ(process.losses(), 1u);

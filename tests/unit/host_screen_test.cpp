@@ -248,6 +248,18 @@ TEST(Screen, WideCharactersAtTheRightEdgeReplayInPlace) {
     }
 }
 
+TEST(Screen, AWideCharacterWhoseRightHalfIsOverwrittenStandsBlank) {
+    // 中 at columns 0-1, then another 中 from column 1: libvterm keeps the first one's left half
+    // (found by fuzz_screen); a terminal shows it blank, and the re-attached line must not shift.
+    Screen screen(10, 2);
+    screen.feed("\xe4\xb8\xad\b\xe4\xb8\xad\r");
+    EXPECT_TRUE(screen.cell(0, 0).chars.empty());
+    EXPECT_EQ(screen.cell(0, 1).chars, U"\u4e2d");
+    EXPECT_EQ(screen.cell(0, 1).width, 2);
+    EXPECT_TRUE(screen.cell(0, 2).continuation);
+    expectSameScreen(screen, replay(screen));
+}
+
 TEST(Screen, TheRightHalfOfAWideCharacterHasNoPenOfItsOwn) {
     // libvterm keeps the pen a cell had before a wide character's right half covered it (found
     // by fuzz_screen): a re-attached screen, where that cell was blank, must compare equal.
