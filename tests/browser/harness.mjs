@@ -437,9 +437,15 @@ export class Screenshots {
   }
 }
 
-/** Polls `fn` until it returns a truthy value; fails with `what` after `timeoutMs`. */
+/**
+ * How much longer waits may take in this build: a sanitizer build (ASan + UBSan) runs the daemon
+ * and the hosts several times slower (tests/CMakeLists.txt sets it). A ceiling, not a speed check.
+ */
+const timeoutScale = Math.max(1, Number(process.env.PARAWORK_TIMEOUT_SCALE) || 1);
+
+/** Polls `fn` until it returns a truthy value; fails with `what` after `timeoutMs` (scaled). */
 export async function eventually(what, fn, timeoutMs = 15000) {
-  const deadline = Date.now() + timeoutMs;
+  const deadline = Date.now() + timeoutMs * timeoutScale;
   let last;
   for (;;) {
     try {
