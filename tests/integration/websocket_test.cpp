@@ -192,17 +192,23 @@ bool terminalDataWith(const Event& e, const std::string& sessionId, const std::s
            text(e, "data").find(needle) != std::string::npos;
 }
 
+/// A daemon, a workspace, and a WebSocket client subscribed to that workspace's events.
+struct SubscribedWorkspace {
+    DaemonProcess daemon;
+    SessionApi api{daemon};
+    std::string ws = api.createWorkspace();
+    api::WsClient client = api::WsClient::connect(daemon.unixSocket(), "/");
+    EventReader events{client};
+    SubscribedWorkspace() { events.subscribe(ws); }
+};
+
 // A session that starts tells its workspace's subscribers (workspace_status_changed, running for
 // an agent), so an open UI learns of sessions started elsewhere; and a client's first resize of a
 // session still replays the screen when the connection already streams that session: its first
 // output may have come before the client knew the session (a resume) (issue 17 item 12).
 TEST(WebSocket, AStartedSessionIsAnnouncedAndItsFirstScreenReachesItsView) {
-    DaemonProcess daemon;
-    SessionApi api(daemon);
-    auto ws = api.createWorkspace();
-    auto client = api::WsClient::connect(daemon.unixSocket(), "/");
-    EventReader events(client);
-    events.subscribe(ws);
+    SubscribedWorkspace f;
+    auto& [daemon, api, ws, client, events] = f;
     auto id = std::string(
         api.start(ws, {"sh", "-c", "echo first-screen; exec sleep 600"}).at("id").as_string());
     auto seen = events.until([&](const Event& e) {
@@ -231,12 +237,8 @@ TEST(WebSocket, AStartedSessionIsAnnouncedAndItsFirstScreenReachesItsView) {
 // workspace_status_changed) come before workspace_deleted, and nothing of the workspace comes
 // after it (issue 17 item 13: the original UI acted on events of a workspace it had dropped).
 TEST(WebSocket, AWorkspacesDeletionIsItsLastEvent) {
-    DaemonProcess daemon;
-    SessionApi api(daemon);
-    auto ws = api.createWorkspace();
-    auto client = api::WsClient::connect(daemon.unixSocket(), "/");
-    EventReader events(client);
-    events.subscribe(ws);
+    SubscribedWorkspace f;
+    auto& [daemon, api, ws, client, events] = f;
     auto agent = std::string(
         api.start(ws, {"sh", "-c", "echo agent-up; exec sleep 600"}).at("id").as_string());
     auto command = std::string(
