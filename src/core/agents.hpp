@@ -9,6 +9,8 @@
 #include <string_view>
 #include <vector>
 
+#include "core/activity.hpp"
+
 namespace parawork::core {
 
 /// How the initial prompt reaches the agent.
@@ -30,6 +32,10 @@ struct AgentProfile {
     std::string promptFlag;               ///< PromptMode::Flag only
     std::vector<std::string> resumeArgs;  ///< empty: the agent cannot resume its conversation
     bool enabled = true;
+    /// How the agent tells its state (issue 19): hooks parawork installs per session, and
+    /// screens that mean it waits for a person. Empty for agents without either.
+    AgentHooks hooks;
+    std::vector<ScreenPattern> screens;
     bool operator==(const AgentProfile&) const = default;
 };
 
