@@ -1,6 +1,7 @@
 // The libvterm-backed screen model and its snapshot renderer (see screen.hpp).
 #include "host/screen.hpp"
 
+#include "core/utf8_text.hpp"
 #include "host/escape_limiter.hpp"
 
 #include <vterm.h>
@@ -324,7 +325,8 @@ std::vector<std::string> Screen::textLines() const {
 }
 
 std::string Screen::textTitle() const {
-    return cutUtf8(sanitizeTitle(title()), kMaxTextTitleBytes);
+    // Valid UTF-8 too: the title is bytes as the program sent them, and it ends up in JSON.
+    return cutUtf8(core::toValidUtf8(sanitizeTitle(title())), kMaxTextTitleBytes);
 }
 
 std::uint64_t Screen::pendingBytes() const {

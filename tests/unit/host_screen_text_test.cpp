@@ -63,6 +63,8 @@ TEST(ScreenText, TheTitleIsPrintableAndBounded) {
     Screen screen(20, 3);
     screen.feed("\x1b]2;" + std::string(kMaxTextTitleBytes + 100, 'x') + "\x07");
     EXPECT_LE(screen.textTitle().size(), kMaxTextTitleBytes);
+    screen.feed("\x1b]2;bad \xff byte\x07");
+    EXPECT_EQ(screen.textTitle(), "bad \xef\xbf\xbd byte");  // U+FFFD: it goes into JSON
 }
 
 TEST(ScreenTextCodec, RoundTrips) {
