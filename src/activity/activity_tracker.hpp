@@ -103,6 +103,8 @@ class ActivityTracker {
     std::condition_variable wake_;
     std::map<std::string, std::unique_ptr<Session>> sessions_;
     bool stopping_ = false;
+    /// When the timer thread will next look by itself (min() while it is awake and looking).
+    Clock::time_point plannedWake_ = Clock::time_point::min();
     std::thread timer_;
 };
 

@@ -10,6 +10,7 @@
 #include <functional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace parawork::activity {
 
@@ -43,7 +44,39 @@ class TerminalSignalScanner {
     void feed(std::string_view bytes, const Report& report);
 
   private:
-    // (the scanner's state)
+    /// Where the byte stream stands: the states of a DEC/ECMA-48 parser (vt100.net's VT500
+    /// diagram), reduced to what the signals need. 8-bit C1 bytes are text: the stream is UTF-8.
+    enum class State : std::uint8_t {
+        Ground,
+        Escape,       ///< after ESC
+        EscapeSkip,   ///< ESC and intermediates: a sequence we do not read
+        Csi,          ///< ESC [ and its parameters
+        CsiSkip,      ///< a malformed CSI, followed to its final byte
+        Osc,          ///< ESC ] ... up to BEL or ST
+        OscEscape,    ///< ESC inside an OSC: ST when a backslash follows
+        OtherString,  ///< DCS, SOS, PM, APC: skipped up to ST
+        OtherStringEscape,
+    };
+    /// Text kept for one OSC; more is skipped while the sequence is still followed to its end.
+    static constexpr std::size_t kMaxOscBytes = 4096;
+    /// Parameters kept for one CSI (`CSI ? 1049;2004 h` has two).
+    static constexpr std::size_t kMaxCsiParams = 16;
+
+    void step(unsigned char byte, const Report& report);
+    void stepEscape(unsigned char byte);
+    void stepCsi(unsigned char byte, const Report& report);
+    void stepOsc(unsigned char byte, const Report& report);
+    void startEscape();
+    void finishCsi(unsigned char final, const Report& report);
+    void finishOsc(const Report& report);
+    void finishKitty(std::string_view params, std::string_view payload, const Report& report);
+
+    State state_ = State::Ground;
+    std::string osc_;  ///< the current OSC's bytes, at most kMaxOscBytes
+    std::vector<unsigned> csiParams_;
+    bool csiPrivate_ = false;  ///< the CSI began with '?'
+    // A kitty notification sent in chunks (OSC 99 with d=0) until its last chunk.
+    std::string kittyId_, kittyTitle_, kittyBody_;
 };
 
 }  // namespace parawork::activity

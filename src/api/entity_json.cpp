@@ -7,6 +7,7 @@
 #include <boost/json/object.hpp>
 #include <boost/json/value_from.hpp>
 
+#include "activity/activity_json.hpp"
 #include "session/log_lines.hpp"
 
 namespace parawork::api {
@@ -42,6 +43,7 @@ json::object sessionObject(const core::Session& s) {
         {"readyAt", json::value_from(s.readyAt)},
         {"peakMemoryMb", json::value_from(s.peakMemoryMb)},
         {"peakCpuPercent", json::value_from(s.peakCpuPercent)},
+        {"activity", activity::toJson(s.activity)},
     };
 }
 

@@ -10,6 +10,8 @@
 #include <string_view>
 #include <vector>
 
+#include "core/activity.hpp"
+
 namespace parawork::core {
 
 // ---- enumerations, spelled on the wire and in the database as in protocol §0 -----------------
@@ -120,6 +122,9 @@ struct Session {
     /// Byte offset in the output log up to which agent_log rows have been parsed, so a
     /// re-adopting daemon neither repeats nor skips lines.
     std::int64_t logOffset = 0;
+    /// What it is doing (issue 19). An ended session's is its end (Completed or Failed, since
+    /// completedAt); a live one's as last tracked (Starting until then).
+    Activity activity;
 };
 
 /// A finished session as the history list shows it (§3 SessionHistoryItem).

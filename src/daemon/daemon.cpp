@@ -316,6 +316,7 @@ session::ServiceConfig Daemon::sessionConfig() {
     c.hostBinary = hostBinary();
     c.logMaxBytes = config().sessionLogMaxBytes;
     c.stopGrace = std::chrono::milliseconds(config().stopGraceMs);
+    c.agents = config().agents;
     return c;
 }
 

@@ -72,8 +72,14 @@ std::string takeUtf8(std::string& pending, std::string_view bytes) {
 }
 
 OutputEvents::OutputEvents(store::Database& db, const ServiceConfig& config, const EventSink& sink,
-                           const SessionObservers& observers, Forget forget)
-    : db_(db), config_(config), sink_(sink), observers_(observers), forget_(std::move(forget)) {
+                           const SessionObservers& observers, SessionActivity& activity,
+                           Forget forget)
+    : db_(db),
+      config_(config),
+      sink_(sink),
+      observers_(observers),
+      activity_(activity),
+      forget_(std::move(forget)) {
     thread_ = std::thread([this] { run(); });
 }
 
@@ -145,7 +151,10 @@ bool OutputEvents::follow(LiveSession& session) {
             observers_.terminalOutput(session.id, session.workspaceId, session.kind, read.offset,
                                       read.nextOffset);
         // A person's shell is not an agent: its lines are neither agent_log rows nor markers.
-        if (session.kind != core::SessionKind::Terminal) parseLines(session, read.bytes);
+        if (session.kind != core::SessionKind::Terminal) {
+            parseLines(session, read.bytes);
+            activity_.output(session.id);
+        }
         session.parsed = read.nextOffset;
         more = budget == 0;
     }
@@ -282,6 +291,7 @@ void OutputEvents::finish(const std::shared_ptr<LiveSession>& session) {
         recorded->kind = session->kind;
         recorded->status = *patch.status;
     }
+    activity_.ended(*recorded);
     observers_.sessionEnded(*recorded);
     observers_.outputAdvanced(session->id);  // viewers see the end
     spdlog::info("session {} ended: {}", session->id, *patch.exitReason);

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "session/live_session.hpp"
+#include "session/session_activity.hpp"
 #include "session/session_service.hpp"
 #include "store/agent_logs.hpp"
 
@@ -25,7 +26,7 @@ class OutputEvents {
   public:
     using Forget = std::function<void(const std::shared_ptr<LiveSession>&)>;
     OutputEvents(store::Database& db, const ServiceConfig& config, const EventSink& sink,
-                 const SessionObservers& observers, Forget forget);
+                 const SessionObservers& observers, SessionActivity& activity, Forget forget);
     ~OutputEvents();
     OutputEvents(const OutputEvents&) = delete;
     OutputEvents& operator=(const OutputEvents&) = delete;
@@ -51,6 +52,7 @@ class OutputEvents {
     const ServiceConfig& config_;
     const EventSink& sink_;
     const SessionObservers& observers_;
+    SessionActivity& activity_;
     Forget forget_;
     std::mutex mutex_;
     std::condition_variable cv_;

@@ -36,6 +36,11 @@ class SessionObserver {
     virtual void terminalOutput(const std::string& /*sessionId*/,
                                 const std::string& /*workspaceId*/, core::SessionKind /*kind*/,
                                 std::uint64_t /*from*/, std::uint64_t /*to*/) {}
+    /// A session's activity changed (issue 19): stored and announced as session_state_changed.
+    /// The end of a session comes as Completed / Failed after its sessionEnded.
+    virtual void activityChanged(const std::string& /*sessionId*/,
+                                 const std::string& /*workspaceId*/, const core::Activity& /*now*/,
+                                 const core::Activity& /*before*/) {}
 };
 
 /// The observers of one SessionService, called in the order they were added. Adding is not
@@ -61,6 +66,11 @@ class SessionObservers {
     void terminalOutput(const std::string& sessionId, const std::string& workspaceId,
                         core::SessionKind kind, std::uint64_t from, std::uint64_t to) const {
         for (auto* o : observers_) o->terminalOutput(sessionId, workspaceId, kind, from, to);
+    }
+
+    void activityChanged(const std::string& sessionId, const std::string& workspaceId,
+                         const core::Activity& now, const core::Activity& before) const {
+        for (auto* o : observers_) o->activityChanged(sessionId, workspaceId, now, before);
     }
 
   private:

@@ -19,6 +19,7 @@
 #include "session/host_watcher.hpp"
 #include "session/output_events.hpp"
 #include "session/prompt_typist.hpp"
+#include "session/session_activity.hpp"
 #include "session/terminal_events.hpp"
 #include "store/agent_logs.hpp"
 #include "store/messages.hpp"
@@ -39,6 +40,7 @@ struct SessionService::Impl {
     SessionObservers observers;
     std::mutex mutex;  ///< guards `live`
     std::map<std::string, std::shared_ptr<LiveSession>> live;
+    SessionActivity activity;
     OutputEvents follower;
     HostWatcher watcher;
     PromptTypists typists;
@@ -47,7 +49,8 @@ struct SessionService::Impl {
         : db(d),
           config(std::move(c)),
           sink(std::move(s)),
-          follower(d, config, sink, observers,
+          activity(d, config, sink, observers, {}),
+          follower(d, config, sink, observers, activity,
                    [this](const std::shared_ptr<LiveSession>& l) { forget(l); }),
           watcher([this](const std::shared_ptr<LiveSession>& l) { onOutput(l); },
                   [this](const std::shared_ptr<LiveSession>& l) { follower.wake(l); }) {}
@@ -190,6 +193,7 @@ core::Session startingSession(const StartRequest& req, const std::filesystem::pa
     session.agentType = req.agentType;
     session.status = core::SessionStatus::Starting;
     session.startedAt = core::nowMs();
+    session.activity.since = *session.startedAt;
     session.name = req.name;
     session.command = req.argv;
     session.cwd = cwd.string();
@@ -222,6 +226,7 @@ void SessionService::shutdown() {
     impl_->typists.stopAll();
     impl_->watcher.stop();
     impl_->follower.stop();
+    impl_->activity.shutdown();
 }
 
 void SessionService::addObserver(SessionObserver& observer) {
@@ -319,6 +324,7 @@ std::optional<core::Session> SessionService::Impl::markRunning(const std::string
 }
 
 void SessionService::Impl::announceRunning(const core::Session& session, int childPid) {
+    activity.running(session);
     observers.sessionRunning(session);
     if (session.kind != core::SessionKind::Terminal) {
         publishWorkspaceStatus(session.workspaceId);
@@ -336,7 +342,10 @@ void SessionService::Impl::abandonStart(const core::Session& session, int hostPi
     // A host we cannot talk to must not run on unseen: SIGTERM makes it end its command.
     if (hostPid > 0) ::kill(hostPid, SIGTERM);
     failStart(session, error);
-    if (announced) observers.sessionEnded(session);
+    if (announced) {
+        activity.ended(session);
+        observers.sessionEnded(session);
+    }
     if (announced && session.kind == core::SessionKind::Terminal && sink.publish)
         sink.publish(session.workspaceId, userTerminalExited(session.id, session.workspaceId,
                                                              std::nullopt, std::nullopt));
@@ -389,6 +398,7 @@ bool SessionService::input(const std::string& id, std::string_view bytes, KindFi
     std::lock_guard lock(live->controlMutex);
     try {
         live->control->input(bytes);
+        impl_->activity.input(id, bytes);
         return true;
     } catch (const std::exception& e) {
         spdlog::warn("session {}: input failed: {}", id, e.what());
@@ -500,6 +510,7 @@ void SessionService::readoptAll() {
         live->parsed = static_cast<std::uint64_t>(session.logOffset);
         live->firstOutputRecorded = session.firstOutputAt.has_value();
         // Announced first: a host found gone is finished (and announced ended) below.
+        impl_->activity.running(session);
         impl_->observers.sessionRunning(session);
         try {
             impl_->attach(live);
@@ -529,6 +540,10 @@ std::optional<core::Message> SessionService::sendMessage(const std::string& id, 
     store::insertMessage(impl_->db, message);
     if (input(session->id, message.content) && submit) input(session->id, "\r");
     return message;
+}
+
+core::Activity SessionService::hookEvent(const std::string& id, std::string_view json) {
+    return impl_->activity.hook(id, json);
 }
 
 }  // namespace parawork::session

@@ -16,6 +16,8 @@
 #include <string_view>
 #include <vector>
 
+#include "activity/activity_tracker.hpp"
+#include "core/agents.hpp"
 #include "core/entities.hpp"
 #include "core/error.hpp"
 #include "core/resource_limits.hpp"
@@ -58,6 +60,10 @@ struct ServiceConfig {
     /// When a session has ended without a person stopping it: the limit that ended it
     /// ("limit:memory" when the kernel OOM-killed in its cgroup...), or nullopt.
     std::function<std::optional<std::string>(const std::string& sessionId)> endReason;
+    /// The agent profiles: each agent's hooks and screens (issue 19).
+    std::vector<core::AgentProfile> agents;
+    /// How the activity layers are timed.
+    activity::TrackerOptions activity;
 };
 
 /// A start request: parawork's agent start, or our extension with an explicit command.
@@ -161,6 +167,10 @@ class SessionService {
     /// The message is recorded even when the session no longer runs. nullopt: no such session.
     std::optional<core::Message> sendMessage(const std::string& id, std::string content,
                                              bool submit);
+    /// One hook event (`json`) of the session's agent (`parawork hook`): what the session does
+    /// now. Throws ServiceError: 404 no such session, 409 it has ended, 400 its agent has no
+    /// hooks or `json` is not one of its events.
+    core::Activity hookEvent(const std::string& id, std::string_view json);
     /// Stops the service's threads. Hosts keep running: they outlive the daemon.
     void shutdown();
 

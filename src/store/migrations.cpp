@@ -156,6 +156,18 @@ CREATE TABLE device_tokens (
 );
 )sql";
 
+// What each session's agent is doing (issue 19): its activity state, why it waits, which layer
+// said so and since when; NULL until the daemon has tracked it. A workspace may mute the
+// notifications its agents send.
+constexpr std::string_view kActivity = R"sql(
+ALTER TABLE sessions ADD COLUMN activity_state TEXT;
+ALTER TABLE sessions ADD COLUMN activity_waiting_for TEXT;
+ALTER TABLE sessions ADD COLUMN activity_reason TEXT;
+ALTER TABLE sessions ADD COLUMN activity_source TEXT;
+ALTER TABLE sessions ADD COLUMN activity_since INTEGER;
+ALTER TABLE workspaces ADD COLUMN notifications_muted INTEGER NOT NULL DEFAULT 0;
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& migrations() {
@@ -166,6 +178,7 @@ const std::vector<Migration>& migrations() {
         {4, "session kinds and the workspace's project config", kSessionKindAndProjectConfig},
         {5, "port blocks and declared ports", kPorts},
         {6, "device tokens", kDeviceTokens},
+        {7, "session activity and notification mutes", kActivity},
     };
     return list;
 }

@@ -17,11 +17,31 @@ namespace {
 constexpr const char* kColumns =
     "id, workspace_id, agent_type, status, process_id, started_at, completed_at, name, "
     "command_json, cwd, env_json, exit_code, exit_signal, exit_reason, host_pid, "
-    "first_output_at, ready_at, peak_memory_mb, peak_cpu_percent, log_offset, kind";
-constexpr int kColumnCount = 21;
+    "first_output_at, ready_at, peak_memory_mb, peak_cpu_percent, log_offset, kind, "
+    "activity_state, activity_waiting_for, activity_reason, activity_source, activity_since";
+constexpr int kColumnCount = 26;
 
 // Newest first; rowid (insertion order) breaks ties between sessions of one millisecond.
 constexpr const char* kNewestFirst = " ORDER BY started_at DESC, rowid DESC";
+
+/// Columns 21..25. An ended session's activity is its end, whatever was tracked last.
+core::Activity readActivity(SQLite::Statement& row, const core::Session& s) {
+    core::Activity a;
+    if (core::isFinished(s.status)) {
+        a.state = s.status == core::SessionStatus::Completed ? core::ActivityState::Completed
+                                                             : core::ActivityState::Failed;
+        a.since = s.completedAt.value_or(s.startedAt.value_or(0));
+        return a;
+    }
+    a.since = s.startedAt.value_or(0);
+    if (row.getColumn(21).isNull()) return a;
+    a.state = enumColumn(row.getColumn(21), core::parseActivityState);
+    a.waitingFor = enumColumn(row.getColumn(22), core::parseWaitingFor);
+    a.reason = optionalString(row.getColumn(23)).value_or("");
+    a.source = enumColumn(row.getColumn(24), core::parseActivitySource);
+    a.since = optionalInt64(row.getColumn(25)).value_or(a.since);
+    return a;
+}
 
 core::Session readSession(SQLite::Statement& row, JsonColumnDecoder& json) {
     core::Session s;
@@ -46,6 +66,7 @@ core::Session readSession(SQLite::Statement& row, JsonColumnDecoder& json) {
     s.peakCpuPercent = optionalDouble(row.getColumn(18));
     s.logOffset = row.getColumn(19).getInt64();
     s.kind = enumColumn(row.getColumn(20), core::parseSessionKind);
+    s.activity = readActivity(row, s);
     return s;
 }
 
@@ -147,6 +168,11 @@ void insertSession(SQLite::Database& sql, const core::Session& s) {
     bindOptional(insert, 19, s.peakCpuPercent);
     insert.bind(20, s.logOffset);
     insert.bind(21, std::string(core::toString(s.kind)));
+    insert.bind(22, std::string(core::toString(s.activity.state)));
+    insert.bind(23, std::string(core::toString(s.activity.waitingFor)));
+    insert.bind(24, s.activity.reason);
+    insert.bind(25, std::string(core::toString(s.activity.source)));
+    insert.bind(26, s.activity.since != 0 ? s.activity.since : s.startedAt.value_or(0));
     insert.exec();
 }
 
@@ -250,6 +276,14 @@ std::optional<core::Session> updateSession(Database& db, const std::string& id,
     set.add("peak_memory_mb", patch.peakMemoryMb);
     set.add("peak_cpu_percent", patch.peakCpuPercent);
     set.add("log_offset", patch.logOffset);
+    if (patch.activity) {
+        const auto& a = *patch.activity;
+        set.add("activity_state", std::optional(std::string(core::toString(a.state))));
+        set.add("activity_waiting_for", std::optional(std::string(core::toString(a.waitingFor))));
+        set.add("activity_reason", std::optional(a.reason));
+        set.add("activity_source", std::optional(std::string(core::toString(a.source))));
+        set.add("activity_since", std::optional(a.since));
+    }
     return db.withLock([&](SQLite::Database& sql) {
         if (!set.empty()) {
             SQLite::Statement update(sql, "UPDATE sessions SET " + set.sql() + " WHERE id = ?");

@@ -65,6 +65,7 @@ struct SessionPatch {
     std::optional<double> peakMemoryMb;
     std::optional<double> peakCpuPercent;
     std::optional<std::int64_t> logOffset;
+    std::optional<core::Activity> activity;
 };
 
 /// Applies `patch` and returns the session as it now is, or nullopt when there is none with
