@@ -2,6 +2,9 @@
 
 #include <csignal>
 
+#include <spdlog/spdlog.h>
+
+#include "activity/activity_json.hpp"
 #include "api/body_fields.hpp"
 #include "api/entity_json.hpp"
 #include "api/limits_body.hpp"
@@ -222,6 +225,21 @@ void addRecordRoutes(Router& router, store::Database& db, session::SessionServic
     });
 }
 
+/// What an agent says of itself (issue 19): `parawork hook` posts its hook events here. The body
+/// is the event as the agent wrote it (the server's 1 MiB body limit bounds it); a refusal is
+/// logged, since the hook itself says nothing to anyone.
+void addHookRoute(Router& router, session::SessionService& sessions) {
+    router.add("POST", "/api/sessions/:id/hook", [&sessions](Request& req) {
+        const auto& id = req.params["id"];
+        try {
+            return ok(activity::toJson(sessions.hookEvent(id, req.body)));
+        } catch (const core::ServiceError& e) {
+            spdlog::warn("hook event for session {} refused ({}): {}", id, e.status, e.what());
+            return fail(e.status, e.what());
+        }
+    });
+}
+
 }  // namespace
 
 void addSessionRoutes(Router& router, store::Database& db, session::SessionService& sessions,
@@ -230,6 +248,7 @@ void addSessionRoutes(Router& router, store::Database& db, session::SessionServi
     addControlRoutes(router, db, sessions);
     addRecordRoutes(router, db, sessions);
     addScreenRoutes(router, sessions);
+    addHookRoute(router, sessions);
 }
 
 }  // namespace parawork::api

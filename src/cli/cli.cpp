@@ -205,6 +205,7 @@ int run(int argc, char** argv) {
     addPortCommands(app, ctx);
     addTokenCommands(app, ctx);
     addLifecycleCommands(app, ctx);
+    addHookCommand(app, ctx);
     addHelpCommand(app, ctx);
     addCompletionCommand(app, ctx);
 

@@ -29,6 +29,8 @@ void addPortCommands(CLI::App& app, Context& ctx);
 void addTokenCommands(CLI::App& app, Context& ctx);
 /// shutdown, restart: lifecycle_commands.cpp
 void addLifecycleCommands(CLI::App& app, Context& ctx);
+/// hook (what agents' hooks run; never starts the daemon, always exits 0): hook_command.cpp
+void addHookCommand(CLI::App& app, Context& ctx);
 /// completion bash|zsh|fish, generated from `app` as it is when called: completion.cpp
 void addCompletionCommand(CLI::App& app, Context& ctx);
 

@@ -85,6 +85,15 @@ std::filesystem::path hostBinary() {
     return candidate;
 }
 
+/// The command agents run for their hooks (issue 19): this binary, read once at start, with
+/// the socket it listens on (the agent's environment need not lead to this daemon).
+std::vector<std::string> hookCommand(const Paths& paths) {
+    std::error_code ec;
+    auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
+    if (ec) return {};  // agents start without hooks
+    return {self.string(), "hook", "--socket", paths.socketFile().string()};
+}
+
 /// The host name of a URL such as server.public_url ("https://name:443" -> "name").
 std::string hostOf(const std::string& url) {
     auto rest = url.substr(url.find("://") + 3);
@@ -335,6 +344,8 @@ workspace::WorkspaceConfig Daemon::workspaceConfig() {
     options.autoInstallDependencies = config().autoInstallDependencies;
     options.dependencies = &dependencies_;
     options.publish = events_.publisher();
+    options.hookCommand = hookCommand(paths());
+    options.agentHooksDir = paths().dataDir / "agent-hooks";
     return options;
 }
 

@@ -138,7 +138,10 @@ void refuseWhenAgentActive(store::Database& db, const std::string& workspaceId) 
 
 WorkspaceService::WorkspaceService(store::Database& db, session::SessionService& sessions,
                                    WorkspaceConfig config)
-    : db_(db), sessions_(sessions), config_(std::move(config)) {}
+    : db_(db),
+      sessions_(sessions),
+      config_(std::move(config)),
+      hookFiles_(config_.hookCommand, config_.agentHooksDir) {}
 
 const std::vector<core::AgentProfile>& WorkspaceService::agents() const {
     static const std::vector<core::AgentProfile> none;
@@ -243,7 +246,20 @@ core::AgentLaunch WorkspaceService::agentLaunch(const std::string& agentType,
                                                 const std::optional<std::string>& initialPrompt) {
     const auto* profile = enabledAgent(agents(), agentType);
     if (!profile) throw ServiceError(400, "Agent type " + agentType + " is not enabled");
-    return core::agentLaunch(*profile, initialPrompt, false);
+    return launchOf(*profile, initialPrompt, false);
+}
+
+core::AgentLaunch WorkspaceService::launchOf(const core::AgentProfile& profile,
+                                             const std::optional<std::string>& prompt,
+                                             bool resume) {
+    auto launch = core::agentLaunch(profile, prompt, resume);
+    try {
+        hookFiles_.install(profile, launch);
+    } catch (const core::Error& e) {
+        // Without its hooks the agent still runs; its state comes from the other layers.
+        spdlog::warn("agent {} starts without hooks: {}", profile.name, e.what());
+    }
+    return launch;
 }
 
 // An agent starts after its workspace's setup (issue 9).
@@ -276,7 +292,7 @@ core::Session WorkspaceService::resumeSession(const std::string& originalId) {
     start.resumeOf = original->id;
     start.name = original->name;
     if (const auto* profile = enabledAgent(agents(), original->agentType)) {
-        start.argv = core::agentLaunch(*profile, std::nullopt, true).argv;
+        start.argv = launchOf(*profile, std::nullopt, true).argv;
     } else if (original->command && !original->command->empty() &&
                !core::findAgent(agents(), original->agentType)) {
         start.argv = *original->command;

@@ -21,6 +21,7 @@
 #include "session/session_service.hpp"
 #include "store/database.hpp"
 #include "store/workspaces.hpp"
+#include "workspace/agent_hook_files.hpp"
 
 namespace parawork::workspace {
 
@@ -38,6 +39,10 @@ struct WorkspaceConfig {
     deps::DependencyService* dependencies = nullptr;
     /// A `{type, data}` event for the workspace's subscribers (`workspace_deleted`).
     std::function<void(const std::string& workspaceId, std::string eventJson)> publish;
+    /// parawork's hook command that agents call (its binary's absolute path, "hook", options)
+    /// and where their hook settings files go (issue 19); no command: agents start without hooks.
+    std::vector<std::string> hookCommand;
+    std::filesystem::path agentHooksDir;
 };
 
 /// A new workspace: a worktree on its own branch made from a repository, or a plain directory.
@@ -112,10 +117,14 @@ class WorkspaceService {
 
   private:
     const std::vector<core::AgentProfile>& agents() const;
+    /// `profile`'s launch with its hooks installed.
+    core::AgentLaunch launchOf(const core::AgentProfile& profile,
+                               const std::optional<std::string>& prompt, bool resume);
 
     store::Database& db_;
     session::SessionService& sessions_;
     WorkspaceConfig config_;
+    AgentHookFiles hookFiles_;
 };
 
 }  // namespace parawork::workspace

@@ -131,6 +131,25 @@ TEST(HookVerdict, AFailedTurnWaitsWithTheError) {
     EXPECT_EQ(other.reason, "stopped on an error:");  // a missing path is "", trailing space cut
 }
 
+// What Claude Code 2.1.197 (tests/agents) really sent to the hook of parawork's settings file,
+// run with `--settings <file> -p "say hi"` without network (the ids and paths shortened).
+TEST(HookVerdict, EventsRecordedFromClaudeCode) {
+    EXPECT_EQ(
+        verdictOf(R"({"session_id":"be28","transcript_path":"/h/.claude/projects/r/be28.jsonl",)"
+                  R"("cwd":"/r","hook_event_name":"SessionStart","source":"startup"})")
+            .state,
+        ActivityState::Idle);
+    EXPECT_EQ(verdictOf(R"({"session_id":"be28","transcript_path":"/h/t.jsonl","cwd":"/r",)"
+                        R"("prompt_id":"f227","permission_mode":"default",)"
+                        R"("hook_event_name":"UserPromptSubmit","prompt":"say hi"})")
+                  .state,
+              ActivityState::Working);
+    auto end = verdictOf(R"({"session_id":"be28","transcript_path":"/h/t.jsonl","cwd":"/r",)"
+                         R"("prompt_id":"f227","hook_event_name":"SessionEnd","reason":"other"})");
+    EXPECT_EQ(end.event, "SessionEnd");
+    EXPECT_EQ(end.state, std::nullopt);
+}
+
 TEST(HookVerdict, CodexNotifiesTheEndOfATurn) {
     const auto& codex = core::findAgent(core::builtinAgents(), "codex")->hooks;
     auto done = interpretHook(
