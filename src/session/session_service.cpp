@@ -50,7 +50,8 @@ struct SessionService::Impl {
         : db(d),
           config(std::move(c)),
           sink(std::move(s)),
-          activity(d, config, sink, observers, {}),
+          activity(d, config, sink, observers,
+                   [this](const std::string& id) { return screenForActivity(id); }),
           follower(d, config, sink, observers, activity,
                    [this](const std::shared_ptr<LiveSession>& l) { forget(l); }),
           watcher([this](const std::shared_ptr<LiveSession>& l) { onOutput(l); },
@@ -59,6 +60,21 @@ struct SessionService::Impl {
     void onOutput(const std::shared_ptr<LiveSession>& session) {
         observers.outputAdvanced(session->id);
         follower.wake(session);
+    }
+
+    /// A live session's screen as text for the screen layer; nullopt when it cannot be read.
+    std::optional<std::string> screenForActivity(const std::string& id) {
+        auto session = find(id);
+        if (!session || session->ended) return std::nullopt;
+        std::lock_guard lock(session->controlMutex);
+        try {
+            std::string text;
+            for (const auto& line : session->control->screenText().lines) text += line + '\n';
+            return text;
+        } catch (const std::exception& e) {
+            spdlog::debug("session {}: no screen for its state: {}", id, e.what());
+            return std::nullopt;
+        }
     }
 
     void forget(const std::shared_ptr<LiveSession>& session) {
@@ -487,6 +503,7 @@ void SessionService::sendKeys(const std::string& id, const std::vector<std::stri
     std::lock_guard lock(live->controlMutex);
     try {
         live->control->input(bytes);
+        impl_->activity.input(id, bytes);
     } catch (const std::exception& e) {
         spdlog::warn("session {}: keys failed: {}", id, e.what());
         throw core::ServiceError(502, std::string("Failed to send the keys: ") + e.what());
