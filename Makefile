@@ -6,7 +6,7 @@ PARAWORK_ARGS ?=
 
 LINT_FILES ?= $(shell git ls-files 'src/*.cpp')
 
-.PHONY: lint fuzz all bootstrap configure build run test test-unit test-integration test-asan bench format format-check clean
+.PHONY: lint fuzz all bootstrap configure build run test test-agents test-unit test-integration test-asan bench format format-check clean
 
 all: build
 
@@ -24,13 +24,17 @@ build: configure
 run: build
 	$(BUILD)/parawork serve $(PARAWORK_ARGS)
 
-test: build format-check
+test: build format-check test-agents
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+# The real agent CLI some tests run (tests/agents; only for the tests).
+test-agents:
+	@scripts/install-test-agents
 
 test-unit: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS) -L unit
 
-test-integration: build
+test-integration: build test-agents
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS) -L integration
 
 test-asan:
