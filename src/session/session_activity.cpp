@@ -1,5 +1,7 @@
 #include "session/session_activity.hpp"
 
+#include <filesystem>
+
 #include <spdlog/spdlog.h>
 #include <boost/json/serialize.hpp>
 
@@ -41,12 +43,24 @@ const core::AgentProfile* SessionActivity::profile(const std::string& agentType)
     return core::findAgent(config_.agents, agentType);
 }
 
+const core::AgentProfile* SessionActivity::agentOf(const core::Session& session) const {
+    if (session.kind == core::SessionKind::Agent) return profile(session.agentType);
+    // `parawork run -- claude` is Claude Code too: a command whose program is an agent's.
+    if (session.kind != core::SessionKind::Command || !session.command || session.command->empty())
+        return nullptr;
+    auto program = std::filesystem::path(session.command->front()).filename().string();
+    for (const auto& agent : config_.agents)
+        if (!agent.command.empty() &&
+            std::filesystem::path(agent.command).filename().string() == program)
+            return &agent;
+    return nullptr;
+}
+
 void SessionActivity::running(const core::Session& session) {
     // A person's own shell has no agent state to follow.
     if (session.kind == core::SessionKind::Terminal) return;
     activity::TrackedSession tracked{session.id, session.workspaceId, session.activity, {}};
-    if (session.kind == core::SessionKind::Agent)
-        if (const auto* p = profile(session.agentType)) tracked.screens = p->screens;
+    if (const auto* p = agentOf(session)) tracked.screens = p->screens;
     tracker_.begin(std::move(tracked));
 }
 
@@ -73,7 +87,7 @@ core::Activity SessionActivity::hook(const std::string& sessionId, std::string_v
     if (!session) throw ServiceError(404, "Session not found");
     if (core::isFinished(session->status))
         throw ServiceError(409, "Session " + sessionId + " has ended");
-    const auto* agent = profile(session->agentType);
+    const auto* agent = agentOf(*session);
     if (!agent || agent->hooks.eventField.empty())
         throw ServiceError(400, "Agent '" + session->agentType + "' has no hooks");
     activity::HookVerdict verdict;

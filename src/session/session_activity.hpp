@@ -42,6 +42,9 @@ class SessionActivity {
     void changed(const std::string& sessionId, const std::string& workspaceId,
                  const core::Activity& now, const core::Activity& before);
     const core::AgentProfile* profile(const std::string& agentType) const;
+    /// The agent a session runs: its agentType's profile, or for a command the profile whose
+    /// program it runs. Null for anything else.
+    const core::AgentProfile* agentOf(const core::Session& session) const;
 
     store::Database& db_;
     const ServiceConfig& config_;
