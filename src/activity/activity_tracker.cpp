@@ -88,6 +88,17 @@ void ActivityTracker::begin(TrackedSession session) {
     // quiet layer counts from now rather than calling it idle at once.
     s->anyOutput = session.activity.state != ActivityState::Starting;
     s->lastOutput = Clock::now();
+    // The layer that decided the stored state holds it until it (or one above) says otherwise.
+    const auto& a = session.activity;
+    Opinion stored{a.state, a.waitingFor, a.reason, a.source};
+    if (a.source == ActivitySource::Hook) s->hook = stored;
+    if (a.source == ActivitySource::Terminal)
+        (a.state == ActivityState::Waiting ? s->attention : s->title) = stored;
+    if (a.source == ActivitySource::Screen) {
+        s->screen = stored;
+        s->screenSince = s->lastOutput - kCrossCheck;
+        s->screenDirty = !session.screens.empty();
+    }
     s->info = std::move(session);
     sessions_[s->info.sessionId] = std::move(s);
     wake_.notify_all();
@@ -101,8 +112,8 @@ bool ActivityTracker::hook(const std::string& sessionId, const HookVerdict& verd
         if (stopping_ || it == sessions_.end()) return false;
         auto& s = *it->second;
         if (verdict.state) {
-            s.hook = Opinion{*verdict.state, verdict.waitingFor, verdict.reason,
-                             ActivitySource::Hook};
+            s.hook =
+                Opinion{*verdict.state, verdict.waitingFor, verdict.reason, ActivitySource::Hook};
             // The agent spoke for itself: whatever the terminal or screen said before is old.
             s.attention.reset();
         }
@@ -122,13 +133,13 @@ void ActivityTracker::terminal(const std::string& sessionId, const TerminalSigna
         using Kind = TerminalSignal::Kind;
         if (signal.kind == Kind::Title) {
             if (titleMeansWorking(signal.text)) {
-                s.title = Opinion{ActivityState::Working, WaitingFor::None, "",
-                                  ActivitySource::Terminal};
+                s.title =
+                    Opinion{ActivityState::Working, WaitingFor::None, "", ActivitySource::Terminal};
                 s.attention.reset();
             } else if (s.title) {
                 // A title without its spinner, from a program that showed one: its turn is done.
-                s.title = Opinion{ActivityState::Idle, WaitingFor::None, "",
-                                  ActivitySource::Terminal};
+                s.title =
+                    Opinion{ActivityState::Idle, WaitingFor::None, "", ActivitySource::Terminal};
             }
         } else if (signal.kind == Kind::Notification || signal.kind == Kind::Bell) {
             s.attention = Opinion{ActivityState::Waiting, WaitingFor::Input,
@@ -154,8 +165,8 @@ void ActivityTracker::output(const std::string& sessionId) {
         settle(s, s.lastOutput, changes);
         // A flood calls this hundreds of times a second: the timer is woken only when it would
         // otherwise sleep past this session's next deadline.
-        auto deadline = s.lastOutput + (s.screenDirty ? options_.screenSettle : options_.quietAfter);
-        if (s.candidate) deadline = std::min(deadline, s.candidateSince + options_.debounce);
+        auto deadline =
+            s.lastOutput + (s.screenDirty ? options_.screenSettle : options_.quietAfter);
         if (first || deadline < plannedWake_) wake_.notify_all();
     }
     deliver(changes);
@@ -217,9 +228,9 @@ void ActivityTracker::settle(Session& s, Clock::time_point now, std::vector<Pend
     // ...except that a waiting screen beats the guesses below it, and beats "working" from
     // above once it has stayed up for the cross-check.
     if (s.screen) {
-        bool below = want.source == ActivitySource::Quiet ||
-                     want.source == ActivitySource::Lifecycle ||
-                     (want.source == ActivitySource::Terminal && want.state != ActivityState::Waiting);
+        bool below =
+            want.source == ActivitySource::Quiet || want.source == ActivitySource::Lifecycle ||
+            (want.source == ActivitySource::Terminal && want.state != ActivityState::Waiting);
         bool contradicted =
             want.state == ActivityState::Working && now - s.screenSince >= kCrossCheck;
         if (below || contradicted) want = *s.screen;
@@ -244,7 +255,11 @@ void ActivityTracker::settle(Session& s, Clock::time_point now, std::vector<Pend
             s.candidate = want;
             s.candidateSince = now;
         }
-        if (now - s.candidateSince < options_.debounce) return;
+        if (now - s.candidateSince < options_.debounce) {
+            // Shown once it has held: the timer must look again by then.
+            if (s.candidateSince + options_.debounce < plannedWake_) wake_.notify_all();
+            return;
+        }
     }
     s.candidate.reset();
     core::Activity next{want.state, want.waitingFor, want.reason, want.source, now_()};

@@ -52,9 +52,8 @@ struct TrackedSession {
 class ActivityTracker {
   public:
     /// A session's activity changed from `before` to `now`.
-    using Changed = std::function<void(const std::string& sessionId,
-                                       const std::string& workspaceId, const core::Activity& now,
-                                       const core::Activity& before)>;
+    using Changed = std::function<void(const std::string& sessionId, const std::string& workspaceId,
+                                       const core::Activity& now, const core::Activity& before)>;
     /// The session's screen as text (rows joined by '\n'), nullopt when it cannot be read. Called
     /// on the timer thread once a session's output has settled and its screen may have changed.
     using ReadScreen = std::function<std::optional<std::string>(const std::string& sessionId)>;

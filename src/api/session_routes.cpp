@@ -9,6 +9,7 @@
 #include "api/entity_json.hpp"
 #include "api/limits_body.hpp"
 #include "api/query_number.hpp"
+#include "api/screen_routes.hpp"
 #include "api/service_answer.hpp"
 #include "session/output_events.hpp"
 #include "store/agent_logs.hpp"
@@ -246,6 +247,7 @@ void addSessionRoutes(Router& router, store::Database& db, session::SessionServi
     addLifecycleRoutes(router, db, sessions, workspaces);
     addControlRoutes(router, db, sessions);
     addRecordRoutes(router, db, sessions);
+    addScreenRoutes(router, sessions);
     addHookRoute(router, sessions);
 }
 

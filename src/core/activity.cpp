@@ -6,7 +6,7 @@ namespace parawork::core {
 namespace {
 
 // One table per enumeration, indexed by the enumerator, so toString and parse cannot disagree.
-constexpr std::array<std::string_view, 6> kStates = {"starting", "working", "waiting",
+constexpr std::array<std::string_view, 6> kStates = {"starting", "working",   "waiting",
                                                      "idle",     "completed", "failed"};
 constexpr std::array<std::string_view, 6> kWaitingFor = {"",      "permission", "question",
                                                          "input", "login",      "error"};

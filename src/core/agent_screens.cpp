@@ -72,8 +72,11 @@ std::vector<ScreenPattern> geminiScreens() {
          W::Permission,
          "asks whether to trust this folder"},
         {{"How would you like to authenticate for this project?"}, W::Login, "asks how to log in"},
-        {{"Waiting for authentication"}, W::Login, "waits for its login in a browser"},
+        {{"Enter Gemini API Key", "Please enter your Gemini API key"},
+         W::Login,
+         "asks for an API key"},
         // Unverified: strings of the same bundle.
+        {{"Waiting for authentication"}, W::Login, "waits for its login in a browser"},
         {{"Allow execution of", "Allow once"}, W::Permission, "wants to run a command"},
         {{"Apply this change?", "Allow once"}, W::Permission, "wants to edit a file"},
         {{"Usage limit reached for"}, W::Error, "usage limit reached"},

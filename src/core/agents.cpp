@@ -1,5 +1,7 @@
 #include "core/agents.hpp"
 
+#include "core/agent_screens.hpp"
+
 #include <array>
 
 namespace parawork::core {
@@ -145,6 +147,7 @@ AgentProfile profile(std::string name, std::string command, PromptMode mode, std
     p.promptFlag = std::move(flag);
     p.resumeArgs = std::move(resumeArgs);
     p.hooks = std::move(hooks);
+    p.screens = builtinAgentScreens(p.name);
     return p;
 }
 

@@ -125,6 +125,25 @@ SnapshotReply HostClient::snapshot() {
     return decodeSnapshotReply(reply.payload);
 }
 
+ScreenText HostClient::screenText() {
+    sendFrame(MessageType::ScreenText, {});
+    Frame reply;
+    try {
+        reply = awaitReply();
+    } catch (const core::Error& e) {
+        // What a host answers to a request type it does not know (host_requests.cpp); it stays
+        // connected, so the connection remains usable.
+        if (std::string_view(e.what()).find("unknown request type") == std::string_view::npos)
+            throw;
+        throw UnsupportedRequest(
+            "this session's host is older than the daemon and cannot show its screen as text; "
+            "a session started from now on can");
+    }
+    if (static_cast<MessageType>(reply.type) != MessageType::ScreenTextReply)
+        throw core::Error("host: unexpected answer to SCREEN_TEXT");
+    return decodeScreenText(reply.payload);
+}
+
 HostStatus HostClient::status() {
     sendFrame(MessageType::Status, {});
     Frame reply = awaitReply();

@@ -11,6 +11,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/error.hpp"
 #include "core/unique_fd.hpp"
 #include "host/host_protocol.hpp"
 
@@ -22,6 +23,13 @@ struct HostEvent {
     Kind kind = Kind::OutputAvailable;
     std::uint64_t endOffset = 0;     ///< OutputAvailable: the log's end offset
     std::optional<ExitRecord> exit;  ///< Exited
+};
+
+/// The host does not know a request: it is older than this client (a request type added within
+/// protocol version 1, see docs/host-protocol.md). Restarting the session starts a current host.
+class UnsupportedRequest : public core::Error {
+  public:
+    using core::Error::Error;
 };
 
 /// A connection to one session host. Throws core::Error on I/O errors, timeouts, ERROR replies
@@ -46,6 +54,8 @@ class HostClient {
     /// Sends an allowed signal (see isAllowedSignal) to the foreground group or the command.
     void signal(int signo, SignalTarget target = SignalTarget::Foreground);
     SnapshotReply snapshot();
+    /// The screen as text. Throws UnsupportedRequest when the host predates SCREEN_TEXT.
+    ScreenText screenText();
     HostStatus status();
     /// Subscribes to OutputAvailable / Exited events (the current end offset comes at once).
     void watch();

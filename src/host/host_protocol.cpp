@@ -115,6 +115,12 @@ PayloadWriter& PayloadWriter::bytes(std::string_view v) {
     return *this;
 }
 
+PayloadWriter& PayloadWriter::string32(std::string_view v) {
+    if (v.size() > std::numeric_limits<std::uint32_t>::max())
+        throw ProtocolError("string too long for a payload");
+    return u32(static_cast<std::uint32_t>(v.size())).bytes(v);
+}
+
 std::string_view PayloadReader::take(std::size_t n) {
     if (in_.size() < n) throw ProtocolError("payload too short");
     std::string_view out = in_.substr(0, n);
@@ -132,6 +138,9 @@ std::uint32_t PayloadReader::u32() {
 }
 std::uint64_t PayloadReader::u64() {
     return takeLe<std::uint64_t>(take(8));
+}
+std::string_view PayloadReader::string32() {
+    return take(u32());
 }
 std::string_view PayloadReader::rest() {
     return take(in_.size());
@@ -224,6 +233,51 @@ SnapshotReply decodeSnapshotReply(std::string_view payload) {
     r.size.rows = in.u16();
     r.bytes = std::string(in.rest());
     return r;
+}
+
+namespace {
+
+constexpr std::uint8_t kCursorVisibleFlag = 1;
+constexpr std::uint8_t kAltScreenFlag = 2;
+
+}  // namespace
+
+std::string encodeScreenText(const ScreenText& t) {
+    PayloadWriter out;
+    auto flags = static_cast<std::uint8_t>((t.cursorVisible ? kCursorVisibleFlag : 0) |
+                                           (t.altScreen ? kAltScreenFlag : 0));
+    out.u64(t.offset)
+        .u16(t.size.cols)
+        .u16(t.size.rows)
+        .u16(t.cursorRow)
+        .u16(t.cursorCol)
+        .u8(flags)
+        .string32(t.title);
+    if (t.lines.size() > kMaxWindowCells) throw ProtocolError("screen text: too many lines");
+    out.u16(static_cast<std::uint16_t>(t.lines.size()));
+    for (const std::string& line : t.lines) out.string32(line);
+    return out.take();
+}
+
+ScreenText decodeScreenText(std::string_view payload) {
+    PayloadReader in(payload);
+    ScreenText t;
+    t.offset = in.u64();
+    t.size.cols = in.u16();
+    t.size.rows = in.u16();
+    t.cursorRow = in.u16();
+    t.cursorCol = in.u16();
+    std::uint8_t flags = in.u8();
+    t.cursorVisible = (flags & kCursorVisibleFlag) != 0;
+    t.altScreen = (flags & kAltScreenFlag) != 0;
+    t.title = std::string(in.string32());
+    std::uint16_t count = in.u16();
+    if (count > kMaxWindowCells)
+        throw ProtocolError("screen text of " + std::to_string(count) + " lines exceeds " +
+                            std::to_string(kMaxWindowCells));
+    t.lines.reserve(count);
+    for (std::uint16_t i = 0; i < count; ++i) t.lines.emplace_back(in.string32());
+    return t;
 }
 
 namespace {

@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/error.hpp"
 #include "host/exit_record.hpp"
@@ -29,19 +30,21 @@ inline constexpr std::uint16_t kMaxWindowCells = 1000;
 
 /// Message types: requests 0x01.., replies 0x41.., pushed events 0x81...
 enum class MessageType : std::uint8_t {
-    Hello = 0x01,     ///< u16 version; must be the first request
-    Input = 0x02,     ///< bytes for the terminal → Ok
-    Resize = 0x03,    ///< u16 cols, u16 rows → Ok
-    Signal = 0x04,    ///< u32 signo, u8 target → Ok | Error
-    Snapshot = 0x05,  ///< (empty) → SnapshotReply | Error
-    Status = 0x06,    ///< (empty) → StatusReply
-    Watch = 0x07,     ///< (empty) → Ok, then OutputAvailable / Exited events
+    Hello = 0x01,       ///< u16 version; must be the first request
+    Input = 0x02,       ///< bytes for the terminal → Ok
+    Resize = 0x03,      ///< u16 cols, u16 rows → Ok
+    Signal = 0x04,      ///< u32 signo, u8 target → Ok | Error
+    Snapshot = 0x05,    ///< (empty) → SnapshotReply | Error
+    Status = 0x06,      ///< (empty) → StatusReply
+    Watch = 0x07,       ///< (empty) → Ok, then OutputAvailable / Exited events
+    ScreenText = 0x08,  ///< (empty) → ScreenTextReply | Error (added in version 1: see the docs)
 
-    Welcome = 0x41,        ///< u16 version, u32 host pid, u32 command pid
-    Ok = 0x42,             ///< (empty)
-    Error = 0x43,          ///< UTF-8 message
-    SnapshotReply = 0x44,  ///< u64 offset, u16 cols, u16 rows, bytes
-    StatusReply = 0x45,    ///< see HostStatus
+    Welcome = 0x41,          ///< u16 version, u32 host pid, u32 command pid
+    Ok = 0x42,               ///< (empty)
+    Error = 0x43,            ///< UTF-8 message
+    SnapshotReply = 0x44,    ///< u64 offset, u16 cols, u16 rows, bytes
+    StatusReply = 0x45,      ///< see HostStatus
+    ScreenTextReply = 0x46,  ///< see ScreenText
 
     OutputAvailable = 0x81,  ///< u64 end offset of the log
     Exited = 0x82,           ///< an exit record
@@ -107,6 +110,8 @@ class PayloadWriter {
     PayloadWriter& i32(std::int32_t v) { return u32(static_cast<std::uint32_t>(v)); }
     PayloadWriter& i64(std::int64_t v) { return u64(static_cast<std::uint64_t>(v)); }
     PayloadWriter& bytes(std::string_view v);
+    /// A u32 length, then the bytes.
+    PayloadWriter& string32(std::string_view v);
     std::string take() { return std::move(out_); }
 
   private:
@@ -124,6 +129,8 @@ class PayloadReader {
     std::uint64_t u64();
     std::int32_t i32() { return static_cast<std::int32_t>(u32()); }
     std::int64_t i64() { return static_cast<std::int64_t>(u64()); }
+    /// A u32 length, then that many bytes (ProtocolError when the payload is shorter).
+    std::string_view string32();
     /// Everything not read yet.
     std::string_view rest();
     bool atEnd() const { return in_.empty(); }
@@ -180,6 +187,24 @@ struct SnapshotReply {
 };
 std::string encodeSnapshotReply(const SnapshotReply& reply);
 SnapshotReply decodeSnapshotReply(std::string_view payload);
+
+/// SCREEN_TEXT_REPLY: the screen as text (Screen::textLines), for people and pattern matchers.
+struct ScreenText {
+    std::uint64_t offset = 0;  ///< the log offset the screen corresponds to
+    WindowSize size;
+    std::uint16_t cursorRow = 0;
+    std::uint16_t cursorCol = 0;
+    bool cursorVisible = true;
+    bool altScreen = false;
+    std::string title;               ///< printable, at most kMaxTextTitleBytes
+    std::vector<std::string> lines;  ///< one per row (at most kMaxWindowCells), UTF-8
+    bool operator==(const ScreenText&) const = default;
+};
+/// u64 offset, u16 cols, u16 rows, u16 cursor row, u16 cursor col, u8 flags (1 cursor visible,
+/// 2 alternate screen), string32 title, u16 line count, string32 per line.
+std::string encodeScreenText(const ScreenText& text);
+/// Throws ProtocolError when the payload is short or claims more than kMaxWindowCells lines.
+ScreenText decodeScreenText(std::string_view payload);
 
 /// STATUS_REPLY.
 struct HostStatus {

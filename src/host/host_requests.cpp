@@ -74,6 +74,8 @@ void SessionHost::handleFrame(ClientConnection& client, const Frame& frame) {
             return handleSignal(client, frame.payload);
         case MessageType::Snapshot:
             return handleSnapshot(client);
+        case MessageType::ScreenText:
+            return handleScreenText(client);
         case MessageType::Status:
             return client.send(MessageType::StatusReply, encodeStatus(status()));
         case MessageType::Watch:
@@ -154,6 +156,16 @@ void SessionHost::handleSnapshot(ClientConnection& client) {
     if (payload.size() > kMaxReplyPayload)
         return client.send(MessageType::Error, "snapshot too large; replay the log instead");
     client.send(MessageType::SnapshotReply, payload);
+}
+
+void SessionHost::handleScreenText(ClientConnection& client) {
+    // Bounded by construction (screen_process.cpp): the largest screen's text fits a reply.
+    auto text = tracker_.text();
+    if (!text)
+        return client.send(MessageType::Error,
+                           "the screen is unavailable: its worker was lost (a fresh one starts "
+                           "blank); ask again");
+    client.send(MessageType::ScreenTextReply, encodeScreenText(*text));
 }
 
 void SessionHost::handleWatch(ClientConnection& client) {

@@ -1,6 +1,7 @@
 // The libvterm-backed screen model and its snapshot renderer (see screen.hpp).
 #include "host/screen.hpp"
 
+#include "core/utf8_text.hpp"
 #include "host/escape_limiter.hpp"
 
 #include <vterm.h>
@@ -140,6 +141,15 @@ class GlyphWidths {
     VTermScreen* screen_ = nullptr;
     std::unordered_map<std::uint32_t, bool> cache_;
 };
+
+/// Cuts `text` to at most `max` bytes without splitting a UTF-8 character.
+std::string cutUtf8(std::string text, std::size_t max) {
+    if (text.size() <= max) return text;
+    std::size_t end = max;
+    while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xc0) == 0x80) --end;
+    text.resize(end);
+    return text;
+}
 
 std::string cursorTo(int row, int col) {
     return "\x1b[" + std::to_string(row + 1) + ";" + std::to_string(col + 1) + "H";
@@ -292,6 +302,31 @@ bool Screen::startsWide(int row, int col) const {
     VTermScreenCell raw{};
     return vterm_screen_get_cell(impl_->screen, VTermPos{row, col}, &raw) && raw.width > 1 &&
            raw.chars[0] != kContinuation && impl_->widths.wide(raw.chars[0]);
+}
+
+std::vector<std::string> Screen::textLines() const {
+    const int width = cols(), height = rows();
+    std::vector<std::string> lines(static_cast<std::size_t>(height));
+    for (int row = 0; row < height; ++row) {
+        std::string& line = lines[static_cast<std::size_t>(row)];
+        for (int col = 0; col < width; ++col) {
+            ScreenCell c = cell(row, col);
+            if (c.continuation) continue;  // the wide character was written at its left half
+            if (c.chars.empty()) {
+                line += ' ';
+                continue;
+            }
+            std::size_t keep = std::min<std::size_t>(c.chars.size(), 1 + kMaxTextMarksPerCell);
+            for (std::size_t i = 0; i < keep; ++i) appendUtf8(line, c.chars[i]);
+        }
+        line.erase(line.find_last_not_of(' ') + 1);  // npos + 1 == 0: a blank row is ""
+    }
+    return lines;
+}
+
+std::string Screen::textTitle() const {
+    // Valid UTF-8 too: the title is bytes as the program sent them, and it ends up in JSON.
+    return cutUtf8(core::toValidUtf8(sanitizeTitle(title())), kMaxTextTitleBytes);
 }
 
 std::uint64_t Screen::pendingBytes() const {

@@ -7,6 +7,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace parawork::host {
 
@@ -42,6 +43,13 @@ struct ScreenCell {
     bool operator==(const ScreenCell&) const = default;
 };
 
+/// Combining marks a cell's text keeps after its base character (libvterm stores up to five):
+/// with 4-byte UTF-8 at most, a cell is at most 16 bytes of text, so the text of the largest
+/// window (1000×1000) fits one host reply (host_protocol.hpp).
+inline constexpr int kMaxTextMarksPerCell = 3;
+/// The longest title the text of a screen reports, in bytes (cut at a character boundary).
+inline constexpr std::size_t kMaxTextTitleBytes = 4096;
+
 /// A terminal screen fed with a session's output. Not thread-safe.
 class Screen {
   public:
@@ -72,6 +80,12 @@ class Screen {
     /// pen, the cursor position and its visibility. The primary screen is not included while the
     /// alternate one is active (libvterm 0.1.4 does not expose it).
     std::string snapshot() const;
+    /// The rows as UTF-8 text, like `tmux capture-pane -p`: a blank cell is a space, a wide
+    /// character appears once, combining marks stay with their base (at most
+    /// kMaxTextMarksPerCell), and each row's trailing blanks are trimmed.
+    std::vector<std::string> textLines() const;
+    /// The title, printable only and at most kMaxTextTitleBytes.
+    std::string textTitle() const;
     /// Bytes fed since the end of the last complete escape sequence or character (see
     /// EscapeLimiter::pendingBytes): the screen is the screen at that many bytes ago.
     std::uint64_t pendingBytes() const;

@@ -68,6 +68,27 @@ void prepareWorker(int socketFd, pid_t parent) {
     // SIGHUP stays ignored: the host hangs up the session's leftovers, not its own worker.
 }
 
+// The largest screen's text fits one reply (STYLE §8): a cell is at most a base character and
+// kMaxTextMarksPerCell marks of 4 bytes each; each line and the title carry a u32 length.
+static_assert(19 + 4 + kMaxTextTitleBytes + 2 +
+                  std::size_t{kMaxWindowCells} *
+                      (4 + std::size_t{kMaxWindowCells} * 4 * (1 + kMaxTextMarksPerCell)) <=
+              kMaxReplyPayload);
+
+ScreenText textOf(const Screen& screen) {
+    ScreenText text;
+    text.offset = screen.pendingBytes();  // the caller turns it into a log offset
+    text.size = {static_cast<std::uint16_t>(screen.cols()),
+                 static_cast<std::uint16_t>(screen.rows())};
+    text.cursorRow = static_cast<std::uint16_t>(screen.cursorRow());
+    text.cursorCol = static_cast<std::uint16_t>(screen.cursorCol());
+    text.cursorVisible = screen.cursorVisible();
+    text.altScreen = screen.altScreen();
+    text.title = screen.textTitle();
+    text.lines = screen.textLines();
+    return text;
+}
+
 /// Handles one request; returns the reply frame, empty for INPUT and RESIZE (not answered).
 std::string workerReply(Screen& screen, const Frame& frame) {
     switch (static_cast<MessageType>(frame.type)) {
@@ -86,6 +107,8 @@ std::string workerReply(Screen& screen, const Frame& frame) {
                 MessageType::SnapshotReply,
                 encodeSnapshotReply({screen.pendingBytes(), size, screen.snapshot()}));
         }
+        case MessageType::ScreenText:
+            return encodeFrame(MessageType::ScreenTextReply, encodeScreenText(textOf(screen)));
         case MessageType::Status:
             return encodeFrame(
                 MessageType::Ok,
@@ -303,5 +326,16 @@ ScreenPicture ScreenProcess::snapshot() {
         }
     }
     return {Screen(cols_, rows_).snapshot(), 0};
+}
+
+std::optional<ScreenText> ScreenProcess::text() {
+    auto reply = call(MessageType::ScreenText, {});
+    if (!reply || static_cast<MessageType>(reply->type) != MessageType::ScreenTextReply)
+        return std::nullopt;
+    try {
+        return decodeScreenText(reply->payload);
+    } catch (const ProtocolError&) {
+        return std::nullopt;
+    }
 }
 }  // namespace parawork::host

@@ -8,7 +8,8 @@
 // Output goes to the worker without waiting (DESIGN §4.1: nothing downstream may slow the drain):
 // INPUT and RESIZE frames queue in a bounded outbox that the host's loop flushes when the socket
 // is writable. SNAPSHOT → SNAPSHOT_REPLY(pending bytes, size, bytes) and STATUS → OK(u8 alternate
-// screen, title) are answered in order, so a snapshot shows everything fed before it.
+// screen, title) and SCREEN_TEXT → SCREEN_TEXT_REPLY are answered in order, so a snapshot shows
+// everything fed before it.
 #pragma once
 
 #include <sys/types.h>
@@ -67,6 +68,9 @@ class ScreenProcess {
     void clear();
     /// The screen now, or a blank screen when the worker was lost answering.
     ScreenPicture snapshot();
+    /// The screen as text, its `offset` holding the bytes fed that it does not show yet
+    /// (Screen::pendingBytes); nullopt when the worker was lost answering (it is replaced).
+    std::optional<ScreenText> text();
 
     /// Workers lost so far (crashed, or stopped answering and killed).
     std::uint64_t losses() const { return losses_; }

@@ -74,6 +74,15 @@ SnapshotReply ScreenTracker::snapshot() {
     return {offset_ - back, size, std::move(picture.bytes)};
 }
 
+std::optional<ScreenText> ScreenTracker::text() {
+    catchUp(0);
+    auto text = screen_.text();
+    if (!text) return std::nullopt;
+    std::uint64_t back = text->offset <= limits_.skipKeep ? text->offset : 0;  // as snapshot()
+    text->offset = offset_ - back;
+    return text;
+}
+
 std::size_t ScreenTracker::catchUp(std::size_t budget) {
     if (resetPending_) resetToBacklog();
     screen_.flush();

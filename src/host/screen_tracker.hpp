@@ -9,6 +9,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -52,6 +53,9 @@ class ScreenTracker {
     /// The screen as terminal bytes, and the log offset from which the output after it replays
     /// cleanly (never inside an escape sequence or a character). Settles a pending skip first.
     SnapshotReply snapshot();
+    /// The screen as text with the log offset it corresponds to (as snapshot()); nullopt when
+    /// the screen worker was lost answering.
+    std::optional<ScreenText> text();
     void resize(int cols, int rows) { screen_.resize(cols, rows); }
     /// The worker's socket: always polled (a hang-up means the worker died), for POLLOUT too
     /// while screenHasOutbox(); what poll saw goes to onScreenEvents.

@@ -94,6 +94,7 @@ class SessionHost {
     void handleResize(ClientConnection& client, std::string_view payload);
     void handleSignal(ClientConnection& client, std::string_view payload);
     void handleSnapshot(ClientConnection& client);
+    void handleScreenText(ClientConnection& client);
     void handleWatch(ClientConnection& client);
     HostStatus status() const;
 

@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 
+#include "activity/terminal_signals.hpp"
 #include "core/entities.hpp"
 #include "host/exit_record.hpp"
 #include "host/host_client.hpp"
@@ -45,6 +46,7 @@ struct LiveSession {
 
     // Owned by the follower thread.
     LineSplitter splitter;
+    activity::TerminalSignalScanner signals;
     std::uint64_t parsed = 0;
     std::uint64_t loggedBytes = 0;
     std::size_t loggedRows = 0;

@@ -153,7 +153,7 @@ bool OutputEvents::follow(LiveSession& session) {
         // A person's shell is not an agent: its lines are neither agent_log rows nor markers.
         if (session.kind != core::SessionKind::Terminal) {
             parseLines(session, read.bytes);
-            activity_.output(session.id);
+            activity_.output(session.id, session.signals, read.bytes);
         }
         session.parsed = read.nextOffset;
         more = budget == 0;

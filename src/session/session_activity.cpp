@@ -31,10 +31,11 @@ SessionActivity::SessionActivity(store::Database& db, const ServiceConfig& confi
       config_(config),
       sink_(sink),
       observers_(observers),
-      tracker_(config.activity,
-               [this](const std::string& id, const std::string& ws, const core::Activity& now,
-                      const core::Activity& before) { changed(id, ws, now, before); },
-               std::move(readScreen)) {}
+      tracker_(
+          config.activity,
+          [this](const std::string& id, const std::string& ws, const core::Activity& now,
+                 const core::Activity& before) { changed(id, ws, now, before); },
+          std::move(readScreen)) {}
 
 const core::AgentProfile* SessionActivity::profile(const std::string& agentType) const {
     return core::findAgent(config_.agents, agentType);
@@ -55,7 +56,11 @@ void SessionActivity::ended(const core::Session& session) {
                                  : core::ActivityState::Failed);
 }
 
-void SessionActivity::output(const std::string& sessionId) {
+void SessionActivity::output(const std::string& sessionId, activity::TerminalSignalScanner& scanner,
+                             std::string_view bytes) {
+    scanner.feed(bytes, [&](const activity::TerminalSignal& signal) {
+        tracker_.terminal(sessionId, signal);
+    });
     tracker_.output(sessionId);
 }
 
@@ -98,8 +103,8 @@ void SessionActivity::changed(const std::string& sessionId, const std::string& w
         data["sessionId"] = sessionId;
         data["workspaceId"] = workspaceId;
         data["previousState"] = core::toString(before.state);
-        sink_.publish(workspaceId, json::serialize(json::object{
-                                       {"type", "session_state_changed"}, {"data", data}}));
+        sink_.publish(workspaceId, json::serialize(json::object{{"type", "session_state_changed"},
+                                                                {"data", data}}));
     }
     observers_.activityChanged(sessionId, workspaceId, now, before);
 }

@@ -21,15 +21,16 @@ class SessionActivity {
   public:
     /// `readScreen` returns a live session's screen as text (the host's screen model).
     SessionActivity(store::Database& db, const ServiceConfig& config, const EventSink& sink,
-                    const SessionObservers& observers, activity::ActivityTracker::ReadScreen
-                    readScreen);
+                    const SessionObservers& observers,
+                    activity::ActivityTracker::ReadScreen readScreen);
 
     /// A session's process runs (started or re-adopted): it is followed from its stored state.
     void running(const core::Session& session);
     /// Its end is recorded.
     void ended(const core::Session& session);
-    /// New output of a followed session.
-    void output(const std::string& sessionId);
+    /// New output (`bytes`, in any split) of a followed session, read through its scanner.
+    void output(const std::string& sessionId, activity::TerminalSignalScanner& scanner,
+                std::string_view bytes);
     /// Someone typed `bytes` into it.
     void input(const std::string& sessionId, std::string_view bytes);
     /// One hook event of its agent. Throws ServiceError: 404 no such session, 409 it has ended,

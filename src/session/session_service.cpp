@@ -15,6 +15,7 @@
 #include "core/clock.hpp"
 #include "core/executables.hpp"
 #include "core/ids.hpp"
+#include "core/key_names.hpp"
 #include "session/host_launcher.hpp"
 #include "session/host_watcher.hpp"
 #include "session/output_events.hpp"
@@ -443,6 +444,52 @@ std::optional<host::SnapshotReply> SessionService::snapshot(const std::string& i
     } catch (const std::exception& e) {
         spdlog::warn("session {}: snapshot failed: {}", id, e.what());
         return std::nullopt;
+    }
+}
+
+namespace {
+
+/// Why a session has no live host to ask: it is unknown (404) or no longer running (409).
+[[noreturn]] void refuseNotRunning(store::Database& db, const std::string& id) {
+    auto session = store::findSession(db, id);
+    if (!session) throw core::ServiceError(404, "Session not found");
+    throw core::ServiceError(409, "Session is not running (" +
+                                      std::string(core::toString(session->status)) +
+                                      "): its screen and keyboard went with it");
+}
+
+}  // namespace
+
+host::ScreenText SessionService::screen(const std::string& id) {
+    auto live = impl_->find(id);
+    if (!live || live->ended) refuseNotRunning(impl_->db, id);
+    std::lock_guard lock(live->controlMutex);
+    try {
+        return live->control->screenText();
+    } catch (const host::UnsupportedRequest& e) {
+        throw core::ServiceError(501, e.what());
+    } catch (const std::exception& e) {
+        spdlog::warn("session {}: screen failed: {}", id, e.what());
+        throw core::ServiceError(502, std::string("Failed to read the screen: ") + e.what());
+    }
+}
+
+void SessionService::sendKeys(const std::string& id, const std::vector<std::string>& keys,
+                              bool literal) {
+    std::string bytes;
+    try {
+        bytes = core::keysToBytes(keys, literal);
+    } catch (const core::KeyError& e) {
+        throw core::ServiceError(400, e.what());
+    }
+    auto live = impl_->find(id);
+    if (!live || live->ended) refuseNotRunning(impl_->db, id);
+    std::lock_guard lock(live->controlMutex);
+    try {
+        live->control->input(bytes);
+    } catch (const std::exception& e) {
+        spdlog::warn("session {}: keys failed: {}", id, e.what());
+        throw core::ServiceError(502, std::string("Failed to send the keys: ") + e.what());
     }
 }
 

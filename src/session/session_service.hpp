@@ -158,6 +158,16 @@ class SessionService {
     bool signal(const std::string& id, int signo);
     /// The screen as terminal bytes, with the log offset it corresponds to.
     std::optional<host::SnapshotReply> snapshot(const std::string& id);
+    /// The screen as text (host::ScreenText: size, cursor, alternate screen, title, one UTF-8
+    /// string per row) with the log offset it stands for. One request on the session's kept
+    /// connection to its host, no SQLite unless refused: cheap enough to call whenever output
+    /// settles, from any thread. Throws ServiceError: 404 no such session, 409 it has ended (its
+    /// screen went with its host), 501 its host predates SCREEN_TEXT, 502 the host failed.
+    host::ScreenText screen(const std::string& id);
+    /// Types tmux-style keys into the terminal (core::keysToBytes: key names such as Escape,
+    /// Down, C-c; other words as text; everything as text when `literal`). Throws ServiceError:
+    /// 400 an unknown key name or a request past the bounds, 404, 409 ended, 502 host failed.
+    void sendKeys(const std::string& id, const std::vector<std::string>& keys, bool literal);
     /// Reads the output log by offset; works for finished sessions too. nullopt: unknown id.
     std::optional<host::ReadResult> readOutput(const std::string& id, std::uint64_t offset,
                                                std::size_t limit);

@@ -27,6 +27,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                     case MessageType::SnapshotReply:
                         decodeSnapshotReply(frame->payload);
                         break;
+                    case MessageType::ScreenTextReply: {
+                        // What decodes re-encodes to the same message (no field is lost).
+                        ScreenText text = decodeScreenText(frame->payload);
+                        if (decodeScreenText(encodeScreenText(text)) != text) __builtin_trap();
+                        break;
+                    }
                     case MessageType::StatusReply:
                         decodeStatus(frame->payload);
                         break;

@@ -75,7 +75,8 @@ TEST(ApiEntityJson, SessionHasTheOriginalFieldsThenNullExtensions) {
               R"("processId":null,"startedAt":100,"completedAt":null,"kind":"agent","name":null,)"
               R"("command":null,"cwd":null,"exitCode":null,"signal":null,"exitReason":null,)"
               R"("firstOutputAt":null,"readyAt":null,"peakMemoryMb":null,)"
-              R"("peakCpuPercent":null})");
+              R"("peakCpuPercent":null,"activity":{"state":"starting","waitingFor":null,)"
+              R"("reason":null,"source":"lifecycle","since":0}})");
 }
 
 TEST(ApiEntityJson, SessionExtensionsWhenKnown) {

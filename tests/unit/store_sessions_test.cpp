@@ -72,6 +72,31 @@ TEST_F(SessionsTest, RoundTripsEveryField) {
     EXPECT_FALSE(findSession(db_, "nope"));
 }
 
+TEST_F(SessionsTest, ActivityRoundTripsWhileLiveAndIsTheEndOnceEnded) {
+    insertSession(db_, makeSession("s1", "w1", SessionStatus::Running, 1000));
+    auto fresh = findSession(db_, "s1");
+    ASSERT_TRUE(fresh);
+    EXPECT_EQ(fresh->activity.state, core::ActivityState::Starting);
+    EXPECT_EQ(fresh->activity.since, 1000);
+
+    core::Activity waiting{core::ActivityState::Waiting, core::WaitingFor::Permission,
+                           "wants to run `rm -rf build`", core::ActivitySource::Hook, 1500};
+    SessionPatch patch;
+    patch.activity = waiting;
+    auto updated = updateSession(db_, "s1", patch);
+    ASSERT_TRUE(updated);
+    EXPECT_EQ(updated->activity, waiting);
+
+    SessionPatch end;
+    end.status = SessionStatus::Failed;
+    end.completedAt = 2000;
+    auto ended = updateSession(db_, "s1", end);
+    ASSERT_TRUE(ended);
+    EXPECT_EQ(ended->activity.state, core::ActivityState::Failed);
+    EXPECT_EQ(ended->activity.waitingFor, core::WaitingFor::None);
+    EXPECT_EQ(ended->activity.since, 2000);
+}
+
 TEST_F(SessionsTest, UnsetFieldsStayNullAndEmptyListsStayEmpty) {
     core::Session s = makeSession("s1", "w1", SessionStatus::Starting, 1000);
     s.startedAt.reset();
