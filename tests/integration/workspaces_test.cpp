@@ -428,7 +428,10 @@ TEST(Agents, ProfilesPassThePromptAndResumeTheConversation) {
                       {{"agentType", "claude-code"}, {"initialPrompt", "fix the tests"}}, &status);
     ASSERT_EQ(status, 201u) << json::serialize(res);
     auto first = str(res.at("data").at("id"));
-    f.api.waitOutput(first, "args: [fix the tests]");
+    // Its hooks come first (issue 19): the settings file parawork wrote for Claude Code.
+    const std::string hooks =
+        "[--settings] [" + (f.daemon.home() / "data/agent-hooks/claude-code.json").string() + "]";
+    f.api.waitOutput(first, "args: " + hooks + " [fix the tests]");
     f.api.call("POST", "/api/sessions/" + first + "/stop");
     f.api.waitEnded(first);
 
@@ -437,7 +440,7 @@ TEST(Agents, ProfilesPassThePromptAndResumeTheConversation) {
     ASSERT_EQ(status, 200u) << json::serialize(res);
     auto resumed = str(res.at("data").at("id"));
     EXPECT_NE(resumed, first);
-    f.api.waitOutput(resumed, "args: [--continue]");
+    f.api.waitOutput(resumed, "args: " + hooks + " [--continue]");
     auto messages = f.api.call("GET", "/api/sessions/" + resumed + "/messages").at("data");
     ASSERT_EQ(messages.as_array().size(), 1u);
     EXPECT_EQ(messages.as_array()[0].at("content"), "fix the tests");
