@@ -8,6 +8,7 @@ namespace {
 
 constexpr unsigned char kEsc = 0x1b;
 constexpr unsigned char kBel = 0x07;
+constexpr char kCan = 0x18;
 
 bool isIntermediate(unsigned char c) {
     return c >= 0x20 && c <= 0x2f;
@@ -19,7 +20,9 @@ void EscapeLimiter::filter(std::string_view in, std::string& out) {
     out.reserve(out.size() + in.size());
     for (char ch : in) {
         auto c = static_cast<unsigned char>(ch);
-        if (!(state_ == State::Normal && holdText(c, out)) && step(c)) out += ch;
+        if (!(state_ == State::Normal && holdText(c, out)) && step(c))
+            out += cancelRepeat_ ? kCan : ch;
+        cancelRepeat_ = false;
         bool ground = state_ == State::Normal && held_.empty() && run_.empty();
         pending_ = ground ? 0 : pending_ + 1;
     }
@@ -83,6 +86,7 @@ bool EscapeLimiter::step(unsigned char c) {
 
     switch (state_) {
         case State::Normal:
+            if (c < 0x7f) printed_ = true;
             return true;
         case State::String:
             if (c == kBel) state_ = State::Normal;
@@ -99,6 +103,7 @@ bool EscapeLimiter::step(unsigned char c) {
                 state_ = State::CsiLeader;
                 separators_ = 0;
                 digits_ = 0;
+                plainCsi_ = true;
             } else if (c == 'P' || c == ']') {  // DCS, OSC
                 state_ = State::String;
             } else if (!isIntermediate(c) && c < 0x7f) {
@@ -106,7 +111,10 @@ bool EscapeLimiter::step(unsigned char c) {
             }
             return true;
         case State::CsiLeader:
-            if (c >= 0x3c && c <= 0x3f) return true;
+            if (c >= 0x3c && c <= 0x3f) {
+                plainCsi_ = false;
+                return true;
+            }
             state_ = State::CsiParameters;
             [[fallthrough]];
         case State::CsiParameters:
@@ -126,7 +134,14 @@ bool EscapeLimiter::stepInCsiParameters(unsigned char c) {
         return separators_++ < kMaxCsiParameters - 1;
     }
     state_ = State::CsiIntermediate;
-    if (!isIntermediate(c)) state_ = State::Normal;
+    if (isIntermediate(c)) {
+        plainCsi_ = false;
+        return true;
+    }
+    state_ = State::Normal;
+    // REP before any character was printed loops forever in libvterm 0.1.4 (it repeats the last
+    // character by its width, still 0): CAN ends the sequence unexecuted instead.
+    cancelRepeat_ = c == 'b' && plainCsi_ && !printed_;
     return true;
 }
 

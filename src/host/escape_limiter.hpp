@@ -11,6 +11,10 @@
 // of non-ASCII characters back until an ASCII byte, a control or ESC ends it (or it reaches
 // kMaxHeldRun), and writes U+FFFD for a character that never completes, as a terminal shows it.
 //
+// REP (`CSI Ps b`) before the first printed character made libvterm 0.1.4 loop forever (it
+// repeats the previous character by its width, which is 0 until one is printed; found by
+// fuzz_screen): such a REP reaches libvterm as a cancelled sequence.
+//
 // pendingBytes() tells where the last complete sequence or character ended, so that a snapshot
 // names an offset from which the rest of the output replays cleanly (issue: a re-attach whose
 // offset fell inside `█` showed two U+FFFD cells where it stood). Only the screen model sees the
@@ -68,6 +72,9 @@ class EscapeLimiter {
     std::string held_;    ///< the unfinished UTF-8 character after them
     int missing_ = 0;     ///< continuation bytes it still needs
     std::uint64_t pending_ = 0;
+    bool plainCsi_ = false;      ///< this CSI has no leader (`?`, `>`...) and no intermediates
+    bool printed_ = false;       ///< a character has been printed (libvterm has one to repeat)
+    bool cancelRepeat_ = false;  ///< the byte just stepped ends a REP that must not run
 };
 
 }  // namespace parawork::host

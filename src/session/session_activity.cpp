@@ -44,10 +44,9 @@ const core::AgentProfile* SessionActivity::profile(const std::string& agentType)
 }
 
 const core::AgentProfile* SessionActivity::agentOf(const core::Session& session) const {
-    if (session.kind == core::SessionKind::Agent) return profile(session.agentType);
+    if (const auto* agent = profile(session.agentType)) return agent;
     // `parawork run -- claude` is Claude Code too: a command whose program is an agent's.
-    if (session.kind != core::SessionKind::Command || !session.command || session.command->empty())
-        return nullptr;
+    if (!session.command || session.command->empty()) return nullptr;
     auto program = std::filesystem::path(session.command->front()).filename().string();
     for (const auto& agent : config_.agents)
         if (!agent.command.empty() &&

@@ -105,5 +105,24 @@ TEST(Screen, ACsiSequenceWithManyParametersIsHarmless) {
     EXPECT_EQ(screen.cell(0, 4 + 0).chars, U"s");
 }
 
+// libvterm 0.1.4 repeats the last character by its width, 0 until one is printed: a REP
+// before it looped forever (found by fuzz_screen).
+TEST(EscapeLimiter, ARepeatBeforeAnyCharacterIsCancelledAndAfterOneKept) {
+    EXPECT_EQ(limited("\x1b[b"), "\x1b[\x18");
+    EXPECT_EQ(limitedByteByByte("\x1b\0[>\x1b\0[5b"), "\x1b\0[>\x1b\0[5\x18");
+    EXPECT_EQ(limited("\xcc\x81\x1b[b"), "\xcc\x81\x1b[\x18");  // a combining mark has no width
+    EXPECT_EQ(limited("x\x1b[3b"), "x\x1b[3b");
+    EXPECT_EQ(limited("\x1b[?5b\x1b[5 b"), "\x1b[?5b\x1b[5 b");  // not REP: left alone
+}
+
+TEST(Screen, ARepeatBeforeAnyCharacterLeavesTheScreenBlankAndRepeatsLaterOnes) {
+    Screen screen(10, 2);
+    screen.feed("\x1b[b\x1b[5b");
+    EXPECT_TRUE(screen.cell(0, 0).chars.empty());
+    screen.feed("x\x1b[3b");
+    EXPECT_EQ(screen.cell(0, 3).chars, U"x");
+    EXPECT_TRUE(screen.cell(0, 4).chars.empty());
+}
+
 }  // namespace
 }  // namespace parawork::host
