@@ -57,7 +57,7 @@ pid_t spawnDaemon(const std::optional<fs::path>& home, const fs::path& out) {
     if (ec) throw core::Error("cannot find the parawork binary (/proc/self/exe): " + ec.message());
     std::vector<std::string> args{self.string()};
     if (home) args.insert(args.end(), {"--home", fs::absolute(*home).string()});
-    args.push_back("serve");
+    args.emplace_back("serve");
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);

@@ -43,7 +43,7 @@ void addTools(const DependencyReport& report, const fs::path& root, const Detect
     for (const auto& project : report.projects)
         for (const auto& tool : project.tools)
             if (std::find(names.begin(), names.end(), tool) == names.end()) names.push_back(tool);
-    names.push_back("git");  // every workspace is a worktree
+    names.emplace_back("git");  // every workspace is a worktree
     auto hints = readVersionHints(root);
     for (const auto& name : names) {
         if (std::any_of(out.begin(), out.end(),

@@ -68,15 +68,16 @@ void ReadinessReporter::failed(std::string_view message) {
 }
 
 ReadinessReporter detachFromCaller(std::chrono::milliseconds readyTimeout) {
-    auto [readEnd, writeEnd] = core::Pipe::open("pipe2");
+    core::Pipe pipe = core::Pipe::open("pipe2");
+    core::UniqueFd& writeEnd = pipe.write;
     std::fflush(nullptr);
     pid_t intermediate = ::fork();
     if (intermediate < 0) core::throwErrno("fork");
     if (intermediate > 0) {
         writeEnd.reset();
-        foreground(std::move(readEnd), intermediate, readyTimeout);
+        foreground(std::move(pipe.read), intermediate, readyTimeout);
     }
-    readEnd.reset();
+    pipe.read.reset();
     if (::setsid() < 0) {
         ReadinessReporter(std::move(writeEnd))
             .failed(std::string("setsid: ") + std::strerror(errno));

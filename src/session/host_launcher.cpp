@@ -48,10 +48,10 @@ Launched launchHost(const LaunchSpec& spec) {
                                   "--log-max-bytes",
                                   std::to_string(spec.logMaxBytes)};
     for (const auto& file : spec.cgroupProcFiles) {
-        args.push_back("--cgroup");
+        args.emplace_back("--cgroup");
         args.push_back(file.string());
     }
-    args.push_back("--");
+    args.emplace_back("--");
     args.insert(args.end(), spec.argv.begin(), spec.argv.end());
     std::vector<char*> argv, envp;
     for (auto& a : args) argv.push_back(a.data());

@@ -195,7 +195,9 @@ void OutputEvents::onLine(LiveSession& session, std::string_view line) {
                                                  {"message", clean},
                                                  {"timestamp", now}}));
         observers_.outputLine(session.id, session.workspaceId, clean);
-        rows_.push_back({now, core::LogLevel::Info, maybeMarker ? clean : std::move(clean)});
+        // A marker line is read again below: only a plain line gives its text away.
+        rows_.push_back({now, core::LogLevel::Info, maybeMarker ? clean : std::string()});
+        if (!maybeMarker) rows_.back().message = std::move(clean);
         if (rows_.size() >= kRowBatch) flushRows(session);
         if (!maybeMarker) return;
     }

@@ -13,9 +13,7 @@ std::optional<ChangeType> coalesce(ChangeType earlier, ChangeType later) {
             // a creation undone is nothing.
             if (later == ChangeType::Deleted) return std::nullopt;
             return ChangeType::Created;
-        case ChangeType::Deleted:
-            // It existed before the window; if it is back, it changed.
-            return later == ChangeType::Deleted ? ChangeType::Deleted : ChangeType::Modified;
+        case ChangeType::Deleted:  // it existed before the window; if it is back, it changed
         case ChangeType::Modified:
             return later == ChangeType::Deleted ? ChangeType::Deleted : ChangeType::Modified;
     }
