@@ -195,9 +195,7 @@ void OutputEvents::onLine(LiveSession& session, std::string_view line) {
                                                  {"message", clean},
                                                  {"timestamp", now}}));
         observers_.outputLine(session.id, session.workspaceId, clean);
-        // A marker line is read again below: only a plain line gives its text away.
-        rows_.push_back({now, core::LogLevel::Info, maybeMarker ? clean : std::string()});
-        if (!maybeMarker) rows_.back().message = std::move(clean);
+        rows_.push_back({now, core::LogLevel::Info, clean});  // a copy: a marker is read below
         if (rows_.size() >= kRowBatch) flushRows(session);
         if (!maybeMarker) return;
     }
