@@ -121,6 +121,27 @@ TEST(Notifications, OneLinePerWaitAndEndNoneMutedNoneForCommands) {
     EXPECT_EQ(json::parse(unmute.out).at("notificationsMuted"), false);
 }
 
+TEST(Notifications, AFinishedTurnNotifies) {
+    TempDir dir("pw-notify");
+    Fixture f("command = [\"" + writeRecorder(dir.path()).string() + "\"]\n");
+    auto ws = f.api.createWorkspace(dir.path().string());
+    // A spinner in the title is working; a title without one, once told, the turn is done.
+    auto agent = f.start(ws, {"sh", "-c",
+                              "printf '\\033]0;\u280b Working\\007'; read go; "
+                              "printf '\\033]0;Done\\007'; exec sleep 60"});
+    ASSERT_TRUE(waitUntil([&] {
+        auto session = f.api.session(agent);
+        return str(session.at("activity").at("state")) == "working";
+    }));
+    f.api.call("POST", "/api/sessions/" + agent + "/input", R"({"input":"go\r"})");
+    ASSERT_TRUE(waitUntil([&] { return lines(dir.path() / "notices").size() >= 1; }))
+        << f.daemon.output();
+    EXPECT_EQ(lines(dir.path() / "notices")[0].rfind("idle||", 0), 0u);
+    f.stopAndWait(agent);
+    ASSERT_TRUE(waitUntil([&] { return lines(dir.path() / "notices").size() >= 2; }));
+    EXPECT_EQ(lines(dir.path() / "notices").size(), 2u);
+}
+
 TEST(Notifications, TheMuteIsABooleanOnTheWorkspace) {
     TempDir dir("pw-notify");
     Fixture f("command = [\"true\"]\n");
