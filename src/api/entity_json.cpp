@@ -83,6 +83,8 @@ json::value toJson(const core::Workspace& w) {
             {"createdAt", g.createdAt.value_or(w.createdAt)},
         };
     }
+    // Ours (issue 19), after the original's fields.
+    out["notificationsMuted"] = w.notificationsMuted;
     return out;
 }
 

@@ -59,6 +59,10 @@ Response patchWorkspace(Request& req, workspace::WorkspaceService& workspaces) {
         if (!v->is_number()) return fail(400, "lastFocusedAt: expected a number");
         patch.lastFocusedAt = static_cast<std::int64_t>(v->to_number<double>());
     }
+    if (auto* v = req.json.as_object().if_contains("notificationsMuted")) {
+        if (!v->is_bool()) return fail(400, "notificationsMuted: expected true or false");
+        patch.notificationsMuted = v->as_bool();
+    }
     auto ws = workspaces.update(req.params["id"], patch);
     return ws ? ok(toJson(*ws)) : fail(404, "Workspace not found");
 }

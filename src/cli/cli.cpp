@@ -196,6 +196,7 @@ int run(int argc, char** argv) {
 
     addDaemonCommands(app, ctx);
     addSessionCommands(app, ctx);
+    addWaitCommand(app, ctx);
     addScreenCommands(app, ctx);
     addWorkspaceCommands(app, ctx);
     addOpenCommand(app, ctx);

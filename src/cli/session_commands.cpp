@@ -2,10 +2,12 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <charconv>
 #include <chrono>
 #include <functional>
 #include <iostream>
+#include <map>
 #include <optional>
 #include <set>
 #include <thread>
@@ -14,6 +16,7 @@
 #include <boost/json/object.hpp>
 #include <boost/json/value_from.hpp>
 
+#include "cli/activity_text.hpp"
 #include "cli/attach.hpp"
 #include "cli/commands.hpp"
 #include "cli/daemon_client.hpp"
@@ -199,30 +202,66 @@ std::string statusText(const json::object& s) {
     return colourStatus(status);
 }
 
-int psCommand(Context& ctx, bool all) {
+/// `ps --waiting`: the waiting `sessions`, each with why; the oldest wait first.
+void printWaiting(const json::array& sessions, std::map<std::string, std::string>& workspaceNames) {
+    std::vector<const json::object*> waiting;
+    for (const auto& item : sessions) waiting.push_back(&item.as_object());
+    if (waiting.empty()) {
+        std::cout << "no session is waiting\n";
+        return;
+    }
+    auto since = [](const json::object* s) {
+        return intField(s->at("activity").as_object(), "since");
+    };
+    std::stable_sort(waiting.begin(), waiting.end(),
+                     [&](auto* a, auto* b) { return since(a) < since(b); });
+    Table table({"ID", "NAME", "WORKSPACE", "STATE", "SINCE", "REASON"});
+    auto now = core::nowMs();
+    for (const auto* s : waiting) {
+        auto name = field(*s, "name");
+        auto reason = activityReason(*s);
+        table.add({shortId(field(*s, "id")), name.empty() ? "-" : name,
+                   workspaceNames[field(*s, "workspaceId")], stateCell(*s),
+                   relativeTime(since(s), now), reason.empty() ? "-" : ellipsize(reason, 80)});
+    }
+    table.print(std::cout);
+}
+
+int psCommand(Context& ctx, bool all, bool waitingOnly) {
     auto& client = ctx.client();
-    auto sessions = client.get(all ? "/api/sessions?all=1" : "/api/sessions");
+    // Ended sessions never wait: --waiting lists the same with or without -a.
+    auto fetched = client.get(all ? "/api/sessions?all=1" : "/api/sessions");
+    json::array sessions;
+    for (const auto& s : fetched.as_array())
+        if (!waitingOnly || activityState(s.as_object()) == "waiting") sessions.push_back(s);
     if (ctx.globals.json) {
         printJson(sessions);
         return 0;
     }
-    if (sessions.as_array().empty()) {
+    std::map<std::string, std::string> workspaceNames;
+    if (!sessions.empty()) {
+        auto workspaces = client.get("/api/workspaces");
+        for (const auto& ws : workspaces.as_array())
+            workspaceNames[field(ws.as_object(), "id")] = field(ws.as_object(), "name");
+    }
+    if (waitingOnly) {
+        printWaiting(sessions, workspaceNames);
+        return 0;
+    }
+    if (sessions.empty()) {
         std::cout << (all ? "no sessions\n"
                           : "no running sessions (`parawork ps -a` shows finished ones)\n");
         return 0;
     }
-    std::map<std::string, std::string> workspaceNames;
-    auto workspaces = client.get("/api/workspaces");
-    for (const auto& ws : workspaces.as_array())
-        workspaceNames[field(ws.as_object(), "id")] = field(ws.as_object(), "name");
-    Table table({"ID", "NAME", "KIND", "STATUS", "WORKSPACE", "STARTED", "STARTUP", "COMMAND"});
+    Table table(
+        {"ID", "NAME", "KIND", "STATUS", "STATE", "WORKSPACE", "STARTED", "STARTUP", "COMMAND"});
     auto now = core::nowMs();
-    for (const auto& item : sessions.as_array()) {
+    for (const auto& item : sessions) {
         const auto& s = item.as_object();
         auto name = field(s, "name");
         auto command = commandLine(s);
         table.add({shortId(field(s, "id")), name.empty() ? "-" : name, field(s, "kind"),
-                   statusText(s), workspaceNames[field(s, "workspaceId")],
+                   statusText(s), stateCell(s), workspaceNames[field(s, "workspaceId")],
                    relativeTime(intField(s, "startedAt"), now), startupText(s),
                    ellipsize(command.empty() ? field(s, "agentType") : command, 60)});
     }
@@ -426,9 +465,11 @@ void addSessionCommands(CLI::App& app, Context& ctx) {
     });
 
     auto all = std::make_shared<bool>(false);
+    auto waitingOnly = std::make_shared<bool>(false);
     auto* psCmd = app.add_subcommand("ps", "List running sessions");
     psCmd->add_flag("-a,--all", *all, "Include finished sessions");
-    handle(psCmd, ctx, [&ctx, all] { return psCommand(ctx, *all); });
+    psCmd->add_flag("--waiting", *waitingOnly, "Only the sessions waiting for you, and why");
+    handle(psCmd, ctx, [&ctx, all, waitingOnly] { return psCommand(ctx, *all, *waitingOnly); });
 
     auto logs = std::make_shared<LogsOptions>();
     auto* logsCmd = app.add_subcommand("logs", "Print a session's output");

@@ -11,6 +11,7 @@
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 
+#include "cli/activity_text.hpp"
 #include "cli/commands.hpp"
 #include "cli/daemon_client.hpp"
 #include "cli/ids.hpp"
@@ -51,7 +52,7 @@ void printTable(const json::object& snap, std::ostream& out) {
     const auto& sessions = snap.at("sessions").as_array();
     out << "parawork top: " << sessions.size() << " running, sampled by "
         << field(snap, "mechanism") << "\n\n";
-    Table table({"ID", "NAME", "CPU%", "MEM", "PEAK", "PIDS", "THREADS", "UPTIME", "SPAWN",
+    Table table({"ID", "NAME", "STATE", "CPU%", "MEM", "PEAK", "PIDS", "THREADS", "UPTIME", "SPAWN",
                  "STARTUP", "COMMAND"});
     for (const auto& item : sessions) {
         const auto& s = item.as_object();
@@ -78,8 +79,9 @@ void printTable(const json::object& snap, std::ostream& out) {
                     command += (command.empty() ? "" : " ") + std::string(part.as_string());
         auto started = static_cast<std::int64_t>(number(s, "startedAt"));
         auto name = field(s, "name");
-        table.add({shortId(field(s, "id")), name.empty() ? "-" : name, cpu, memory, peak, pids,
-                   threads, started > 0 ? durationText(now - started) : "-", spawn, startupText(s),
+        table.add({shortId(field(s, "id")), name.empty() ? "-" : name, stateCell(s), cpu, memory,
+                   peak, pids, threads, started > 0 ? durationText(now - started) : "-", spawn,
+                   startupText(s),
                    ellipsize(command.empty() ? field(s, "agentType") : command, 40)});
     }
     table.print(out);

@@ -159,6 +159,20 @@ int wsRemove(Context& ctx, const std::string& arg) {
     return 0;
 }
 
+/// `ws mute|unmute`: the workspace's outgoing notifications ([notify] in config.toml) off or on.
+int wsMute(Context& ctx, const std::string& arg, bool muted) {
+    auto& client = ctx.client();
+    auto ws = resolveWorkspace(client, arg);
+    auto updated = client.call("PATCH", "/api/workspaces/" + field(ws, "id"),
+                               json::object{{"notificationsMuted", muted}});
+    if (ctx.globals.json)
+        printJson(updated);
+    else
+        std::cout << (muted ? "muted" : "unmuted") << " notifications of workspace "
+                  << field(ws, "name") << "\n";
+    return 0;
+}
+
 }  // namespace
 
 void addWorkspaceCommands(CLI::App& app, Context& ctx) {
@@ -192,6 +206,14 @@ void addWorkspaceCommands(CLI::App& app, Context& ctx) {
     auto* wsRmCmd = ws->add_subcommand("rm", "Stop its sessions and remove the workspace");
     wsRmCmd->add_option("id", *wsRmId, "Workspace (id, prefix or name)")->required();
     handle(wsRmCmd, ctx, [&ctx, wsRmId] { return wsRemove(ctx, *wsRmId); });
+    for (bool muted : {true, false}) {
+        auto id = std::make_shared<std::string>();
+        auto* cmd = ws->add_subcommand(muted ? "mute" : "unmute",
+                                       muted ? "No notifications for this workspace's agents"
+                                             : "Notifications for this workspace's agents again");
+        cmd->add_option("id", *id, "Workspace (id, prefix or name)")->required();
+        handle(cmd, ctx, [&ctx, id, muted] { return wsMute(ctx, *id, muted); });
+    }
 }
 
 }  // namespace parawork::cli

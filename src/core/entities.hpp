@@ -92,6 +92,8 @@ struct Workspace {
     /// The repository's parawork.toml as parsed when the workspace was made, as JSON text (our
     /// extension; see project/project_config.hpp).
     std::optional<std::string> projectConfigJson;
+    /// No outgoing notifications for its sessions (issue 19; PATCH notificationsMuted).
+    bool notificationsMuted = false;
 };
 
 struct Session {

@@ -66,6 +66,12 @@ struct Config {
     bool resourceCgroups = true;
     /// Run the detected install commands as a new worktree's setup when parawork.toml has none.
     bool autoInstallDependencies = false;
+    /// Outgoing notifications when an agent waits, finishes its turn or ends (issue 19): a
+    /// command (argv) and/or a webhook; both empty: none. docs/configuration.md.
+    std::vector<std::string> notifyCommand;
+    std::optional<std::string> notifyWebhook;
+    std::string notifyFormat = "json";  ///< the webhook's body: json, ntfy or slack
+    int notifyTimeoutMs = 10000;        ///< each command or webhook call, then it is killed
     /// The agent profiles: the built-in ones as changed and extended by [agents.<name>].
     std::vector<core::AgentProfile> agents = core::builtinAgents();
 

@@ -138,6 +138,20 @@ std::string checkBranchPrefix(std::string& v, const GetEnv&) {
     return ok ? "" : "expected a branch-name prefix such as \"parawork/\"";
 }
 
+std::string checkNotEmpty(std::string& v, const GetEnv&) {
+    return v.empty() ? "expected a non-empty string" : "";
+}
+
+std::string checkWebhookUrl(std::string& v, const GetEnv&) {
+    bool ok = (v.starts_with("http://") || v.starts_with("https://")) && !hasSpace(v) &&
+              v.size() <= 2000 && v.find("://") + 3 < v.size();
+    return ok ? "" : "expected an http:// or https:// URL such as \"https://ntfy.sh/my-topic\"";
+}
+
+std::string checkNotifyFormat(std::string& v, const GetEnv&) {
+    return v == "json" || v == "ntfy" || v == "slack" ? "" : "expected json, ntfy or slack";
+}
+
 std::string checkPreviewDomain(std::string& v, const GetEnv&) {
     bool ok = !v.empty() && v.size() <= 200 && v.front() != '.' && v.back() != '.' &&
               std::all_of(v.begin(), v.end(),
@@ -286,6 +300,24 @@ std::vector<Setting> workSettings() {
             "deps.auto_install",
             "Install a new worktree's detected dependencies (npm ci, uv sync, ...) in a setup "
             "session before its agent starts, when its parawork.toml has no [setup] script."),
+        textList<&Config::notifyCommand>(
+            "notify.command", checkNotEmpty,
+            "A command (argv, no shell) run when an agent waits for you, finishes its turn or "
+            "ends: the event as JSON on stdin, PARAWORK_SESSION_ID, PARAWORK_STATE, "
+            "PARAWORK_REASON, PARAWORK_WORKSPACE in its environment. E.g. [\"notify-send\", "
+            "\"parawork\"]."),
+        text<&Config::notifyWebhook>(
+            "notify.webhook", checkWebhookUrl,
+            "A URL POSTed on the same events (sent with curl; http or https).",
+            "https://ntfy.sh/my-topic"),
+        text<&Config::notifyFormat>(
+            "notify.format", checkNotifyFormat,
+            "The webhook's body: json (the event), ntfy (a text line and a Title header) or "
+            "slack ({\"text\": ...}, Slack-compatible)."),
+        integer<&Config::notifyTimeoutMs>(
+            "notify.timeout_ms", 100, 120000,
+            "Milliseconds each notification command or webhook call may take before it is "
+            "killed."),
     };
 }
 

@@ -33,6 +33,7 @@
 #include "auth/preview_passes.hpp"
 #include "auth/token_registry.hpp"
 #include "core/error.hpp"
+#include "daemon/attention_notifier.hpp"
 #include "daemon/config.hpp"
 #include "daemon/event_relay.hpp"
 #include "daemon/instance_lock.hpp"
@@ -257,6 +258,8 @@ class Daemon {
     SetupObserver setupObserver_{dependencies_, [this](std::function<void()> work) {
                                      net::post(workers_, std::move(work));
                                  }};
+    // Outgoing notifications when an agent waits, finishes its turn or ends ([notify]).
+    AttentionNotifier attentionNotifier_{db_, notifyOptions(config())};
     session::SessionService sessions_{
         db_, sessionConfig(),
         session::EventSink{events_.publisher(), [this] { return events_.listening(); }}};
@@ -280,6 +283,7 @@ Daemon::Daemon(const ServeOptions& options) : home_(openHome(options)) {
     sessions_.addObserver(resourceObserver_);
     sessions_.addObserver(setupObserver_);
     sessions_.addObserver(events_);
+    sessions_.addObserver(attentionNotifier_);
     server_.setSessions(sessions_);
     server_.setPreviewHook(previewProxy());
 }

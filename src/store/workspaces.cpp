@@ -12,7 +12,7 @@ namespace {
 constexpr const char* kSelect =
     "SELECT id, repository_id, name, path, status, agent_type, created_at, updated_at, "
     "last_focused_at, git_worktree_path, git_branch_name, git_base_repo_path, git_base_branch, "
-    "git_created_at, project_config_json FROM workspaces ";
+    "git_created_at, project_config_json, notifications_muted FROM workspaces ";
 
 // §4.3: oldest first; the id breaks ties the way the original does.
 constexpr const char* kOrder = " ORDER BY created_at ASC, id ASC";
@@ -37,6 +37,7 @@ core::Workspace readWorkspace(SQLite::Statement& row) {
             core::GitWorktree{*worktreePath, *branchName, *baseRepoPath,
                               optionalString(row.getColumn(12)), optionalInt64(row.getColumn(13))};
     w.projectConfigJson = optionalString(row.getColumn(14));
+    w.notificationsMuted = row.getColumn(15).getInt() != 0;
     return w;
 }
 
@@ -61,8 +62,8 @@ void insertWorkspace(Database& db, const core::Workspace& w) {
             sql,
             "INSERT INTO workspaces (id, repository_id, name, path, status, agent_type, "
             "created_at, updated_at, last_focused_at, git_worktree_path, git_branch_name, "
-            "git_base_repo_path, git_base_branch, git_created_at, project_config_json) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+            "git_base_repo_path, git_base_branch, git_created_at, project_config_json, "
+            "notifications_muted) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
         insert.bind(1, w.id);
         bindOptional(insert, 2, w.repositoryId);
         insert.bind(3, w.name);
@@ -80,6 +81,7 @@ void insertWorkspace(Database& db, const core::Workspace& w) {
             bindOptional(insert, 14, w.gitWorktree->createdAt);
         }  // else the unbound parameters are NULL
         bindOptional(insert, 15, w.projectConfigJson);
+        insert.bind(16, w.notificationsMuted ? 1 : 0);
         insert.exec();
     });
 }
@@ -113,19 +115,23 @@ std::optional<core::Workspace> updateWorkspace(SQLite::Database& sql, const std:
     if (patch.status) next.status = *patch.status;
     if (patch.agentType) next.agentType = *patch.agentType;
     if (patch.lastFocusedAt) next.lastFocusedAt = *patch.lastFocusedAt;
+    if (patch.notificationsMuted) next.notificationsMuted = *patch.notificationsMuted;
     if (next.name == current->name && next.status == current->status &&
-        next.agentType == current->agentType && next.lastFocusedAt == current->lastFocusedAt)
+        next.agentType == current->agentType && next.lastFocusedAt == current->lastFocusedAt &&
+        next.notificationsMuted == current->notificationsMuted)
         return current;  // nothing really changed: updated_at stays (§13)
     next.updatedAt = now;
     SQLite::Statement update(sql,
                              "UPDATE workspaces SET name = ?, status = ?, agent_type = ?, "
-                             "last_focused_at = ?, updated_at = ? WHERE id = ?");
+                             "last_focused_at = ?, updated_at = ?, notifications_muted = ? "
+                             "WHERE id = ?");
     update.bind(1, next.name);
     update.bind(2, std::string(core::toString(next.status)));
     bindOptional(update, 3, next.agentType);
     bindOptional(update, 4, next.lastFocusedAt);
     update.bind(5, next.updatedAt);
-    update.bind(6, id);
+    update.bind(6, next.notificationsMuted ? 1 : 0);
+    update.bind(7, id);
     update.exec();
     return next;
 }

@@ -37,6 +37,7 @@ struct WorkspacePatch {
     /// Outer empty: unchanged; inner empty: set to null. Likewise lastFocusedAt.
     std::optional<std::optional<std::string>> agentType;
     std::optional<std::optional<std::int64_t>> lastFocusedAt;
+    std::optional<bool> notificationsMuted;
 };
 
 /// Applies `patch` and returns the workspace as it now is, or nullopt when there is none with

@@ -32,7 +32,7 @@ TEST(ApiEntityJson, PlainWorkspaceOmitsGitWorktree) {
     EXPECT_EQ(text(toJson(w)),
               R"({"id":"w1","repositoryId":null,"name":"feature","path":"/work/feature",)"
               R"("status":"idle","agentType":null,"createdAt":100,"updatedAt":100,)"
-              R"("lastFocusedAt":null})");
+              R"("lastFocusedAt":null,"notificationsMuted":false})");
 }
 
 TEST(ApiEntityJson, WorktreeWorkspaceAndItsFallbacks) {
@@ -53,7 +53,7 @@ TEST(ApiEntityJson, WorktreeWorkspaceAndItsFallbacks) {
               R"("status":"running","agentType":"claude-code","createdAt":100,"updatedAt":150,)"
               R"("lastFocusedAt":140,"gitWorktree":{"worktreePath":"/wt/my-feature",)"
               R"("branchName":"parawork/my-feature","baseRepoPath":"/src/repo",)"
-              R"("baseBranch":"origin/main","createdAt":100}})");
+              R"("baseBranch":"origin/main","createdAt":100},"notificationsMuted":false})");
     w.gitWorktree->baseBranch = "origin/dev";
     w.gitWorktree->createdAt = 90;
     auto git = toJson(w).at("gitWorktree");

@@ -195,6 +195,22 @@ TEST_F(WorkspacesTest, UpdatedAtMovesOnlyOnARealChange) {
     EXPECT_FALSE(updateWorkspace(db_, "nope", run));
 }
 
+TEST_F(WorkspacesTest, TheNotificationMuteRoundTripsAndPatches) {
+    core::Workspace w = makeWorkspace("w1", 1000);
+    w.notificationsMuted = true;
+    insertWorkspace(db_, w);
+    EXPECT_TRUE(findWorkspace(db_, "w1")->notificationsMuted);
+    insertWorkspace(db_, makeWorkspace("w2", 1000));
+    EXPECT_FALSE(findWorkspace(db_, "w2")->notificationsMuted);
+    WorkspacePatch mute;
+    mute.notificationsMuted = true;
+    auto updated = updateWorkspace(db_, "w2", mute, 2000);
+    EXPECT_TRUE(updated->notificationsMuted);
+    EXPECT_EQ(updated->updatedAt, 2000);
+    EXPECT_TRUE(findWorkspace(db_, "w2")->notificationsMuted);
+    EXPECT_EQ(updateWorkspace(db_, "w2", mute, 3000)->updatedAt, 2000);  // same value
+}
+
 TEST_F(WorkspacesTest, DeleteCascadesToSessionsAndTheirRows) {
     insertWorkspace(db_, makeWorkspace("w1"));
     insertWorkspace(db_, makeWorkspace("w2"));

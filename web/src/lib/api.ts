@@ -80,6 +80,8 @@ export const api = {
   focusWorkspace: (id: string) =>
     request<Workspace>("PATCH", `/api/workspaces/${enc(id)}`, { lastFocusedAt: Date.now() }),
   agents: () => request<AgentProfile[]>("GET", "/api/agents"),
+  /** Every live session of every workspace (kinds mixed), for their activity. */
+  liveSessions: () => request<Session[]>("GET", "/api/sessions"),
   sessions: (workspaceId: string) =>
     request<Session[]>("GET", `/api/workspaces/${enc(workspaceId)}/sessions`),
   history: (workspaceId: string) =>

@@ -13,6 +13,7 @@ import type {
   Workspace,
 } from "./types";
 import type { ConnectionState } from "./events";
+import { applyStateChange, waitingWorkspaces } from "./attention";
 
 /** Keep this many resource samples per session for the sparkline. */
 export const MAX_SAMPLES = 120;
@@ -182,6 +183,8 @@ export function applyEvent(state: State, e: ServerEvent, pageVisible: boolean): 
           : null,
       };
     }
+    case "session_state_changed":
+      return applyStateChange(state, workspaceId, d, background);
     case "session_ready": {
       const current = state.sessions[workspaceId];
       const readyAt = num(d["readyAt"]) ?? num(d["timestamp"]);
@@ -272,16 +275,24 @@ export function pageTitle(state: State): string {
   return count > 0 ? `(${count}) ${base}` : base;
 }
 
-/** Workspaces in sidebar order: by repository name, then oldest first (Ctrl+1…9 follows it). */
+/**
+ * Workspaces in sidebar order (Ctrl+1…9 follows it): those whose agent waits for the person first,
+ * the longest wait first; then the others by repository name, then oldest first.
+ */
 export function orderedWorkspaces(state: State): Workspace[] {
+  const waiting = waitingWorkspaces(state);
+  const waitingIds = new Set(waiting.map((w) => w.id));
   const repoName = new Map(state.repositories.map((r) => [r.id, r.name]));
   const key = (w: Workspace) => (w.repositoryId ? (repoName.get(w.repositoryId) ?? "\uffff") : "\uffff");
-  return [...state.workspaces].sort((a, b) => {
-    const ka = key(a);
-    const kb = key(b);
-    if (ka !== kb) return ka < kb ? -1 : 1;
-    return a.createdAt - b.createdAt;
-  });
+  const rest = state.workspaces
+    .filter((w) => !waitingIds.has(w.id))
+    .sort((a, b) => {
+      const ka = key(a);
+      const kb = key(b);
+      if (ka !== kb) return ka < kb ? -1 : 1;
+      return a.createdAt - b.createdAt;
+    });
+  return [...waiting, ...rest];
 }
 
 export type Listener = (s: State) => void;

@@ -36,6 +36,20 @@ export interface Workspace {
   gitWorktree?: GitWorktree;
 }
 
+/** What a session's program does (docs/agent-state.md): its activity, beside its status. */
+export type ActivityState = "starting" | "working" | "waiting" | "idle" | "completed" | "failed";
+
+export interface Activity {
+  state: ActivityState | (string & {});
+  /** Why it waits: "permission", "question", "input", "login", "error"; null unless waiting. */
+  waitingFor: string | null;
+  /** What the person should know ("wants to run `rm -rf build`"), or null. */
+  reason: string | null;
+  source: string;
+  /** Since when (ms since the epoch). */
+  since: number;
+}
+
 export interface Session {
   id: string;
   workspaceId: string;
@@ -48,6 +62,7 @@ export interface Session {
   exitCode?: number | null;
   exitReason?: string | null;
   readyAt?: number | null;
+  activity?: Activity;
 }
 
 export interface HistoryItem extends Session {

@@ -3,10 +3,11 @@
 import { useEffect, useState } from "preact/hooks";
 import type { State } from "../lib/store";
 import type { Repository, Workspace } from "../lib/types";
-import { deleteRepository, deleteWorkspace, focusNth } from "./controller";
+import { waitingWorkspaces } from "../lib/attention";
+import { deleteRepository, deleteWorkspace, focusNextWaiting, focusNth } from "./controller";
 import { AddRepositoryDialog, NewWorkspaceDialog } from "./dialogs";
 import { EmptyState } from "./empty_state";
-import { installShortcuts } from "./keyboard";
+import { KEYS, installShortcuts } from "./keyboard";
 import { ConfirmDialog } from "./modal";
 import { askNotificationPermission } from "./notify";
 import { Sidebar } from "./sidebar";
@@ -44,6 +45,7 @@ export function App() {
         focusNth,
         newWorkspace: () => setDialog({ kind: "new-workspace", repositoryId: null }),
         focusTerminal: focusAgentTerminal,
+        nextWaiting: focusNextWaiting,
       }),
     [],
   );
@@ -56,6 +58,7 @@ export function App() {
 
   const focused = state.workspaces.find((w) => w.id === state.focusedId);
   const close = () => setDialog(null);
+  const needYou = waitingWorkspaces(state).length;
 
   return (
     <div class="app">
@@ -65,7 +68,31 @@ export function App() {
           <span class="dot" aria-hidden="true" />
           {state.connection === "open" ? "Connected" : state.connection === "connecting" ? "Connecting…" : "Reconnecting…"}
         </span>
+        {needYou > 0 && (
+          <button
+            type="button"
+            class="need-you"
+            onClick={focusNextWaiting}
+            title="Jump to the next agent that needs you (Alt+J)"
+            data-testid="need-you"
+          >
+            {needYou} {needYou === 1 ? "needs" : "need"} you
+          </button>
+        )}
         <span class="spacer" />
+        <details class="keys" data-testid="keyboard-help">
+          <summary title="Keyboard shortcuts">⌨</summary>
+          <dl>
+            {KEYS.map(([keys, what]) => (
+              <div key={keys}>
+                <dt>
+                  <kbd>{keys}</kbd>
+                </dt>
+                <dd>{what}</dd>
+              </div>
+            ))}
+          </dl>
+        </details>
         <button
           type="button"
           onClick={() => setDialog({ kind: "new-workspace", repositoryId: null })}
@@ -120,7 +147,7 @@ export function App() {
               onNewWorkspace={() => setDialog({ kind: "new-workspace", repositoryId: null })}
             />
           ) : (
-            <p class="muted pick">Pick a workspace on the left (Ctrl+1…9).</p>
+            <p class="muted pick">Pick a workspace on the left (Ctrl+1…9; Alt+J: the next that needs you).</p>
           )}
         </div>
       </div>

@@ -5,6 +5,7 @@ import { ApiError, api } from "../lib/api";
 import { EventClient } from "../lib/events";
 import { browserSchedule, browserSocket, socketUrl } from "../lib/socket";
 import { linkedWorkspace, workspaceHash } from "../lib/route";
+import { nextWaiting } from "../lib/attention";
 import { Store, applyEvent, focus, pageTitle, orderedWorkspaces } from "../lib/store";
 import type { ServerEvent, Session, Workspace } from "../lib/types";
 import { showNotice } from "./notify";
@@ -24,6 +25,13 @@ const events = new EventClient(
       if (e.type === "session_completed" || e.type === "workspace_status_changed") {
         const id = e.data["workspaceId"];
         if (typeof id === "string") void loadSession(id);
+      }
+      // A state of a session this page does not know yet (started from the CLI): load it.
+      if (e.type === "session_state_changed") {
+        const id = e.data["workspaceId"];
+        const known = typeof id === "string" ? store.get().sessions[id] : undefined;
+        if (typeof id === "string" && (!known || known.id !== e.data["sessionId"]))
+          void loadSession(id);
       }
     },
     state: (connection) => {
@@ -64,6 +72,27 @@ export async function loadSession(workspaceId: string): Promise<Session | undefi
   return newest;
 }
 
+/**
+ * The activity of every live session in one request: the page follows the events of at most 49
+ * workspaces, so the others' waits show up here (every REFRESH_MS) rather than never.
+ */
+async function refreshActivity(): Promise<void> {
+  const live = await api.liveSessions().catch(() => null);
+  if (!live) return;
+  store.update((s) => {
+    let sessions = s.sessions;
+    for (const fresh of live) {
+      const known = sessions[fresh.workspaceId];
+      if (!known || known.id !== fresh.id || !fresh.activity) continue;
+      const a = known.activity;
+      const b = fresh.activity;
+      if (a && a.state === b.state && a.since === b.since && a.reason === b.reason) continue;
+      sessions = { ...sessions, [fresh.workspaceId]: { ...known, activity: fresh.activity } };
+    }
+    return sessions === s.sessions ? s : { ...s, sessions };
+  });
+}
+
 function applyServerEvent(e: ServerEvent): void {
   const { state, notice } = applyEvent(store.get(), e, document.visibilityState === "visible");
   store.set(state);
@@ -94,6 +123,7 @@ export async function refresh(all = true): Promise<void> {
       return all || w.id === focusedId || !old || old.status !== w.status || old.updatedAt !== w.updatedAt;
     });
     await Promise.all(stale.map((w) => loadSession(w.id)));
+    await refreshActivity();
   } catch (e) {
     const problem =
       e instanceof ApiError && (e.status === 401 || e.status === 403)
@@ -142,6 +172,12 @@ export function focusWorkspace(id: string | null): void {
       .then((data) => applyServerEvent({ type: "dependency_status", data: { ...data, workspaceId: id } }))
       .catch(() => undefined);
   }
+}
+
+/** Alt+J and the "n need you" counter: the next workspace whose agent waits for the person. */
+export function focusNextWaiting(): void {
+  const id = nextWaiting(store.get());
+  if (id) focusWorkspace(id);
 }
 
 /** Ctrl/Cmd+N: the Nth workspace in sidebar order. */

@@ -1,7 +1,9 @@
-// The left column: repositories and, under each, their workspaces with live status, branch,
-// activity and a badge when a background agent finished or waits.
+// The left column: the workspaces whose agent waits for the person (with why) on top, then the
+// repositories and, under each, their workspaces with live status, branch, what the agent does
+// and a badge when a background agent finished or waits.
+import { liveActivity, waitingText } from "../lib/attention";
 import { orderedWorkspaces, type State } from "../lib/store";
-import type { Repository, Workspace } from "../lib/types";
+import type { Activity, Repository, Workspace } from "../lib/types";
 import { focusWorkspace } from "./controller";
 import { ago, branchOf, statusLabel } from "./format";
 import { useStore } from "./use_store";
@@ -15,11 +17,24 @@ export function Sidebar(props: {
 }) {
   const state = useStore(selectSidebar);
   const ordered = orderedWorkspaces(state);
+  const activityOf = (w: Workspace) => liveActivity(state.sessions[w.id]);
+  const waiting = ordered.filter((w) => activityOf(w)?.state === "waiting");
+  const others = ordered.filter((w) => !waiting.includes(w));
   const groups: { repo: Repository | null; items: Workspace[] }[] = state.repositories.map(
-    (repo) => ({ repo, items: ordered.filter((w) => w.repositoryId === repo.id) }),
+    (repo) => ({ repo, items: others.filter((w) => w.repositoryId === repo.id) }),
   );
-  const orphans = ordered.filter(
+  const orphans = others.filter(
     (w) => !w.repositoryId || !state.repositories.some((r) => r.id === w.repositoryId),
+  );
+  const item = (w: Workspace) => (
+    <WorkspaceItem
+      key={w.id}
+      workspace={w}
+      index={ordered.indexOf(w)}
+      focused={state.focusedId === w.id}
+      attention={state.attention[w.id]}
+      activity={activityOf(w)}
+    />
   );
   if (orphans.length) groups.push({ repo: null, items: orphans });
 
@@ -31,6 +46,14 @@ export function Sidebar(props: {
           + Add
         </button>
       </div>
+      {waiting.length > 0 && (
+        <section class="repo needs-you" data-testid="needs-you">
+          <div class="repo-head">
+            <span class="repo-name">Needs you</span>
+          </div>
+          <ul class="workspaces">{waiting.map(item)}</ul>
+        </section>
+      )}
       {groups.length === 0 && <p class="muted small-text">No repositories yet.</p>}
       {groups.map(({ repo, items }) => (
         <section class="repo" key={repo?.id ?? "none"}>
@@ -62,15 +85,7 @@ export function Sidebar(props: {
             )}
           </div>
           <ul class="workspaces">
-            {items.map((w) => (
-              <WorkspaceItem
-                key={w.id}
-                workspace={w}
-                index={ordered.indexOf(w)}
-                focused={state.focusedId === w.id}
-                attention={state.attention[w.id]}
-              />
-            ))}
+            {items.map(item)}
             {items.length === 0 && <li class="muted small-text">No workspaces yet</li>}
           </ul>
         </section>
@@ -84,8 +99,10 @@ function WorkspaceItem(props: {
   index: number;
   focused: boolean;
   attention: State["attention"][string] | undefined;
+  activity: Activity | null;
 }) {
   const w = props.workspace;
+  const activity = props.activity;
   const branch = branchOf(w);
   return (
     <li>
@@ -105,7 +122,13 @@ function WorkspaceItem(props: {
             <span>
               {statusLabel(w.status)} · {ago(w.updatedAt)}
             </span>
+            {activity && <ActivityMark activity={activity} />}
           </span>
+          {activity?.state === "waiting" && (
+            <span class="waiting-reason" data-testid="waiting-reason" title={waitingText(activity)}>
+              {waitingText(activity)}
+            </span>
+          )}
         </span>
         {props.attention && (
           <span class={`badge badge-${props.attention}`} data-testid="attention-badge">
@@ -116,4 +139,17 @@ function WorkspaceItem(props: {
       </button>
     </li>
   );
+}
+
+/** A quiet word for an idle agent, a small moving mark for a working one; waiting says why above. */
+function ActivityMark(props: { activity: Activity }) {
+  const state = props.activity.state;
+  if (state === "idle") return <span class="activity activity-idle" data-testid="activity">idle</span>;
+  if (state === "working")
+    return (
+      <span class="activity activity-working" data-testid="activity" title="Working" aria-label="Working">
+        ●
+      </span>
+    );
+  return null;
 }
