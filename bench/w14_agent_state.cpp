@@ -12,11 +12,13 @@
 // Reported: the median over repetitions of each repetition's p50 and p99.
 //
 // W14b, screen checks at rest: 50 sessions of a stand-in `claude` that draws Claude Code's trust
-// dialog and then sleeps (each must be seen as waiting/permission by the screen layer first);
-// CPU of the daemon plus every session host and its screen worker (processes named parawork*,
-// from /proc/<pid>/stat) over 10 s windows, as % of one core; median of the windows. Then 50
-// others whose stand-in rewrites a status row once a second (output trickling: each line is
-// output → settle → a screen check), measured the same way, in the note.
+// dialog and then sleeps (each must be seen as waiting/permission by the screen layer first).
+// Anchor: the same program under a name no profile has (no screen checks). Then both again with
+// the program rewriting a status row once a second (output trickling: each line is output →
+// settle → a screen check for the agent), in the note. Each group of 50 has a daemon of its own,
+// and all four run side by side over the same 10 s windows: the CPU of a group's daemon, hosts
+// and screen workers (its processes named parawork*, /proc/<pid>/stat), as % of one core; the
+// median over windows.
 #include <fcntl.h>
 #include <spawn.h>
 #include <sys/wait.h>
@@ -24,6 +26,7 @@
 
 #include <cerrno>
 #include <fstream>
+#include <memory>
 #include <optional>
 #include <stdexcept>
 
@@ -59,10 +62,12 @@ std::string claudeEvent(const std::string& name) {
            name + R"(","prompt":"go on","stop_hook_active":false})";
 }
 
-/// Writes an executable `<dir>/<sub>/claude` running `body` under /bin/sh; returns its path.
-std::string writeStandIn(const fs::path& dir, const std::string& sub, const std::string& body) {
+/// Writes an executable `<dir>/<sub>/<name>` running `body` under /bin/sh; returns its path.
+/// Named `claude`, it is Claude Code to the daemon (the program's name picks the profile).
+std::string writeScript(const fs::path& dir, const std::string& sub, const std::string& name,
+                        const std::string& body) {
     fs::create_directories(dir / sub);
-    auto script = dir / sub / "claude";
+    auto script = dir / sub / name;
     std::ofstream(script) << "#!/bin/sh\n" << body;
     fs::permissions(script, fs::perms::owner_all);
     return script.string();
@@ -102,7 +107,7 @@ void reap(pid_t pid) {
 class HookedSession {
   public:
     HookedSession() : fleet_(daemon_), http_(daemon_.unixSocket()) {
-        auto standIn = writeStandIn(files_.path(), "quiet", "exec sleep 1000000\n");
+        auto standIn = writeScript(files_.path(), "quiet", "claude", "exec sleep 1000000\n");
         auto ws = fleet_.createWorkspace();
         id_ = fleet_.start(ws, {standIn});
         for (const char* name : {"UserPromptSubmit", "Stop"})
@@ -282,89 +287,115 @@ std::vector<pid_t> paraworkProcesses(pid_t daemon, const SessionFleet& fleet) {
     return ours;
 }
 
-/// Starts the sessions and waits until the screen layer saw each one's dialog.
-void startWaiting(SessionFleet& fleet, const std::string& standIn) {
-    for (int i = 0; i < kIdleSessions; ++i) {
-        checkInterrupted();
-        fleet.start(fleet.createWorkspace(), {standIn});
+/// 50 sessions of one stand-in in a daemon of their own, so that the CPU of their parawork
+/// processes (the daemon's included) is theirs alone while the four groups run side by side.
+class Group {
+  public:
+    /// `agent`: the stand-in is named like Claude Code; each session must be seen waiting on its
+    /// screen. Otherwise its dialog in the output is enough.
+    Group(const std::string& standIn, bool agent)
+        : daemon_(test::DaemonProcess::Options{.extraArgs = {"--log-level", "warn"}}),
+          fleet_(daemon_) {
+        for (int i = 0; i < kIdleSessions; ++i) {
+            checkInterrupted();
+            fleet_.start(fleet_.createWorkspace(), {standIn});
+        }
+        for (const auto& id : fleet_.ids()) {
+            if (agent)
+                awaitWaiting(id);
+            else
+                fleet_.api().waitOutput(id, "Quick safety check");
+        }
     }
-    auto until = Clock::now() + std::chrono::seconds(60);
-    for (const auto& id : fleet.ids()) {
-        for (;;) {
-            auto activity = fleet.api().session(id).at("activity");
+
+    /// Takes the processes to measure (once the sessions run).
+    void collect() { pids_ = paraworkProcesses(daemon_.pid(), fleet_); }
+    double cpu() const {
+        double seconds = 0;
+        for (pid_t pid : pids_) seconds += cpuSeconds(pid);
+        return seconds;
+    }
+    std::size_t processes() const { return pids_.size(); }
+    void stop() { fleet_.stopAll(std::chrono::seconds(60)); }
+
+  private:
+    void awaitWaiting(const std::string& id) {
+        for (auto until = Clock::now() + std::chrono::seconds(60);;) {
+            auto activity = fleet_.api().session(id).at("activity");
             if (activity.at("state") == "waiting" && activity.at("waitingFor") == "permission")
-                break;
+                return;
             if (Clock::now() > until)
                 throw std::runtime_error("session " + id + " not seen waiting on its screen: " +
                                          json::serialize(activity));
             sleepFor(std::chrono::milliseconds(50));
         }
     }
-}
 
-/// % of one core the processes used, per window.
-std::vector<double> cpuPerWindow(const std::vector<pid_t>& pids, int windows,
-                                 std::chrono::seconds length) {
-    auto total = [&] {
-        double seconds = 0;
-        for (pid_t pid : pids) seconds += cpuSeconds(pid);
-        return seconds;
-    };
-    std::vector<double> percents;
+    test::DaemonProcess daemon_;
+    SessionFleet fleet_;
+    std::vector<pid_t> pids_;
+};
+
+/// Each group's % of one core, per window (all groups over the same windows).
+std::vector<std::vector<double>> cpuPerWindow(const std::vector<std::unique_ptr<Group>>& groups,
+                                              int windows, std::chrono::seconds length) {
+    std::vector<std::vector<double>> percents(groups.size());
     for (int w = 0; w < windows; ++w) {
-        double before = total();
+        std::vector<double> before;
+        for (const auto& g : groups) before.push_back(g->cpu());
         auto start = Clock::now();
         sleepFor(length);
-        percents.push_back(100 * (total() - before) /
-                           std::chrono::duration<double>(Clock::now() - start).count());
+        double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+        for (std::size_t i = 0; i < groups.size(); ++i)
+            percents[i].push_back(100 * (groups[i]->cpu() - before[i]) / seconds);
     }
     return percents;
 }
 
-struct FleetCpu {
-    std::vector<double> percents;
-    std::size_t processes = 0;
-};
-
-FleetCpu measureFleet(const test::DaemonProcess& daemon, const std::string& standIn, int windows,
-                      std::chrono::seconds length) {
-    SessionFleet fleet(daemon);
-    startWaiting(fleet, standIn);
-    // Past the start's own work: the quiet layer's 3 s, debounces, the first screen checks.
-    sleepFor(std::chrono::seconds(5));
-    auto pids = paraworkProcesses(daemon.pid(), fleet);
-    FleetCpu cpu{cpuPerWindow(pids, windows, length), pids.size()};
-    fleet.stopAll(std::chrono::seconds(60));
-    return cpu;
+std::string spread(const std::vector<double>& v) {
+    char text[64];
+    std::snprintf(text, sizeof text, "%.2f%% (%.2f..%.2f)", median(v), percentile(v, 0),
+                  percentile(v, 100));
+    return text;
 }
 
 Result runScreenChecks(const RunOptions& options) {
     test::TempDir files{"pw-w14s"};
-    auto atRest =
-        writeStandIn(files.path(), "rest", std::string(kTrustDialog) + "exec sleep 1000000\n");
-    auto trickling = writeStandIn(files.path(), "trickle", std::string(kTrustDialog) + kTrickle);
-    test::DaemonProcess daemon(test::DaemonProcess::Options{.extraArgs = {"--log-level", "warn"}});
+    const std::string rest = std::string(kTrustDialog) + "exec sleep 1000000\n";
+    const std::string trickle = std::string(kTrustDialog) + kTrickle;
+    // Agents (named claude) and the same programs under a name no profile has: the anchor.
+    std::vector<std::unique_ptr<Group>> groups;
+    groups.push_back(
+        std::make_unique<Group>(writeScript(files.path(), "rest", "claude", rest), true));
+    groups.push_back(
+        std::make_unique<Group>(writeScript(files.path(), "plain", "idle", rest), false));
+    groups.push_back(
+        std::make_unique<Group>(writeScript(files.path(), "trickle", "claude", trickle), true));
+    groups.push_back(std::make_unique<Group>(
+        writeScript(files.path(), "plain-trickle", "idle", trickle), false));
+    // Past the start's own work: the quiet layer's 3 s, debounces, the first screen checks.
+    sleepFor(std::chrono::seconds(5));
+    for (auto& g : groups) g->collect();
     int windows = options.quick ? 3 : options.repetitions;
     auto length = std::chrono::seconds(options.quick ? 5 : 10);
-    auto rest = measureFleet(daemon, atRest, windows, length);
-    auto trickle = measureFleet(daemon, trickling, windows, length);
+    auto percents = cpuPerWindow(groups, windows, length);
+    for (auto& g : groups) g->stop();
     Result r;
     r.id = "W14b";
     r.workload = "screen checks: 50 idle agent sessions (waiting)";
     r.unit = "% CPU";
-    r.ours = median(rest.percents);
+    r.ours = median(percents[0]);
+    r.anchor = median(percents[1]);
+    r.anchorName = "50 idle sessions of a program without a profile";
     r.target = "<= 1% of a core";
     r.holds = r.ours <= 1;
-    char note[400];
-    std::snprintf(note, sizeof note,
-                  "daemon + hosts + screen workers (%zu processes), %d windows of %lld s, "
-                  "%.2f..%.2f%%; with each session rewriting a row every second: median %.2f%% "
-                  "(%.2f..%.2f%%)",
-                  rest.processes, windows, static_cast<long long>(length.count()),
-                  percentile(rest.percents, 0), percentile(rest.percents, 100),
-                  median(trickle.percents), percentile(trickle.percents, 0),
-                  percentile(trickle.percents, 100));
-    r.note = note;
+    r.note = "a daemon per group of 50, all four groups over the same " + std::to_string(windows) +
+             " windows of " + std::to_string(length.count()) + " s; daemon + hosts + screen " +
+             "workers (" + std::to_string(groups[0]->processes()) + " processes; without a " +
+             "profile " + std::to_string(groups[1]->processes()) + "); at rest " +
+             spread(percents[0]) + ", without a profile " + spread(percents[1]) +
+             "; each session rewriting a row once a second: " + spread(percents[2]) +
+             ", without a profile " + spread(percents[3]);
     return r;
 }
 
