@@ -107,7 +107,7 @@ void reap(pid_t pid) {
 class HookedSession {
   public:
     HookedSession() : fleet_(daemon_), http_(daemon_.unixSocket()) {
-        auto standIn = writeScript(files_.path(), "quiet", "claude", "exec sleep 1000000\n");
+        auto standIn = writeScript(files_.path(), "quiet", "claude", "sleep 1000000\n");
         auto ws = fleet_.createWorkspace();
         id_ = fleet_.start(ws, {standIn});
         for (const char* name : {"UserPromptSubmit", "Stop"})
@@ -266,7 +266,7 @@ Register hookLatency("W14", runHookLatency);
 
 // The trickling stand-in: the dialog stays, a status row on the last line changes each second.
 constexpr const char* kTrickle =
-    R"(exec perl -e '$| = 1; for ($n = 1;; $n++) { sleep 1; print "\e7\e[30;1Htick $n\e8" }')"
+    R"(perl -e '$| = 1; for ($n = 1;; $n++) { sleep 1; print "\e7\e[30;1Htick $n\e8" }')"
     "\n";
 
 std::string commOf(pid_t pid) {
@@ -361,7 +361,7 @@ std::string spread(const std::vector<double>& v) {
 
 Result runScreenChecks(const RunOptions& options) {
     test::TempDir files{"pw-w14s"};
-    const std::string rest = std::string(kTrustDialog) + "exec sleep 1000000\n";
+    const std::string rest = std::string(kTrustDialog) + "sleep 1000000\n";
     const std::string trickle = std::string(kTrustDialog) + kTrickle;
     // Agents (named claude) and the same programs under a name no profile has: the anchor.
     std::vector<std::unique_ptr<Group>> groups;
