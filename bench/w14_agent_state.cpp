@@ -133,14 +133,14 @@ class HookedSession {
             {test::parawork(), "hook", "--socket", daemon_.socketPath().string()}, eventFile(event),
             errFile(), {"PARAWORK_SESSION_ID=" + id_, "PARAWORK_HOOK_DEBUG=1"});
         Finally reaped{[pid] { reap(pid); }};
-        return millisecondsBetween(start, expectEvent(start, "parawork hook"));
+        return millisecondsBetween(start, expectEvent("parawork hook"));
     }
 
     /// Milliseconds from before a bare POST to the event (read after the reply).
     double viaPost() {
         auto start = Clock::now();
         post(nextEvent());
-        return millisecondsBetween(start, expectEvent(start, "POST"));
+        return millisecondsBetween(start, expectEvent("POST"));
     }
 
     /// Milliseconds of a `parawork hook` that refuses at once (no PARAWORK_SESSION_ID).
@@ -193,7 +193,7 @@ class HookedSession {
                 throw std::runtime_error("the main WebSocket closed");
     }
 
-    Clock::time_point expectEvent(Clock::time_point, const char* how) {
+    Clock::time_point expectEvent(const char* how) {
         bool wasWorking = working_;
         awaitEvent(kEventTimeout);
         if (!seenAt_ || working_ == wasWorking) {
@@ -253,7 +253,7 @@ Result runHookLatency(const RunOptions& options) {
     r.holds = r.ours <= 20 && *r.oursP99 <= 50;
     char note[400];
     std::snprintf(note, sizeof note,
-                  "%d reps x %d calls each way; bare POST -> event p50 %.2f ms, p99 %.2f ms; "
+                  "%d reps x %d calls by each path; bare POST -> event p50 %.2f ms, p99 %.2f ms; "
                   "parawork hook refusing at once (process start, no request) p50 %.2f ms; "
                   "health p99 %.2f ms",
                   options.repetitions, kHookCalls, median(post.p50), median(post.p99),
