@@ -215,14 +215,6 @@ class HookedSession {
     std::optional<Clock::time_point> seenAt_;
 };
 
-struct Latencies {
-    std::vector<double> p50, p99;
-    void add(std::vector<double> samples) {
-        p50.push_back(median(samples));
-        p99.push_back(percentile(std::move(samples), 99));
-    }
-};
-
 Result runHookLatency(const RunOptions& options) {
     HookedSession session;
     for (int i = 0; i < 20; ++i) session.viaProcess(), session.viaPost(), session.health();
