@@ -51,9 +51,11 @@ int main(int argc, char** argv) {
         else
             only.emplace_back(argv[i]);
     }
-    std::sort(registry().begin(), registry().end(), [](const Workload& a, const Workload& b) {
-        return std::stoi(a.id.substr(1)) < std::stoi(b.id.substr(1));
-    });
+    // Stable: a workload may register several rows under one id (W14), kept in their order.
+    std::stable_sort(registry().begin(), registry().end(),
+                     [](const Workload& a, const Workload& b) {
+                         return std::stoi(a.id.substr(1)) < std::stoi(b.id.substr(1));
+                     });
     installInterruptHandler();
     boost::json::array results;
     // Machines here are shared: say how busy this one was when the run began.

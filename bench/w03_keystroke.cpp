@@ -95,14 +95,6 @@ std::vector<double> bareRoundTrips(BarePty& pty, int count) {
     return samples;
 }
 
-struct Latencies {
-    std::vector<double> p50, p99;
-    void add(std::vector<double> samples) {
-        p50.push_back(median(samples));
-        p99.push_back(percentile(std::move(samples), 99));
-    }
-};
-
 Result run(const RunOptions& options) {
     EchoSession hubSession(true);
     BarePty pty(kEcho);

@@ -45,4 +45,13 @@ struct Register {
 double median(std::vector<double> values);
 double percentile(std::vector<double> values, double p);
 
+/// Each repetition's p50 and p99 of a latency, for the medians over repetitions (W3, W14).
+struct Latencies {
+    std::vector<double> p50, p99;
+    void add(std::vector<double> samples) {
+        p50.push_back(median(samples));
+        p99.push_back(percentile(std::move(samples), 99));
+    }
+};
+
 }  // namespace parawork::bench

@@ -104,7 +104,8 @@ WsViewer::WsViewer(WsViewer&& other) noexcept
       binaryBytes_(other.binaryBytes_),
       lastBinaryAt_(other.lastBinaryAt_),
       exit_(std::move(other.exit_)),
-      truncated_(other.truncated_) {
+      truncated_(other.truncated_),
+      onText_(std::move(other.onText_)) {
     std::memcpy(header_, other.header_, sizeof header_);
 }
 
@@ -197,6 +198,7 @@ void WsViewer::frameComplete() {
     }
     if (!frameFin_) return;
     if (messageOpcode_ == 0x1) {
+        if (onText_) onText_(text_);
         if (text_.starts_with(R"({"type":"exit")"))
             exit_ = text_;
         else if (text_.starts_with(R"({"type":"truncated")"))

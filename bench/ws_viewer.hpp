@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -49,6 +50,9 @@ class WsViewer {
     /// `{"type":"truncated",…}` messages seen (output dropped from the log before we read it).
     int truncatedMessages() const { return truncated_; }
     bool open() const { return !closed_; }
+    /// Called with each complete text message (events of the main WebSocket, W14), as it is
+    /// parsed, so the caller can take the time it arrived.
+    void onText(std::function<void(const std::string&)> handler) { onText_ = std::move(handler); }
 
   private:
     void handshake(const std::string& target, std::chrono::milliseconds timeout);
@@ -72,6 +76,7 @@ class WsViewer {
     Clock::time_point lastBinaryAt_{};
     std::optional<std::string> exit_;
     int truncated_ = 0;
+    std::function<void(const std::string&)> onText_;
 };
 
 }  // namespace parawork::bench
