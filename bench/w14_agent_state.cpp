@@ -4,12 +4,12 @@
 // `claude` (so the daemon reads its hook events with Claude Code's profile) and a subscriber to
 // its workspace on the main WebSocket. Each call alternates UserPromptSubmit (→ working) and Stop
 // (→ idle), so every call changes the state; timed from just before the call to the event at the
-// subscriber. The call is run as an agent runs it: a `parawork hook` process with the event JSON
-// on stdin (Claude Code adds a `sh -c` in front, not timed here). Alternating with it, in the same
-// daemon: the bare `POST /api/sessions/:id/hook` on a kept-alive unix-socket connection (the
-// event read after the reply: the figure is max(reply, event)), the anchor `GET /api/health` on
-// that connection, and `parawork hook` without a session id (process start alone, no request).
-// Reported: the median over repetitions of each repetition's p50 and p99.
+// subscriber. The call is run as an agent runs it: a `parawork-hook` process (what the daemon
+// installs) with the event JSON on stdin (Claude Code adds a `sh -c` in front, not timed here).
+// Alternating with it, in the same daemon: the bare `POST /api/sessions/:id/hook` on a kept-alive
+// unix-socket connection (the event read after the reply: the figure is max(reply, event)), the
+// anchor `GET /api/health` on that connection, and `parawork-hook` without a session id (process
+// start alone, no request). Reported: the median over repetitions of each repetition's p50 and p99.
 //
 // W14b, screen checks at rest: 50 sessions of a stand-in `claude` that draws Claude Code's trust
 // dialog and then sleeps (each must be seen as waiting/permission by the screen layer first).
@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <filesystem>
 #include <fstream>
 #include <memory>
 #include <optional>
@@ -125,15 +126,20 @@ class HookedSession {
         if (!seenAt_) throw std::runtime_error("no session_state_changed reached the subscriber");
     }
 
-    /// Milliseconds from before a `parawork hook` process starts to the event.
+    /// What the daemon installs as agents' hook command: parawork-hook beside parawork.
+    static std::string hookBinary() {
+        return (std::filesystem::path(test::parawork()).parent_path() / "parawork-hook").string();
+    }
+
+    /// Milliseconds from before a `parawork-hook` process starts to the event.
     double viaProcess() {
         auto event = nextEvent();
         auto start = Clock::now();
-        pid_t pid = spawnWithStdin(
-            {test::parawork(), "hook", "--socket", daemon_.socketPath().string()}, eventFile(event),
-            errFile(), {"PARAWORK_SESSION_ID=" + id_, "PARAWORK_HOOK_DEBUG=1"});
+        pid_t pid = spawnWithStdin({hookBinary(), "--socket", daemon_.socketPath().string()},
+                                   eventFile(event), errFile(),
+                                   {"PARAWORK_SESSION_ID=" + id_, "PARAWORK_HOOK_DEBUG=1"});
         Finally reaped{[pid] { reap(pid); }};
-        return millisecondsBetween(start, expectEvent("parawork hook"));
+        return millisecondsBetween(start, expectEvent("parawork-hook"));
     }
 
     /// Milliseconds from before a bare POST to the event (read after the reply).
@@ -143,10 +149,10 @@ class HookedSession {
         return millisecondsBetween(start, expectEvent("POST"));
     }
 
-    /// Milliseconds of a `parawork hook` that refuses at once (no PARAWORK_SESSION_ID).
+    /// Milliseconds of a `parawork-hook` that refuses at once (no PARAWORK_SESSION_ID).
     double processAlone() {
         auto start = Clock::now();
-        reap(spawnWithStdin({test::parawork(), "hook", "--socket", daemon_.socketPath().string()},
+        reap(spawnWithStdin({hookBinary(), "--socket", daemon_.socketPath().string()},
                             eventFile("Stop"), "/dev/null", {}));
         return millisecondsBetween(start, Clock::now());
     }
@@ -235,7 +241,7 @@ Result runHookLatency(const RunOptions& options) {
     }
     Result r;
     r.id = "W14a";
-    r.workload = "hook call (parawork hook) -> session_state_changed";
+    r.workload = "hook call (parawork-hook) -> session_state_changed";
     r.unit = "ms";
     r.ours = median(process.p50);
     r.oursP99 = median(process.p99);
@@ -246,7 +252,7 @@ Result runHookLatency(const RunOptions& options) {
     char note[400];
     std::snprintf(note, sizeof note,
                   "%d reps x %d calls by each path; bare POST -> event p50 %.2f ms, p99 %.2f ms; "
-                  "parawork hook refusing at once (process start, no request) p50 %.2f ms; "
+                  "parawork-hook refusing at once (process start, no request) p50 %.2f ms; "
                   "health p99 %.2f ms",
                   options.repetitions, kHookCalls, median(post.p50), median(post.p99),
                   median(alone.p50), median(health.p99));

@@ -86,12 +86,16 @@ std::filesystem::path hostBinary() {
     return candidate;
 }
 
-/// The command agents run for their hooks (issue 19): this binary, read once at start, with
-/// the socket it listens on (the agent's environment need not lead to this daemon).
+/// The command agents run for their hooks (issue 19): parawork-hook beside this binary (or, where
+/// it is missing, this binary's `hook` verb), with the socket it listens on (the agent's
+/// environment need not lead to this daemon).
 std::vector<std::string> hookCommand(const Paths& paths) {
     std::error_code ec;
     auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
     if (ec) return {};  // agents start without hooks
+    auto small = self.parent_path() / "parawork-hook";
+    if (std::filesystem::exists(small, ec))
+        return {small.string(), "--socket", paths.socketFile().string()};
     return {self.string(), "hook", "--socket", paths.socketFile().string()};
 }
 
