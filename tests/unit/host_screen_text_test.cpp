@@ -147,22 +147,30 @@ TEST(HostProcess, ScreenTextShowsTheScreenAtItsOffset) {
     EXPECT_EQ(text.cursorCol, 6);
 }
 
-/// A host of an older build: it greets, and refuses every other request as unknown
-/// (host_requests.cpp's answer to a type it does not know).
-void serveAsAnOldHost(int listenFd) {
-    core::UniqueFd fd(::accept4(listenFd, nullptr, nullptr, SOCK_CLOEXEC));
+/// A host of an older build on one connection: it greets, and refuses every other request as
+/// unknown (host_requests.cpp's answer to a type it does not know).
+void serveAnOldHostsConnection(int connection) {
     FrameReader reader(kMaxRequestPayload);
     char buffer[4096];
     for (;;) {
-        ssize_t n = ::read(fd.get(), buffer, sizeof buffer);
+        ssize_t n = ::read(connection, buffer, sizeof buffer);
         if (n <= 0) return;
         reader.append(std::string_view(buffer, static_cast<std::size_t>(n)));
         while (auto frame = reader.next()) {
             std::string reply = frame->type == static_cast<std::uint8_t>(MessageType::Hello)
                                     ? encodeFrame(MessageType::Welcome, encodeWelcome({}))
                                     : encodeFrame(MessageType::Error, "unknown request type 0x08");
-            if (::write(fd.get(), reply.data(), reply.size()) < 0) return;
+            if (::write(connection, reply.data(), reply.size()) < 0) return;
         }
+    }
+}
+
+/// Serves connection after connection (a client may retry) until the socket is shut down.
+void serveAsAnOldHost(int listenFd) {
+    for (;;) {
+        core::UniqueFd fd(::accept4(listenFd, nullptr, nullptr, SOCK_CLOEXEC));
+        if (!fd) return;
+        serveAnOldHostsConnection(fd.get());
     }
 }
 
