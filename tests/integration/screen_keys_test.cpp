@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -65,6 +66,27 @@ class Steered {
     std::string id_;
 };
 
+/// Whether a process named `name` whose parent is `parent` is its terminal's foreground job (its
+/// process group is the terminal's: /proc/<pid>/stat's pgrp and tpgid).
+bool foregroundChild(int parent, const std::string& name) {
+    for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
+        auto pid = entry.path().filename().string();
+        if (pid.find_first_not_of("0123456789") != std::string::npos) continue;  // not a pid
+        std::ifstream in(entry.path() / "stat");
+        if (!in) continue;  // gone meanwhile
+        std::string stat((std::istreambuf_iterator<char>(in)), {});
+        auto open = stat.find('('), close = stat.rfind(')');
+        if (open == std::string::npos || close == std::string::npos) continue;
+        std::istringstream rest(stat.substr(close + 2));
+        std::string state;
+        int ppid = 0, pgrp = 0, session = 0, tty = 0, tpgid = 0;
+        rest >> state >> ppid >> pgrp >> session >> tty >> tpgid;
+        if (stat.substr(open + 1, close - open - 1) == name && ppid == parent && pgrp == tpgid)
+            return true;
+    }
+    return false;
+}
+
 /// How many times `needle` occurs in `text`.
 std::size_t count(const std::string& text, const std::string& needle) {
     std::size_t n = 0;
@@ -89,6 +111,9 @@ TEST(ScreenKeys, KeysDriveAShellsLineEditorAndTheScreenShowsIt) {
     // C-c interrupts the foreground job; the shell says how it ended.
     shell.keys({"sleep 1000", "Enter"});
     shell.waitScreen("sleep 1000\n");
+    // Only once sleep is the foreground job: a C-c before bash hands it the terminal reaches bash.
+    int shellPid = api.session(shell.id()).at("processId").to_number<int>();
+    ASSERT_TRUE(waitUntil([&] { return foregroundChild(shellPid, "sleep"); }));
     shell.keys({"C-c"});  // the terminal echoes it, and flushes what was typed after it
     shell.waitScreen("^C\nready>");
     shell.keys({"echo status=$?", "Enter"});
