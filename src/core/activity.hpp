@@ -1,7 +1,7 @@
 // What an agent is doing (issue 19): the activity state of a session beside its lifecycle status,
 // and the per-agent knowledge that tells it — which hook events mean what, which screens mean the
-// agent waits for a person. Plain data and spellings; src/activity/ holds the logic that reads
-// the layers and combines them.
+// agent waits for a person. Plain data (spelled in entities.cpp with the other enumerations);
+// src/activity/ holds the logic that reads the layers and combines them.
 #pragma once
 
 #include <cstdint>

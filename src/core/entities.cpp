@@ -1,5 +1,5 @@
-// Spellings of the entity enumerations, and the small rules over entities that several rooms
-// share (session duration, the conversation merge).
+// Spellings of the entity enumerations (the activity state's too), and the small rules over
+// entities that several rooms share (session duration, the conversation merge).
 #include "core/entities.hpp"
 
 #include <algorithm>
@@ -19,6 +19,14 @@ constexpr std::array<std::string_view, 3> kLogLevel = {"info", "warning", "error
 constexpr std::array<std::string_view, 3> kChangeType = {"created", "modified", "deleted"};
 constexpr std::array<std::string_view, 2> kConversationEventType = {"message", "agent_log"};
 constexpr std::array<std::string_view, 4> kSessionKind = {"agent", "command", "terminal", "setup"};
+
+// The activity state (core/activity.hpp).
+constexpr std::array<std::string_view, 6> kStates = {"starting", "working",   "waiting",
+                                                     "idle",     "completed", "failed"};
+constexpr std::array<std::string_view, 6> kWaitingFor = {"",      "permission", "question",
+                                                         "input", "login",      "error"};
+constexpr std::array<std::string_view, 5> kSources = {"lifecycle", "hook", "terminal", "screen",
+                                                      "quiet"};
 
 template <class Enum, std::size_t N>
 std::optional<Enum> parseIn(const std::array<std::string_view, N>& names, std::string_view text) {
@@ -93,6 +101,25 @@ std::vector<ConversationEvent> mergeConversation(std::span<const Message> messag
                          return a.timestamp < b.timestamp;
                      });
     return events;
+}
+
+std::string_view toString(ActivityState state) {
+    return kStates.at(static_cast<std::size_t>(state));
+}
+std::string_view toString(WaitingFor waitingFor) {
+    return kWaitingFor.at(static_cast<std::size_t>(waitingFor));
+}
+std::string_view toString(ActivitySource source) {
+    return kSources.at(static_cast<std::size_t>(source));
+}
+std::optional<ActivityState> parseActivityState(std::string_view text) {
+    return parseIn<ActivityState>(kStates, text);
+}
+std::optional<WaitingFor> parseWaitingFor(std::string_view text) {
+    return parseIn<WaitingFor>(kWaitingFor, text);
+}
+std::optional<ActivitySource> parseActivitySource(std::string_view text) {
+    return parseIn<ActivitySource>(kSources, text);
 }
 
 }  // namespace parawork::core

@@ -4,21 +4,8 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { nextWaiting, waitingText, waitingWorkspaces } from "../src/lib/attention";
 import { applyEvent, focus, initialState, orderedWorkspaces, pageTitle, type State } from "../src/lib/store";
-import type { Activity, Session, Workspace } from "../src/lib/types";
-
-function workspace(id: string, name: string, createdAt: number): Workspace {
-  return {
-    id,
-    repositoryId: null,
-    name,
-    path: `/tmp/${id}`,
-    status: "running",
-    agentType: "sh",
-    createdAt,
-    updatedAt: createdAt,
-    lastFocusedAt: null,
-  };
-}
+import type { Activity, Session } from "../src/lib/types";
+import { workspace } from "./fixtures";
 
 function activity(state: string, since: number, reason: string | null = null): Activity {
   return { state, waitingFor: state === "waiting" ? "permission" : null, reason, source: "hook", since };
@@ -43,7 +30,7 @@ function three(): State {
   return focus(
     {
       ...s,
-      workspaces: [workspace("a", "Alpha", 1), workspace("b", "Beta", 2), workspace("c", "Gamma", 3)],
+      workspaces: [workspace("a", "Alpha", null, 1), workspace("b", "Beta", null, 2), workspace("c", "Gamma", null, 3)],
       sessions: {
         a: session("sa", "a", activity("working", 1)),
         b: session("sb", "b", activity("working", 1)),

@@ -11,21 +11,8 @@ import {
   pageTitle,
   type State,
 } from "../src/lib/store";
-import type { Session, Workspace } from "../src/lib/types";
-
-function workspace(id: string, name: string, repositoryId: string | null, createdAt: number): Workspace {
-  return {
-    id,
-    repositoryId,
-    name,
-    path: `/tmp/${id}`,
-    status: "running",
-    agentType: "sh",
-    createdAt,
-    updatedAt: createdAt,
-    lastFocusedAt: null,
-  };
-}
+import type { Session } from "../src/lib/types";
+import { workspace } from "./fixtures";
 
 function session(id: string, workspaceId: string): Session {
   return { id, workspaceId, agentType: "sh", status: "running", processId: 1, startedAt: 1000, completedAt: null };
