@@ -188,14 +188,21 @@ test("the agent terminal fills its pane at 1400 px, also once the WebGL renderer
   release();
   const g = await fitted("the terminal to fill its pane again with WebGL's cells", true);
   assert.ok(g.cellWidth < dom.cellWidth && g.cols > dom.cols, `${JSON.stringify(dom)} → ${JSON.stringify(g)}`);
-  // The agent sees the size the page shows (read after it answered: rows may settle once more).
-  await typeInto(page, ".agent-area", "size");
-  const [, rows, cols] = await eventually("the agent to print its size", async () =>
-    /size: (\d+) (\d+)/.exec((await agentScreen(page)) ?? ""),
-  );
-  const now = await geometry();
-  assert.ok(fits(now), JSON.stringify(now));
-  assert.deepEqual([Number(rows), Number(cols)], [now.rows, now.cols]);
+  // The agent sees the size the page shows. Rows may settle once more after the renderer switch,
+  // so the agent is asked again until its answer and the page agree (each answer is a new line).
+  const answers = async () => [...((await agentScreen(page)) ?? "").matchAll(/size: (\d+) (\d+)/g)];
+  let seen;
+  await eventually("the agent to see the size the page shows", async () => {
+    const asked = (await answers()).length;
+    await typeInto(page, ".agent-area", "size");
+    const all = await eventually("the agent to print its size", async () => {
+      const now = await answers();
+      return now.length > asked ? now : null;
+    });
+    const [, rows, cols] = all[all.length - 1];
+    seen = { rows: Number(rows), cols: Number(cols), page: await geometry() };
+    return fits(seen.page) && seen.rows === seen.page.rows && seen.cols === seen.page.cols;
+  }).catch((e) => assert.fail(`${e.message}: ${JSON.stringify(seen)}`));
   await shots.take(page, "terminal-fills-its-pane");
 });
 
