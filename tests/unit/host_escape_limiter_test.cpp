@@ -124,5 +124,19 @@ TEST(Screen, ARepeatBeforeAnyCharacterLeavesTheScreenBlankAndRepeatsLaterOnes) {
     EXPECT_TRUE(screen.cell(0, 4).chars.empty());
 }
 
+// U+0085 at the start of a line, then a broken sequence, put libvterm's cursor at column -1
+// (found by fuzz_screen): C1 controls spelled in UTF-8 never reach it.
+TEST(EscapeLimiter, UtfEightC1ControlsAreDropped) {
+    EXPECT_EQ(limited("a\xc2\x85"
+                      "b\xc2\x9f"
+                      "c\xc2\xa0"
+                      "d"),
+              "abc\xc2\xa0"
+              "d");
+    Screen screen(80, 5);
+    screen.feed(std::string("\xc2\x85\x1b\xfb]]\x1b\x1b", 8));
+    EXPECT_GE(screen.cursorCol(), 0);
+}
+
 }  // namespace
 }  // namespace parawork::host
