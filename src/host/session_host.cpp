@@ -268,11 +268,15 @@ void SessionHost::finishSession() {
 }
 
 void SessionHost::onTerminateRequest() {
-    // SIGTERM to the host ends the session: TERM to the command's group, KILL on the second.
+    // SIGTERM to the host ends the session: TERM and HUP to the command's group (as the daemon's
+    // stop does: an interactive shell ignores TERM), KILL on the second.
     ++terminateRequests_;
-    if (phase_ == Phase::Running)
-        ::killpg(child_.pid, terminateRequests_ == 1 ? SIGTERM : SIGKILL);
-    else if (phase_ == Phase::Finished)
+    if (phase_ == Phase::Running && terminateRequests_ == 1) {
+        ::killpg(child_.pid, SIGTERM);
+        ::killpg(child_.pid, SIGHUP);
+    } else if (phase_ == Phase::Running) {
+        ::killpg(child_.pid, SIGKILL);
+    } else if (phase_ == Phase::Finished)
         lingerDeadline_ = Clock::now();
 }
 

@@ -191,7 +191,7 @@ DaemonProcess::~DaemonProcess() {
     if (pid_ > 0) stop();
     // Sessions outlive their daemon by design; a test's own home is deleted now, so whatever it
     // left running there is ended rather than leaked.
-    if (ownedHome_) endHostsUnder(home_);
+    if (ownedHome_) endHostsUnderAndWait(home_, std::chrono::seconds(10));
 }
 
 api::Endpoint DaemonProcess::tcp() const {

@@ -32,11 +32,13 @@ void endHostsUnder(const std::filesystem::path& home) {
 }
 
 bool endHostsUnderAndWait(const std::filesystem::path& home, std::chrono::milliseconds patience) {
-    endHostsUnder(home);
     auto until = std::chrono::steady_clock::now() + patience;
-    while (std::chrono::steady_clock::now() < until) {
-        if (hostsUnder(home).empty()) return true;
+    for (int round = 0; std::chrono::steady_clock::now() < until; ++round) {
+        // Asked again every 100 ms: signals sent together merge into one, and a host takes a
+        // second request as "kill the command" (or, once it has ended, "stop lingering").
+        if (round % 5 == 0) endHostsUnder(home);
         std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        if (hostsUnder(home).empty()) return true;
     }
     for (pid_t pid : hostsUnder(home)) ::kill(pid, SIGKILL);
     return hostsUnder(home).empty();
