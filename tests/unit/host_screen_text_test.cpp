@@ -1,8 +1,10 @@
 // Unit tests of the screen as text (SCREEN_TEXT): the rows as a person reads them (wide characters
 // once, combining marks kept, trailing blanks trimmed), its payload codec and its bounds, the
 // worker's and the real host's answers, and the clear error of a host that predates it.
+#include <poll.h>
 #include <sys/socket.h>
 
+#include <atomic>
 #include <string>
 #include <thread>
 
@@ -165,19 +167,23 @@ void serveAnOldHostsConnection(int connection) {
     }
 }
 
-/// Serves connection after connection (a client may retry) until the socket is shut down.
-void serveAsAnOldHost(int listenFd) {
-    for (;;) {
+/// Serves connection after connection (a client may retry) until `stop`. The listening socket
+/// does not block: it waits for a client before accepting (an accept that came first once ended
+/// the old host before its client arrived).
+void serveAsAnOldHost(int listenFd, const std::atomic<bool>& stop) {
+    while (!stop) {
+        pollfd ready{listenFd, POLLIN, 0};
+        if (::poll(&ready, 1, 50) <= 0) continue;
         core::UniqueFd fd(::accept4(listenFd, nullptr, nullptr, SOCK_CLOEXEC));
-        if (!fd) return;
-        serveAnOldHostsConnection(fd.get());
+        if (fd) serveAnOldHostsConnection(fd.get());
     }
 }
 
 TEST(HostClient, AnOlderHostWithoutScreenTextIsAClearError) {
     test::TempDir dir;
     auto listening = listenUnix(dir.path() / "host.sock", 1);
-    std::thread oldHost(serveAsAnOldHost, listening.get());
+    std::atomic<bool> stop{false};
+    std::thread oldHost(serveAsAnOldHost, listening.get(), std::cref(stop));
     try {
         HostClient client = HostClient::connect(dir.path());
         client.screenText();
@@ -187,9 +193,7 @@ TEST(HostClient, AnOlderHostWithoutScreenTextIsAClearError) {
     } catch (const std::exception& e) {
         ADD_FAILURE() << "not the clear error: " << e.what();
     }
-    // The client has hung up (the old host's loop ends); one that never connected leaves the
-    // old host in accept(), which a shut-down socket ends.
-    ::shutdown(listening.get(), SHUT_RDWR);
+    stop = true;  // the client has hung up: its connection has ended
     oldHost.join();
 }
 
