@@ -394,6 +394,11 @@ std::string Screen::snapshot() const {
                 if (c.pen != current) out += sgrSequence(current = c.pen);
                 for (char32_t ch : c.chars) appendUtf8(out, ch);
                 col += std::max(c.width, 1);
+                // A character of no width (a combining mark with no base) has a cell of its own
+                // but does not move a terminal's cursor: say where the next cell is (found by
+                // fuzz_screen: the rest of such a line was drawn one column to the left).
+                if (c.chars.front() >= 0x300 && c.width == 1 && col < width)
+                    out += cursorTo(row, col);
                 continue;
             }
             // A run of blank cells with the same pen: erased, not written, so that the copy keeps

@@ -138,5 +138,17 @@ TEST(EscapeLimiter, UtfEightC1ControlsAreDropped) {
     EXPECT_GE(screen.cursorCol(), 0);
 }
 
+// libvterm gives a combining mark with no base a cell of its own without moving the cursor; the
+// snapshot once drew the rest of such a line a column to the left (found by fuzz_screen).
+TEST(Screen, ALoneCombiningMarksCellReplaysInPlace) {
+    Screen screen(40, 2);
+    screen.feed(std::string("\xdb\xad\t\td", 5));
+    Screen replayed(40, 2);
+    replayed.feed(screen.snapshot());
+    for (int col = 0; col < 40; ++col)
+        EXPECT_EQ(replayed.cell(0, col), screen.cell(0, col)) << "column " << col;
+    EXPECT_EQ(replayed.cursorCol(), screen.cursorCol());
+}
+
 }  // namespace
 }  // namespace parawork::host
