@@ -12,14 +12,8 @@ namespace parawork::api {
 namespace json = boost::json;
 
 json::object screenJson(const host::ScreenText& screen) {
-    json::array lines;
-    std::size_t shown = screen.lines.size();
-    while (shown > 0 && screen.lines[shown - 1].empty()) --shown;
-    std::string text;
-    for (std::size_t i = 0; i < screen.lines.size(); ++i) {
-        lines.emplace_back(screen.lines[i]);
-        if (i < shown) text += screen.lines[i] + "\n";
-    }
+    json::array lines(screen.lines.begin(), screen.lines.end());
+    std::string text = host::visibleText(screen);
     return {
         {"offset", screen.offset},
         {"cols", screen.size.cols},

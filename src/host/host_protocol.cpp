@@ -242,6 +242,14 @@ constexpr std::uint8_t kAltScreenFlag = 2;
 
 }  // namespace
 
+std::string visibleText(const ScreenText& screen) {
+    std::size_t shown = screen.lines.size();
+    while (shown > 0 && screen.lines[shown - 1].empty()) --shown;
+    std::string text;
+    for (std::size_t i = 0; i < shown; ++i) text += screen.lines[i] + '\n';
+    return text;
+}
+
 std::string encodeScreenText(const ScreenText& t) {
     PayloadWriter out;
     auto flags = static_cast<std::uint8_t>((t.cursorVisible ? kCursorVisibleFlag : 0) |

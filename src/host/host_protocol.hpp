@@ -203,6 +203,8 @@ struct ScreenText {
 /// u64 offset, u16 cols, u16 rows, u16 cursor row, u16 cursor col, u8 flags (1 cursor visible,
 /// 2 alternate screen), string32 title, u16 line count, string32 per line.
 std::string encodeScreenText(const ScreenText& text);
+/// The rows down to the last one with text, each ended by '\n' (what `parawork screen` prints).
+std::string visibleText(const ScreenText& text);
 /// Throws ProtocolError when the payload is short or claims more than kMaxWindowCells lines.
 ScreenText decodeScreenText(std::string_view payload);
 

@@ -35,6 +35,7 @@ namespace parawork::session {
 namespace json = boost::json;
 
 struct SessionService::Impl {
+    SessionService& self;  ///< the screen layer reads screens as the API does
     store::Database& db;
     ServiceConfig config;
     EventSink sink;
@@ -46,8 +47,9 @@ struct SessionService::Impl {
     HostWatcher watcher;
     PromptTypists typists;
 
-    Impl(store::Database& d, ServiceConfig c, EventSink s)
-        : db(d),
+    Impl(SessionService& owner, store::Database& d, ServiceConfig c, EventSink s)
+        : self(owner),
+          db(d),
           config(std::move(c)),
           sink(std::move(s)),
           activity(d, config, sink, observers,
@@ -62,15 +64,11 @@ struct SessionService::Impl {
         follower.wake(session);
     }
 
-    /// A live session's screen as text for the screen layer; nullopt when it cannot be read.
+    /// A live session's screen as text for the screen layer (what the screen API shows);
+    /// nullopt when it cannot be read.
     std::optional<std::string> screenForActivity(const std::string& id) {
-        auto session = find(id);
-        if (!session || session->ended) return std::nullopt;
-        std::lock_guard lock(session->controlMutex);
         try {
-            std::string text;
-            for (const auto& line : session->control->screenText().lines) text += line + '\n';
-            return text;
+            return host::visibleText(self.screen(id));
         } catch (const std::exception& e) {
             spdlog::debug("session {}: no screen for its state: {}", id, e.what());
             return std::nullopt;
@@ -233,7 +231,7 @@ std::optional<core::Message> initialMessage(const StartRequest& req, const core:
 }  // namespace
 
 SessionService::SessionService(store::Database& db, ServiceConfig config, EventSink sink)
-    : impl_(std::make_unique<Impl>(db, std::move(config), std::move(sink))) {}
+    : impl_(std::make_unique<Impl>(*this, db, std::move(config), std::move(sink))) {}
 
 SessionService::~SessionService() {
     shutdown();
