@@ -51,7 +51,7 @@ int main(int argc, char** argv) {
         else
             only.emplace_back(argv[i]);
     }
-    // Stable: a workload may register several rows under one id (W14), kept in their order.
+    // Stable: a workload may register several rows under one id (W15), kept in their order.
     std::stable_sort(registry().begin(), registry().end(),
                      [](const Workload& a, const Workload& b) {
                          return std::stoi(a.id.substr(1)) < std::stoi(b.id.substr(1));

@@ -45,7 +45,7 @@ struct Register {
 double median(std::vector<double> values);
 double percentile(std::vector<double> values, double p);
 
-/// Each repetition's p50 and p99 of a latency, for the medians over repetitions (W3, W14).
+/// Each repetition's p50 and p99 of a latency, for the medians over repetitions (W3, W15).
 struct Latencies {
     std::vector<double> p50, p99;
     void add(std::vector<double> samples) {

@@ -50,7 +50,7 @@ class WsViewer {
     /// `{"type":"truncated",…}` messages seen (output dropped from the log before we read it).
     int truncatedMessages() const { return truncated_; }
     bool open() const { return !closed_; }
-    /// Called with each complete text message (events of the main WebSocket, W14), as it is
+    /// Called with each complete text message (events of the main WebSocket, W15), as it is
     /// parsed, so the caller can take the time it arrived.
     void onText(std::function<void(const std::string&)> handler) { onText_ = std::move(handler); }
 

@@ -1,6 +1,6 @@
-// W14: agent state (issue 19), two rows.
+// W15: agent state (issue 19), two rows.
 //
-// W14a, hook call → `session_state_changed`: a session whose program is a stand-in named
+// W15a, hook call → `session_state_changed`: a session whose program is a stand-in named
 // `claude` (so the daemon reads its hook events with Claude Code's profile) and a subscriber to
 // its workspace on the main WebSocket. Each call alternates UserPromptSubmit (→ working) and Stop
 // (→ idle), so every call changes the state; timed from just before the call to the event at the
@@ -11,7 +11,7 @@
 // anchor `GET /api/health` on that connection, and `parawork-hook` without a session id (process
 // start alone, no request). Reported: the median over repetitions of each repetition's p50 and p99.
 //
-// W14b, screen checks at rest: 50 sessions of a stand-in `claude` that draws Claude Code's trust
+// W15b, screen checks at rest: 50 sessions of a stand-in `claude` that draws Claude Code's trust
 // dialog and then sleeps (each must be seen as waiting/permission by the screen layer first).
 // Anchor: the same program under a name no profile has (no screen checks). Then both again with
 // the program rewriting a status row once a second (output trickling: each line is output →
@@ -212,7 +212,7 @@ class HookedSession {
     }
 
     test::DaemonProcess daemon_;
-    test::TempDir files_{"pw-w14"};
+    test::TempDir files_{"pw-w15"};
     SessionFleet fleet_;
     api::HttpClient http_;
     std::string id_;
@@ -240,7 +240,7 @@ Result runHookLatency(const RunOptions& options) {
         alone.add(std::move(a));
     }
     Result r;
-    r.id = "W14a";
+    r.id = "W15a";
     r.workload = "hook call (parawork-hook) -> session_state_changed";
     r.unit = "ms";
     r.ours = median(process.p50);
@@ -260,7 +260,7 @@ Result runHookLatency(const RunOptions& options) {
     return r;
 }
 
-Register hookLatency("W14", runHookLatency);
+Register hookLatency("W15", runHookLatency);
 
 // The trickling stand-in: the dialog stays, a status row on the last line changes each second.
 constexpr const char* kTrickle =
@@ -358,7 +358,7 @@ std::string spread(const std::vector<double>& v) {
 }
 
 Result runScreenChecks(const RunOptions& options) {
-    test::TempDir files{"pw-w14s"};
+    test::TempDir files{"pw-w15s"};
     const std::string rest = std::string(kTrustDialog) + "sleep 1000000\n";
     const std::string trickle = std::string(kTrustDialog) + kTrickle;
     // Agents (named claude) and the same programs under a name no profile has: the anchor.
@@ -379,7 +379,7 @@ Result runScreenChecks(const RunOptions& options) {
     auto percents = cpuPerWindow(groups, windows, length);
     for (auto& g : groups) g->stop();
     Result r;
-    r.id = "W14b";
+    r.id = "W15b";
     r.workload = "screen checks: 50 idle agent sessions (waiting)";
     r.unit = "% CPU";
     r.ours = median(percents[0]);
@@ -397,7 +397,7 @@ Result runScreenChecks(const RunOptions& options) {
     return r;
 }
 
-Register screenChecks("W14", runScreenChecks);
+Register screenChecks("W15", runScreenChecks);
 
 }  // namespace
 }  // namespace parawork::bench
