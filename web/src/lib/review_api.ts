@@ -63,8 +63,10 @@ export const reviewApi = {
   sync: (id: string, method: SyncMethod) => request<SyncResult>("POST", `${ws(id)}/sync`, { method }),
   abortSync: (id: string) => request<{ aborted: boolean; head: string }>("POST", `${ws(id)}/sync/abort`),
   syncAskAgent: (id: string) => request<{ sessionId: string }>("POST", `${ws(id)}/sync/ask-agent`),
-  mergeCheck: (id: string, mode: MergeMode) => request<MergeCheck>("GET", `${ws(id)}/merge/check?mode=${enc(mode)}`),
-  merge: (id: string, body: { mode: MergeMode; message?: string; archive?: boolean }) =>
+  /** Without a mode: the repository's default (ff when possible, else a merge commit). */
+  mergeCheck: (id: string, mode: MergeMode | null) =>
+    request<MergeCheck>("GET", `${ws(id)}/merge/check${mode ? `?mode=${enc(mode)}` : ""}`),
+  merge: (id: string, body: { mode?: MergeMode; message?: string; archive?: boolean }) =>
     request<MergeResult>("POST", `${ws(id)}/merge`, body),
   archive: (id: string, deleteBranch: boolean) =>
     request<Workspace>("POST", `${ws(id)}/archive`, { deleteBranch }),

@@ -1,0 +1,295 @@
+// The ship actions' dialogs (issue 20 §7.3): commit, sync, merge, push / pull request, archive
+// (checkpoints: checkpoint_dialog.tsx). Each says exactly what will happen before the person
+// confirms, and shows the daemon's refusal as it is.
+import { useState } from "preact/hooks";
+import { reviewApi } from "../lib/review_api";
+import {
+  archiveText,
+  askAgentCommitText,
+  commitText,
+  mergeBlocker,
+  mergeText,
+  prText,
+  pushText,
+} from "../lib/ship";
+import type { MergeCheck, MergeMode, PrResult } from "../lib/types";
+import { archiveWorkspace, leaveWorkspace } from "./controller";
+import { CheckpointsDialog } from "./checkpoint_dialog";
+import { useLoad } from "./load";
+import { Modal } from "./modal";
+import { Buttons, Confirmation, FileList, RunError, branchName, useRun, type DialogProps } from "./ship_run";
+import { SyncDialog } from "./sync_dialog";
+
+export type ShipAction = "checkpoints" | "commit" | "sync" | "merge" | "pr" | "archive";
+
+export function ShipDialog(props: DialogProps & { action: ShipAction }) {
+  switch (props.action) {
+    case "checkpoints":
+      return <CheckpointsDialog {...props} />;
+    case "commit":
+      return <CommitDialog {...props} />;
+    case "sync":
+      return <SyncDialog {...props} />;
+    case "merge":
+      return <MergeDialog {...props} />;
+    case "pr":
+      return <PrDialog {...props} />;
+    case "archive":
+      return <ArchiveDialog {...props} />;
+  }
+}
+
+function CommitDialog(props: DialogProps) {
+  const [message, setMessage] = useState("");
+  const { busy, error, run } = useRun();
+  const branch = branchName(props);
+  const [asked, setAsked] = useState(false);
+  const go = async (body: { message: string } | { askAgent: true }) => {
+    const ok = await run(async () => {
+      await reviewApi.commit(props.workspace.id, body);
+    });
+    if (!ok) return;
+    props.onDone();
+    if ("askAgent" in body) setAsked(true);
+    else props.onClose();
+  };
+  return (
+    <Modal title="Commit" onClose={props.onClose}>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          void go({ message });
+        }}
+      >
+        <label>
+          Message
+          <textarea
+            rows={4}
+            value={message}
+            maxLength={16 * 1024}
+            onInput={(e) => setMessage(e.currentTarget.value)}
+            data-testid="commit-message"
+          />
+        </label>
+        <Confirmation text={commitText(branch, props.status?.uncommittedFiles ?? 0)} />
+        <p class="muted small-text">Or: {askAgentCommitText(branch)}</p>
+        {asked && (
+          <p class="small-text ok" role="status" data-testid="asked-agent">
+            Asked the agent.
+          </p>
+        )}
+        <RunError error={error} />
+        <Buttons onClose={props.onClose} closeLabel={asked ? "Close" : "Cancel"}>
+          <button type="button" disabled={busy} onClick={() => void go({ askAgent: true })} data-testid="commit-ask-agent">
+            Ask the agent
+          </button>
+          <button type="submit" class="primary" disabled={busy || !message.trim()} data-testid="commit-submit">
+            {busy ? "Working…" : "Commit"}
+          </button>
+        </Buttons>
+      </form>
+    </Modal>
+  );
+}
+
+const MODES: { id: MergeMode; label: string }[] = [
+  { id: "ff", label: "Fast-forward" },
+  { id: "merge", label: "Merge commit" },
+  { id: "squash", label: "Squash" },
+];
+
+function MergeDialog(props: DialogProps) {
+  const id = props.workspace.id;
+  // Null until the person picks: the repository's default, as the check reports it.
+  const [picked, setPicked] = useState<MergeMode | null>(null);
+  const [archive, setArchive] = useState(false);
+  const [message, setMessage] = useState("");
+  const check = useLoad<MergeCheck>(() => reviewApi.mergeCheck(id, picked), [id, picked]);
+  const { busy, error, run } = useRun();
+  const c = check.data;
+  const mode: MergeMode = picked ?? (c?.fastForward ? "ff" : "merge");
+  const blocker = c ? mergeBlocker(c, mode) : null;
+  const submit = async () => {
+    const body: { mode: MergeMode; message?: string; archive?: boolean } = { mode, archive };
+    if (message.trim() && mode !== "ff") body.message = message;
+    const ok = await run(async () => {
+      await reviewApi.merge(id, body);
+      // Archived on the daemon: the page follows.
+      if (archive) await leaveWorkspace(id);
+    });
+    if (!ok) return;
+    props.onDone();
+    props.onClose();
+  };
+  return (
+    <Modal title="Merge" onClose={props.onClose}>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          void submit();
+        }}
+      >
+        <fieldset class="choices">
+          {MODES.map((m) => (
+            <label key={m.id} class="choice">
+              <input type="radio" name="mode" checked={mode === m.id} onChange={() => setPicked(m.id)} data-testid={`merge-mode-${m.id}`} />
+              {m.label}
+            </label>
+          ))}
+        </fieldset>
+        {check.error && <RunError error={check.error} />}
+        {check.loading && !c && <progress aria-label="Checking the merge" />}
+        {c && c.clean && (
+          <p class="ok small-text" data-testid="merge-clean">
+            Merges cleanly{c.fastForward ? " (a fast-forward is possible)" : ""}.
+          </p>
+        )}
+        {c && !c.clean && (
+          <>
+            <p class="notice error">Conflicts in:</p>
+            <FileList files={c.conflictedFiles} testId="merge-conflicts" />
+          </>
+        )}
+        {mode !== "ff" && (
+          <label>
+            Commit message (optional)
+            <input value={message} onInput={(e) => setMessage(e.currentTarget.value)} data-testid="merge-message" />
+          </label>
+        )}
+        <label class="choice">
+          <input type="checkbox" checked={archive} onChange={(e) => setArchive(e.currentTarget.checked)} data-testid="merge-archive" />
+          Archive the workspace afterwards
+        </label>
+        {c && <Confirmation text={blocker ?? mergeText(branchName(props), c, mode, archive)} />}
+        <RunError error={error} />
+        <Buttons onClose={props.onClose}>
+          <button type="submit" class="primary" disabled={busy || !c || blocker !== null} data-testid="merge-submit">
+            {busy ? "Merging…" : `Merge into ${c?.base ?? "base"}`}
+          </button>
+        </Buttons>
+      </form>
+    </Modal>
+  );
+}
+
+function PrDialog(props: DialogProps) {
+  const id = props.workspace.id;
+  const gh = useLoad(() => reviewApi.prStatus(id), [id]);
+  const [title, setTitle] = useState(props.workspace.name);
+  const [body, setBody] = useState("");
+  const [draft, setDraft] = useState(false);
+  const [result, setResult] = useState<{ text: string; url: string | null } | null>(null);
+  const { busy, error, run } = useRun();
+  const branch = branchName(props);
+  const base = props.status?.base ?? props.workspace.gitWorktree?.baseBranch ?? "the base branch";
+  const finish = (r: { text: string; url: string | null }) => {
+    setResult(r);
+    props.onDone();
+  };
+  const push = () =>
+    run(async () => {
+      const r = await reviewApi.push(id);
+      finish({ text: `Pushed ${r.branch} to ${r.remote} (${r.remoteRef}).`, url: r.compareUrl });
+    });
+  const open = (askAgent: boolean) =>
+    run(async () => {
+      const req = askAgent ? { askAgent: true } : { title, body, draft };
+      const r: PrResult & { asked?: boolean } = await reviewApi.openPr(id, req);
+      if (r.asked) finish({ text: "Asked the agent to write and open the pull request.", url: null });
+      else if (r.pullRequest) finish({ text: `Opened pull request #${r.pullRequest.number}.`, url: r.pullRequest.url });
+      else finish({ text: `Pushed. ${r.reason ?? "No gh here"}: open the pull request on the forge.`, url: r.compareUrl });
+    });
+  const ghState = gh.data?.gh;
+  return (
+    <Modal title="Push / Open a pull request" onClose={props.onClose} wide>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          void open(false);
+        }}
+      >
+        {gh.data?.pullRequest && (
+          <p>
+            Already open:{" "}
+            <a href={gh.data.pullRequest.url} target="_blank" rel="noreferrer">
+              #{gh.data.pullRequest.number} {gh.data.pullRequest.title}
+            </a>
+          </p>
+        )}
+        <label>
+          Title
+          <input value={title} maxLength={256} onInput={(e) => setTitle(e.currentTarget.value)} data-testid="pr-title" />
+        </label>
+        <label>
+          Description
+          <textarea rows={5} value={body} onInput={(e) => setBody(e.currentTarget.value)} data-testid="pr-body" />
+        </label>
+        <label class="choice">
+          <input type="checkbox" checked={draft} onChange={(e) => setDraft(e.currentTarget.checked)} />
+          Draft
+        </label>
+        <Confirmation text={prText(branch, base, draft)} />
+        <p class="muted small-text">
+          {pushText(branch)}{" "}
+          {ghState && !(ghState.installed && ghState.loggedIn) &&
+            `gh is ${ghState.installed ? "not logged in" : "not installed"}: you get the compare link.`}
+        </p>
+        {result && (
+          <p class="ok" role="status" data-testid="pr-result">
+            {result.text}{" "}
+            {result.url && (
+              <a href={result.url} target="_blank" rel="noreferrer" data-testid="compare-url">
+                {result.url}
+              </a>
+            )}
+          </p>
+        )}
+        <RunError error={error} />
+        <Buttons onClose={props.onClose} closeLabel={result ? "Close" : "Cancel"}>
+          <button type="button" disabled={busy} onClick={() => void push()} data-testid="push-submit">
+            Push only
+          </button>
+          <button type="button" disabled={busy} onClick={() => void open(true)} data-testid="pr-ask-agent">
+            Ask the agent
+          </button>
+          <button type="submit" class="primary" disabled={busy || !title.trim()} data-testid="pr-submit">
+            {busy ? "Working…" : "Open pull request"}
+          </button>
+        </Buttons>
+      </form>
+    </Modal>
+  );
+}
+
+function ArchiveDialog(props: DialogProps) {
+  const w = props.workspace;
+  const [deleteBranch, setDeleteBranch] = useState(false);
+  const { busy, error, run } = useRun();
+  return (
+    <Modal title="Archive" onClose={props.onClose}>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          void run(() => archiveWorkspace(w.id, deleteBranch)).then((ok) => ok && props.onClose());
+        }}
+      >
+        <label class="choice">
+          <input
+            type="checkbox"
+            checked={deleteBranch}
+            onChange={(e) => setDeleteBranch(e.currentTarget.checked)}
+            data-testid="archive-delete-branch"
+          />
+          Delete the branch too (still restorable)
+        </label>
+        <Confirmation text={archiveText(w.name, branchName(props), w.path, deleteBranch)} />
+        <RunError error={error} />
+        <Buttons onClose={props.onClose}>
+          <button type="submit" class="danger" disabled={busy} data-testid="archive-submit">
+            {busy ? "Archiving…" : "Archive"}
+          </button>
+        </Buttons>
+      </form>
+    </Modal>
+  );
+}
