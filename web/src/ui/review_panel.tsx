@@ -167,8 +167,12 @@ function ChangedFile(props: {
           </span>
           <span class="file-path">{f.path}</span>
           {openComments > 0 && (
-            <span class="comment-count" title="Open review comments" data-testid="comment-count">
-              💬 {openComments}
+            <span
+              class="comment-count"
+              title={`${openComments} open review comment${openComments === 1 ? "" : "s"}`}
+              data-testid="comment-count"
+            >
+              [{openComments}]
             </span>
           )}
           <span class="add">+{f.insertions}</span>

@@ -78,7 +78,7 @@ function BranchPosition(props: { status: BranchStatus | null; error: string | nu
       <span data-testid="ahead-behind">{aheadBehind(s)}</span> {s.base}
       {s.uncommittedFiles > 0 && (
         <span class="uncommitted" data-testid="uncommitted">
-          · {s.uncommittedFiles} uncommitted
+          {" "}· {s.uncommittedFiles} uncommitted
         </span>
       )}
       {s.sync && (
