@@ -19,7 +19,8 @@ export function useLoad<T>(fetch: () => Promise<T>, deps: unknown[]) {
       live = false;
     };
   }, deps);
-  return { data, error, loading };
+  // setData: a change this page made, shown before the next load confirms it.
+  return { data, error, loading, setData };
 }
 
 export function Status(props: { loading: boolean; error: string | null; hasData: boolean }) {

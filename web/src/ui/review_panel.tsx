@@ -28,14 +28,18 @@ export function Changes(props: {
   const [marks, setMarks] = useState(() => loadViewed(localStorage, id));
   const [open, setOpen] = useState<string | null>(null);
   const done = () => setReload((n) => n + 1);
+  // Each change shows at once (the daemon's answer), then the list reloads.
+  const setComments = comments.setData;
   const actions = useMemo(
     () => ({
       update: async (c: ReviewComment, change: { resolved: boolean }) => {
-        await reviewApi.updateComment(id, c.id, change);
+        const fresh = await reviewApi.updateComment(id, c.id, change);
+        setComments((l) => l && l.map((x) => (x.id === fresh.id ? fresh : x)));
         done();
       },
       remove: async (c: ReviewComment) => {
         await reviewApi.deleteComment(id, c.id);
+        setComments((l) => l && l.filter((x) => x.id !== c.id));
         done();
       },
     }),
@@ -71,7 +75,8 @@ export function Changes(props: {
                   ...actions,
                   comments: byPath.get(f.path) ?? NO_COMMENTS,
                   add: async (range: LineRange, body: string) => {
-                    await reviewApi.addComment(id, { path: f.path, ...range, body });
+                    const added = await reviewApi.addComment(id, { path: f.path, ...range, body });
+                    setComments((l) => [...(l ?? []), added]);
                     done();
                   },
                 }}
