@@ -6,9 +6,9 @@ import { restoreText, shortId } from "../lib/ship";
 import type { Checkpoint, CheckpointDiff } from "../lib/types";
 import { DiffView } from "./diff_view";
 import { ago } from "./format";
-import { Status, useLoad } from "./load";
+import { Status, useLoad, useRun } from "./load";
 import { Modal } from "./modal";
-import { Buttons, Confirmation, RunError, useRun, type DialogProps } from "./ship_run";
+import { Buttons, Confirmation, RunError, type DialogProps } from "./ship_run";
 
 export function CheckpointsDialog(props: DialogProps) {
   const id = props.workspace.id;

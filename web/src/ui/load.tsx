@@ -1,5 +1,5 @@
-// Loading data for a component: the hook that fetches on a change of its dependencies, and the
-// line that shows its progress or error.
+// Loading data for a component: the hook that fetches on a change of its dependencies, the line
+// that shows its progress or error, and the hook that runs an action with progress and error.
 import { useEffect, useState } from "preact/hooks";
 import { errorText } from "./format";
 
@@ -27,4 +27,25 @@ export function Status(props: { loading: boolean; error: string | null; hasData:
   if (props.error) return <p class="notice error">{props.error}</p>;
   if (props.loading && !props.hasData) return <progress aria-label="Loading" />;
   return null;
+}
+
+/** An action's progress and its error (the daemon's message as is). */
+export function useRun() {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  /** Runs `fn`; true when it succeeded (the error shows otherwise). */
+  const run = async (fn: () => Promise<void>): Promise<boolean> => {
+    setBusy(true);
+    setError(null);
+    try {
+      await fn();
+      return true;
+    } catch (e) {
+      setError(errorText(e));
+      return false;
+    } finally {
+      setBusy(false);
+    }
+  };
+  return { busy, error, run };
 }

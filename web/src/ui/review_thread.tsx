@@ -3,7 +3,8 @@
 import { useState } from "preact/hooks";
 import { rangeLabel, type LineRange } from "../lib/review";
 import type { ReviewComment } from "../lib/types";
-import { ago, errorText } from "./format";
+import { ago } from "./format";
+import { useRun } from "./load";
 
 export interface CommentActions {
   update(c: ReviewComment, change: { resolved: boolean }): Promise<void>;
@@ -25,19 +26,7 @@ export function CommentThread(props: { comments: ReviewComment[]; actions: Comme
 
 function Comment(props: { comment: ReviewComment; actions: CommentActions; withRange: boolean }) {
   const c = props.comment;
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const act = async (fn: () => Promise<void>) => {
-    setBusy(true);
-    setError(null);
-    try {
-      await fn();
-    } catch (e) {
-      setError(errorText(e));
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { busy, error, run: act } = useRun();
   return (
     <div class={`review-comment${c.resolved ? " resolved" : ""}`} data-testid="review-comment" data-comment-id={c.id}>
       <div class="review-comment-head">
@@ -79,18 +68,9 @@ function Comment(props: { comment: ReviewComment; actions: CommentActions; withR
 /** The box under selected lines: Ctrl/Cmd+Enter saves, Escape cancels. */
 export function CommentBox(props: { range: LineRange; onSave: (body: string) => Promise<void>; onCancel: () => void }) {
   const [body, setBody] = useState("");
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, run } = useRun();
   const save = async () => {
-    if (!body.trim()) return;
-    setBusy(true);
-    setError(null);
-    try {
-      await props.onSave(body);
-    } catch (e) {
-      setError(errorText(e));
-      setBusy(false);
-    }
+    if (body.trim()) await run(() => props.onSave(body));
   };
   const r = props.range;
   return (

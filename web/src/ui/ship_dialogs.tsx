@@ -15,9 +15,9 @@ import {
 import type { MergeCheck, MergeMode, PrResult } from "../lib/types";
 import { archiveWorkspace, leaveWorkspace } from "./controller";
 import { CheckpointsDialog } from "./checkpoint_dialog";
-import { useLoad } from "./load";
+import { useLoad, useRun } from "./load";
 import { Modal } from "./modal";
-import { Buttons, Confirmation, FileList, RunError, branchName, useRun, type DialogProps } from "./ship_run";
+import { Buttons, Confirmation, FileList, RunError, branchName, type DialogProps } from "./ship_run";
 import { SyncDialog } from "./sync_dialog";
 
 export type ShipAction = "checkpoints" | "commit" | "sync" | "merge" | "pr" | "archive";

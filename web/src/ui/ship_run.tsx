@@ -1,9 +1,8 @@
-// What every ship dialog shares: running an action with progress and the daemon's error as is,
-// and the confirmation line that says exactly what will happen.
+// What every ship dialog shares: its props, the confirmation line that says exactly what will
+// happen, the daemon's error as is, and the buttons.
 import type { ComponentChildren } from "preact";
-import { useState } from "preact/hooks";
 import type { BranchStatus, Workspace } from "../lib/types";
-import { branchOf, errorText } from "./format";
+import { branchOf } from "./format";
 
 /** What every ship dialog gets. */
 export interface DialogProps {
@@ -16,26 +15,6 @@ export interface DialogProps {
 
 /** The branch's name as the dialogs say it. */
 export const branchName = (p: DialogProps) => p.status?.branch ?? branchOf(p.workspace) ?? "the branch";
-
-export function useRun() {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  /** Runs `fn`; true when it succeeded (the error shows otherwise). */
-  const run = async (fn: () => Promise<void>): Promise<boolean> => {
-    setBusy(true);
-    setError(null);
-    try {
-      await fn();
-      return true;
-    } catch (e) {
-      setError(errorText(e));
-      return false;
-    } finally {
-      setBusy(false);
-    }
-  };
-  return { busy, error, run };
-}
 
 export function Confirmation(props: { text: string }) {
   return (

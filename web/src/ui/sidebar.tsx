@@ -7,7 +7,8 @@ import { orderedWorkspaces, type State } from "../lib/store";
 import type { Activity, Repository, Workspace } from "../lib/types";
 import { unarchiveText } from "../lib/ship";
 import { focusWorkspace, unarchiveWorkspace } from "./controller";
-import { ago, branchOf, errorText, statusLabel } from "./format";
+import { ago, branchOf, statusLabel } from "./format";
+import { useRun } from "./load";
 import { useStore } from "./use_store";
 
 const selectSidebar = (s: State) => s;
@@ -176,18 +177,8 @@ function Archived(props: { workspaces: Workspace[] }) {
 function ArchivedItem(props: { workspace: Workspace }) {
   const w = props.workspace;
   const [confirming, setConfirming] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const unarchive = async () => {
-    setBusy(true);
-    setError(null);
-    try {
-      await unarchiveWorkspace(w.id);
-    } catch (e) {
-      setError(errorText(e));
-      setBusy(false);
-    }
-  };
+  const { busy, error, run } = useRun();
+  const unarchive = () => run(() => unarchiveWorkspace(w.id));
   return (
     <li class="archived-item" data-testid="archived-item" data-workspace-id={w.id}>
       <span class="workspace-name">{w.name}</span>

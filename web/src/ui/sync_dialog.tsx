@@ -4,8 +4,9 @@ import { useState } from "preact/hooks";
 import { reviewApi } from "../lib/review_api";
 import { abortSyncText, syncText } from "../lib/ship";
 import type { SyncMethod } from "../lib/types";
+import { useRun } from "./load";
 import { Modal } from "./modal";
-import { Buttons, Confirmation, FileList, RunError, branchName, useRun, type DialogProps } from "./ship_run";
+import { Buttons, Confirmation, FileList, RunError, branchName, type DialogProps } from "./ship_run";
 
 export function SyncDialog(props: DialogProps) {
   const id = props.workspace.id;
