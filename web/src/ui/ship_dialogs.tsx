@@ -1,5 +1,5 @@
-// The ship actions' dialogs (issue 20 §7.3): commit, sync, merge, push / pull request, archive
-// (checkpoints: checkpoint_dialog.tsx). Each says exactly what will happen before the person
+// The ship actions' dialogs (issue 20 §7.3): commit, merge and archive here; checkpoints, sync and
+// push / pull request in their own files. Each says exactly what will happen before the person
 // confirms, and shows the daemon's refusal as it is.
 import { useState } from "preact/hooks";
 import { reviewApi } from "../lib/review_api";
@@ -9,14 +9,13 @@ import {
   commitText,
   mergeBlocker,
   mergeText,
-  prText,
-  pushText,
 } from "../lib/ship";
-import type { MergeCheck, MergeMode, PrResult } from "../lib/types";
+import type { MergeCheck, MergeMode } from "../lib/types";
 import { archiveWorkspace, leaveWorkspace } from "./controller";
 import { CheckpointsDialog } from "./checkpoint_dialog";
 import { useLoad, useRun } from "./load";
 import { Modal } from "./modal";
+import { PrDialog } from "./pr_dialog";
 import { Buttons, Confirmation, FileList, RunError, branchName, type DialogProps } from "./ship_run";
 import { SyncDialog } from "./sync_dialog";
 
@@ -137,19 +136,8 @@ function MergeDialog(props: DialogProps) {
             </label>
           ))}
         </fieldset>
-        {check.error && <RunError error={check.error} />}
-        {check.loading && !c && <progress aria-label="Checking the merge" />}
-        {c && c.clean && (
-          <p class="ok small-text" data-testid="merge-clean">
-            Merges cleanly{c.fastForward ? " (a fast-forward is possible)" : ""}.
-          </p>
-        )}
-        {c && !c.clean && (
-          <>
-            <p class="notice error">Conflicts in:</p>
-            <FileList files={c.conflictedFiles} testId="merge-conflicts" />
-          </>
-        )}
+        <RunError error={check.error} />
+        <MergeCheckView check={c} loading={check.loading} />
         {mode !== "ff" && (
           <label>
             Commit message (optional)
@@ -172,92 +160,22 @@ function MergeDialog(props: DialogProps) {
   );
 }
 
-function PrDialog(props: DialogProps) {
-  const id = props.workspace.id;
-  const gh = useLoad(() => reviewApi.prStatus(id), [id]);
-  const [title, setTitle] = useState(props.workspace.name);
-  const [body, setBody] = useState("");
-  const [draft, setDraft] = useState(false);
-  const [result, setResult] = useState<{ text: string; url: string | null } | null>(null);
-  const { busy, error, run } = useRun();
-  const branch = branchName(props);
-  const base = props.status?.base ?? props.workspace.gitWorktree?.baseBranch ?? "the base branch";
-  const finish = (r: { text: string; url: string | null }) => {
-    setResult(r);
-    props.onDone();
-  };
-  const push = () =>
-    run(async () => {
-      const r = await reviewApi.push(id);
-      finish({ text: `Pushed ${r.branch} to ${r.remote} (${r.remoteRef}).`, url: r.compareUrl });
-    });
-  const open = (askAgent: boolean) =>
-    run(async () => {
-      const req = askAgent ? { askAgent: true } : { title, body, draft };
-      const r: PrResult & { asked?: boolean } = await reviewApi.openPr(id, req);
-      if (r.asked) finish({ text: "Asked the agent to write and open the pull request.", url: null });
-      else if (r.pullRequest) finish({ text: `Opened pull request #${r.pullRequest.number}.`, url: r.pullRequest.url });
-      else finish({ text: `Pushed. ${r.reason ?? "No gh here"}: open the pull request on the forge.`, url: r.compareUrl });
-    });
-  const ghState = gh.data?.gh;
+/** The merge check, shown before anything is merged: clean, or the files that would conflict. */
+function MergeCheckView(props: { check: MergeCheck | null; loading: boolean }) {
+  const c = props.check;
+  if (!c) return props.loading ? <progress aria-label="Checking the merge" /> : null;
+  if (c.clean) {
+    return (
+      <p class="ok small-text" data-testid="merge-clean">
+        Merges cleanly{c.fastForward ? " (a fast-forward is possible)" : ""}.
+      </p>
+    );
+  }
   return (
-    <Modal title="Push / Open a pull request" onClose={props.onClose} wide>
-      <form
-        onSubmit={(e) => {
-          e.preventDefault();
-          void open(false);
-        }}
-      >
-        {gh.data?.pullRequest && (
-          <p>
-            Already open:{" "}
-            <a href={gh.data.pullRequest.url} target="_blank" rel="noreferrer">
-              #{gh.data.pullRequest.number} {gh.data.pullRequest.title}
-            </a>
-          </p>
-        )}
-        <label>
-          Title
-          <input value={title} maxLength={256} onInput={(e) => setTitle(e.currentTarget.value)} data-testid="pr-title" />
-        </label>
-        <label>
-          Description
-          <textarea rows={5} value={body} onInput={(e) => setBody(e.currentTarget.value)} data-testid="pr-body" />
-        </label>
-        <label class="choice">
-          <input type="checkbox" checked={draft} onChange={(e) => setDraft(e.currentTarget.checked)} />
-          Draft
-        </label>
-        <Confirmation text={prText(branch, base, draft)} />
-        <p class="muted small-text">
-          {pushText(branch)}{" "}
-          {ghState && !(ghState.installed && ghState.loggedIn) &&
-            `gh is ${ghState.installed ? "not logged in" : "not installed"}: you get the compare link.`}
-        </p>
-        {result && (
-          <p class="ok" role="status" data-testid="pr-result">
-            {result.text}{" "}
-            {result.url && (
-              <a href={result.url} target="_blank" rel="noreferrer" data-testid="compare-url">
-                {result.url}
-              </a>
-            )}
-          </p>
-        )}
-        <RunError error={error} />
-        <Buttons onClose={props.onClose} closeLabel={result ? "Close" : "Cancel"}>
-          <button type="button" disabled={busy} onClick={() => void push()} data-testid="push-submit">
-            Push only
-          </button>
-          <button type="button" disabled={busy} onClick={() => void open(true)} data-testid="pr-ask-agent">
-            Ask the agent
-          </button>
-          <button type="submit" class="primary" disabled={busy || !title.trim()} data-testid="pr-submit">
-            {busy ? "Working…" : "Open pull request"}
-          </button>
-        </Buttons>
-      </form>
-    </Modal>
+    <>
+      <p class="notice error">Conflicts in:</p>
+      <FileList files={c.conflictedFiles} testId="merge-conflicts" />
+    </>
   );
 }
 
