@@ -6,8 +6,28 @@ import { reviewApi } from "../lib/review_api";
 import { aheadBehind, prBadge } from "../lib/ship";
 import type { BranchStatus, PullRequest, Workspace } from "../lib/types";
 import { shipChanged } from "./controller";
+import { errorText } from "./format";
 import { useLoad } from "./load";
-import { ShipDialog, type ShipAction } from "./ship_dialogs";
+import type { ShipAction } from "./ship_dialogs";
+
+// The dialogs load on first use: most visits never open one.
+type Dialogs = typeof import("./ship_dialogs");
+let dialogs: Promise<Dialogs> | null = null;
+
+function useDialogs(wanted: boolean): { module: Dialogs | null; error: string | null } {
+  const [module, setModule] = useState<Dialogs | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    if (!wanted || module) return;
+    setError(null);
+    dialogs ??= import("./ship_dialogs");
+    dialogs.then(setModule).catch((e) => {
+      dialogs = null; // a daemon updated meanwhile serves other asset names: retry next time
+      setError(`Could not load the dialog (${errorText(e)}): reload the page`);
+    });
+  }, [wanted]);
+  return { module, error };
+}
 
 const ACTIONS: { id: ShipAction; label: string; title: string }[] = [
   { id: "checkpoints", label: "Checkpoints", title: "Snapshots of the worktree: list, diff, restore" },
@@ -39,6 +59,8 @@ export function ShipBar(props: { workspace: Workspace; shipRevision: number; rev
     focusCount,
   ]);
   const [action, setAction] = useState<ShipAction | null>(null);
+  const loaded = useDialogs(action !== null);
+  const ShipDialog = loaded.module?.ShipDialog;
   return (
     <>
       <BranchPosition status={status} error={error} />
@@ -57,7 +79,8 @@ export function ShipBar(props: { workspace: Workspace; shipRevision: number; rev
           </button>
         ))}
       </span>
-      {action && (
+      {action && loaded.error && <span class="notice error">{loaded.error}</span>}
+      {action && ShipDialog && (
         <ShipDialog
           action={action}
           workspace={w}
