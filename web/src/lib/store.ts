@@ -6,6 +6,7 @@ import type {
   DependencyProject,
   DependencySummary,
   Port,
+  PullRequest,
   Repository,
   ResourceSample,
   ServerEvent,
@@ -37,6 +38,12 @@ export interface State {
   attention: Record<string, "finished" | "failed" | "waiting">;
   /** Bumped when a workspace's session list or history should be refetched. */
   revision: Record<string, number>;
+  /** Bumped when a workspace's review comments changed (`review_comments_changed`). */
+  reviewRevision: Record<string, number>;
+  /** Bumped when its branch, checkpoints or pull request changed: refetch the branch status. */
+  shipRevision: Record<string, number>;
+  /** Archived workspaces (GET /api/workspaces?archived=1), listed apart in the sidebar. */
+  archived: Workspace[];
 }
 
 export function initialState(): State {
@@ -54,6 +61,9 @@ export function initialState(): State {
     dependencies: {},
     attention: {},
     revision: {},
+    reviewRevision: {},
+    shipRevision: {},
+    archived: [],
   };
 }
 
@@ -81,8 +91,19 @@ export function isWaitingStatus(status: string): boolean {
   return status === "waiting" || status === "waiting_for_input" || status === "needs_input";
 }
 
-function bump(state: State, workspaceId: string): Record<string, number> {
-  return { ...state.revision, [workspaceId]: (state.revision[workspaceId] ?? 0) + 1 };
+function bump(state: State, workspaceId: string, key: "revision" | "reviewRevision" | "shipRevision" = "revision") {
+  const counts = state[key];
+  return { ...counts, [workspaceId]: (counts[workspaceId] ?? 0) + 1 };
+}
+
+/** A `pull_request_changed` event: the workspace's new pull request (null: none any more). */
+function withPullRequest(state: State, workspaceId: string, pr: unknown): State {
+  const pullRequest = typeof pr === "object" && pr !== null ? (pr as PullRequest) : null;
+  return {
+    ...state,
+    workspaces: state.workspaces.map((w) => (w.id === workspaceId ? { ...w, pullRequest } : w)),
+    shipRevision: bump(state, workspaceId, "shipRevision"),
+  };
 }
 
 function workspaceName(state: State, id: string): string {
@@ -115,6 +136,8 @@ function withoutWorkspace(state: State, workspaceId: string): State {
     dependencies: drop(state.dependencies),
     attention: drop(state.attention),
     revision: drop(state.revision),
+    reviewRevision: drop(state.reviewRevision),
+    shipRevision: drop(state.shipRevision),
   };
 }
 
@@ -255,6 +278,12 @@ export function applyEvent(state: State, e: ServerEvent, pageVisible: boolean): 
     }
     case "file_changed":
       return { state: { ...state, revision: bump(state, workspaceId) }, notice: null };
+    case "review_comments_changed":
+      return { state: { ...state, reviewRevision: bump(state, workspaceId, "reviewRevision") }, notice: null };
+    case "checkpoint_created":
+      return { state: { ...state, shipRevision: bump(state, workspaceId, "shipRevision") }, notice: null };
+    case "pull_request_changed":
+      return { state: withPullRequest(state, workspaceId, d["pullRequest"]), notice: null };
   }
   return { state, notice: null };
 }

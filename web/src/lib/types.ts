@@ -34,6 +34,10 @@ export interface Workspace {
   updatedAt: number;
   lastFocusedAt: number | null;
   gitWorktree?: GitWorktree;
+  /** When it was archived (issue 20), null or absent while it is live. */
+  archivedAt?: number | null;
+  /** Its pull request as last seen, null or absent without one. */
+  pullRequest?: PullRequest | null;
 }
 
 /** What a session's program does (docs/agent-state.md): its activity, beside its status. */
@@ -154,4 +158,113 @@ export interface DependencySummary {
 export interface ServerEvent {
   type: string;
   data: Record<string, unknown>;
+}
+
+// Review and ship (issue 20, docs/review.md).
+
+/** A review comment on lines of a workspace's diff. */
+export interface ReviewComment {
+  id: string;
+  workspaceId: string;
+  path: string;
+  line: number;
+  endLine: number | null;
+  side: "new" | "old";
+  body: string;
+  quote: string;
+  resolved: boolean;
+  resolvedAt: number | null;
+  sentAt: number | null;
+  sentToSessionId: string | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface Checkpoint {
+  id: string;
+  ref: string;
+  label: string;
+  head: string | null;
+  createdAt: number;
+  workspaceId: string;
+}
+
+/** GET /checkpoints/diff: the shape of GET /diff with `from` and `to` for `baseRef`. */
+export interface CheckpointDiff {
+  from: string;
+  to: string;
+  truncated: boolean;
+  files: FileDiff[];
+}
+
+export interface BranchStatus {
+  branch: string;
+  base: string;
+  baseCommit: string;
+  head: string;
+  ahead: number;
+  behind: number;
+  fetched: boolean;
+  fetchError: string | null;
+  uncommittedFiles: number;
+  sync: null | { method: SyncMethod; conflictedFiles: string[] };
+}
+
+export type SyncMethod = "rebase" | "merge";
+export type MergeMode = "ff" | "merge" | "squash";
+
+export interface SyncResult {
+  result: "up-to-date" | "synced" | "conflicts";
+  method: SyncMethod;
+  head: string;
+  conflictedFiles: string[];
+  checkpoint: Checkpoint | null;
+}
+
+export interface MergeCheck {
+  clean: boolean;
+  fastForward: boolean;
+  conflictedFiles: string[];
+  base: string;
+  baseCommit: string;
+  head: string;
+}
+
+export interface MergeResult {
+  merged: true;
+  mode: MergeMode;
+  base: string;
+  baseCommit: string;
+  previousBaseCommit: string;
+}
+
+export interface PullRequest {
+  number: number;
+  url: string;
+  state: "open" | "draft" | "closed" | "merged" | (string & {});
+  title: string;
+  checks: { passing: number; failing: number; pending: number };
+  reviewDecision: string | null;
+  mergeable: string | boolean | null;
+  refreshedAt: number;
+}
+
+export interface PushResult {
+  pushed: true;
+  remote: string;
+  branch: string;
+  remoteRef: string;
+  compareUrl: string | null;
+}
+
+export interface PrResult {
+  pullRequest: PullRequest | null;
+  compareUrl: string | null;
+  reason?: string;
+}
+
+export interface PrStatus {
+  pullRequest: PullRequest | null;
+  compareUrl: string | null;
+  gh: { installed: boolean; loggedIn: boolean };
 }

@@ -2,6 +2,7 @@
 // things a person does (add, create, start, stop, delete). Components call these and read the
 // store; nothing else changes state.
 import { ApiError, api } from "../lib/api";
+import { reviewApi } from "../lib/review_api";
 import { EventClient } from "../lib/events";
 import { browserSchedule, browserSocket, socketUrl } from "../lib/socket";
 import { linkedWorkspace, workspaceHash } from "../lib/route";
@@ -117,6 +118,7 @@ export async function refresh(all = true): Promise<void> {
       return { ...s, loaded: true, problem: null, repositories, workspaces, agents, focusedId };
     });
     syncSubscriptions(workspaces);
+    void refreshArchived();
     const focusedId = store.get().focusedId;
     const stale = workspaces.filter((w) => {
       const old = before.get(w.id);
@@ -133,6 +135,43 @@ export async function refresh(all = true): Promise<void> {
           : String(e);
     store.update((s) => ({ ...s, problem }));
   }
+}
+
+/** The archived workspaces for the sidebar (none from a daemon without archiving). */
+async function refreshArchived(): Promise<void> {
+  const archived = await reviewApi.archived().catch(() => null);
+  if (!archived) return;
+  // An older daemon ignores ?archived=1 and lists the live ones: keep only archived ones.
+  const only = archived.filter((w) => typeof w.archivedAt === "number");
+  store.update((s) => ({ ...s, archived: only }));
+}
+
+/** Archives a workspace (issue 20): it leaves the list for the archived section. */
+export async function archiveWorkspace(id: string, deleteBranch: boolean): Promise<void> {
+  await reviewApi.archive(id, deleteBranch);
+  await leaveWorkspace(id);
+}
+
+/** A workspace archived (by this page or by a merge with `archive`): unfocus it and reload. */
+export async function leaveWorkspace(id: string): Promise<void> {
+  if (store.get().focusedId === id) focusWorkspace(null);
+  await refresh(false);
+}
+
+export async function unarchiveWorkspace(id: string): Promise<void> {
+  await reviewApi.unarchive(id);
+  await refresh(false);
+  focusWorkspace(id);
+}
+
+/** After a ship action: the workspace's branch status and lists are stale. */
+export function shipChanged(workspaceId: string): void {
+  store.update((s) => ({
+    ...s,
+    shipRevision: { ...s.shipRevision, [workspaceId]: (s.shipRevision[workspaceId] ?? 0) + 1 },
+    revision: { ...s.revision, [workspaceId]: (s.revision[workspaceId] ?? 0) + 1 },
+  }));
+  void refresh(false);
 }
 
 export function start(): void {

@@ -1,10 +1,12 @@
 // Beside the agent terminal: the workspace's shell, the agent's log, the changes against the base
-// branch with a diff viewer, and the session history with each session's conversation.
+// branch with the diff viewer and review comments (review_panel.tsx), and the session history
+// with each session's conversation.
 import { useEffect, useState } from "preact/hooks";
 import { api } from "../lib/api";
-import type { AgentLog, FileDiff, HistoryItem, Message, Session, Workspace, WorkspaceDiff } from "../lib/types";
-import { DiffView } from "./diff_view";
+import type { AgentLog, HistoryItem, Message, Session, Workspace } from "../lib/types";
 import { ago, duration, errorText } from "./format";
+import { Status, useLoad } from "./load";
+import { Changes } from "./review_panel";
 import { TerminalView } from "./terminal_view";
 
 type Tab = "terminal" | "logs" | "changes" | "history";
@@ -15,7 +17,12 @@ const TABS: { id: Tab; label: string }[] = [
   { id: "history", label: "History" },
 ];
 
-export function SidePanel(props: { workspace: Workspace; session: Session | undefined; revision: number }) {
+export function SidePanel(props: {
+  workspace: Workspace;
+  session: Session | undefined;
+  revision: number;
+  reviewRevision: number;
+}) {
   const [tab, setTab] = useState<Tab>("changes");
   return (
     <aside class="side-panel">
@@ -37,36 +44,18 @@ export function SidePanel(props: { workspace: Workspace; session: Session | unde
       <div class="tab-body">
         {tab === "terminal" && <UserTerminal key={props.workspace.id} workspaceId={props.workspace.id} />}
         {tab === "logs" && <Logs session={props.session} revision={props.revision} />}
-        {tab === "changes" && <Changes workspaceId={props.workspace.id} revision={props.revision} />}
+        {tab === "changes" && (
+          <Changes
+            workspaceId={props.workspace.id}
+            session={props.session}
+            revision={props.revision}
+            reviewRevision={props.reviewRevision}
+          />
+        )}
         {tab === "history" && <History workspaceId={props.workspace.id} revision={props.revision} />}
       </div>
     </aside>
   );
-}
-
-/** Loads `fetch()` whenever a dependency changes; shows progress and errors. */
-function useLoad<T>(fetch: () => Promise<T>, deps: unknown[]) {
-  const [data, setData] = useState<T | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [loading, setLoading] = useState(true);
-  useEffect(() => {
-    let live = true;
-    setLoading(true);
-    fetch()
-      .then((d) => live && (setData(d), setError(null)))
-      .catch((e) => live && setError(errorText(e)))
-      .finally(() => live && setLoading(false));
-    return () => {
-      live = false;
-    };
-  }, deps);
-  return { data, error, loading };
-}
-
-function Status(props: { loading: boolean; error: string | null; hasData: boolean }) {
-  if (props.error) return <p class="notice error">{props.error}</p>;
-  if (props.loading && !props.hasData) return <progress aria-label="Loading" />;
-  return null;
 }
 
 function UserTerminal(props: { workspaceId: string }) {
@@ -135,76 +124,6 @@ function Logs(props: { session: Session | undefined; revision: number }) {
         ))}
       </ol>
     </div>
-  );
-}
-
-function Changes(props: { workspaceId: string; revision: number }) {
-  const { data, error, loading } = useLoad<WorkspaceDiff>(() => api.diff(props.workspaceId), [
-    props.workspaceId,
-    props.revision,
-  ]);
-  const [open, setOpen] = useState<string | null>(null);
-  return (
-    <div class="changes">
-      <Status loading={loading} error={error} hasData={!!data} />
-      {data && (
-        <>
-          <p class="muted small-text">
-            Against <code>{data.baseRef}</code> · {data.files.length} file{data.files.length === 1 ? "" : "s"}
-          </p>
-          {data.files.length === 0 && <p class="muted">No changes yet.</p>}
-          <ul class="file-list">
-            {data.files.map((f) => (
-              <ChangedFile
-                key={f.path}
-                file={f}
-                baseRef={data.baseRef}
-                workspaceId={props.workspaceId}
-                open={open === f.path}
-                onToggle={() => setOpen(open === f.path ? null : f.path)}
-              />
-            ))}
-          </ul>
-        </>
-      )}
-    </div>
-  );
-}
-
-/** The change as a word (a lone letter read like git's "C", copied); the daemon's word as a title. */
-const CHANGE_WORDS: Record<string, string> = { created: "new", modified: "modified", deleted: "deleted" };
-
-function ChangedFile(props: {
-  file: FileDiff;
-  baseRef: string;
-  workspaceId: string;
-  open: boolean;
-  onToggle: () => void;
-}) {
-  const f = props.file;
-  const [full, setFull] = useState<FileDiff | null>(null);
-  useEffect(() => {
-    // Files past the answer's diff budget come without their diff: ask for that file alone.
-    if (props.open && f.diff === null && f.diffTruncated && !f.binary) {
-      void api.diff(props.workspaceId, f.path).then((d) => setFull(d.files[0] ?? null));
-    }
-  }, [props.open]);
-  return (
-    <li>
-      <button type="button" class="file-row" onClick={props.onToggle} aria-expanded={props.open} data-testid="changed-file">
-        <span
-          class={`change change-${f.changeType}`}
-          title={`${f.changeType} since ${props.baseRef}`}
-          data-testid="change-type"
-        >
-          {CHANGE_WORDS[f.changeType] ?? f.changeType}
-        </span>
-        <span class="file-path">{f.path}</span>
-        <span class="add">+{f.insertions}</span>
-        <span class="del">−{f.deletions}</span>
-      </button>
-      {props.open && <DiffView file={full ?? f} />}
-    </li>
   );
 }
 

@@ -1,11 +1,14 @@
 // The left column: the workspaces whose agent waits for the person (with why) on top, then the
 // repositories and, under each, their workspaces with live status, branch, what the agent does
-// and a badge when a background agent finished or waits.
+// and a badge when a background agent finished or waits; at the bottom the archived ones, collapsed.
+import { useState } from "preact/hooks";
 import { liveActivity, waitingText } from "../lib/attention";
 import { orderedWorkspaces, type State } from "../lib/store";
 import type { Activity, Repository, Workspace } from "../lib/types";
-import { focusWorkspace } from "./controller";
+import { unarchiveText } from "../lib/ship";
+import { focusWorkspace, unarchiveWorkspace } from "./controller";
 import { ago, branchOf, statusLabel } from "./format";
+import { useRun } from "./load";
 import { useStore } from "./use_store";
 
 const selectSidebar = (s: State) => s;
@@ -90,6 +93,7 @@ export function Sidebar(props: {
           </ul>
         </section>
       ))}
+      {state.archived.length > 0 && <Archived workspaces={state.archived} />}
     </nav>
   );
 }
@@ -152,4 +156,52 @@ function ActivityMark(props: { activity: Activity }) {
       </span>
     );
   return null;
+}
+
+/** Archived workspaces, collapsed; each with Unarchive (confirmed, saying what comes back). */
+function Archived(props: { workspaces: Workspace[] }) {
+  return (
+    <details class="repo archived" data-testid="archived">
+      <summary class="repo-head">
+        <span class="repo-name">Archived ({props.workspaces.length})</span>
+      </summary>
+      <ul class="workspaces">
+        {props.workspaces.map((w) => (
+          <ArchivedItem key={w.id} workspace={w} />
+        ))}
+      </ul>
+    </details>
+  );
+}
+
+function ArchivedItem(props: { workspace: Workspace }) {
+  const w = props.workspace;
+  const [confirming, setConfirming] = useState(false);
+  const { busy, error, run } = useRun();
+  const unarchive = () => run(() => unarchiveWorkspace(w.id));
+  return (
+    <li class="archived-item" data-testid="archived-item" data-workspace-id={w.id}>
+      <span class="workspace-name">{w.name}</span>
+      <span class="workspace-meta">
+        {branchOf(w) && <span class="branch">{branchOf(w)}</span>}
+        {w.archivedAt ? <span>archived {ago(w.archivedAt)}</span> : null}
+      </span>
+      {confirming ? (
+        <span class="confirm-inline">
+          <span class="small-text" data-testid="confirmation">{unarchiveText(w.name, branchOf(w))}</span>
+          <button type="button" class="small" onClick={() => setConfirming(false)}>
+            Cancel
+          </button>
+          <button type="button" class="small primary" disabled={busy} onClick={() => void unarchive()} data-testid="unarchive-confirm">
+            {busy ? "Unarchiving…" : "Unarchive"}
+          </button>
+        </span>
+      ) : (
+        <button type="button" class="small" onClick={() => setConfirming(true)} data-testid="unarchive">
+          Unarchive…
+        </button>
+      )}
+      {error && <span class="notice error">{error}</span>}
+    </li>
+  );
 }

@@ -1,11 +1,12 @@
 // The focused workspace: its header (branch, status, startup time, ports, resources,
-// dependencies), the agent controls, the agent terminal at the centre and the side panel.
+// dependencies, the branch's position, pull request and ship actions), the agent controls, the agent terminal at the centre and the side panel.
 import { useState } from "preact/hooks";
 import { chosenAgent } from "../lib/agent_choice";
 import type { State } from "../lib/store";
 import type { AgentProfile, Session, Workspace } from "../lib/types";
 import { resumeAgent, startAgent, stopAgent } from "./controller";
 import { branchOf, duration, errorText, statusLabel } from "./format";
+import { ShipBar } from "./ship_bar";
 import { SidePanel } from "./side_panel";
 import { Sparkline } from "./sparkline";
 import { TerminalView } from "./terminal_view";
@@ -59,6 +60,9 @@ export function WorkspaceView(props: { workspace: Workspace; onDelete: () => voi
             </span>
           )}
           {samples.length > 1 && <Sparkline samples={samples} />}
+          {w.gitWorktree && (
+            <ShipBar workspace={w} shipRevision={state.shipRevision[w.id] ?? 0} revision={state.revision[w.id] ?? 0} />
+          )}
         </div>
         <button type="button" class="danger small" onClick={props.onDelete} data-testid="delete-workspace">
           Delete…
@@ -81,7 +85,12 @@ export function WorkspaceView(props: { workspace: Workspace; onDelete: () => voi
             </div>
           )}
         </main>
-        <SidePanel workspace={w} session={session} revision={state.revision[w.id] ?? 0} />
+        <SidePanel
+          workspace={w}
+          session={session}
+          revision={state.revision[w.id] ?? 0}
+          reviewRevision={state.reviewRevision[w.id] ?? 0}
+        />
       </div>
     </div>
   );
