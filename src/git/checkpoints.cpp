@@ -6,10 +6,11 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cctype>
 #include <charconv>
-#include <chrono>
 #include <cstdio>
 
+#include "core/clock.hpp"
 #include "core/error.hpp"
 #include "core/ids.hpp"
 #include "core/utf8_text.hpp"
@@ -177,15 +178,10 @@ std::string refName(const std::string& prefix, std::int64_t ms) {
     return prefix + digits;
 }
 
-std::int64_t nowMs() {
-    using namespace std::chrono;
-    return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-}
-
 /// Stores `commit` under a fresh name later than `newest`'s; returns the ref.
 std::string storeRef(const fs::path& worktree, const std::string& prefix, const std::string& commit,
                      std::int64_t after, std::int64_t& createdAt) {
-    std::int64_t ms = std::max(nowMs(), after + 1);
+    std::int64_t ms = std::max(core::nowMs(), after + 1);
     for (int attempt = 0;; ++attempt, ++ms) {
         std::string ref = refName(prefix, ms);
         GitCommand command;
@@ -300,7 +296,7 @@ CreatedCheckpoint createCheckpoint(const fs::path& worktree, std::string_view wo
     c.head = head;
     c.tree = tree;
     c.workspaceId = workspaceId;
-    std::int64_t taken = nowMs();
+    std::int64_t taken = core::nowMs();
     std::string message = std::string(kSubjectPrefix) + c.label +
                           "\n\nWorkspace: " + std::string(workspaceId) +
                           "\nTaken-At: " + std::to_string(taken) + "\n";
@@ -362,7 +358,9 @@ RestoredCheckpoint restoreCheckpoint(const fs::path& worktree, std::string_view 
                                      const Checkpoint& target) {
     RestoredCheckpoint out;
     out.restored = target;
-    out.saved = createCheckpoint(worktree, workspaceId, "before restore").checkpoint;
+    CreatedCheckpoint saved = createCheckpoint(worktree, workspaceId, "before restore");
+    out.saved = std::move(saved.checkpoint);
+    out.savedCreated = saved.created;
     std::vector<std::string> rewrite;
     // Deletions first: a file may give way to a directory of the same name, and back.
     for (TreeDelta& delta : treeDeltas(worktree, out.saved.tree, target.tree)) {

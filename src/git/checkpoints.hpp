@@ -66,6 +66,8 @@ struct RestoredCheckpoint {
     Checkpoint restored;
     /// The present, checkpointed before the files were rewritten.
     Checkpoint saved;
+    /// False when the present was the newest checkpoint already.
+    bool savedCreated = false;
 };
 
 /// Throws core::Error unless `workspaceId` is a UUID (it becomes a ref component).
