@@ -19,6 +19,8 @@ void addOpenCommand(CLI::App& app, Context& ctx);
 void addExecCommand(CLI::App& app, Context& ctx);
 /// deps [WORKSPACE]: deps_command.cpp
 void addDepsCommand(CLI::App& app, Context& ctx);
+/// checkpoint ls|create|diff|restore, commit, diff: checkpoint_commands.cpp
+void addCheckpointCommands(CLI::App& app, Context& ctx);
 /// wait ID --until waiting|idle|turn-end|ended: wait_command.cpp
 void addWaitCommand(CLI::App& app, Context& ctx);
 /// screen, send-keys: screen_commands.cpp

@@ -58,6 +58,23 @@ struct Comparison {
     detail::DiffPtr diff;
 };
 
+/// The options of every comparison here; `onlyPath` (kept alive by the caller, as `pathspec`)
+/// limits it to one file.
+git_diff_options diffOptions(std::optional<std::string>& onlyPath, char* (&pathspec)[1]) {
+    git_diff_options options;
+    check(git_diff_options_init(&options, GIT_DIFF_OPTIONS_VERSION), "cannot set up a diff");
+    options.flags = GIT_DIFF_INCLUDE_UNTRACKED | GIT_DIFF_RECURSE_UNTRACKED_DIRS |
+                    GIT_DIFF_SHOW_UNTRACKED_CONTENT | GIT_DIFF_INCLUDE_TYPECHANGE;
+    options.max_size = kMaxDiffedFileBytes;
+    if (onlyPath) {
+        // Literal: a file named "*.c" means that file, not every C file.
+        options.flags |= GIT_DIFF_DISABLE_PATHSPEC_MATCH;
+        pathspec[0] = onlyPath->data();
+        options.pathspec = {pathspec, 1};
+    }
+    return options;
+}
+
 Comparison compare(const std::filesystem::path& worktree, std::string_view baseRef,
                    std::optional<std::string> onlyPath) {
     Comparison c;
@@ -72,21 +89,41 @@ Comparison compare(const std::filesystem::path& worktree, std::string_view baseR
     check(git_commit_tree(&rawTree, commit.get()), "cannot read the base tree");
     detail::TreePtr tree(rawTree);
 
-    git_diff_options options;
-    check(git_diff_options_init(&options, GIT_DIFF_OPTIONS_VERSION), "cannot set up a diff");
-    options.flags = GIT_DIFF_INCLUDE_UNTRACKED | GIT_DIFF_RECURSE_UNTRACKED_DIRS |
-                    GIT_DIFF_SHOW_UNTRACKED_CONTENT | GIT_DIFF_INCLUDE_TYPECHANGE;
-    options.max_size = kMaxDiffedFileBytes;
     char* pathspec[1] = {nullptr};
-    if (onlyPath) {
-        // Literal: a file named "*.c" means that file, not every C file.
-        options.flags |= GIT_DIFF_DISABLE_PATHSPEC_MATCH;
-        pathspec[0] = onlyPath->data();
-        options.pathspec = {pathspec, 1};
-    }
+    git_diff_options options = diffOptions(onlyPath, pathspec);
     git_diff* rawDiff = nullptr;
     check(git_diff_tree_to_workdir_with_index(&rawDiff, c.repo.get(), tree.get(), &options),
           "cannot compare " + worktree.string() + " with \"" + std::string(baseRef) + "\"");
+    c.diff.reset(rawDiff);
+    return c;
+}
+
+/// The tree of the commit (or tree) `id` names.
+detail::TreePtr treeOf(git_repository* repo, std::string_view id) {
+    git_oid oid;
+    if (id.size() != GIT_OID_HEXSZ || git_oid_fromstr(&oid, std::string(id).c_str()) != 0)
+        throw core::Error("\"" + std::string(id) + "\" is not a full object id");
+    git_object* raw = nullptr;
+    check(git_object_lookup(&raw, repo, &oid, GIT_OBJECT_ANY), "no object " + std::string(id));
+    detail::ObjectPtr object(raw);
+    git_object* rawTree = nullptr;
+    check(git_object_peel(&rawTree, object.get(), GIT_OBJECT_TREE),
+          std::string(id) + " is not a commit or a tree");
+    return detail::TreePtr(reinterpret_cast<git_tree*>(rawTree));
+}
+
+Comparison compareTrees(const std::filesystem::path& worktree, std::string_view from,
+                        std::string_view to, std::optional<std::string> onlyPath) {
+    Comparison c;
+    c.repo = detail::openWorkTree(worktree);
+    c.baseCommit = std::string(from);
+    detail::TreePtr fromTree = treeOf(c.repo.get(), from);
+    detail::TreePtr toTree = treeOf(c.repo.get(), to);
+    char* pathspec[1] = {nullptr};
+    git_diff_options options = diffOptions(onlyPath, pathspec);
+    git_diff* rawDiff = nullptr;
+    check(git_diff_tree_to_tree(&rawDiff, c.repo.get(), fromTree.get(), toTree.get(), &options),
+          "cannot compare " + std::string(from) + " with " + std::string(to));
     c.diff.reset(rawDiff);
     return c;
 }
@@ -183,8 +220,10 @@ std::string_view changeTypeName(ChangeType type) {
     return "modified";
 }
 
-ChangeSet listChanges(const std::filesystem::path& worktree, std::string_view baseRef) {
-    Comparison c = compare(worktree, baseRef, std::nullopt);
+namespace {
+
+/// The changed files of a comparison, bounded by kMaxChangedFiles.
+ChangeSet collectChanges(const Comparison& c) {
     ChangeSet changes;
     changes.baseCommit = c.baseCommit;
     std::size_t count = git_diff_num_deltas(c.diff.get());
@@ -214,6 +253,24 @@ ChangeSet listChanges(const std::filesystem::path& worktree, std::string_view ba
         changes.files.push_back(std::move(change));
     }
     return changes;
+}
+
+}  // namespace
+
+ChangeSet listChanges(const std::filesystem::path& worktree, std::string_view baseRef) {
+    return collectChanges(compare(worktree, baseRef, std::nullopt));
+}
+
+ChangeSet listTreeChanges(const std::filesystem::path& worktree, std::string_view from,
+                          std::string_view to) {
+    return collectChanges(compareTrees(worktree, from, to, std::nullopt));
+}
+
+DiffText diffTreeFile(const std::filesystem::path& worktree, std::string_view from,
+                      std::string_view to, std::string_view path, std::size_t limit) {
+    std::string relative = checkedRelativePath(path);
+    Comparison c = compareTrees(worktree, from, to, relative);
+    return printDiff(c.diff.get(), limit);
 }
 
 DiffText diffAll(const std::filesystem::path& worktree, std::string_view baseRef,

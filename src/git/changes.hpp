@@ -68,4 +68,15 @@ DiffText diffAll(const std::filesystem::path& worktree, std::string_view baseRef
 DiffText diffFile(const std::filesystem::path& worktree, std::string_view baseRef,
                   std::string_view path, std::size_t limit = kDefaultDiffLimit);
 
+/// The changes from `from` to `to` (full ids of commits or trees) in the repository of
+/// `worktree`, as listChanges reports them; `baseCommit` is `from`. Throws core::Error for an id
+/// that is not a full hex id or names no commit or tree.
+ChangeSet listTreeChanges(const std::filesystem::path& worktree, std::string_view from,
+                          std::string_view to);
+
+/// The unified diff of one file from `from` to `to` (as listTreeChanges; `path` as diffFile's).
+DiffText diffTreeFile(const std::filesystem::path& worktree, std::string_view from,
+                      std::string_view to, std::string_view path,
+                      std::size_t limit = kDefaultDiffLimit);
+
 }  // namespace parawork::git

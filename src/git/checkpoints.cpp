@@ -1,0 +1,382 @@
+// Checkpoints with the git CLI: `git add -A` into a copy of the worktree's index (its stat cache
+// makes unchanged files cheap), write-tree, commit-tree with a fixed identity, update-ref.
+#include "git/checkpoints.hpp"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cctype>
+#include <charconv>
+#include <cstdio>
+
+#include "core/clock.hpp"
+#include "core/error.hpp"
+#include "core/ids.hpp"
+#include "core/utf8_text.hpp"
+#include "git/git_command.hpp"
+#include "git/libgit2_handles.hpp"
+
+namespace parawork::git {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr std::string_view kRefRoot = "refs/parawork/checkpoints/";
+constexpr std::string_view kSubjectPrefix = "Checkpoint: ";
+/// Checkpoint names are the time in ms, zero-padded so that name order is time order.
+constexpr int kNameDigits = 15;
+
+using Env = std::vector<std::pair<std::string, std::string>>;
+
+/// The identity of checkpoint commits: they are ours, and must work without user.name.
+const Env kIdentity = {{"GIT_AUTHOR_NAME", "parawork"},
+                       {"GIT_AUTHOR_EMAIL", "parawork@localhost"},
+                       {"GIT_COMMITTER_NAME", "parawork"},
+                       {"GIT_COMMITTER_EMAIL", "parawork@localhost"}};
+
+GitResult gitIn(const fs::path& worktree, std::vector<std::string> args, std::string_view what,
+                Env env = {}) {
+    GitCommand command;
+    command.cwd = worktree;
+    command.args = std::move(args);
+    command.env = std::move(env);
+    return runGitChecked(command, what);
+}
+
+std::string firstLine(const std::string& text) {
+    return text.substr(0, text.find('\n'));
+}
+
+std::optional<std::string> headCommit(const fs::path& worktree) {
+    GitCommand command;
+    command.cwd = worktree;
+    command.args = {"rev-parse", "--verify", "-q", "HEAD^{commit}"};
+    GitResult result = runGit(command);
+    if (!result.ok()) return std::nullopt;  // unborn
+    return firstLine(result.out);
+}
+
+/// A git-internal path (`git rev-parse --git-path`), absolute.
+fs::path gitPath(const fs::path& worktree, const std::string& name) {
+    fs::path path = firstLine(
+        gitIn(worktree, {"rev-parse", "--git-path", name}, "cannot find the git dir").out);
+    return path.is_absolute() ? path : worktree / path;
+}
+
+/// A copy of the worktree's index, removed at the end of the scope (with git's lock file).
+class TemporaryIndex {
+  public:
+    explicit TemporaryIndex(const fs::path& worktree) {
+        static std::atomic<unsigned> counter{0};
+        std::string name = "parawork-index-" + std::to_string(::getpid()) + "-" +
+                           std::to_string(counter.fetch_add(1));
+        path_ = gitPath(worktree, name);
+        fs::path real = gitPath(worktree, "index");
+        std::error_code ec;
+        if (fs::exists(real, ec)) fs::copy_file(real, path_, fs::copy_options::overwrite_existing);
+    }
+    ~TemporaryIndex() {
+        std::error_code ec;
+        fs::remove(path_, ec);
+        fs::remove(fs::path(path_.string() + ".lock"), ec);
+    }
+    TemporaryIndex(const TemporaryIndex&) = delete;
+    TemporaryIndex& operator=(const TemporaryIndex&) = delete;
+
+    Env env() const { return {{"GIT_INDEX_FILE", path_.string()}}; }
+
+  private:
+    fs::path path_;
+};
+
+/// The tree of the working tree as it is: tracked and untracked files, not ignored ones.
+std::string snapshotTree(const fs::path& worktree) {
+    TemporaryIndex index(worktree);
+    gitIn(worktree, {"add", "-A"}, "cannot read the working tree", index.env());
+    return firstLine(gitIn(worktree, {"write-tree"}, "cannot write a tree", index.env()).out);
+}
+
+std::string refPrefix(std::string_view workspaceId) {
+    validateCheckpointWorkspaceId(workspaceId);
+    return std::string(kRefRoot) + std::string(workspaceId) + "/";
+}
+
+std::string cleanLabel(std::string_view label) {
+    std::string text;
+    for (char c : label) {
+        auto u = static_cast<unsigned char>(c);
+        text += (u < 0x20 || u == 0x7f) ? ' ' : c;
+    }
+    auto first = text.find_first_not_of(' ');
+    if (first == std::string::npos) return "checkpoint";
+    text = text.substr(first, text.find_last_not_of(' ') - first + 1);
+    if (text.size() > kMaxCheckpointLabelBytes) text.resize(kMaxCheckpointLabelBytes);
+    return core::toValidUtf8(text);  // a cut in the middle of a character
+}
+
+std::int64_t nameTime(std::string_view ref) {
+    std::string_view name = ref.substr(ref.rfind('/') + 1);
+    std::int64_t value = 0;
+    std::from_chars(name.data(), name.data() + name.size(), value);
+    return value;
+}
+
+std::optional<Checkpoint> parseListLine(std::string_view line, std::string_view workspaceId) {
+    std::vector<std::string_view> fields;
+    for (std::size_t i = 0; i < 4; ++i) {
+        std::size_t tab = line.find('\t');
+        if (tab == std::string_view::npos) return std::nullopt;
+        fields.push_back(line.substr(0, tab));
+        line.remove_prefix(tab + 1);
+    }
+    Checkpoint c;
+    c.id = fields[0];
+    c.tree = fields[1];
+    // The first parent (a checkpoint has one, or none when HEAD was unborn).
+    if (!fields[2].empty()) c.head = std::string(fields[2].substr(0, fields[2].find(' ')));
+    c.ref = fields[3];
+    c.label = line.starts_with(kSubjectPrefix) ? line.substr(kSubjectPrefix.size()) : line;
+    c.createdAt = nameTime(c.ref);
+    c.workspaceId = workspaceId;
+    return c;
+}
+
+/// Every checkpoint of the workspace, newest first.
+std::vector<Checkpoint> allCheckpoints(const fs::path& worktree, std::string_view workspaceId) {
+    std::string prefix = refPrefix(workspaceId);
+    GitResult listed = gitIn(worktree,
+                             {"for-each-ref", "--sort=-refname",
+                              "--format=%(objectname)%09%(tree)%09%(parent)%09%(refname)%09%("
+                              "contents:subject)",
+                              "--end-of-options", prefix},
+                             "cannot list checkpoints");
+    std::vector<Checkpoint> out;
+    std::string_view text = listed.out;
+    while (!text.empty()) {
+        std::size_t end = text.find('\n');
+        std::string_view line = text.substr(0, end);
+        if (auto c = parseListLine(line, workspaceId)) out.push_back(std::move(*c));
+        if (end == std::string_view::npos) break;
+        text.remove_prefix(end + 1);
+    }
+    return out;
+}
+
+void deleteRefs(const fs::path& worktree, const std::vector<Checkpoint>& doomed) {
+    if (doomed.empty()) return;
+    detail::RepositoryPtr repo = detail::openWorkTree(worktree);
+    for (const Checkpoint& c : doomed) {
+        int rc = git_reference_remove(repo.get(), c.ref.c_str());
+        if (rc != GIT_ENOTFOUND) detail::check(rc, "cannot delete " + c.ref);
+    }
+}
+
+std::string refName(const std::string& prefix, std::int64_t ms) {
+    char digits[32];
+    std::snprintf(digits, sizeof digits, "%0*lld", kNameDigits, static_cast<long long>(ms));
+    return prefix + digits;
+}
+
+/// Stores `commit` under a fresh name later than `newest`'s; returns the ref.
+std::string storeRef(const fs::path& worktree, const std::string& prefix, const std::string& commit,
+                     std::int64_t after, std::int64_t& createdAt) {
+    std::int64_t ms = std::max(core::nowMs(), after + 1);
+    for (int attempt = 0;; ++attempt, ++ms) {
+        std::string ref = refName(prefix, ms);
+        GitCommand command;
+        command.cwd = worktree;
+        // The empty old value: create only, never overwrite another checkpoint.
+        command.args = {"update-ref", "-m", "parawork checkpoint", "--end-of-options", ref,
+                        commit,       ""};
+        GitResult result = runGit(command);
+        if (result.ok()) {
+            createdAt = ms;
+            return ref;
+        }
+        if (attempt == 4) throw core::Error("cannot store a checkpoint: " + gitMessage(result));
+    }
+}
+
+/// "M", "A", "D", "T" with a path, from `git diff-tree -z --name-status`.
+struct TreeDelta {
+    char status = 0;
+    std::string path;
+};
+
+std::vector<TreeDelta> treeDeltas(const fs::path& worktree, const std::string& from,
+                                  const std::string& to) {
+    GitResult result = gitIn(worktree,
+                             {"diff-tree", "-r", "-z", "--no-renames", "--name-status",
+                              "--no-ext-diff", "--end-of-options", from, to},
+                             "cannot compare checkpoints");
+    if (result.outTruncated) throw core::Error("too many changed files to restore");
+    std::vector<TreeDelta> out;
+    std::string_view text = result.out;
+    while (!text.empty()) {
+        std::size_t statusEnd = text.find('\0');
+        if (statusEnd == std::string_view::npos) break;
+        std::size_t pathEnd = text.find('\0', statusEnd + 1);
+        if (pathEnd == std::string_view::npos) break;
+        out.push_back({text[0], std::string(text.substr(statusEnd + 1, pathEnd - statusEnd - 1))});
+        text.remove_prefix(pathEnd + 1);
+    }
+    return out;
+}
+
+/// Removes `relative` and then its parent directories as long as they are empty.
+void removeWorkingFile(const fs::path& worktree, const std::string& relative) {
+    fs::path path = worktree / relative;
+    std::error_code ec;
+    fs::remove(path, ec);
+    if (ec) throw core::Error("cannot remove " + path.string() + ": " + ec.message());
+    for (fs::path dir = path.parent_path();
+         dir != worktree && dir.string().size() > worktree.string().size();
+         dir = dir.parent_path()) {
+        if (!fs::is_empty(dir, ec) || ec || !fs::remove(dir, ec)) break;
+    }
+}
+
+/// Writes `paths` as they are in `tree`, through a temporary index that holds it.
+void writeWorkingFiles(const fs::path& worktree, const std::string& tree,
+                       const std::vector<std::string>& paths) {
+    if (paths.empty()) return;
+    TemporaryIndex index(worktree);
+    gitIn(worktree, {"read-tree", "--end-of-options", tree}, "cannot read the checkpoint",
+          index.env());
+    constexpr std::size_t kBatch = 500;  // paths per argv
+    for (std::size_t i = 0; i < paths.size(); i += kBatch) {
+        std::vector<std::string> args = {"checkout-index", "-f", "--"};
+        std::size_t end = std::min(paths.size(), i + kBatch);
+        args.insert(args.end(), paths.begin() + static_cast<std::ptrdiff_t>(i),
+                    paths.begin() + static_cast<std::ptrdiff_t>(end));
+        gitIn(worktree, std::move(args), "cannot write the checkpoint's files", index.env());
+    }
+}
+
+/// One file's entry in a checkpoint diff, its diff text bounded by what is left of `budget`.
+CheckpointFileDiff fileDiff(const fs::path& worktree, const std::string& from,
+                            const std::string& to, const FileChange& change, std::size_t& budget,
+                            std::size_t& diffed) {
+    CheckpointFileDiff file{change, std::nullopt, false};
+    if (change.binary) return file;
+    constexpr std::size_t kMinBudget = std::size_t{16} << 10;
+    if (budget < kMinBudget || diffed == kMaxCheckpointDiffedFiles) {
+        file.diffTruncated = true;
+        return file;
+    }
+    DiffText text = diffTreeFile(worktree, from, to, change.path,
+                                 std::min(budget, kMaxCheckpointFileDiffBytes));
+    ++diffed;
+    budget -= std::min(budget, text.text.size());
+    file.diff = std::move(text.text);
+    file.diffTruncated = text.truncated;
+    return file;
+}
+
+}  // namespace
+
+void validateCheckpointWorkspaceId(std::string_view workspaceId) {
+    if (!core::isUuid(workspaceId))
+        throw core::Error("invalid workspace id \"" + core::toValidUtf8(workspaceId) +
+                          "\": expected a UUID");
+}
+
+CreatedCheckpoint createCheckpoint(const fs::path& worktree, std::string_view workspaceId,
+                                   std::string_view label) {
+    std::string prefix = refPrefix(workspaceId);
+    std::string tree = snapshotTree(worktree);
+    std::optional<std::string> head = headCommit(worktree);
+    std::vector<Checkpoint> existing = allCheckpoints(worktree, workspaceId);
+    if (!existing.empty() && existing.front().tree == tree && existing.front().head == head)
+        return {existing.front(), false};
+
+    Checkpoint c;
+    c.label = cleanLabel(label);
+    c.head = head;
+    c.tree = tree;
+    c.workspaceId = workspaceId;
+    std::int64_t taken = core::nowMs();
+    std::string message = std::string(kSubjectPrefix) + c.label +
+                          "\n\nWorkspace: " + std::string(workspaceId) +
+                          "\nTaken-At: " + std::to_string(taken) + "\n";
+    std::vector<std::string> args = {"commit-tree", tree, "-m", message};
+    if (head) args.insert(args.end(), {"-p", *head});
+    c.id = firstLine(gitIn(worktree, std::move(args), "cannot commit a checkpoint", kIdentity).out);
+    std::int64_t after = existing.empty() ? 0 : existing.front().createdAt;
+    c.ref = storeRef(worktree, prefix, c.id, after, c.createdAt);
+
+    // Bounded: the oldest go once there are more than the limit (the new one is first).
+    if (existing.size() + 1 > kMaxCheckpointsPerWorkspace)
+        deleteRefs(worktree,
+                   std::vector<Checkpoint>(existing.begin() + (kMaxCheckpointsPerWorkspace - 1),
+                                           existing.end()));
+    return {c, true};
+}
+
+std::vector<Checkpoint> listCheckpoints(const fs::path& worktree, std::string_view workspaceId) {
+    std::vector<Checkpoint> all = allCheckpoints(worktree, workspaceId);
+    if (all.size() > kMaxCheckpointsPerWorkspace) all.resize(kMaxCheckpointsPerWorkspace);
+    return all;
+}
+
+std::optional<Checkpoint> findCheckpoint(const fs::path& worktree, std::string_view workspaceId,
+                                         std::string_view id) {
+    if (id.size() < 4 || id.size() > 40) return std::nullopt;
+    std::string lower;
+    for (char c : id) {
+        if (!std::isxdigit(static_cast<unsigned char>(c))) return std::nullopt;
+        lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    }
+    std::optional<Checkpoint> found;
+    for (Checkpoint& c : allCheckpoints(worktree, workspaceId)) {
+        if (!c.id.starts_with(lower)) continue;
+        if (found) return std::nullopt;  // ambiguous
+        found = std::move(c);
+    }
+    return found;
+}
+
+CheckpointDiff diffCheckpoints(const fs::path& worktree, const Checkpoint& from,
+                               const std::optional<Checkpoint>& to) {
+    CheckpointDiff out;
+    out.from = from.id;
+    out.to = to ? to->id : "worktree";
+    std::string toTree = to ? to->tree : snapshotTree(worktree);
+    ChangeSet changes = listTreeChanges(worktree, from.tree, toTree);
+    out.truncated = changes.truncated;
+    std::size_t budget = kMaxCheckpointDiffBytes;
+    std::size_t diffed = 0;
+    for (const FileChange& change : changes.files) {
+        out.files.push_back(fileDiff(worktree, from.tree, toTree, change, budget, diffed));
+        if (out.files.back().diffTruncated) out.truncated = true;
+    }
+    return out;
+}
+
+RestoredCheckpoint restoreCheckpoint(const fs::path& worktree, std::string_view workspaceId,
+                                     const Checkpoint& target) {
+    RestoredCheckpoint out;
+    out.restored = target;
+    CreatedCheckpoint saved = createCheckpoint(worktree, workspaceId, "before restore");
+    out.saved = std::move(saved.checkpoint);
+    out.savedCreated = saved.created;
+    std::vector<std::string> rewrite;
+    // Deletions first: a file may give way to a directory of the same name, and back.
+    for (TreeDelta& delta : treeDeltas(worktree, out.saved.tree, target.tree)) {
+        if (delta.status == 'D')
+            removeWorkingFile(worktree, delta.path);
+        else
+            rewrite.push_back(std::move(delta.path));
+    }
+    writeWorkingFiles(worktree, target.tree, rewrite);
+    return out;
+}
+
+std::size_t deleteCheckpoints(const fs::path& worktree, std::string_view workspaceId) {
+    std::vector<Checkpoint> all = allCheckpoints(worktree, workspaceId);
+    deleteRefs(worktree, all);
+    return all.size();
+}
+
+}  // namespace parawork::git

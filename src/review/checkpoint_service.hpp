@@ -1,0 +1,86 @@
+// The checkpoints and commits of a workspace (issue 20, docs/review.md): what the API's
+// /checkpoints and /commit routes and the CLI call. Checkpoints, restores and commits of one
+// workspace run one at a time; refusals are core::ServiceError with their HTTP status. Blocking
+// (git): call it from the worker pool.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <boost/json/value.hpp>
+
+#include "git/checkpoints.hpp"
+#include "store/database.hpp"
+
+namespace parawork::review {
+
+struct CheckpointServiceConfig {
+    /// Receives (workspaceId, event JSON); must be thread-safe. May be empty.
+    std::function<void(const std::string& workspaceId, std::string eventJson)> publish;
+    /// Types `text` to the workspace's agent as one message; returns its session id, throws
+    /// core::ServiceError (409 no agent, agent busy). May be empty (then askAgent is a 409).
+    std::function<std::string(const std::string& workspaceId, const std::string& text)> tellAgent;
+};
+
+struct CommitRequest {
+    std::optional<std::string> message;
+    bool askAgent = false;
+};
+
+/// POST /commit's answer: a commit made, or the agent asked to make it.
+struct CommitOutcome {
+    bool asked = false;
+    std::string sessionId;  ///< when asked
+    std::string commit;     ///< when committed: the full id
+    std::string message;
+    std::size_t files = 0;
+};
+
+class CheckpointService {
+  public:
+    CheckpointService(store::Database& db, CheckpointServiceConfig config);
+
+    /// Newest first. 404 no such workspace, 400 not a git repository.
+    std::vector<git::Checkpoint> list(const std::string& workspaceId);
+    /// A checkpoint of the present (`label` or "manual"); publishes checkpoint_created when new.
+    git::CreatedCheckpoint create(const std::string& workspaceId,
+                                  const std::optional<std::string>& label);
+    /// From checkpoint `from` to checkpoint `to`, or to the worktree when `to` is nullopt or
+    /// "worktree". 404 for a checkpoint the workspace does not have.
+    git::CheckpointDiff diff(const std::string& workspaceId, const std::string& from,
+                             const std::optional<std::string>& to);
+    /// The workspace's files made the checkpoint's, the present saved first.
+    git::RestoredCheckpoint restore(const std::string& workspaceId,
+                                    const std::string& checkpointId);
+    /// Commits everything (message) or asks the agent to (askAgent). 400 neither or a bad
+    /// message, 409 nothing to commit, no git identity, or the commit failed (a hook said no).
+    CommitOutcome commit(const std::string& workspaceId, const CommitRequest& request);
+    /// An agent's turn ended: a checkpoint labelled "turn end". Errors are logged, never thrown.
+    void turnEnded(const std::string& workspaceId) noexcept;
+    /// Deletes the workspace's checkpoint refs (before it goes); returns how many.
+    std::size_t removeAll(const std::string& workspaceId);
+
+  private:
+    std::filesystem::path worktreeOf(const std::string& workspaceId);
+    std::shared_ptr<std::mutex> lockFor(const std::string& workspaceId);
+    void announce(const git::Checkpoint& checkpoint);
+
+    store::Database& db_;
+    CheckpointServiceConfig config_;
+    std::mutex locksMutex_;
+    /// One per workspace seen (a few bytes each; workspaces are few).
+    std::map<std::string, std::shared_ptr<std::mutex>> locks_;
+};
+
+/// A checkpoint as the API shows it: {id, ref, label, head, createdAt, workspaceId}.
+boost::json::value toJson(const git::Checkpoint& checkpoint);
+
+/// A checkpoint diff as the API shows it: {from, to, truncated, files:[…]} (GET /diff's files).
+boost::json::value toJson(const git::CheckpointDiff& diff);
+
+}  // namespace parawork::review
