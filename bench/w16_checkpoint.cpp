@@ -160,8 +160,8 @@ Result runCheckpoint(const RunOptions& options) {
     r.oursP99 = percentile(ours, 99);
     r.anchor = median(stash);
     r.anchorName = "git stash create";
-    r.target = "p50 <= 2x git stash create";
-    r.holds = r.ours <= 2 * *r.anchor;
+    r.target = "p50 <= 150 ms and <= git stash create";
+    r.holds = r.ours <= 150 && r.ours <= *r.anchor;
     r.note = std::to_string(ours.size()) + " checkpoints, each after one more file changed, " +
              "alternating with the anchor" + (options.quick ? " (--quick: 5,000 files)" : "");
     return r;
