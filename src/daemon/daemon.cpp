@@ -274,6 +274,10 @@ class Daemon {
     workspace::WorkspaceService workspaces_{db_, sessions_, workspaceConfig()};
     // Checkpoints and commits (src/review); tellAgent is wired with review::AgentMessenger.
     review::CheckpointService checkpoints_{db_, {.publish = events_.publisher(), .tellAgent = {}}};
+    // Every agent turn end checkpoints its workspace (issue 20 §2).
+    CheckpointObserver checkpointObserver_{checkpoints_, [this](std::function<void()> work) {
+                                               net::post(workers_, std::move(work));
+                                           }};
     api::RequestStats requestStats_;
     api::HttpServer server_{loop_, workers_,
                             serverOptions(config(), paths(), tokens_, requestStats_), routes(),
@@ -291,6 +295,7 @@ Daemon::Daemon(const ServeOptions& options) : home_(openHome(options)) {
     sessions_.addObserver(setupObserver_);
     sessions_.addObserver(events_);
     sessions_.addObserver(attentionNotifier_);
+    sessions_.addObserver(checkpointObserver_);
     server_.setSessions(sessions_);
     server_.setPreviewHook(previewProxy());
 }

@@ -46,4 +46,16 @@ void SetupObserver::sessionEnded(const core::Session& session) {
     });
 }
 
+void CheckpointObserver::activityChanged(const std::string& /*sessionId*/,
+                                         const std::string& workspaceId, const core::Activity& now,
+                                         const core::Activity& before) {
+    using core::ActivityState;
+    bool wasBusy = before.state == ActivityState::Working || before.state == ActivityState::Waiting;
+    bool turnOver = now.state == ActivityState::Idle || now.state == ActivityState::Completed ||
+                    now.state == ActivityState::Failed;
+    if (!wasBusy || !turnOver) return;
+    // turnEnded logs its own failures and never throws.
+    toWorkers_([&checkpoints = checkpoints_, workspaceId] { checkpoints.turnEnded(workspaceId); });
+}
+
 }  // namespace parawork::daemon

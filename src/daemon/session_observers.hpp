@@ -8,6 +8,7 @@
 #include "deps/dependency_service.hpp"
 #include "monitor/resource_monitor.hpp"
 #include "ports/port_service.hpp"
+#include "review/checkpoint_service.hpp"
 #include "session/session_observer.hpp"
 #include "watch/file_watcher.hpp"
 
@@ -59,6 +60,21 @@ class SetupObserver : public session::SessionObserver {
 
   private:
     deps::DependencyService& dependencies_;
+    Post toWorkers_;
+};
+
+/// An agent's turn end — its activity going from working or waiting to idle, or its end —
+/// checkpoints its workspace (issue 20 §2), on the worker pool: the checkpoint runs git.
+class CheckpointObserver : public session::SessionObserver {
+  public:
+    using Post = std::function<void(std::function<void()> work)>;
+    CheckpointObserver(review::CheckpointService& checkpoints, Post toWorkers)
+        : checkpoints_(checkpoints), toWorkers_(std::move(toWorkers)) {}
+    void activityChanged(const std::string& sessionId, const std::string& workspaceId,
+                         const core::Activity& now, const core::Activity& before) override;
+
+  private:
+    review::CheckpointService& checkpoints_;
     Post toWorkers_;
 };
 
