@@ -204,6 +204,7 @@ int run(int argc, char** argv) {
     addDepsCommand(app, ctx);
     addTopCommand(app, ctx);
     addPortCommands(app, ctx);
+    addReviewCommands(app, ctx);
     addTokenCommands(app, ctx);
     addLifecycleCommands(app, ctx);
     addHookCommand(app, ctx);

@@ -24,6 +24,7 @@
 #include "api/fs_routes.hpp"
 #include "api/port_routes.hpp"
 #include "api/repository_routes.hpp"
+#include "api/review_routes.hpp"
 #include "api/server.hpp"
 #include "api/session_routes.hpp"
 #include "api/system_routes.hpp"
@@ -47,6 +48,8 @@
 #include "monitor/resource_monitor.hpp"
 #include "ports/port_service.hpp"
 #include "proxy/preview_proxy.hpp"
+#include "review/agent_messenger.hpp"
+#include "review/comment_service.hpp"
 #include "session/session_service.hpp"
 #include "store/database.hpp"
 #include "store/sessions.hpp"
@@ -271,6 +274,14 @@ class Daemon {
     // stay inside these roots.
     files::Roots roots_ = files::makeRoots(config().allowedRoots, userHome());
     workspace::WorkspaceService workspaces_{db_, sessions_, workspaceConfig()};
+    // Review and ship (issue 20): messages to a workspace's agent, review comments.
+    review::AgentMessenger agentMessenger_{db_, sessions_};
+    review::CommentService reviewComments_{
+        db_,
+        {[this](const std::string& workspaceId, const std::string& text) {
+             return agentMessenger_.tell(workspaceId, text).sessionId;
+         },
+         events_.publisher()}};
     api::RequestStats requestStats_;
     api::HttpServer server_{loop_, workers_,
                             serverOptions(config(), paths(), tokens_, requestStats_), routes(),
@@ -371,6 +382,7 @@ void Daemon::addWorkspaceRoutes(api::Router& router) {
     api::addSessionRoutes(router, db_, sessions_, workspaces_);
     api::addTerminalRoutes(router, workspaces_);
     api::addDiffRoutes(router, db_);
+    api::addReviewRoutes(router, reviewComments_);
     api::addDependencyRoutes(router, db_, dependencies_);
 }
 
