@@ -208,6 +208,7 @@ void TerminalSignalScanner::finishCsi(unsigned char final, const Report& report)
             continue;
         }
         signal.on = final == 'h';
+        if (mode == 2004) bracketedPaste_ = signal.on;
         report(signal);
     }
 }

@@ -42,6 +42,9 @@ class TerminalSignalScanner {
   public:
     using Report = std::function<void(const TerminalSignal&)>;
     void feed(std::string_view bytes, const Report& report);
+    /// Whether the program has bracketed paste on (its last DECSET/DECRST 2004 in what was fed):
+    /// text typed for it then goes inside the paste markers.
+    bool bracketedPaste() const { return bracketedPaste_; }
 
   private:
     /// Where the byte stream stands: the states of a DEC/ECMA-48 parser (vt100.net's VT500
@@ -75,6 +78,7 @@ class TerminalSignalScanner {
     std::string osc_;  ///< the current OSC's bytes, at most kMaxOscBytes
     std::vector<unsigned> csiParams_;
     bool csiPrivate_ = false;  ///< the CSI began with '?'
+    bool bracketedPaste_ = false;
     // A kitty notification sent in chunks (OSC 99 with d=0) until its last chunk.
     std::string kittyId_, kittyTitle_, kittyBody_;
 };

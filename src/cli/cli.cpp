@@ -205,6 +205,7 @@ int run(int argc, char** argv) {
     addCheckpointCommands(app, ctx);
     addTopCommand(app, ctx);
     addPortCommands(app, ctx);
+    addReviewCommands(app, ctx);
     addTokenCommands(app, ctx);
     addLifecycleCommands(app, ctx);
     addHookCommand(app, ctx);

@@ -29,6 +29,8 @@ void addScreenCommands(CLI::App& app, Context& ctx);
 void addTopCommand(CLI::App& app, Context& ctx);
 /// ports [SESSION]: port_commands.cpp
 void addPortCommands(CLI::App& app, Context& ctx);
+/// review add|ls|resolve|reopen|rm|send: review_commands.cpp
+void addReviewCommands(CLI::App& app, Context& ctx);
 /// token link|rotate|add|ls|revoke: token_commands.cpp
 void addTokenCommands(CLI::App& app, Context& ctx);
 /// shutdown, restart: lifecycle_commands.cpp

@@ -25,6 +25,7 @@
 #include "api/fs_routes.hpp"
 #include "api/port_routes.hpp"
 #include "api/repository_routes.hpp"
+#include "api/review_routes.hpp"
 #include "api/server.hpp"
 #include "api/session_routes.hpp"
 #include "api/system_routes.hpp"
@@ -48,6 +49,8 @@
 #include "monitor/resource_monitor.hpp"
 #include "ports/port_service.hpp"
 #include "proxy/preview_proxy.hpp"
+#include "review/agent_messenger.hpp"
+#include "review/comment_service.hpp"
 #include "session/session_service.hpp"
 #include "store/database.hpp"
 #include "store/sessions.hpp"
@@ -272,12 +275,19 @@ class Daemon {
     // stay inside these roots.
     files::Roots roots_ = files::makeRoots(config().allowedRoots, userHome());
     workspace::WorkspaceService workspaces_{db_, sessions_, workspaceConfig()};
-    // Checkpoints and commits (src/review); tellAgent is wired with review::AgentMessenger.
-    review::CheckpointService checkpoints_{db_, {.publish = events_.publisher(), .tellAgent = {}}};
+    // Review and ship (issue 20, src/review): messages to a workspace's agent, review comments,
+    // checkpoints and commits.
+    review::AgentMessenger agentMessenger_{db_, sessions_};
+    std::function<std::string(const std::string&, const std::string&)> tellAgent_ =
+        [this](const std::string& workspaceId, const std::string& text) {
+            return agentMessenger_.tell(workspaceId, text).sessionId;
+        };
+    review::CommentService reviewComments_{db_, {tellAgent_, events_.publisher()}};
+    review::CheckpointService checkpoints_{
+        db_, {.publish = events_.publisher(), .tellAgent = tellAgent_}};
     // Every agent turn end checkpoints its workspace (issue 20 §2).
-    CheckpointObserver checkpointObserver_{checkpoints_, [this](std::function<void()> work) {
-                                               net::post(workers_, std::move(work));
-                                           }};
+    CheckpointObserver checkpointObserver_{
+        checkpoints_, [this](std::function<void()> work) { net::post(workers_, std::move(work)); }};
     api::RequestStats requestStats_;
     api::HttpServer server_{loop_, workers_,
                             serverOptions(config(), paths(), tokens_, requestStats_), routes(),
@@ -380,6 +390,7 @@ void Daemon::addWorkspaceRoutes(api::Router& router) {
     api::addTerminalRoutes(router, workspaces_);
     api::addDiffRoutes(router, db_);
     api::addCheckpointRoutes(router, checkpoints_);
+    api::addReviewRoutes(router, reviewComments_);
     api::addDependencyRoutes(router, db_, dependencies_);
 }
 

@@ -35,6 +35,9 @@ struct LiveSession {
     std::atomic<bool> stopRequested{false};  ///< a person asked it to stop
     std::atomic<bool> ended{false};          ///< the host reported the exit (or was lost)
     std::atomic<bool> finished{false};       ///< recorded in the store and announced
+    /// The program has bracketed paste on (the follower sets it from `signals`; a message typed
+    /// by the service then goes inside the paste markers).
+    std::atomic<bool> bracketedPaste{false};
 
     /// Set once by the watcher before `ended`; read by the follower after it sees `ended`.
     std::optional<host::ExitRecord> exit;

@@ -154,6 +154,7 @@ bool OutputEvents::follow(LiveSession& session) {
         if (session.kind != core::SessionKind::Terminal) {
             parseLines(session, read.bytes);
             activity_.output(session.id, session.signals, read.bytes);
+            session.bracketedPaste = session.signals.bracketedPaste();
         }
         session.parsed = read.nextOffset;
         more = budget == 0;

@@ -34,7 +34,26 @@ void typeWhenSettled(SessionService& service, const std::string& id, const std::
     service.input(id, "\r");
 }
 
+constexpr std::string_view kPasteStart = "\x1b[200~";
+constexpr std::string_view kPasteEnd = "\x1b[201~";
+
 }  // namespace
+
+std::string typedText(std::string_view text, bool bracketedPaste) {
+    if (!bracketedPaste) return std::string(text);
+    std::string typed(kPasteStart);
+    typed.reserve(text.size() + kPasteStart.size() + kPasteEnd.size());
+    for (std::size_t i = 0; i < text.size();) {
+        std::string_view rest = text.substr(i);
+        if (rest.starts_with(kPasteStart) || rest.starts_with(kPasteEnd)) {
+            i += kPasteStart.size();  // both markers are as long
+            continue;
+        }
+        typed += text[i++];
+    }
+    typed += kPasteEnd;
+    return typed;
+}
 
 void PromptTypists::type(SessionService& service, const std::string& id, const std::string& text) {
     std::lock_guard lock(mutex_);

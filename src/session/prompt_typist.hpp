@@ -7,9 +7,16 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <thread>
 
 namespace parawork::session {
+
+/// `text` as typed into a program: inside the bracketed-paste markers (ESC [200~ … ESC [201~)
+/// when the program turned bracketed paste on, so that its newlines stay part of one message
+/// instead of submitting each line; any markers inside `text` are dropped so that it cannot end
+/// the paste early. Unchanged otherwise.
+std::string typedText(std::string_view text, bool bracketedPaste);
 
 class SessionService;
 

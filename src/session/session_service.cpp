@@ -600,7 +600,9 @@ std::optional<core::Message> SessionService::sendMessage(const std::string& id, 
     message.content = std::move(content);
     message.timestamp = core::nowMs();
     store::insertMessage(impl_->db, message);
-    if (input(session->id, message.content) && submit) input(session->id, "\r");
+    auto live = impl_->findRunning(session->id, KindFilter::Any);
+    bool paste = live && live->bracketedPaste;
+    if (input(session->id, typedText(message.content, paste)) && submit) input(session->id, "\r");
     return message;
 }
 

@@ -172,8 +172,9 @@ class SessionService {
     std::optional<host::ReadResult> readOutput(const std::string& id, std::uint64_t offset,
                                                std::size_t limit);
     std::optional<OutputState> outputState(const std::string& id);
-    /// Records `content` as the user's message in the session and types it into its terminal,
-    /// with Enter after it when `submit` (a message typed but unsent waits in most agents).
+    /// Records `content` as the user's message in the session and types it into its terminal
+    /// (inside the bracketed-paste markers when its program turned that on: typedText), with
+    /// Enter after it when `submit` (a message typed but unsent waits in most agents).
     /// The message is recorded even when the session no longer runs. nullopt: no such session.
     std::optional<core::Message> sendMessage(const std::string& id, std::string content,
                                              bool submit);

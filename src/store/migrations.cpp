@@ -168,6 +168,28 @@ ALTER TABLE sessions ADD COLUMN activity_since INTEGER;
 ALTER TABLE workspaces ADD COLUMN notifications_muted INTEGER NOT NULL DEFAULT 0;
 )sql";
 
+// Review comments on a workspace's changes (issue 20 §1): a line range of a file as it reads in
+// the worktree (side new) or in the base (side old), the quoted lines as they read then, and
+// whether the comment was resolved and sent to an agent session.
+constexpr std::string_view kReviewComments = R"sql(
+CREATE TABLE review_comments (
+    id TEXT PRIMARY KEY,
+    workspace_id TEXT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+    path TEXT NOT NULL CHECK (length(path) > 0),
+    line INTEGER NOT NULL CHECK (line >= 1),
+    end_line INTEGER NOT NULL CHECK (end_line >= line),
+    side TEXT NOT NULL CHECK (side IN ('new', 'old')),
+    body TEXT NOT NULL,
+    quote TEXT NOT NULL,
+    resolved_at INTEGER,
+    sent_at INTEGER,
+    sent_to_session_id TEXT,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+);
+CREATE INDEX idx_review_comments_workspace ON review_comments(workspace_id);
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& migrations() {
@@ -179,6 +201,7 @@ const std::vector<Migration>& migrations() {
         {5, "port blocks and declared ports", kPorts},
         {6, "device tokens", kDeviceTokens},
         {7, "session activity and notification mutes", kActivity},
+        {8, "review comments", kReviewComments},
     };
     return list;
 }

@@ -149,6 +149,20 @@ TEST(TerminalSignals, AHugeCsiParameterListIsBounded) {
     EXPECT_EQ(scan({"\x1b[?99999999999999;2004h"}), std::vector<TerminalSignal>{paste(true)});
 }
 
+TEST(TerminalSignals, RemembersWhetherBracketedPasteIsOn) {
+    TerminalSignalScanner scanner;
+    auto ignore = [](const TerminalSignal&) {};
+    EXPECT_FALSE(scanner.bracketedPaste());
+    scanner.feed("\x1b[?1049;20", ignore);
+    EXPECT_FALSE(scanner.bracketedPaste()) << "not before the sequence ends";
+    scanner.feed("04h prompt> ", ignore);
+    EXPECT_TRUE(scanner.bracketedPaste());
+    scanner.feed("\x1b[?1004l", ignore);
+    EXPECT_TRUE(scanner.bracketedPaste()) << "another mode leaves it";
+    scanner.feed("\x1b[?2004l", ignore);
+    EXPECT_FALSE(scanner.bracketedPaste());
+}
+
 TEST(TerminalSignals, TitleMeansWorking) {
     EXPECT_TRUE(titleMeansWorking(kSpinner + " Refactoring"));
     EXPECT_TRUE(titleMeansWorking("\xE2\xA3\xBF"));  // U+28FF, the last braille pattern
