@@ -124,6 +124,18 @@ PushResult pushBranch(const std::filesystem::path& worktree, const std::string& 
     return verdict;
 }
 
+std::optional<std::string> firstCommitSubject(const std::filesystem::path& worktree,
+                                              const std::string& base) {
+    // Oldest first; the bounded output keeps the oldest, which is the one wanted.
+    GitResult log = runGit({.args = {"log", "--reverse", "--no-merges", "--format=%s",
+                                     "--end-of-options", base + "..HEAD"},
+                            .cwd = worktree,
+                            .outputLimit = std::size_t{64} << 10});
+    std::vector<std::string> subjects = lines(log.out);
+    if (!log.ok() || subjects.empty()) return std::nullopt;
+    return subjects.front();
+}
+
 namespace {
 
 struct ForgeRepo {

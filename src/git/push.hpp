@@ -49,4 +49,9 @@ PushResult parsePushPorcelain(std::string_view out, const std::string& remoteRef
 std::optional<std::string> compareUrl(std::string_view remoteUrl, std::string_view base,
                                       std::string_view branch);
 
+/// The subject of the oldest commit on HEAD that `base` lacks (a pull request's default title);
+/// nullopt when there is none or `base` names no commit.
+std::optional<std::string> firstCommitSubject(const std::filesystem::path& worktree,
+                                              const std::string& base);
+
 }  // namespace parawork::git

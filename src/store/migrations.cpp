@@ -168,6 +168,11 @@ ALTER TABLE sessions ADD COLUMN activity_since INTEGER;
 ALTER TABLE workspaces ADD COLUMN notifications_muted INTEGER NOT NULL DEFAULT 0;
 )sql";
 
+// A workspace's pull request (issue 20): the JSON of review::PullRequest as gh last showed it.
+constexpr std::string_view kPullRequests = R"sql(
+ALTER TABLE workspaces ADD COLUMN pull_request TEXT;
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& migrations() {
@@ -179,6 +184,7 @@ const std::vector<Migration>& migrations() {
         {5, "port blocks and declared ports", kPorts},
         {6, "device tokens", kDeviceTokens},
         {7, "session activity and notification mutes", kActivity},
+        {8, "workspace pull requests", kPullRequests},
     };
     return list;
 }

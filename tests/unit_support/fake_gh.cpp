@@ -11,7 +11,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
-/// State files live beside bin/: logged-out, view.json, create-fails, body, calls/<one per run>.
+/// State files live beside bin/: logged-out, view.json, view-after-create.json, create-fails,
+/// body, calls/<one per run>.
 constexpr const char* kScript = R"sh(#!/bin/sh
 state="$(dirname "$0")/.."
 call=$(mktemp "$state/calls/XXXXXXXX") || exit 99
@@ -29,6 +30,9 @@ case "$1 $2" in
     case "$a" in --body-file=*) cat -- "${a#--body-file=}" > "$state/body" ;; esac
   done
   if [ -e "$state/create-fails" ]; then cat "$state/create-fails" >&2; exit 1; fi
+  if [ -e "$state/view-after-create.json" ]; then
+    mv "$state/view-after-create.json" "$state/view.json"
+  fi
   echo "Creating pull request for branch into main in o/r" >&2
   echo "https://github.com/o/r/pull/7"
   exit 0 ;;
@@ -79,6 +83,10 @@ void FakeGh::setLoggedIn(bool loggedIn) const {
 
 void FakeGh::setView(const std::optional<std::string>& json) const {
     setOrRemove(dir_ / "view.json", json);
+}
+
+void FakeGh::setViewAfterCreate(const std::optional<std::string>& json) const {
+    setOrRemove(dir_ / "view-after-create.json", json);
 }
 
 void FakeGh::setCreateFailure(const std::optional<std::string>& message) const {

@@ -24,6 +24,8 @@ class FakeGh {
     void setLoggedIn(bool loggedIn) const;
     /// What `pr view` prints; nullopt (the default): "no pull requests found", exit 1.
     void setView(const std::optional<std::string>& json) const;
+    /// What `pr view` prints once `pr create` has run (the pull request it made).
+    void setViewAfterCreate(const std::optional<std::string>& json) const;
     /// `pr create` fails with this message (exit 1); nullopt: it succeeds.
     void setCreateFailure(const std::optional<std::string>& message) const;
 
