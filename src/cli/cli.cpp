@@ -202,6 +202,7 @@ int run(int argc, char** argv) {
     addOpenCommand(app, ctx);
     addExecCommand(app, ctx);
     addDepsCommand(app, ctx);
+    addPushCommands(app, ctx);
     addTopCommand(app, ctx);
     addPortCommands(app, ctx);
     addTokenCommands(app, ctx);

@@ -23,6 +23,7 @@
 #include "api/exec_routes.hpp"
 #include "api/fs_routes.hpp"
 #include "api/port_routes.hpp"
+#include "api/pull_request_routes.hpp"
 #include "api/repository_routes.hpp"
 #include "api/server.hpp"
 #include "api/session_routes.hpp"
@@ -271,6 +272,8 @@ class Daemon {
     // stay inside these roots.
     files::Roots roots_ = files::makeRoots(config().allowedRoots, userHome());
     workspace::WorkspaceService workspaces_{db_, sessions_, workspaceConfig()};
+    // Push and pull requests (src/review, issue 20); follows open pull requests.
+    review::PullRequestService pullRequests_{{.db = db_, .publish = events_.publisher()}};
     api::RequestStats requestStats_;
     api::HttpServer server_{loop_, workers_,
                             serverOptions(config(), paths(), tokens_, requestStats_), routes(),
@@ -371,6 +374,7 @@ void Daemon::addWorkspaceRoutes(api::Router& router) {
     api::addSessionRoutes(router, db_, sessions_, workspaces_);
     api::addTerminalRoutes(router, workspaces_);
     api::addDiffRoutes(router, db_);
+    api::addPullRequestRoutes(router, pullRequests_);
     api::addDependencyRoutes(router, db_, dependencies_);
 }
 
@@ -485,7 +489,8 @@ void Daemon::stopServices() {
     resourceMonitor_.stop();  // before the sessions: it may stop one
     sessions_.shutdown();     // its threads stop; the session hosts keep running
     portService_.stop();
-    fileWatcher_.stop();  // records what is pending while the store is still open
+    fileWatcher_.stop();   // records what is pending while the store is still open
+    pullRequests_.stop();  // it publishes
     events_.detach();
     workers_.join();
 }
