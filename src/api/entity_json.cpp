@@ -5,6 +5,7 @@
 #include <string>
 
 #include <boost/json/object.hpp>
+#include <boost/json/parse.hpp>
 #include <boost/json/value_from.hpp>
 
 #include "activity/activity_json.hpp"
@@ -19,6 +20,16 @@ namespace json = boost::json;
 
 json::string_view view(std::string_view text) {
     return {text.data(), text.size()};
+}
+
+/// A workspace's stored pull request (review::PullRequest's JSON) as a value; null when there
+/// is none or the text is not an object.
+json::value pullRequestValue(const std::optional<std::string>& text) {
+    if (!text) return nullptr;
+    boost::system::error_code ec;
+    json::value value = json::parse(*text, ec);
+    if (ec || !value.is_object()) return nullptr;
+    return value;
 }
 
 /// The Session keys, shared by Session and SessionHistoryItem.
@@ -85,6 +96,7 @@ json::value toJson(const core::Workspace& w) {
     }
     // Ours (issue 19), after the original's fields.
     out["notificationsMuted"] = w.notificationsMuted;
+    out["pullRequest"] = pullRequestValue(w.pullRequestJson);  // issue 20
     return out;
 }
 

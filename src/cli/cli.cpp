@@ -203,6 +203,7 @@ int run(int argc, char** argv) {
     addExecCommand(app, ctx);
     addDepsCommand(app, ctx);
     addCheckpointCommands(app, ctx);
+    addPushCommands(app, ctx);
     addTopCommand(app, ctx);
     addPortCommands(app, ctx);
     addReviewCommands(app, ctx);

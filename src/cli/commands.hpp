@@ -37,6 +37,8 @@ void addTokenCommands(CLI::App& app, Context& ctx);
 void addLifecycleCommands(CLI::App& app, Context& ctx);
 /// hook (what agents' hooks run; never starts the daemon, always exits 0): hook_command.cpp
 void addHookCommand(CLI::App& app, Context& ctx);
+/// push, pr, pr status (issue 20): push_commands.cpp
+void addPushCommands(CLI::App& app, Context& ctx);
 /// completion bash|zsh|fish, generated from `app` as it is when called: completion.cpp
 void addCompletionCommand(CLI::App& app, Context& ctx);
 

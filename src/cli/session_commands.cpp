@@ -24,6 +24,7 @@
 #include "cli/env_pairs.hpp"
 #include "cli/ids.hpp"
 #include "cli/output.hpp"
+#include "cli/pull_request_text.hpp"
 #include "cli/resource_text.hpp"
 #include "cli/spinner.hpp"
 #include "core/clock.hpp"
@@ -238,11 +239,13 @@ int psCommand(Context& ctx, bool all, bool waitingOnly) {
         printJson(sessions);
         return 0;
     }
-    std::map<std::string, std::string> workspaceNames;
+    std::map<std::string, std::string> workspaceNames, pullRequests;
     if (!sessions.empty()) {
         auto workspaces = client.get("/api/workspaces");
-        for (const auto& ws : workspaces.as_array())
+        for (const auto& ws : workspaces.as_array()) {
             workspaceNames[field(ws.as_object(), "id")] = field(ws.as_object(), "name");
+            pullRequests[field(ws.as_object(), "id")] = pullRequestCell(ws.as_object());
+        }
     }
     if (waitingOnly) {
         printWaiting(sessions, workspaceNames);
@@ -253,8 +256,8 @@ int psCommand(Context& ctx, bool all, bool waitingOnly) {
                           : "no running sessions (`parawork ps -a` shows finished ones)\n");
         return 0;
     }
-    Table table(
-        {"ID", "NAME", "KIND", "STATUS", "STATE", "WORKSPACE", "STARTED", "STARTUP", "COMMAND"});
+    Table table({"ID", "NAME", "KIND", "STATUS", "STATE", "WORKSPACE", "PR", "STARTED", "STARTUP",
+                 "COMMAND"});
     auto now = core::nowMs();
     for (const auto& item : sessions) {
         const auto& s = item.as_object();
@@ -262,6 +265,9 @@ int psCommand(Context& ctx, bool all, bool waitingOnly) {
         auto command = commandLine(s);
         table.add({shortId(field(s, "id")), name.empty() ? "-" : name, field(s, "kind"),
                    statusText(s), stateCell(s), workspaceNames[field(s, "workspaceId")],
+                   pullRequests.count(field(s, "workspaceId"))
+                       ? pullRequests[field(s, "workspaceId")]
+                       : "-",
                    relativeTime(intField(s, "startedAt"), now), startupText(s),
                    ellipsize(command.empty() ? field(s, "agentType") : command, 60)});
     }

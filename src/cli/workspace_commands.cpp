@@ -9,6 +9,7 @@
 #include "cli/daemon_client.hpp"
 #include "cli/ids.hpp"
 #include "cli/output.hpp"
+#include "cli/pull_request_text.hpp"
 #include "cli/spinner.hpp"
 #include "core/clock.hpp"
 
@@ -133,7 +134,7 @@ int wsList(Context& ctx) {
         std::cout << "no workspaces (make one with `parawork ws new NAME --repo REPO`)\n";
         return 0;
     }
-    Table table({"ID", "NAME", "STATUS", "BRANCH", "CREATED", "PATH"});
+    Table table({"ID", "NAME", "STATUS", "BRANCH", "PR", "CREATED", "PATH"});
     auto now = core::nowMs();
     for (const auto& item : list.as_array()) {
         const auto& w = item.as_object();
@@ -141,7 +142,7 @@ int wsList(Context& ctx) {
         if (const auto* git = w.if_contains("gitWorktree"); git && git->is_object())
             branch = field(git->as_object(), "branchName");
         table.add({shortId(field(w, "id")), field(w, "name"), colourStatus(field(w, "status")),
-                   branch, relativeTime(createdAt(w), now), field(w, "path")});
+                   branch, pullRequestCell(w), relativeTime(createdAt(w), now), field(w, "path")});
     }
     table.print(std::cout);
     return 0;

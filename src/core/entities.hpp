@@ -94,6 +94,8 @@ struct Workspace {
     std::optional<std::string> projectConfigJson;
     /// No outgoing notifications for its sessions (issue 19; PATCH notificationsMuted).
     bool notificationsMuted = false;
+    /// Its pull request as review::PullRequest's JSON text (issue 20); nullopt when none.
+    std::optional<std::string> pullRequestJson;
 };
 
 struct Session {

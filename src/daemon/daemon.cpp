@@ -24,6 +24,7 @@
 #include "api/exec_routes.hpp"
 #include "api/fs_routes.hpp"
 #include "api/port_routes.hpp"
+#include "api/pull_request_routes.hpp"
 #include "api/repository_routes.hpp"
 #include "api/review_routes.hpp"
 #include "api/server.hpp"
@@ -288,6 +289,9 @@ class Daemon {
     // Every agent turn end checkpoints its workspace (issue 20 §2).
     CheckpointObserver checkpointObserver_{
         checkpoints_, [this](std::function<void()> work) { net::post(workers_, std::move(work)); }};
+    // Push and pull requests (src/review, issue 20); follows open pull requests.
+    review::PullRequestService pullRequests_{
+        {.db = db_, .publish = events_.publisher(), .tellAgent = tellAgent_}};
     api::RequestStats requestStats_;
     api::HttpServer server_{loop_, workers_,
                             serverOptions(config(), paths(), tokens_, requestStats_), routes(),
@@ -391,6 +395,7 @@ void Daemon::addWorkspaceRoutes(api::Router& router) {
     api::addDiffRoutes(router, db_);
     api::addCheckpointRoutes(router, checkpoints_);
     api::addReviewRoutes(router, reviewComments_);
+    api::addPullRequestRoutes(router, pullRequests_);
     api::addDependencyRoutes(router, db_, dependencies_);
 }
 
@@ -505,7 +510,8 @@ void Daemon::stopServices() {
     resourceMonitor_.stop();  // before the sessions: it may stop one
     sessions_.shutdown();     // its threads stop; the session hosts keep running
     portService_.stop();
-    fileWatcher_.stop();  // records what is pending while the store is still open
+    fileWatcher_.stop();   // records what is pending while the store is still open
+    pullRequests_.stop();  // it publishes
     events_.detach();
     workers_.join();
 }

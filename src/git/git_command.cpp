@@ -80,6 +80,8 @@ pid_t spawnGit(const GitCommand& command, const core::Pipe& out, const core::Pip
     posix_spawn_file_actions_adddup2(&setup.actions, err.write.get(), 2);
     // Descriptors the daemon forgot to mark close-on-exec must not leak into git and its hooks.
     posix_spawn_file_actions_addclosefrom_np(&setup.actions, 3);
+    if (!command.processDirectory.empty())
+        posix_spawn_file_actions_addchdir_np(&setup.actions, command.processDirectory.c_str());
     // Its own process group, so a timeout kills hooks and helpers too; default signal handling
     // and an empty mask, whatever the daemon's threads have set.
     setup.ownProcessGroupWithDefaultSignals();

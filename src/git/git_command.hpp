@@ -19,6 +19,9 @@ struct GitCommand {
     std::vector<std::string> args;
     /// Passed to git as "-C <cwd>"; empty means the caller's working directory.
     std::filesystem::path cwd;
+    /// The process's own working directory, for a program other than git that has no "-C" (gh);
+    /// empty means the caller's.
+    std::filesystem::path processDirectory;
     /// Added to (or replacing) the inherited environment, after GIT_TERMINAL_PROMPT=0 and LC_ALL=C.
     std::vector<std::pair<std::string, std::string>> env;
     /// After this long the whole process group is killed and runGit throws.

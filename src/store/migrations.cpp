@@ -190,6 +190,11 @@ CREATE TABLE review_comments (
 CREATE INDEX idx_review_comments_workspace ON review_comments(workspace_id);
 )sql";
 
+// A workspace's pull request (issue 20): the JSON of review::PullRequest as gh last showed it.
+constexpr std::string_view kPullRequests = R"sql(
+ALTER TABLE workspaces ADD COLUMN pull_request TEXT;
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& migrations() {
@@ -202,6 +207,7 @@ const std::vector<Migration>& migrations() {
         {6, "device tokens", kDeviceTokens},
         {7, "session activity and notification mutes", kActivity},
         {8, "review comments", kReviewComments},
+        {9, "workspace pull requests", kPullRequests},
     };
     return list;
 }

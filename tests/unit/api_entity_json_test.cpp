@@ -32,7 +32,12 @@ TEST(ApiEntityJson, PlainWorkspaceOmitsGitWorktree) {
     EXPECT_EQ(text(toJson(w)),
               R"({"id":"w1","repositoryId":null,"name":"feature","path":"/work/feature",)"
               R"("status":"idle","agentType":null,"createdAt":100,"updatedAt":100,)"
-              R"("lastFocusedAt":null,"notificationsMuted":false})");
+              R"("lastFocusedAt":null,"notificationsMuted":false,"pullRequest":null})");
+    // The stored pull request is shown as the object it is; text that is not one reads as none.
+    w.pullRequestJson = R"({"number":7,"state":"open"})";
+    EXPECT_EQ(text(toJson(w).at("pullRequest")), R"({"number":7,"state":"open"})");
+    w.pullRequestJson = "{broken";
+    EXPECT_TRUE(toJson(w).at("pullRequest").is_null());
 }
 
 TEST(ApiEntityJson, WorktreeWorkspaceAndItsFallbacks) {
@@ -53,7 +58,8 @@ TEST(ApiEntityJson, WorktreeWorkspaceAndItsFallbacks) {
               R"("status":"running","agentType":"claude-code","createdAt":100,"updatedAt":150,)"
               R"("lastFocusedAt":140,"gitWorktree":{"worktreePath":"/wt/my-feature",)"
               R"("branchName":"parawork/my-feature","baseRepoPath":"/src/repo",)"
-              R"("baseBranch":"origin/main","createdAt":100},"notificationsMuted":false})");
+              R"("baseBranch":"origin/main","createdAt":100},"notificationsMuted":false,)"
+              R"("pullRequest":null})");
     w.gitWorktree->baseBranch = "origin/dev";
     w.gitWorktree->createdAt = 90;
     auto git = toJson(w).at("gitWorktree");
