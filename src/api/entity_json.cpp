@@ -85,6 +85,7 @@ json::value toJson(const core::Workspace& w) {
     }
     // Ours (issue 19), after the original's fields.
     out["notificationsMuted"] = w.notificationsMuted;
+    out["archivedAt"] = json::value_from(w.archivedAt);  // issue 20
     return out;
 }
 

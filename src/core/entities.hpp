@@ -94,6 +94,8 @@ struct Workspace {
     std::optional<std::string> projectConfigJson;
     /// No outgoing notifications for its sessions (issue 19; PATCH notificationsMuted).
     bool notificationsMuted = false;
+    /// When it was archived (issue 20): its worktree removed, its branch kept; null while active.
+    std::optional<std::int64_t> archivedAt;
 };
 
 struct Session {

@@ -168,6 +168,12 @@ ALTER TABLE sessions ADD COLUMN activity_since INTEGER;
 ALTER TABLE workspaces ADD COLUMN notifications_muted INTEGER NOT NULL DEFAULT 0;
 )sql";
 
+// Archived workspaces (issue 20): their worktree is gone and their branch kept under a hidden
+// ref; NULL while the workspace is active.
+constexpr std::string_view kArchived = R"sql(
+ALTER TABLE workspaces ADD COLUMN archived_at INTEGER;
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& migrations() {
@@ -179,6 +185,10 @@ const std::vector<Migration>& migrations() {
         {5, "port blocks and declared ports", kPorts},
         {6, "device tokens", kDeviceTokens},
         {7, "session activity and notification mutes", kActivity},
+        // Issue 20's review comments take 8 (their part defines it; this placeholder changes
+        // nothing and gives way to it when the parts are merged).
+        {8, "reserved for review comments", "SELECT 1;"},
+        {9, "archived workspaces", kArchived},
     };
     return list;
 }

@@ -65,7 +65,7 @@ void insertSampleRows(SQLite::Database& db) {
 TEST(StoreDatabase, MigrationsAreNumberedInOrder) {
     int expected = 1;
     for (const Migration& m : migrations()) EXPECT_EQ(m.version, expected++);
-    EXPECT_EQ(latestSchemaVersion(), 7);
+    EXPECT_EQ(latestSchemaVersion(), 9);
 }
 
 TEST(StoreDatabase, FreshDatabaseHasLatestSchemaWalAndForeignKeys) {
@@ -186,7 +186,7 @@ TEST(StoreDatabase, RefusesANewerSchemaAndLeavesTheFileAlone) {
     fs::path file = dir.path() / "parawork.db";
     {
         SQLite::Database raw(file.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
-        raw.exec("CREATE TABLE future (x); PRAGMA user_version = 9");
+        raw.exec("CREATE TABLE future (x); PRAGMA user_version = 99");
     }
     std::string before = readFile(file);
     try {
@@ -194,7 +194,7 @@ TEST(StoreDatabase, RefusesANewerSchemaAndLeavesTheFileAlone) {
         FAIL() << "a newer schema was accepted";
     } catch (const core::Error& e) {
         EXPECT_EQ(std::string(e.what()), "database " + file.string() +
-                                             " has schema version 9 but this parawork knows " +
+                                             " has schema version 99 but this parawork knows " +
                                              std::to_string(latestSchemaVersion()) +
                                              "; upgrade parawork or use another PARAWORK_HOME");
     }
