@@ -33,6 +33,8 @@ void addTokenCommands(CLI::App& app, Context& ctx);
 void addLifecycleCommands(CLI::App& app, Context& ctx);
 /// hook (what agents' hooks run; never starts the daemon, always exits 0): hook_command.cpp
 void addHookCommand(CLI::App& app, Context& ctx);
+/// sync, merge, archive, unarchive (issue 20): branch_commands.cpp
+void addBranchCommands(CLI::App& app, Context& ctx);
 /// completion bash|zsh|fish, generated from `app` as it is when called: completion.cpp
 void addCompletionCommand(CLI::App& app, Context& ctx);
 

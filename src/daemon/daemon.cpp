@@ -18,6 +18,7 @@
 #include <boost/json/serialize.hpp>
 
 #include "api/access_routes.hpp"
+#include "api/branch_routes.hpp"
 #include "api/dependency_routes.hpp"
 #include "api/diff_routes.hpp"
 #include "api/exec_routes.hpp"
@@ -271,6 +272,8 @@ class Daemon {
     // stay inside these roots.
     files::Roots roots_ = files::makeRoots(config().allowedRoots, userHome());
     workspace::WorkspaceService workspaces_{db_, sessions_, workspaceConfig()};
+    // Issue 20's branch part; its checkpoint and tellAgent are wired with those parts.
+    review::BranchService branches_{db_, workspaces_, {}};
     api::RequestStats requestStats_;
     api::HttpServer server_{loop_, workers_,
                             serverOptions(config(), paths(), tokens_, requestStats_), routes(),
@@ -371,6 +374,7 @@ void Daemon::addWorkspaceRoutes(api::Router& router) {
     api::addSessionRoutes(router, db_, sessions_, workspaces_);
     api::addTerminalRoutes(router, workspaces_);
     api::addDiffRoutes(router, db_);
+    api::addBranchRoutes(router, branches_);
     api::addDependencyRoutes(router, db_, dependencies_);
 }
 

@@ -15,24 +15,7 @@ namespace {
 namespace fs = std::filesystem;
 
 GitCommand gitIn(const fs::path& dir, std::vector<std::string> args) {
-    GitCommand command;
-    command.cwd = dir;
-    command.args = std::move(args);
-    command.env = nonInteractiveEnv();
-    command.timeout = std::chrono::minutes(2);
-    return command;
-}
-
-std::string firstLine(const std::string& text) {
-    return text.substr(0, text.find('\n'));
-}
-
-/// The worktree's git directory's file `name`, absolute.
-fs::path gitPathOf(const fs::path& worktree, const std::string& name) {
-    GitResult r = runGitChecked(gitIn(worktree, {"rev-parse", "--git-path", name}),
-                                "cannot read the git directory");
-    fs::path path(firstLine(r.out));
-    return path.is_absolute() ? path : worktree / path;
+    return nonInteractiveCommand(dir, std::move(args), std::chrono::minutes(2));
 }
 
 /// `workspaceId` when it is plain letters, digits and dashes (a UUID), fit for a ref name.
@@ -90,7 +73,7 @@ std::optional<std::string> newestCheckpoint(const fs::path& repo, const std::str
 }
 
 void restoreUncommittedFiles(const fs::path& worktree, const std::string& commit) {
-    fs::path index = gitPathOf(worktree, "parawork-restore-index");
+    fs::path index = gitDirPath(worktree, "parawork-restore-index");
     GitCommand read = gitIn(worktree, {"read-tree", "--end-of-options", commit + "^{tree}"});
     read.env.emplace_back("GIT_INDEX_FILE", index.string());
     GitCommand write = gitIn(worktree, {"checkout-index", "--all", "--force"});

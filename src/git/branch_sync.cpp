@@ -19,12 +19,7 @@ namespace fs = std::filesystem;
 
 GitResult runIn(const fs::path& worktree, std::vector<std::string> args,
                 std::chrono::milliseconds timeout = std::chrono::seconds(60)) {
-    GitCommand command;
-    command.cwd = worktree;
-    command.args = std::move(args);
-    command.env = nonInteractiveEnv();
-    command.timeout = timeout;
-    return runGit(command);
+    return runGit(nonInteractiveCommand(worktree, std::move(args), timeout));
 }
 
 /// The configured remote whose branch `base` names ("origin/main" → "origin"), or "".
@@ -47,21 +42,12 @@ std::string headOf(const fs::path& worktree) {
     return commitOf(worktree, "HEAD").value_or("");
 }
 
-/// A file in the worktree's git directory (`git rev-parse --git-path <name>`), made absolute.
-fs::path gitPath(const fs::path& worktree, const std::string& name) {
-    GitResult result = runIn(worktree, {"rev-parse", "--git-path", name});
-    if (!result.ok()) throw core::Error("cannot read the git directory: " + gitMessage(result));
-    std::string out = result.out.substr(0, result.out.find('\n'));
-    fs::path path(out);
-    return path.is_absolute() ? path : worktree / path;
-}
-
 std::optional<SyncMethod> methodInProgress(const fs::path& worktree) {
     std::error_code ec;
-    if (fs::exists(gitPath(worktree, "rebase-merge"), ec) ||
-        fs::exists(gitPath(worktree, "rebase-apply"), ec))
+    if (fs::exists(gitDirPath(worktree, "rebase-merge"), ec) ||
+        fs::exists(gitDirPath(worktree, "rebase-apply"), ec))
         return SyncMethod::Rebase;
-    if (fs::exists(gitPath(worktree, "MERGE_HEAD"), ec)) return SyncMethod::Merge;
+    if (fs::exists(gitDirPath(worktree, "MERGE_HEAD"), ec)) return SyncMethod::Merge;
     return std::nullopt;
 }
 
@@ -69,7 +55,7 @@ std::optional<SyncMethod> methodInProgress(const fs::path& worktree) {
 std::string headBeforeSync(const fs::path& worktree, SyncMethod method) {
     if (method == SyncMethod::Merge) return headOf(worktree);
     for (const char* dir : {"rebase-merge", "rebase-apply"}) {
-        std::ifstream in(gitPath(worktree, std::string(dir) + "/orig-head"));
+        std::ifstream in(gitDirPath(worktree, std::string(dir) + "/orig-head"));
         std::string id;
         if (in >> id) return id;
     }

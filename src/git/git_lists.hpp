@@ -1,12 +1,16 @@
-// Small pieces shared by the branch-sync and merge-back plumbing: git's NUL-separated lists read
-// into bounded vectors, and the environment that keeps git from ever waiting for a person.
+// Small pieces shared by the branch-sync, merge-back and archive plumbing: git's NUL-separated
+// lists read into bounded vectors, and commands that never wait for a person.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
+#include <filesystem>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
+
+#include "git/git_command.hpp"
 
 namespace parawork::git {
 
@@ -24,5 +28,17 @@ std::vector<std::string> statusPaths(std::string_view porcelain, std::size_t lim
 
 /// GIT_EDITOR and GIT_SEQUENCE_EDITOR that accept what git proposes, and ssh without prompts.
 std::vector<std::pair<std::string, std::string>> nonInteractiveEnv();
+
+/// `git <args>` run in `dir` with nonInteractiveEnv().
+GitCommand nonInteractiveCommand(const std::filesystem::path& dir, std::vector<std::string> args,
+                                 std::chrono::milliseconds timeout = std::chrono::seconds(60));
+
+/// The file `name` in the git directory of the worktree at `worktree` (`git rev-parse
+/// --git-path`: a linked worktree's own files are in its private directory), absolute. Throws
+/// core::Error when git cannot say.
+std::filesystem::path gitDirPath(const std::filesystem::path& worktree, const std::string& name);
+
+/// The text up to the first newline (git's one-line answers: an id, a path).
+std::string firstLine(const std::string& text);
 
 }  // namespace parawork::git

@@ -15,15 +15,7 @@ namespace {
 namespace fs = std::filesystem;
 
 GitResult runIn(const fs::path& dir, std::vector<std::string> args) {
-    GitCommand command;
-    command.cwd = dir;
-    command.args = std::move(args);
-    command.env = nonInteractiveEnv();
-    return runGit(command);
-}
-
-std::string firstLine(const std::string& text) {
-    return text.substr(0, text.find('\n'));
+    return runGit(nonInteractiveCommand(dir, std::move(args)));
 }
 
 std::string commitOfBranch(const fs::path& repo, const std::string& branch) {
