@@ -32,7 +32,7 @@ TEST(ApiEntityJson, PlainWorkspaceOmitsGitWorktree) {
     EXPECT_EQ(text(toJson(w)),
               R"({"id":"w1","repositoryId":null,"name":"feature","path":"/work/feature",)"
               R"("status":"idle","agentType":null,"createdAt":100,"updatedAt":100,)"
-              R"("lastFocusedAt":null,"notificationsMuted":false})");
+              R"("lastFocusedAt":null,"notificationsMuted":false,"archivedAt":null})");
 }
 
 TEST(ApiEntityJson, WorktreeWorkspaceAndItsFallbacks) {
@@ -48,12 +48,13 @@ TEST(ApiEntityJson, WorktreeWorkspaceAndItsFallbacks) {
     w.lastFocusedAt = 140;
     w.gitWorktree = core::GitWorktree{"/wt/my-feature", "parawork/my-feature", "/src/repo",
                                       std::nullopt, std::nullopt};
-    EXPECT_EQ(text(toJson(w)),
-              R"({"id":"w1","repositoryId":"r1","name":"My Feature!","path":"/wt/my-feature",)"
-              R"("status":"running","agentType":"claude-code","createdAt":100,"updatedAt":150,)"
-              R"("lastFocusedAt":140,"gitWorktree":{"worktreePath":"/wt/my-feature",)"
-              R"("branchName":"parawork/my-feature","baseRepoPath":"/src/repo",)"
-              R"("baseBranch":"origin/main","createdAt":100},"notificationsMuted":false})");
+    EXPECT_EQ(
+        text(toJson(w)),
+        R"({"id":"w1","repositoryId":"r1","name":"My Feature!","path":"/wt/my-feature",)"
+        R"("status":"running","agentType":"claude-code","createdAt":100,"updatedAt":150,)"
+        R"("lastFocusedAt":140,"gitWorktree":{"worktreePath":"/wt/my-feature",)"
+        R"("branchName":"parawork/my-feature","baseRepoPath":"/src/repo",)"
+        R"("baseBranch":"origin/main","createdAt":100},"notificationsMuted":false,"archivedAt":null})");
     w.gitWorktree->baseBranch = "origin/dev";
     w.gitWorktree->createdAt = 90;
     auto git = toJson(w).at("gitWorktree");
