@@ -29,12 +29,8 @@ bool isAncestor(const fs::path& repo, const std::string& older, const std::strin
 }
 
 void validateMessage(const std::string& message) {
-    if (message.size() > kMaxMergeMessageBytes)
-        throw core::Error("the merge message is longer than " +
-                          std::to_string(kMaxMergeMessageBytes) + " bytes");
-    for (unsigned char c : message)
-        if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7f)
-            throw core::Error("the merge message contains a control character");
+    if (auto problem = mergeMessageProblem(message))
+        throw core::Error("the merge message " + *problem);
 }
 
 /// The worktree that has `base` checked out, or "" when none does.
@@ -131,6 +127,15 @@ std::optional<MergeMode> parseMergeMode(std::string_view text) {
     if (text == "ff") return MergeMode::FastForward;
     if (text == "merge") return MergeMode::Merge;
     if (text == "squash") return MergeMode::Squash;
+    return std::nullopt;
+}
+
+std::optional<std::string> mergeMessageProblem(const std::string& message) {
+    if (message.size() > kMaxMergeMessageBytes)
+        return "is longer than " + std::to_string(kMaxMergeMessageBytes) + " bytes";
+    for (unsigned char c : message)
+        if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7f)
+            return std::string("contains a control character");
     return std::nullopt;
 }
 

@@ -77,4 +77,8 @@ MergeOutcome mergeIntoBase(const MergeRequest& request);
 /// The longest merge message accepted.
 inline constexpr std::size_t kMaxMergeMessageBytes = 16 * 1024;
 
+/// Why `message` is not acceptable as a merge message (too long, a control character other than
+/// newline and tab); nullopt when it is.
+std::optional<std::string> mergeMessageProblem(const std::string& message);
+
 }  // namespace parawork::git

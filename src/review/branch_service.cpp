@@ -41,12 +41,8 @@ std::string fileList(const std::vector<std::string>& files) {
 }
 
 void validateMergeMessage(const std::string& message) {
-    if (message.size() > git::kMaxMergeMessageBytes)
-        throw ServiceError(
-            400, "message: at most " + std::to_string(git::kMaxMergeMessageBytes) + " bytes");
-    for (unsigned char c : message)
-        if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7f)
-            throw ServiceError(400, "message: control characters are not allowed");
+    if (auto problem = git::mergeMessageProblem(message))
+        throw ServiceError(400, "message: " + *problem);
 }
 
 }  // namespace
