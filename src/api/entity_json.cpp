@@ -97,6 +97,7 @@ json::value toJson(const core::Workspace& w) {
     // Ours (issue 19), after the original's fields.
     out["notificationsMuted"] = w.notificationsMuted;
     out["pullRequest"] = pullRequestValue(w.pullRequestJson);  // issue 20
+    out["archivedAt"] = json::value_from(w.archivedAt);        // issue 20
     return out;
 }
 

@@ -94,8 +94,11 @@ Response workspaceList(workspace::WorkspaceService& workspaces) {
 }  // namespace
 
 void addWorkspaceRoutes(Router& router, workspace::WorkspaceService& workspaces) {
-    router.add("GET", "/api/workspaces",
-               [&workspaces](Request&) { return workspaceList(workspaces); });
+    router.add("GET", "/api/workspaces", [&workspaces](Request& req) {
+        // Archived workspaces only when asked for (issue 20): the original UI never sees them.
+        if (req.queryParam("archived") == "1") return ok(toJsonArray(workspaces.list(true)));
+        return workspaceList(workspaces);
+    });
     router.add("POST", "/api/workspaces", [&workspaces](Request& req) {
         auto request = readCreateRequest(req);
         return answering([&] { return ok(detailJson(workspaces.create(request)), 201); });

@@ -199,6 +199,7 @@ int run(int argc, char** argv) {
     addWaitCommand(app, ctx);
     addScreenCommands(app, ctx);
     addWorkspaceCommands(app, ctx);
+    addBranchCommands(app, ctx);
     addOpenCommand(app, ctx);
     addExecCommand(app, ctx);
     addDepsCommand(app, ctx);

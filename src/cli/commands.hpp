@@ -39,6 +39,8 @@ void addLifecycleCommands(CLI::App& app, Context& ctx);
 void addHookCommand(CLI::App& app, Context& ctx);
 /// push, pr, pr status (issue 20): push_commands.cpp
 void addPushCommands(CLI::App& app, Context& ctx);
+/// sync, merge, archive, unarchive (issue 20): branch_commands.cpp
+void addBranchCommands(CLI::App& app, Context& ctx);
 /// completion bash|zsh|fish, generated from `app` as it is when called: completion.cpp
 void addCompletionCommand(CLI::App& app, Context& ctx);
 

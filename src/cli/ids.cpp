@@ -80,6 +80,10 @@ json::object resolveWorkspace(DaemonClient& client, const std::string& arg) {
     return resolveIn(client.get("/api/workspaces"), arg, "workspace", "name");
 }
 
+json::object resolveArchivedWorkspace(DaemonClient& client, const std::string& arg) {
+    return resolveIn(client.get("/api/workspaces?archived=1"), arg, "archived workspace", "name");
+}
+
 json::object resolveRepository(DaemonClient& client, const std::string& arg) {
     return resolveIn(client.get("/api/repositories"), arg, "repository", "name");
 }

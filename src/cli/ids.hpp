@@ -28,6 +28,8 @@ const Candidate& resolveCandidate(const std::vector<Candidate>& candidates, cons
 boost::json::object resolveSession(DaemonClient& client, const std::string& arg);
 /// The workspace `arg` names (GET /api/workspaces).
 boost::json::object resolveWorkspace(DaemonClient& client, const std::string& arg);
+/// The same among the archived workspaces (issue 20).
+boost::json::object resolveArchivedWorkspace(DaemonClient& client, const std::string& arg);
 /// The repository `arg` names (GET /api/repositories).
 boost::json::object resolveRepository(DaemonClient& client, const std::string& arg);
 

@@ -124,10 +124,14 @@ int wsNew(Context& ctx, const WsNewOptions& o) {
     return 0;
 }
 
-int wsList(Context& ctx) {
-    auto list = ctx.client().get("/api/workspaces");
+int wsList(Context& ctx, bool archived) {
+    auto list = ctx.client().get(archived ? "/api/workspaces?archived=1" : "/api/workspaces");
     if (ctx.globals.json) {
         printJson(list);
+        return 0;
+    }
+    if (list.as_array().empty() && archived) {
+        std::cout << "no archived workspaces\n";
         return 0;
     }
     if (list.as_array().empty()) {
@@ -202,7 +206,10 @@ void addWorkspaceCommands(CLI::App& app, Context& ctx) {
                        "Start point of the branch (default: the default branch)");
     newCmd->add_flag("--plain", opts->plain, "Use the directory itself, no worktree");
     handle(newCmd, ctx, [&ctx, opts] { return wsNew(ctx, *opts); });
-    handle(ws->add_subcommand("ls", "List workspaces"), ctx, [&ctx] { return wsList(ctx); });
+    auto wsArchived = std::make_shared<bool>(false);
+    auto* wsLs = ws->add_subcommand("ls", "List workspaces");
+    wsLs->add_flag("--archived", *wsArchived, "List the archived workspaces instead");
+    handle(wsLs, ctx, [&ctx, wsArchived] { return wsList(ctx, *wsArchived); });
     auto wsRmId = std::make_shared<std::string>();
     auto* wsRmCmd = ws->add_subcommand("rm", "Stop its sessions and remove the workspace");
     wsRmCmd->add_option("id", *wsRmId, "Workspace (id, prefix or name)")->required();

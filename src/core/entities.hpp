@@ -96,6 +96,8 @@ struct Workspace {
     bool notificationsMuted = false;
     /// Its pull request as review::PullRequest's JSON text (issue 20); nullopt when none.
     std::optional<std::string> pullRequestJson;
+    /// When it was archived (issue 20): its worktree removed, its branch kept; null while active.
+    std::optional<std::int64_t> archivedAt;
 };
 
 struct Session {

@@ -18,6 +18,7 @@
 #include <boost/json/serialize.hpp>
 
 #include "api/access_routes.hpp"
+#include "api/branch_routes.hpp"
 #include "api/checkpoint_routes.hpp"
 #include "api/dependency_routes.hpp"
 #include "api/diff_routes.hpp"
@@ -292,6 +293,14 @@ class Daemon {
     // Push and pull requests (src/review, issue 20); follows open pull requests.
     review::PullRequestService pullRequests_{
         {.db = db_, .publish = events_.publisher(), .tellAgent = tellAgent_}};
+    review::BranchService branches_{
+        db_,
+        workspaces_,
+        {.checkpoint = [this](
+                           const std::string& workspaceId,
+                           const std::string& label) { checkpoints_.create(workspaceId, label); },
+         .tellAgent = tellAgent_,
+         .defaultMergeMode = std::nullopt}};
     api::RequestStats requestStats_;
     api::HttpServer server_{loop_, workers_,
                             serverOptions(config(), paths(), tokens_, requestStats_), routes(),
@@ -396,6 +405,7 @@ void Daemon::addWorkspaceRoutes(api::Router& router) {
     api::addCheckpointRoutes(router, checkpoints_);
     api::addReviewRoutes(router, reviewComments_);
     api::addPullRequestRoutes(router, pullRequests_);
+    api::addBranchRoutes(router, branches_);
     api::addDependencyRoutes(router, db_, dependencies_);
 }
 

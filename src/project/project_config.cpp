@@ -160,6 +160,14 @@ std::vector<Section> sections(const Place& p) {
                c.setupTimeoutMs = quantity<std::int64_t>(p, n, k, core::parseDurationMs,
                                                          "a duration such as \"10m\"");
            }}}},
+        {"review",
+         {{"merge_mode",
+           [&p](ProjectConfig& c, const toml::node& n, const std::string& k) {
+               std::string mode = text(p, n, k, 16);
+               if (mode != "ff" && mode != "merge" && mode != "squash")
+                   fail(p, n, k, "expected \"ff\", \"merge\" or \"squash\"");
+               c.mergeMode = std::move(mode);
+           }}}},
     };
 }
 
@@ -270,6 +278,7 @@ json::value toJson(const ProjectConfig& c) {
         if (c.setupTimeoutMs) setup["timeoutMs"] = *c.setupTimeoutMs;
         out["setup"] = std::move(setup);
     }
+    if (c.mergeMode) out["review"] = json::object{{"mergeMode", *c.mergeMode}};
     return out;
 }
 
@@ -303,6 +312,9 @@ ProjectConfig projectConfigFromJson(const json::value& value) {
             if (auto* v = s.if_contains("timeoutMs"))
                 c.setupTimeoutMs = v->to_number<std::int64_t>();
         }
+        if (auto* review = o.if_contains("review"))
+            if (auto* v = review->as_object().if_contains("mergeMode"))
+                c.mergeMode = std::string(v->as_string());
         return c;
     } catch (const std::exception& e) {
         throw core::Error(std::string("stored project config is damaged: ") + e.what());

@@ -40,6 +40,9 @@ struct ProjectConfig {
     /// A shell script run in a new workspace before the agent starts ([setup] script).
     std::optional<std::string> setupScript;
     std::optional<std::int64_t> setupTimeoutMs;
+    /// How a workspace branch merges back by default: "ff", "merge" or "squash" ([review]
+    /// merge_mode); none: fast-forward when possible, else a merge commit.
+    std::optional<std::string> mergeMode;
     bool operator==(const ProjectConfig&) const = default;
 };
 

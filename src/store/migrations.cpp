@@ -195,6 +195,12 @@ constexpr std::string_view kPullRequests = R"sql(
 ALTER TABLE workspaces ADD COLUMN pull_request TEXT;
 )sql";
 
+// Archived workspaces (issue 20): their worktree is gone and their branch kept under a hidden
+// ref; NULL while the workspace is active.
+constexpr std::string_view kArchived = R"sql(
+ALTER TABLE workspaces ADD COLUMN archived_at INTEGER;
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& migrations() {
@@ -208,6 +214,7 @@ const std::vector<Migration>& migrations() {
         {7, "session activity and notification mutes", kActivity},
         {8, "review comments", kReviewComments},
         {9, "workspace pull requests", kPullRequests},
+        {10, "archived workspaces", kArchived},
     };
     return list;
 }

@@ -12,7 +12,8 @@ namespace {
 constexpr const char* kSelect =
     "SELECT id, repository_id, name, path, status, agent_type, created_at, updated_at, "
     "last_focused_at, git_worktree_path, git_branch_name, git_base_repo_path, git_base_branch, "
-    "git_created_at, project_config_json, notifications_muted, pull_request FROM workspaces ";
+    "git_created_at, project_config_json, notifications_muted, pull_request, archived_at FROM "
+    "workspaces ";
 
 // §4.3: oldest first; the id breaks ties the way the original does.
 constexpr const char* kOrder = " ORDER BY created_at ASC, id ASC";
@@ -39,6 +40,7 @@ core::Workspace readWorkspace(SQLite::Statement& row) {
     w.projectConfigJson = optionalString(row.getColumn(14));
     w.notificationsMuted = row.getColumn(15).getInt() != 0;
     w.pullRequestJson = optionalString(row.getColumn(16));
+    w.archivedAt = optionalInt64(row.getColumn(17));
     return w;
 }
 
@@ -95,6 +97,28 @@ std::vector<core::Workspace> listWorkspaces(Database& db) {
     return db.withLock([&](SQLite::Database& sql) {
         SQLite::Statement query(sql, std::string(kSelect) + kOrder);
         return readAll(query);
+    });
+}
+
+std::vector<core::Workspace> listWorkspaces(Database& db, bool archived) {
+    return db.withLock([&](SQLite::Database& sql) {
+        SQLite::Statement query(
+            sql, std::string(kSelect) +
+                     (archived ? "WHERE archived_at IS NOT NULL" : "WHERE archived_at IS NULL") +
+                     kOrder);
+        return readAll(query);
+    });
+}
+
+bool setWorkspaceArchivedAt(Database& db, const std::string& id,
+                            std::optional<std::int64_t> archivedAt, std::int64_t now) {
+    return db.withLock([&](SQLite::Database& sql) {
+        SQLite::Statement update(
+            sql, "UPDATE workspaces SET archived_at = ?, updated_at = ? WHERE id = ?");
+        bindOptional(update, 1, archivedAt);
+        update.bind(2, now);
+        update.bind(3, id);
+        return update.exec() > 0;
     });
 }
 

@@ -26,6 +26,15 @@ std::optional<core::Workspace> findWorkspace(Database& db, const std::string& id
 /// All workspaces, oldest first: created_at ascending, then id (§4.3).
 std::vector<core::Workspace> listWorkspaces(Database& db);
 
+/// The archived workspaces (`archived`) or the active ones, in the same order.
+std::vector<core::Workspace> listWorkspaces(Database& db, bool archived);
+
+/// Marks the workspace archived at `archivedAt`, or active again (nullopt). False: no such
+/// workspace.
+bool setWorkspaceArchivedAt(Database& db, const std::string& id,
+                            std::optional<std::int64_t> archivedAt,
+                            std::int64_t now = core::nowMs());
+
 /// The repository's workspaces, in the same order as listWorkspaces.
 std::vector<core::Workspace> listWorkspacesByRepository(Database& db,
                                                         const std::string& repositoryId);

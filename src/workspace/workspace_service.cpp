@@ -190,8 +190,8 @@ std::optional<WorkspaceDetail> WorkspaceService::detail(const std::string& id) {
     return WorkspaceDetail{*ws, deps::latestSetup(db_, ws->id)};
 }
 
-std::vector<core::Workspace> WorkspaceService::list() {
-    return store::listWorkspaces(db_);
+std::vector<core::Workspace> WorkspaceService::list(bool archived) {
+    return store::listWorkspaces(db_, archived);
 }
 
 std::int64_t WorkspaceService::changeCount() {
@@ -208,12 +208,8 @@ std::optional<core::Workspace> WorkspaceService::update(const std::string& id,
 void WorkspaceService::remove(const std::string& id) {
     auto ws = store::findWorkspace(db_, id);
     if (!ws) throw ServiceError(404, "Workspace not found");
-    auto left =
-        sessions_.stopWorkspace(ws->id, sessions_.stopGrace() + std::chrono::milliseconds(3000));
-    if (!left.empty())
-        spdlog::warn("workspace {}: {} session(s) still ending while it is deleted", ws->id,
-                     left.size());
-    if (ws->gitWorktree) {
+    stopSessions(ws->id, "deleted");
+    if (ws->gitWorktree && !ws->archivedAt) {
         const auto& g = *ws->gitWorktree;
         try {
             git::removeWorktree(g.baseRepoPath, g.worktreePath, g.branchName,
@@ -235,10 +231,21 @@ void WorkspaceService::remove(const std::string& id) {
                 {"data", json::object{{"workspaceId", ws->id}, {"timestamp", core::nowMs()}}}}));
 }
 
+void WorkspaceService::stopSessions(const std::string& id, std::string_view why) {
+    auto left =
+        sessions_.stopWorkspace(id, sessions_.stopGrace() + std::chrono::milliseconds(3000));
+    if (!left.empty())
+        spdlog::warn("workspace {}: {} session(s) still ending while it is {}", id, left.size(),
+                     why);
+}
+
 // The original's order of checks (§4.4): the workspace, then an active agent session, then the
 // body. (SessionService::start checks both again, atomically with the insert.)
 void WorkspaceService::precheckStart(const std::string& workspaceId, bool agent) {
-    if (!store::findWorkspace(db_, workspaceId)) throw ServiceError(404, "Workspace not found");
+    auto ws = store::findWorkspace(db_, workspaceId);
+    if (!ws) throw ServiceError(404, "Workspace not found");
+    // Its directory is gone while archived (issue 20).
+    if (ws->archivedAt) throw ServiceError(409, "Workspace is archived: unarchive it first");
     if (agent) refuseWhenAgentActive(db_, workspaceId);
 }
 

@@ -11,6 +11,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/agents.hpp"
@@ -80,7 +81,8 @@ class WorkspaceService {
     WorkspaceDetail create(CreateRequest request);
     std::optional<core::Workspace> find(const std::string& id);
     std::optional<WorkspaceDetail> detail(const std::string& id);
-    std::vector<core::Workspace> list();
+    /// The active workspaces, or with `archived` the archived ones (issue 20).
+    std::vector<core::Workspace> list(bool archived = false);
     /// The store's change count: a list read after it is current until it changes.
     std::int64_t changeCount();
     /// nullopt: no such workspace.
@@ -89,6 +91,9 @@ class WorkspaceService {
     /// Stops the workspace's sessions (and waits for them), removes its worktree, forgets it and
     /// announces `workspace_deleted`. A worktree that cannot be removed keeps the workspace (409).
     void remove(const std::string& id);
+    /// Stops the workspace's sessions and terminal and waits for them (a few seconds past the
+    /// stop grace); those still ending are logged with `why` ("deleted", "archived").
+    void stopSessions(const std::string& id, std::string_view why);
 
     /// The checks of a session start before its body is read (§4.4): the workspace exists, and
     /// an agent start finds no active agent session there.

@@ -29,10 +29,11 @@ TEST(ApiEntityJson, PlainWorkspaceOmitsGitWorktree) {
     w.name = "feature";
     w.path = "/work/feature";
     w.createdAt = w.updatedAt = 100;
-    EXPECT_EQ(text(toJson(w)),
-              R"({"id":"w1","repositoryId":null,"name":"feature","path":"/work/feature",)"
-              R"("status":"idle","agentType":null,"createdAt":100,"updatedAt":100,)"
-              R"("lastFocusedAt":null,"notificationsMuted":false,"pullRequest":null})");
+    EXPECT_EQ(
+        text(toJson(w)),
+        R"({"id":"w1","repositoryId":null,"name":"feature","path":"/work/feature",)"
+        R"("status":"idle","agentType":null,"createdAt":100,"updatedAt":100,)"
+        R"("lastFocusedAt":null,"notificationsMuted":false,"pullRequest":null,"archivedAt":null})");
     // The stored pull request is shown as the object it is; text that is not one reads as none.
     w.pullRequestJson = R"({"number":7,"state":"open"})";
     EXPECT_EQ(text(toJson(w).at("pullRequest")), R"({"number":7,"state":"open"})");
@@ -59,7 +60,7 @@ TEST(ApiEntityJson, WorktreeWorkspaceAndItsFallbacks) {
               R"("lastFocusedAt":140,"gitWorktree":{"worktreePath":"/wt/my-feature",)"
               R"("branchName":"parawork/my-feature","baseRepoPath":"/src/repo",)"
               R"("baseBranch":"origin/main","createdAt":100},"notificationsMuted":false,)"
-              R"("pullRequest":null})");
+              R"("pullRequest":null,"archivedAt":null})");
     w.gitWorktree->baseBranch = "origin/dev";
     w.gitWorktree->createdAt = 90;
     auto git = toJson(w).at("gitWorktree");

@@ -64,6 +64,15 @@ TEST(ProjectConfig, NumbersAreAcceptedWhereTheyMeanSomething) {
     EXPECT_EQ(c.limits.memoryBytes, 1u << 20);
 }
 
+TEST(ProjectConfig, ReviewMergeModeIsOneOfThree) {
+    auto c = parseProjectConfig("[review]\nmerge_mode = \"squash\"\n", "parawork.toml");
+    EXPECT_EQ(c.mergeMode, "squash");
+    EXPECT_EQ(projectConfigFromJson(toJson(c)), c);
+    EXPECT_NE(errorOf("[review]\nmerge_mode = \"rebase\"\n").find("review.merge_mode: expected"),
+              std::string::npos);
+    EXPECT_NE(errorOf("[review]\nmerge_mode = 1\n").find("expected a string"), std::string::npos);
+}
+
 TEST(ProjectConfig, EmptyFileIsAllDefaults) {
     EXPECT_EQ(parseProjectConfig("", "parawork.toml"), ProjectConfig{});
 }

@@ -170,6 +170,20 @@ TEST_F(WorkspacesTest, ListsOldestFirstThenById) {
     EXPECT_TRUE(listWorkspacesByRepository(db_, "nope").empty());
 }
 
+TEST_F(WorkspacesTest, ArchivedOnesAreListedApart) {
+    insertWorkspace(db_, makeWorkspace("a", 1000));
+    insertWorkspace(db_, makeWorkspace("b", 2000));
+    EXPECT_TRUE(setWorkspaceArchivedAt(db_, "a", 5000, 5000));
+    EXPECT_EQ(findWorkspace(db_, "a")->archivedAt, 5000);
+    EXPECT_EQ(ids(listWorkspaces(db_, false)), std::vector<std::string>{"b"});
+    EXPECT_EQ(ids(listWorkspaces(db_, true)), std::vector<std::string>{"a"});
+    EXPECT_EQ(ids(listWorkspaces(db_)), (std::vector<std::string>{"a", "b"}));
+    EXPECT_TRUE(setWorkspaceArchivedAt(db_, "a", std::nullopt, 6000));
+    EXPECT_FALSE(findWorkspace(db_, "a")->archivedAt);
+    EXPECT_EQ(findWorkspace(db_, "a")->updatedAt, 6000);
+    EXPECT_FALSE(setWorkspaceArchivedAt(db_, "nope", 1, 1));
+}
+
 TEST_F(WorkspacesTest, UpdatedAtMovesOnlyOnARealChange) {
     insertWorkspace(db_, makeWorkspace("w1", 1000));
     WorkspacePatch same;
