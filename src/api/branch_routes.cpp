@@ -5,6 +5,7 @@
 #include "api/body_fields.hpp"
 #include "api/entity_json.hpp"
 #include "api/service_answer.hpp"
+#include "review/checkpoint_service.hpp"
 #include "review/merge_conflict.hpp"
 
 namespace parawork::api {
@@ -55,11 +56,12 @@ Response sync(Request& req, review::BranchService& branches) {
     }
     bool fetch = optionalBool(req.json, "fetch").value_or(true);
     review::SyncAnswer a = branches.sync(req.params["id"], method, fetch);
-    return ok(json::object{{"result", git::toString(a.outcome.result)},
-                           {"method", git::toString(a.method)},
-                           {"head", nullable(a.outcome.head)},
-                           {"conflictedFiles", stringArray(a.outcome.conflictedFiles)},
-                           {"checkpoint", json::value_from(a.checkpoint)}});
+    return ok(json::object{
+        {"result", git::toString(a.outcome.result)},
+        {"method", git::toString(a.method)},
+        {"head", nullable(a.outcome.head)},
+        {"conflictedFiles", stringArray(a.outcome.conflictedFiles)},
+        {"checkpoint", a.checkpoint ? review::toJson(*a.checkpoint) : json::value(nullptr)}});
 }
 
 std::optional<git::MergeMode> modeOf(std::optional<std::string> text) {

@@ -43,6 +43,13 @@ void keepArchivedTip(const fs::path& repo, const std::string& workspaceId,
                   "cannot keep the archived branch");
 }
 
+void forgetArchivedTip(const fs::path& repo, const std::string& workspaceId) {
+    std::string ref = archivedRef(workspaceId);
+    if (!hasReference(repo, ref)) return;
+    runGitChecked(gitIn(repo, {"update-ref", "-d", "--end-of-options", ref}),
+                  "cannot delete the archived branch's ref");
+}
+
 void restoreArchivedWorktree(const fs::path& repo, const std::string& workspaceId,
                              const std::string& branch, const fs::path& path) {
     validateBranchName(branch);

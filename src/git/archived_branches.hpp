@@ -18,6 +18,9 @@ std::string archivedRef(const std::string& workspaceId);
 void keepArchivedTip(const std::filesystem::path& repo, const std::string& workspaceId,
                      const std::string& branch);
 
+/// Deletes archivedRef(workspaceId) when it exists (the workspace is deleted for good).
+void forgetArchivedTip(const std::filesystem::path& repo, const std::string& workspaceId);
+
 /// Makes `branch` again from archivedRef(workspaceId) when it is gone, then adds the worktree
 /// at `path` with `branch` checked out. Throws core::Error when neither the branch nor the ref
 /// exists, the path is taken, or git fails.

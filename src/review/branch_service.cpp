@@ -76,8 +76,10 @@ core::Workspace BranchService::activeWorktree(const std::string& workspaceId) {
     return *ws;
 }
 
-void BranchService::takeCheckpoint(const std::string& workspaceId, const std::string& label) {
-    if (config_.checkpoint) config_.checkpoint(workspaceId, label);
+std::optional<git::Checkpoint> BranchService::takeCheckpoint(const std::string& workspaceId,
+                                                             const std::string& label) {
+    if (!config_.checkpoint) return std::nullopt;
+    return config_.checkpoint(workspaceId, label);
 }
 
 BranchStatus BranchService::status(const std::string& workspaceId, bool fetch) {
@@ -106,8 +108,7 @@ SyncAnswer BranchService::sync(const std::string& workspaceId, git::SyncMethod m
     });
     SyncAnswer answer{{}, method, std::nullopt};
     std::string label = "before sync (" + std::string(git::toString(method)) + ")";
-    takeCheckpoint(ws.id, label);
-    if (config_.checkpoint) answer.checkpoint = label;
+    answer.checkpoint = takeCheckpoint(ws.id, label);
     answer.outcome = gitCall([&] { return git::syncWithBase(ws.path, base, method); });
     return answer;
 }

@@ -14,6 +14,7 @@
 
 #include "core/entities.hpp"
 #include "git/branch_sync.hpp"
+#include "git/checkpoints.hpp"
 #include "git/merge_back.hpp"
 #include "store/database.hpp"
 #include "workspace/workspace_service.hpp"
@@ -23,7 +24,8 @@ namespace parawork::review {
 struct BranchServiceConfig {
     /// Takes a checkpoint of the workspace labelled `label` (the checkpoints part; may throw
     /// ServiceError). None: no checkpoint is taken.
-    std::function<void(const std::string& workspaceId, const std::string& label)> checkpoint;
+    std::function<git::Checkpoint(const std::string& workspaceId, const std::string& label)>
+        checkpoint;
     /// Types `text` to the workspace's agent as one message and returns its session id; throws
     /// ServiceError (409 no agent, agent busy). None: asking answers 409.
     std::function<std::string(const std::string& workspaceId, const std::string& text)> tellAgent;
@@ -48,7 +50,7 @@ struct BranchStatus {
 struct SyncAnswer {
     git::SyncOutcome outcome;
     git::SyncMethod method = git::SyncMethod::Rebase;
-    std::optional<std::string> checkpoint;  ///< the label of the checkpoint taken
+    std::optional<git::Checkpoint> checkpoint;  ///< the checkpoint taken first
 };
 
 /// GET /merge/check.
@@ -90,7 +92,8 @@ class BranchService {
   private:
     /// The active worktree workspace, else 404 / 409.
     core::Workspace activeWorktree(const std::string& workspaceId);
-    void takeCheckpoint(const std::string& workspaceId, const std::string& label);
+    std::optional<git::Checkpoint> takeCheckpoint(const std::string& workspaceId,
+                                                  const std::string& label);
     std::optional<git::MergeMode> defaultMode(const core::Workspace& workspace);
 
     store::Database& db_;

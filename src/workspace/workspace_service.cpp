@@ -8,6 +8,8 @@
 #include "core/clock.hpp"
 #include "core/error.hpp"
 #include "core/ids.hpp"
+#include "git/archived_branches.hpp"
+#include "git/checkpoints.hpp"
 #include "git/ref_names.hpp"
 #include "git/repository_info.hpp"
 #include "git/worktrees.hpp"
@@ -30,6 +32,19 @@ std::optional<std::string> projectConfigJson(const fs::path& dir) {
     auto config = project::readProjectConfig(dir);
     if (!config) return std::nullopt;
     return json::serialize(project::toJson(*config));
+}
+
+/// A deleted workspace's hidden refs in its repository (issue 20): its checkpoints and, when it
+/// was archived, its branch's kept tip. The workspace goes even when they cannot (logged).
+void forgetReviewRefs(const fs::path& repo, const std::string& workspaceId) {
+    try {
+        if (!git::isRepository(repo)) return;
+        git::deleteCheckpoints(repo, workspaceId);
+        git::forgetArchivedTip(repo, workspaceId);
+    } catch (const std::exception& e) {
+        spdlog::warn("workspace {}: its checkpoints stay in {}: {}", workspaceId, repo.string(),
+                     e.what());
+    }
 }
 
 /// The registered repository that the git repository at `path` belongs to (its main checkout),
@@ -220,6 +235,7 @@ void WorkspaceService::remove(const std::string& id) {
                 std::string("Cannot remove the worktree (the workspace was kept): ") + e.what());
         }
     }
+    forgetReviewRefs(ws->gitWorktree ? ws->gitWorktree->baseRepoPath : ws->path, ws->id);
     store::deleteWorkspace(db_, ws->id);
     // After its sessions' last events (stopWorkspace waited for them): a client that hears this
     // hears nothing more of the workspace.

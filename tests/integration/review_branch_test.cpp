@@ -165,17 +165,7 @@ TEST(ReviewBranch, ArchiveAndUnarchiveKeepUncommittedWork) {
     f.commitIn(f.worktree, "committed.txt", "committed\n");
     writeText(f.worktree / "committed.txt", "changed, not committed\n");
     writeText(f.worktree / "new.txt", "untracked\n");
-    // Stands in for the checkpoints part (wired by the lead): the worktree's files as a commit
-    // under refs/parawork/checkpoints/<id>/, made with a temporary index.
-    std::string index = (f.repo.base() / "checkpoint-index").string();
-    std::string dir = f.worktree.string();
-    std::string tree = runProcess({"/bin/sh", "-c",
-                                   "export GIT_INDEX_FILE='" + index + "'; git -C '" + dir +
-                                       "' add -A && git -C '" + dir + "' write-tree"})
-                           .out.substr(0, 40);
-    std::string commit = git(f.worktree, {"commit-tree", "-m", "checkpoint", tree}).substr(0, 40);
-    git(f.worktree, {"update-ref", "refs/parawork/checkpoints/" + f.id + "/1", commit});
-
+    // Archiving checkpoints the uncommitted work first; unarchiving writes it back.
     auto archived = f.expect(200, "POST", "/archive", {{"deleteBranch", true}});
     EXPECT_TRUE(archived.at("archivedAt").is_int64());
     EXPECT_FALSE(fs::exists(f.worktree));
@@ -206,6 +196,10 @@ TEST(ReviewBranch, CliSyncMergeAndRefusals) {
     auto sync = runCli(f.daemon.home(), {"sync", "feature", "--no-fetch", "--json"});
     ASSERT_EQ(sync.exitCode, 0) << describe(sync);
     EXPECT_EQ(json::parse(sync.out).at("result"), "up-to-date");
+    // The checkpoint taken before it, as the checkpoint routes show it.
+    auto taken = json::parse(sync.out).at("checkpoint");
+    EXPECT_EQ(str(taken.at("label")), "before sync (rebase)");
+    EXPECT_EQ(str(taken.at("workspaceId")), f.id);
     auto both = runCli(f.daemon.home(), {"merge", "feature", "--ff", "--squash"});
     EXPECT_NE(both.exitCode, 0);
     auto merged = runCli(f.daemon.home(), {"merge", "feature", "--squash", "--message=--all"});

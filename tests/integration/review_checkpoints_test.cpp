@@ -53,6 +53,19 @@ struct Fixture {
     ProcessResult cli(const std::vector<std::string>& args) { return runCli(daemon.home(), args); }
 };
 
+TEST(ReviewCheckpoints, DeletingTheWorkspaceDeletesItsCheckpoints) {
+    Fixture f;
+    f.repo.write("a.txt", "one\n");
+    f.checkpoint("kept until the workspace goes");
+    std::string refs = "refs/parawork/checkpoints/" + f.ws + "/";
+    EXPECT_NE(git(f.repo.path(), {"for-each-ref", refs}), "");
+    unsigned status = 0;
+    f.call("DELETE", f.base(), {}, &status);
+    EXPECT_EQ(status, 200u);
+    EXPECT_EQ(git(f.repo.path(), {"for-each-ref", refs}), "");
+    EXPECT_EQ(readFile(f.repo.path() / "a.txt"), "one\n");  // a plain directory keeps its files
+}
+
 TEST(ReviewCheckpoints, CreateListDiffRestoreOverTheApi) {
     Fixture f;
     f.repo.write("a.txt", "one\n");

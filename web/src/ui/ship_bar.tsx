@@ -65,6 +65,18 @@ export function ShipBar(props: { workspace: Workspace; shipRevision: number; rev
     <>
       <BranchPosition status={status} error={error} />
       {w.pullRequest && <PrBadge pr={w.pullRequest} />}
+      {w.pullRequest?.state === "merged" && (
+        // Its work landed: the next step is usually to put the workspace away.
+        <button
+          type="button"
+          class="small primary"
+          data-testid="archive-merged"
+          title="The pull request is merged: archive the workspace (restorable)"
+          onClick={() => setAction("archive")}
+        >
+          Merged: archive?
+        </button>
+      )}
       <span class="ship-actions" role="group" aria-label="Review and ship">
         {ACTIONS.map((a) => (
           <button
