@@ -1,12 +1,13 @@
 // checkpoint ls|create|diff|restore, commit, and diff: a workspace's checkpoints, committing its
 // changes, and its diff against the base (docs/review.md, docs/cli.md; the routes of
 // api/checkpoint_routes.cpp and GET /api/workspaces/:id/diff).
-#include <cctype>
 #include <iostream>
 #include <memory>
 
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
+#include <boost/url/encode.hpp>
+#include <boost/url/rfc/unreserved_chars.hpp>
 
 #include "cli/commands.hpp"
 #include "cli/daemon_client.hpp"
@@ -19,20 +20,9 @@ namespace {
 
 namespace json = boost::json;
 
-/// `text` fit for a query value: unreserved characters kept, the rest %XX.
+/// `text` fit for a query value: unreserved characters and '/' kept, the rest %XX.
 std::string queryValue(const std::string& text) {
-    static const char* hex = "0123456789ABCDEF";
-    std::string out;
-    for (unsigned char c : text) {
-        if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~' || c == '/') {
-            out += static_cast<char>(c);
-        } else {
-            out += '%';
-            out += hex[c >> 4];
-            out += hex[c & 15];
-        }
-    }
-    return out;
+    return boost::urls::encode(text, boost::urls::unreserved_chars + '/');
 }
 
 std::string workspacePath(Context& ctx, const std::string& arg) {

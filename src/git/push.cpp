@@ -1,8 +1,10 @@
 #include "git/push.hpp"
 
 #include <algorithm>
-#include <cctype>
 #include <cstdlib>
+
+#include <boost/url/encode.hpp>
+#include <boost/url/rfc/unreserved_chars.hpp>
 
 #include "core/error.hpp"
 #include "git/git_command.hpp"
@@ -191,18 +193,7 @@ std::optional<ForgeRepo> forgeRepo(std::string_view url) {
 
 /// Percent-encoding for a URL path or query value; '/' stays as branch names use it.
 std::string encode(std::string_view text) {
-    static constexpr char kHex[] = "0123456789ABCDEF";
-    std::string out;
-    for (unsigned char c : text) {
-        if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~' || c == '/') {
-            out += static_cast<char>(c);
-        } else {
-            out += '%';
-            out += kHex[c >> 4];
-            out += kHex[c & 15];
-        }
-    }
-    return out;
+    return boost::urls::encode(text, boost::urls::unreserved_chars + '/');
 }
 
 }  // namespace
