@@ -5,7 +5,6 @@
 
 #include "core/error.hpp"
 #include "git/git_command.hpp"
-#include "git/git_lists.hpp"
 #include "git/ref_names.hpp"
 #include "git/repository_info.hpp"
 
@@ -66,42 +65,6 @@ void restoreArchivedWorktree(const fs::path& repo, const std::string& workspaceI
     runGit(gitIn(repo, {"worktree", "prune"}));
     runGitChecked(gitIn(repo, {"worktree", "add", "--end-of-options", path.string(), branch}),
                   "cannot add the worktree again");
-}
-
-std::optional<std::string> newestCheckpoint(const fs::path& repo, const std::string& workspaceId) {
-    std::string prefix = "refs/parawork/checkpoints/" + checkedId(workspaceId) + "/";
-    GitResult refs =
-        runGitChecked(gitIn(repo, {"for-each-ref", "--count=1", "--sort=-committerdate",
-                                   "--format=%(objectname)", "--end-of-options", prefix}),
-                      "cannot list the checkpoints");
-    std::string id = firstLine(refs.out);
-    if (id.empty()) return std::nullopt;
-    return id;
-}
-
-void restoreUncommittedFiles(const fs::path& worktree, const std::string& commit) {
-    fs::path index = gitDirPath(worktree, "parawork-restore-index");
-    GitCommand read = gitIn(worktree, {"read-tree", "--end-of-options", commit + "^{tree}"});
-    read.env.emplace_back("GIT_INDEX_FILE", index.string());
-    GitCommand write = gitIn(worktree, {"checkout-index", "--all", "--force"});
-    write.env.emplace_back("GIT_INDEX_FILE", index.string());
-    struct RemoveIndex {
-        fs::path path;
-        ~RemoveIndex() {
-            std::error_code ec;
-            fs::remove(path, ec);
-        }
-    } cleanup{index};
-    runGitChecked(read, "cannot read the checkpoint");
-    runGitChecked(write, "cannot write the checkpoint's files");
-    GitResult gone =
-        runGitChecked(gitIn(worktree, {"diff-tree", "-r", "-z", "--name-only", "--no-renames",
-                                       "--diff-filter=D", "--end-of-options", "HEAD", commit}),
-                      "cannot compare the checkpoint with HEAD");
-    for (const std::string& rel : splitNulListAll(gone.out)) {
-        std::error_code ec;
-        fs::remove(worktree / rel, ec);
-    }
 }
 
 }  // namespace parawork::git

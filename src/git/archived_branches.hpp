@@ -1,7 +1,8 @@
 // An archived workspace's branch kept restorable (issue 20): a hidden ref
 // refs/parawork/archived/<workspaceId> at its tip while the worktree is gone (and the branch
 // perhaps deleted), and the way back: the branch made again from that ref, the worktree added at
-// its old path, and a checkpoint's uncommitted files written into it. Blocking: worker pool.
+// its old path (its uncommitted work comes back from its newest checkpoint: git/checkpoints.hpp
+// moveWorkingFiles). Blocking: worker pool.
 #pragma once
 
 #include <filesystem>
@@ -26,14 +27,5 @@ void forgetArchivedTip(const std::filesystem::path& repo, const std::string& wor
 /// exists, the path is taken, or git fails.
 void restoreArchivedWorktree(const std::filesystem::path& repo, const std::string& workspaceId,
                              const std::string& branch, const std::filesystem::path& path);
-
-/// The newest commit under refs/parawork/checkpoints/<workspaceId>/, or nullopt.
-std::optional<std::string> newestCheckpoint(const std::filesystem::path& repo,
-                                            const std::string& workspaceId);
-
-/// Writes the files of `commit`'s tree into the worktree (through a temporary index, so the
-/// worktree's own index stays HEAD's) and deletes those HEAD has and the tree lacks: the work as
-/// it was, uncommitted again.
-void restoreUncommittedFiles(const std::filesystem::path& worktree, const std::string& commit);
 
 }  // namespace parawork::git

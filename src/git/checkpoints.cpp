@@ -361,16 +361,20 @@ RestoredCheckpoint restoreCheckpoint(const fs::path& worktree, std::string_view 
     CreatedCheckpoint saved = createCheckpoint(worktree, workspaceId, "before restore");
     out.saved = std::move(saved.checkpoint);
     out.savedCreated = saved.created;
+    moveWorkingFiles(worktree, out.saved.tree, target.tree);
+    return out;
+}
+
+void moveWorkingFiles(const fs::path& worktree, const std::string& from, const std::string& to) {
     std::vector<std::string> rewrite;
     // Deletions first: a file may give way to a directory of the same name, and back.
-    for (TreeDelta& delta : treeDeltas(worktree, out.saved.tree, target.tree)) {
+    for (TreeDelta& delta : treeDeltas(worktree, from, to)) {
         if (delta.status == 'D')
             removeWorkingFile(worktree, delta.path);
         else
             rewrite.push_back(std::move(delta.path));
     }
-    writeWorkingFiles(worktree, target.tree, rewrite);
-    return out;
+    writeWorkingFiles(worktree, to, rewrite);
 }
 
 std::size_t deleteCheckpoints(const fs::path& worktree, std::string_view workspaceId) {

@@ -98,6 +98,13 @@ CheckpointDiff diffCheckpoints(const std::filesystem::path& worktree, const Chec
 RestoredCheckpoint restoreCheckpoint(const std::filesystem::path& worktree,
                                      std::string_view workspaceId, const Checkpoint& target);
 
+/// Makes the working files go from tree-ish `from` (what they are now) to tree-ish `to`: files
+/// that differ are written, files `to` lacks are removed, the rest (and ignored files) left
+/// alone. HEAD, the branch and the index are not touched. restoreCheckpoint's second half, and
+/// how an unarchived worktree gets its uncommitted work back (from "HEAD" to its checkpoint).
+void moveWorkingFiles(const std::filesystem::path& worktree, const std::string& from,
+                      const std::string& to);
+
 /// Deletes every checkpoint ref of the workspace; returns how many.
 std::size_t deleteCheckpoints(const std::filesystem::path& worktree, std::string_view workspaceId);
 

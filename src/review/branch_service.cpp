@@ -194,8 +194,10 @@ core::Workspace BranchService::unarchive(const std::string& workspaceId) {
     const auto& g = *ws->gitWorktree;
     gitCall([&] {
         git::restoreArchivedWorktree(g.baseRepoPath, ws->id, g.branchName, g.worktreePath);
-        if (auto checkpoint = git::newestCheckpoint(g.baseRepoPath, ws->id))
-            git::restoreUncommittedFiles(g.worktreePath, *checkpoint);
+        // The newest checkpoint (taken when it was archived) holds its uncommitted work.
+        auto checkpoints = git::listCheckpoints(g.baseRepoPath, ws->id);
+        if (!checkpoints.empty())
+            git::moveWorkingFiles(g.worktreePath, "HEAD", checkpoints.front().tree);
         return 0;
     });
     store::setWorkspaceArchivedAt(db_, ws->id, std::nullopt);

@@ -5,6 +5,7 @@
 
 #include "core/error.hpp"
 #include "git/archived_branches.hpp"
+#include "git/checkpoints.hpp"
 #include "git/worktrees.hpp"
 #include "git_fixture.hpp"
 
@@ -23,30 +24,17 @@ class ArchivedBranchTest : public ::testing::Test {
         commitAll(ws_, "ws");
     }
 
-    /// A checkpoint as the checkpoints part makes one: the worktree's files as a commit under
-    /// refs/parawork/checkpoints/<id>/, made through a temporary index.
-    void checkpoint(const std::string& id) {
-        std::string index = (sandbox_ / "tmp-index").string();
-        GitCommand add{.args = {"add", "-A"}, .cwd = ws_, .env = {{"GIT_INDEX_FILE", index}}};
-        ASSERT_TRUE(runGit(add).ok());
-        GitCommand tree{.args = {"write-tree"}, .cwd = ws_, .env = {{"GIT_INDEX_FILE", index}}};
-        std::string treeId = runGit(tree).out.substr(0, 40);
-        std::string commit =
-            git(ws_, {"commit-tree", "-m", "checkpoint", "-p", "HEAD", treeId}).substr(0, 40);
-        git(ws_, {"update-ref", "refs/parawork/checkpoints/" + id + "/1", commit});
-    }
-
     Sandbox sandbox_;
     fs::path repo_;
     fs::path ws_;
 };
 
 TEST_F(ArchivedBranchTest, RoundTripKeepsCommitsAndUncommittedWork) {
-    const std::string id = "0b5c-77aa";
+    const std::string id = "0b5c77aa-1111-4222-8333-444455556666";
     writeFile(ws_ / "a.txt", "changed, uncommitted\n");
     writeFile(ws_ / "new.txt", "untracked\n");
     fs::remove(ws_ / "gone.txt");
-    checkpoint(id);
+    createCheckpoint(ws_, id, "archived");
     std::string tip = git(repo_, {"rev-parse", "ws"});
     keepArchivedTip(repo_, id, "ws");
     removeWorktree(repo_, ws_, "ws", /*deleteBranch=*/true);
@@ -55,9 +43,9 @@ TEST_F(ArchivedBranchTest, RoundTripKeepsCommitsAndUncommittedWork) {
     restoreArchivedWorktree(repo_, id, "ws", ws_);
     EXPECT_EQ(git(repo_, {"rev-parse", "ws"}), tip);
     EXPECT_EQ(readFile(ws_ / "a.txt"), "committed\n");
-    auto checkpointId = newestCheckpoint(repo_, id);
-    ASSERT_TRUE(checkpointId);
-    restoreUncommittedFiles(ws_, *checkpointId);
+    auto checkpoints = listCheckpoints(repo_, id);
+    ASSERT_EQ(checkpoints.size(), 1u);
+    moveWorkingFiles(ws_, "HEAD", checkpoints.front().tree);
     EXPECT_EQ(readFile(ws_ / "a.txt"), "changed, uncommitted\n");
     EXPECT_EQ(readFile(ws_ / "new.txt"), "untracked\n");
     EXPECT_FALSE(fs::exists(ws_ / "gone.txt"));
@@ -66,7 +54,6 @@ TEST_F(ArchivedBranchTest, RoundTripKeepsCommitsAndUncommittedWork) {
 }
 
 TEST_F(ArchivedBranchTest, RefusesWhatCannotBeRestoredAndHostileIds) {
-    EXPECT_FALSE(newestCheckpoint(repo_, "abc"));
     removeWorktree(repo_, ws_, "ws", true);
     EXPECT_THROW(restoreArchivedWorktree(repo_, "abc", "ws", ws_), core::Error);  // no ref
     for (std::string bad : {"../x", "a.b", "a/b", "", "a\nb"})
