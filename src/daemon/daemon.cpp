@@ -296,9 +296,10 @@ class Daemon {
     review::BranchService branches_{
         db_,
         workspaces_,
-        {.checkpoint = [this](
-                           const std::string& workspaceId,
-                           const std::string& label) { checkpoints_.create(workspaceId, label); },
+        {.checkpoint =
+             [this](const std::string& workspaceId, const std::string& label) {
+                 return checkpoints_.create(workspaceId, label).checkpoint;
+             },
          .tellAgent = tellAgent_,
          .defaultMergeMode = std::nullopt}};
     api::RequestStats requestStats_;
