@@ -5,6 +5,7 @@
 
 #include "core/error.hpp"
 #include "git/git_command.hpp"
+#include "git/git_lists.hpp"
 #include "git/ref_names.hpp"
 #include "git/repository_info.hpp"
 
