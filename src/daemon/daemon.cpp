@@ -286,7 +286,8 @@ class Daemon {
         };
     review::CommentService reviewComments_{db_, {tellAgent_, events_.publisher()}};
     review::CheckpointService checkpoints_{
-        db_, {.publish = events_.publisher(), .tellAgent = tellAgent_}};
+        db_,
+        {.publish = events_.publisher(), .tellAgent = tellAgent_, .locks = &workspaces_.locks()}};
     // Every agent turn end checkpoints its workspace (issue 20 §2).
     CheckpointObserver checkpointObserver_{
         checkpoints_, [this](std::function<void()> work) { net::post(workers_, std::move(work)); }};

@@ -177,6 +177,8 @@ core::Workspace BranchService::archive(const std::string& workspaceId,
     const auto& g = *ws.gitWorktree;
     workspaces_.stopSessions(ws.id, "archived");
     takeCheckpoint(ws.id, "archived");
+    // No other checkpoint (a late turn end) runs while the worktree goes.
+    auto lock = workspaces_.locks().lock(ws.id);
     gitCall([&] {
         git::keepArchivedTip(g.baseRepoPath, ws.id, g.branchName);
         git::removeWorktree(g.baseRepoPath, g.worktreePath, g.branchName,
@@ -192,6 +194,7 @@ core::Workspace BranchService::unarchive(const std::string& workspaceId) {
     if (!ws) throw ServiceError(404, "Workspace not found");
     if (!ws->archivedAt || !ws->gitWorktree) throw ServiceError(409, "Workspace is not archived");
     const auto& g = *ws->gitWorktree;
+    auto lock = workspaces_.locks().lock(ws->id);
     gitCall([&] {
         git::restoreArchivedWorktree(g.baseRepoPath, ws->id, g.branchName, g.worktreePath);
         // The newest checkpoint (taken when it was archived) holds its uncommitted work.

@@ -36,7 +36,7 @@ std::string agentCommitPrompt(const std::optional<std::string>& message) {
 }  // namespace
 
 CheckpointService::CheckpointService(store::Database& db, CheckpointServiceConfig config)
-    : db_(db), config_(std::move(config)) {}
+    : db_(db), config_(std::move(config)), locks_(config_.locks ? *config_.locks : ownLocks_) {}
 
 std::filesystem::path CheckpointService::worktreeOf(const std::string& workspaceId) {
     auto workspace = store::findWorkspace(db_, workspaceId);
@@ -48,13 +48,6 @@ std::filesystem::path CheckpointService::worktreeOf(const std::string& workspace
     if (!git::isRepository(dir)) throw ServiceError(400, "Workspace is not a git repository");
     git::validateCheckpointWorkspaceId(workspaceId);  // our own ids: UUIDs
     return git::readRepository(dir).root;
-}
-
-std::shared_ptr<std::mutex> CheckpointService::lockFor(const std::string& workspaceId) {
-    std::lock_guard lock(locksMutex_);
-    auto& slot = locks_[workspaceId];
-    if (!slot) slot = std::make_shared<std::mutex>();
-    return slot;
 }
 
 void CheckpointService::announce(const git::Checkpoint& checkpoint) {
@@ -74,12 +67,12 @@ git::CreatedCheckpoint CheckpointService::create(const std::string& workspaceId,
                                                  const std::optional<std::string>& label) {
     if (label && label->size() > kMaxLabelBytes)
         throw ServiceError(400, "label: at most 1024 bytes");
-    auto worktree = worktreeOf(workspaceId);
-    auto mutex = lockFor(workspaceId);
     git::CreatedCheckpoint made;
     {
-        std::lock_guard lock(*mutex);
-        made = git::createCheckpoint(worktree, workspaceId, label.value_or("manual"));
+        // The workspace is read under the lock: it may have gone (or been archived) meanwhile.
+        auto lock = locks_.lock(workspaceId);
+        made =
+            git::createCheckpoint(worktreeOf(workspaceId), workspaceId, label.value_or("manual"));
     }
     if (made.created) announce(made.checkpoint);
     return made;
@@ -101,11 +94,10 @@ git::CheckpointDiff CheckpointService::diff(const std::string& workspaceId, cons
 
 git::RestoredCheckpoint CheckpointService::restore(const std::string& workspaceId,
                                                    const std::string& checkpointId) {
-    auto worktree = worktreeOf(workspaceId);
-    auto mutex = lockFor(workspaceId);
     git::RestoredCheckpoint restored;
     {
-        std::lock_guard lock(*mutex);
+        auto lock = locks_.lock(workspaceId);
+        auto worktree = worktreeOf(workspaceId);
         auto target = git::findCheckpoint(worktree, workspaceId, checkpointId);
         if (!target)
             throw ServiceError(404, "Checkpoint not found: " + core::toValidUtf8(checkpointId));
@@ -130,8 +122,8 @@ CommitOutcome CheckpointService::commit(const std::string& workspaceId,
         return outcome;
     }
     if (!request.message) throw ServiceError(400, "Give a message or askAgent");
-    auto mutex = lockFor(workspaceId);
-    std::lock_guard lock(*mutex);
+    auto lock = locks_.lock(workspaceId);
+    worktree = worktreeOf(workspaceId);  // again, under the lock
     try {
         git::CommitResult result = git::commitAll(worktree, *request.message);
         outcome.commit = result.commit;
@@ -155,13 +147,6 @@ void CheckpointService::turnEnded(const std::string& workspaceId) noexcept {
     } catch (...) {
         spdlog::warn("workspace {}: cannot checkpoint the turn's end", workspaceId);
     }
-}
-
-std::size_t CheckpointService::removeAll(const std::string& workspaceId) {
-    auto worktree = worktreeOf(workspaceId);
-    auto mutex = lockFor(workspaceId);
-    std::lock_guard lock(*mutex);
-    return git::deleteCheckpoints(worktree, workspaceId);
 }
 
 json::value toJson(const git::Checkpoint& checkpoint) {

@@ -5,9 +5,6 @@
 #pragma once
 
 #include <functional>
-#include <map>
-#include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -16,6 +13,7 @@
 
 #include "git/checkpoints.hpp"
 #include "store/database.hpp"
+#include "workspace/workspace_locks.hpp"
 
 namespace parawork::review {
 
@@ -25,6 +23,9 @@ struct CheckpointServiceConfig {
     /// Types `text` to the workspace's agent as one message; returns its session id, throws
     /// core::ServiceError (409 no agent, agent busy). May be empty (then askAgent is a 409).
     std::function<std::string(const std::string& workspaceId, const std::string& text)> tellAgent;
+    /// Shared with the workspace service, so that no checkpoint runs while a worktree is removed
+    /// or archived. None: the service's own (tests).
+    workspace::WorkspaceLocks* locks = nullptr;
 };
 
 struct CommitRequest {
@@ -62,19 +63,16 @@ class CheckpointService {
     CommitOutcome commit(const std::string& workspaceId, const CommitRequest& request);
     /// An agent's turn ended: a checkpoint labelled "turn end". Errors are logged, never thrown.
     void turnEnded(const std::string& workspaceId) noexcept;
-    /// Deletes the workspace's checkpoint refs (before it goes); returns how many.
-    std::size_t removeAll(const std::string& workspaceId);
 
   private:
     std::filesystem::path worktreeOf(const std::string& workspaceId);
-    std::shared_ptr<std::mutex> lockFor(const std::string& workspaceId);
     void announce(const git::Checkpoint& checkpoint);
 
     store::Database& db_;
     CheckpointServiceConfig config_;
-    std::mutex locksMutex_;
-    /// One per workspace seen (a few bytes each; workspaces are few).
-    std::map<std::string, std::shared_ptr<std::mutex>> locks_;
+    workspace::WorkspaceLocks ownLocks_;
+    /// The workspace service's (config.locks), else ownLocks_.
+    workspace::WorkspaceLocks& locks_;
 };
 
 /// A checkpoint as the API shows it: {id, ref, label, head, createdAt, workspaceId}.

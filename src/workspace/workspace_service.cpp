@@ -224,6 +224,8 @@ void WorkspaceService::remove(const std::string& id) {
     auto ws = store::findWorkspace(db_, id);
     if (!ws) throw ServiceError(404, "Workspace not found");
     stopSessions(ws->id, "deleted");
+    // No checkpoint (an ended agent's turn-end one, say) runs while the worktree goes.
+    auto guard = locks_.lock(ws->id);
     if (ws->gitWorktree && !ws->archivedAt) {
         const auto& g = *ws->gitWorktree;
         try {

@@ -23,6 +23,7 @@
 #include "store/database.hpp"
 #include "store/workspaces.hpp"
 #include "workspace/agent_hook_files.hpp"
+#include "workspace/workspace_locks.hpp"
 
 namespace parawork::workspace {
 
@@ -120,6 +121,9 @@ class WorkspaceService {
     /// False: there is none.
     bool closeTerminal(const std::string& workspaceId);
 
+    /// The per-workspace locks that removal, archiving and checkpoints share.
+    WorkspaceLocks& locks() { return locks_; }
+
   private:
     const std::vector<core::AgentProfile>& agents() const;
     /// `profile`'s launch with its hooks installed.
@@ -130,6 +134,7 @@ class WorkspaceService {
     session::SessionService& sessions_;
     WorkspaceConfig config_;
     AgentHookFiles hookFiles_;
+    WorkspaceLocks locks_;
 };
 
 }  // namespace parawork::workspace

@@ -294,6 +294,10 @@ export class NetworkNamespace {
       ["addr", "add", `${ns.hostAddress}/30`, "dev", ns.outside],
       ["link", "set", ns.outside, "up"],
       ["-n", ns.name, "addr", "add", `${ns.peerAddress}/30`, "dev", inside],
+      // No IPv6 link-local address: it would appear a second after the link is up (after its
+      // duplicate address detection), and Chromium, seeing an address change, aborts whatever
+      // navigation runs then with ERR_NETWORK_CHANGED.
+      ["-n", ns.name, "link", "set", inside, "addrgenmode", "none"],
       ["-n", ns.name, "link", "set", inside, "up"],
       ["-n", ns.name, "link", "set", "lo", "up"],
     ];
