@@ -518,7 +518,10 @@ std::optional<host::ReadResult> SessionService::readOutput(const std::string& id
 }
 
 std::optional<OutputState> SessionService::outputState(const std::string& id) {
-    if (auto live = impl_->find(id); live && !live->finished) {
+    // A live session is read from its log alone until its host reports the exit; from then on
+    // the store says whether the end is recorded (it is only after `ended`), so no one sees the
+    // session ended in the API and still running here.
+    if (auto live = impl_->find(id); live && !live->ended) {
         host::OutputLogReader reader(live->paths.logDir());
         return OutputState{live->workspaceId,
                            reader.startOffset(),
