@@ -102,8 +102,11 @@ BranchStanding branchStanding(const fs::path& worktree, const std::string& base,
     BranchStanding standing;
     if (fetch) {
         if (std::string remote = remoteOfBase(worktree, base); !remote.empty()) {
-            GitResult fetched = runIn(worktree, {"fetch", "--quiet", "--end-of-options", remote},
+            GitCommand fetch =
+                nonInteractiveCommand(worktree, {"fetch", "--quiet", "--end-of-options", remote},
                                       std::chrono::seconds(120));
+            useBatchSsh(fetch, worktree);
+            GitResult fetched = runGit(fetch);
             standing.fetched = fetched.ok();
             if (!fetched.ok()) standing.fetchError = gitMessage(fetched);
         }

@@ -1,6 +1,8 @@
 // git's -z lists and the non-interactive environment.
 #include "git/git_lists.hpp"
 
+#include <cstdlib>
+
 namespace parawork::git {
 
 namespace {
@@ -48,10 +50,14 @@ std::vector<std::string> statusPaths(std::string_view porcelain, std::size_t lim
 }
 
 std::vector<std::pair<std::string, std::string>> nonInteractiveEnv() {
-    return {{"GIT_EDITOR", "true"},
-            {"GIT_SEQUENCE_EDITOR", "true"},
-            {"GIT_MERGE_AUTOEDIT", "no"},
-            {"GIT_SSH_COMMAND", "ssh -o BatchMode=yes"}};
+    return {{"GIT_EDITOR", "true"}, {"GIT_SEQUENCE_EDITOR", "true"}, {"GIT_MERGE_AUTOEDIT", "no"}};
+}
+
+void useBatchSsh(GitCommand& command, const std::filesystem::path& repo) {
+    if (std::getenv("GIT_SSH_COMMAND") != nullptr || std::getenv("GIT_SSH") != nullptr) return;
+    GitResult config = runGit({.args = {"config", "--get", "core.sshCommand"}, .cwd = repo});
+    if (config.ok() && !config.out.empty()) return;
+    command.env.emplace_back("GIT_SSH_COMMAND", "ssh -o BatchMode=yes");
 }
 
 }  // namespace parawork::git

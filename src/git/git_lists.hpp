@@ -26,8 +26,14 @@ std::vector<std::string> splitNulListAll(std::string_view text, std::size_t limi
 /// `limit`.
 std::vector<std::string> statusPaths(std::string_view porcelain, std::size_t limit);
 
-/// GIT_EDITOR and GIT_SEQUENCE_EDITOR that accept what git proposes, and ssh without prompts.
+/// GIT_EDITOR and GIT_SEQUENCE_EDITOR that accept what git proposes.
 std::vector<std::pair<std::string, std::string>> nonInteractiveEnv();
+
+/// For a command that may reach a remote over ssh: unless the user chose how git runs ssh
+/// (GIT_SSH_COMMAND, GIT_SSH, core.sshCommand — which an environment setting would override),
+/// ssh in batch mode, which never asks for a passphrase or a host key on a terminal the daemon
+/// does not have.
+void useBatchSsh(GitCommand& command, const std::filesystem::path& repo);
 
 /// `git <args>` run in `dir` with nonInteractiveEnv().
 GitCommand nonInteractiveCommand(const std::filesystem::path& dir, std::vector<std::string> args,

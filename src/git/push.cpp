@@ -1,13 +1,13 @@
 #include "git/push.hpp"
 
 #include <algorithm>
-#include <cstdlib>
 
 #include <boost/url/encode.hpp>
 #include <boost/url/rfc/unreserved_chars.hpp>
 
 #include "core/error.hpp"
 #include "git/git_command.hpp"
+#include "git/git_lists.hpp"
 #include "git/ref_names.hpp"
 
 namespace parawork::git {
@@ -28,14 +28,6 @@ std::vector<std::string> lines(std::string_view text) {
         start = end + 1;
     }
     return out;
-}
-
-/// Whether the user chose how git runs ssh; if not, ssh must not ask for a passphrase or a host
-/// key confirmation on a terminal the daemon does not have.
-bool userChoseSsh(const std::filesystem::path& worktree) {
-    if (std::getenv("GIT_SSH_COMMAND") != nullptr || std::getenv("GIT_SSH") != nullptr) return true;
-    GitResult config = runGit({.args = {"config", "--get", "core.sshCommand"}, .cwd = worktree});
-    return config.ok() && !config.out.empty();
 }
 
 /// The reason in a porcelain summary such as "[rejected] (non-fast-forward)".
@@ -115,7 +107,7 @@ PushResult pushBranch(const std::filesystem::path& worktree, const std::string& 
                     // Credential managers that would open a window or ask on a terminal.
                     .env = {{"GCM_INTERACTIVE", "never"}},
                     .timeout = kPushTimeout};
-    if (!userChoseSsh(worktree)) push.env.emplace_back("GIT_SSH_COMMAND", "ssh -o BatchMode=yes");
+    useBatchSsh(push, worktree);
     GitResult result = runGit(push);
     PushResult verdict = parsePushPorcelain(result.out, ref);
     if (verdict.outcome == PushResult::Outcome::failed && verdict.message.empty()) {
