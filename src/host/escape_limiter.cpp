@@ -20,11 +20,17 @@ void EscapeLimiter::filter(std::string_view in, std::string& out) {
     out.reserve(out.size() + in.size());
     for (char ch : in) {
         auto c = static_cast<unsigned char>(ch);
-        if (!(state_ == State::Normal && holdText(c, out)) && step(c))
+        bool ground = state_ == State::Normal;
+        std::size_t before = out.size();
+        if (!(ground && holdText(c, out)) && step(c)) {
             out += cancelRepeat_ ? kCan : ch;
+            endsInText_ = ground && state_ == State::Normal && c >= 0x20 && c < 0x7f;
+        } else if (out.size() != before) {
+            endsInText_ = true;  // a run of non-ASCII text released in the ground state
+        }
         cancelRepeat_ = false;
-        bool ground = state_ == State::Normal && held_.empty() && run_.empty();
-        pending_ = ground ? 0 : pending_ + 1;
+        bool settled = state_ == State::Normal && held_.empty() && run_.empty();
+        pending_ = settled ? 0 : pending_ + 1;
     }
 }
 

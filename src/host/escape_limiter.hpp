@@ -47,6 +47,11 @@ class EscapeLimiter {
     /// sequence or a character only once it is complete.
     std::uint64_t pendingBytes() const { return pending_; }
 
+    /// Whether the last byte handed out was printed text in the ground state: a combining
+    /// character handed out next continues that glyph (libvterm only joins the two within one
+    /// write, see Screen::feed).
+    bool endsInText() const { return endsInText_; }
+
   private:
     enum class State : std::uint8_t {
         Normal,
@@ -75,6 +80,7 @@ class EscapeLimiter {
     bool plainCsi_ = false;      ///< this CSI has no leader (`?`, `>`...) and no intermediates
     bool printed_ = false;       ///< a character has been printed (libvterm has one to repeat)
     bool cancelRepeat_ = false;  ///< the byte just stepped ends a REP that must not run
+    bool endsInText_ = false;
 };
 
 }  // namespace parawork::host

@@ -104,13 +104,14 @@ std::string sanitizeTitle(std::string_view title) {
     return out;
 }
 
-/// Whether libvterm draws a character two columns wide. libvterm keeps no width per cell: it
-/// reports a cell as wide when the next one is a continuation. Overwriting the left half of a wide
-/// character with a narrow one leaves that continuation behind (found by fuzz_screen), so the
-/// screen asks the character itself, measured once on a scratch terminal of libvterm's own.
-class GlyphWidths {
+/// What libvterm makes of a character, measured once on a scratch terminal of its own: whether it
+/// draws it two columns wide, and whether it joins the glyph before it (a combining mark, of no
+/// width). libvterm keeps no width per cell: it reports a cell as wide when the next one is a
+/// continuation, and overwriting the left half of a wide character with a narrow one leaves that
+/// continuation behind (found by fuzz_screen), so the screen asks the character itself.
+class GlyphProbe {
   public:
-    GlyphWidths() : vt_(vterm_new(1, 4)) {
+    GlyphProbe() : vt_(vterm_new(1, 4)) {
         if (vt_ == nullptr) throw std::bad_alloc();
         vterm_set_utf8(vt_, 1);
         vterm_output_set_callback(
@@ -118,29 +119,55 @@ class GlyphWidths {
         screen_ = vterm_obtain_screen(vt_);
         vterm_screen_reset(screen_, 1);
     }
-    ~GlyphWidths() { vterm_free(vt_); }
-    GlyphWidths(const GlyphWidths&) = delete;
-    GlyphWidths& operator=(const GlyphWidths&) = delete;
+    ~GlyphProbe() { vterm_free(vt_); }
+    GlyphProbe(const GlyphProbe&) = delete;
+    GlyphProbe& operator=(const GlyphProbe&) = delete;
 
     bool wide(std::uint32_t c) {
-        if (c < 0x1100 || printable(c) != c) return false;  // below the first wide block, or U+FFFD
-        if (auto known = cache_.find(c); known != cache_.end()) return known->second;
-        std::string probe = "\x1b[2K\r";
-        appendUtf8(probe, static_cast<char32_t>(c));
-        vterm_input_write(vt_, probe.data(), probe.size());
-        VTermScreenCell cell{};
-        bool isWide = vterm_screen_get_cell(screen_, VTermPos{0, 0}, &cell) && cell.width == 2;
-        if (cache_.size() >= kMaxCached) cache_.clear();
-        cache_.emplace(c, isWide);
-        return isWide;
+        // below the first wide block, or U+FFFD
+        return c >= 0x1100 && printable(c) == c && measure(c).wide;
+    }
+    bool combining(std::uint32_t c) {
+        return c >= 0x300 && printable(c) == c && measure(c).combining;
     }
 
   private:
+    struct Traits {
+        bool wide = false;
+        bool combining = false;
+    };
+    Traits measure(std::uint32_t c) {
+        if (auto known = cache_.find(c); known != cache_.end()) return known->second;
+        std::string probe = "\x1b[2K\rA";
+        appendUtf8(probe, static_cast<char32_t>(c));
+        vterm_input_write(vt_, probe.data(), probe.size());
+        VTermScreenCell base{}, next{};
+        Traits traits;
+        traits.combining =
+            vterm_screen_get_cell(screen_, VTermPos{0, 0}, &base) && base.chars[1] == c;
+        traits.wide = !traits.combining && vterm_screen_get_cell(screen_, VTermPos{0, 1}, &next) &&
+                      next.width == 2;
+        if (cache_.size() >= kMaxCached) cache_.clear();
+        cache_.emplace(c, traits);
+        return traits;
+    }
+
     static constexpr std::size_t kMaxCached = 4096;
     VTerm* vt_;
     VTermScreen* screen_ = nullptr;
-    std::unordered_map<std::uint32_t, bool> cache_;
+    std::unordered_map<std::uint32_t, Traits> cache_;
 };
+
+/// The code point a UTF-8 text starts with, or 0 when it does not start with a whole one.
+std::uint32_t firstCodePoint(std::string_view text) {
+    if (text.empty()) return 0;
+    auto lead = static_cast<unsigned char>(text[0]);
+    int length = lead < 0x80 ? 1 : lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc0 ? 2 : 0;
+    if (length == 0 || text.size() < static_cast<std::size_t>(length)) return 0;
+    std::uint32_t c = length == 1 ? lead : lead & (0x7f >> length);
+    for (int i = 1; i < length; ++i) c = (c << 6) | (static_cast<unsigned char>(text[i]) & 0x3f);
+    return c;
+}
 
 /// Cuts `text` to at most `max` bytes without splitting a UTF-8 character.
 std::string cutUtf8(std::string text, std::size_t max) {
@@ -182,7 +209,9 @@ struct Screen::Impl {
     std::string title;
     EscapeLimiter limiter;
     std::string filtered;  ///< reused between feeds
-    GlyphWidths widths;
+    GlyphProbe glyphs;
+    /// The cells the last change touched (libvterm reports every change, cell by cell).
+    VTermRect lastDamage{-1, -1, -1, -1};
 
     static int onTermProp(VTermProp prop, VTermValue* value, void* user) {
         auto* self = static_cast<Impl*>(user);
@@ -201,7 +230,36 @@ struct Screen::Impl {
         }
         return 1;  // 0 would make libvterm refuse the change (e.g. stay off the alt screen)
     }
+    static int onDamage(VTermRect rect, void* user) {
+        static_cast<Impl*>(user)->lastDamage = rect;
+        return 1;
+    }
     static void discardOutput(const char*, std::size_t, void*) {}
+
+    /// libvterm joins a combining character to the glyph before it only within one write, or
+    /// when the cursor moved on past that glyph: a glyph that reached the right margin keeps the
+    /// cursor on itself, and a mark in the next write became a glyph of its own on the next line
+    /// (found by fuzz_screen, for output read in two pieces). Written again in front of the
+    /// marks, on its own cell, the glyph takes them as if they had come in one write.
+    std::string rejoinGlyph(std::string_view next, bool afterText) {
+        if (!afterText || !glyphs.combining(firstCodePoint(next))) return {};
+        VTermPos cursor{};
+        vterm_state_get_cursorpos(state, &cursor);
+        int rows = 0, cols = 0;
+        vterm_get_size(vt, &rows, &cols);
+        const VTermLineInfo* line = vterm_state_get_lineinfo(state, cursor.row);
+        int rowWidth = line != nullptr && line->doublewidth ? cols / 2 : cols;
+        // The last printed glyph is what the last change touched: is the cursor still on it?
+        if (lastDamage.start_row != cursor.row || lastDamage.start_col != cursor.col ||
+            lastDamage.end_col < rowWidth)
+            return {};
+        VTermScreenCell glyph{};
+        if (!vterm_screen_get_cell(screen, cursor, &glyph) || glyph.chars[0] == 0) return {};
+        std::string again = "\x1b[" + std::to_string(cursor.col + 1) + "G";  // clears the wrap
+        for (int i = 0; i < VTERM_MAX_CHARS_PER_CELL && glyph.chars[i] != 0; ++i)
+            appendUtf8(again, printable(glyph.chars[i]));
+        return again;
+    }
 
     Impl(int cols, int rows) {
         vt = vterm_new(std::max(rows, 1), std::max(cols, kMinCols));
@@ -210,8 +268,9 @@ struct Screen::Impl {
         vterm_output_set_callback(vt, &Impl::discardOutput, nullptr);
         screen = vterm_obtain_screen(vt);
         state = vterm_obtain_state(vt);
-        static const VTermScreenCallbacks callbacks = {nullptr, nullptr, nullptr, &Impl::onTermProp,
-                                                       nullptr, nullptr, nullptr, nullptr};
+        static const VTermScreenCallbacks callbacks = {&Impl::onDamage,   nullptr, nullptr,
+                                                       &Impl::onTermProp, nullptr, nullptr,
+                                                       nullptr,           nullptr};
         vterm_screen_set_callbacks(screen, &callbacks, this);
         vterm_screen_enable_altscreen(screen, 1);
         vterm_screen_reset(screen, 1);
@@ -246,7 +305,9 @@ void Screen::feed(std::string_view bytes) {
     constexpr std::size_t kMaxWrite = 4096;
     std::string& filtered = impl_->filtered;
     filtered.clear();
+    bool afterText = impl_->limiter.endsInText();
     impl_->limiter.filter(bytes, filtered);
+    filtered.insert(0, impl_->rejoinGlyph(filtered, afterText));
     for (std::size_t pos = 0; pos < filtered.size();) {
         std::size_t end = writeBoundary(filtered, pos, kMaxWrite);
         vterm_input_write(impl_->vt, filtered.data() + pos, end - pos);
@@ -286,7 +347,7 @@ ScreenCell Screen::cell(int row, int col) const {
     out.pen = impl_->penOf(raw.attrs, raw.fg, raw.bg);
     for (int i = 0; i < VTERM_MAX_CHARS_PER_CELL && raw.chars[i] != 0; ++i)
         out.chars += printable(raw.chars[i]);
-    bool wide = impl_->widths.wide(raw.chars[0]);
+    bool wide = impl_->glyphs.wide(raw.chars[0]);
     if (wide && (raw.width < 2 || col + 1 >= cols())) {
         // Half a wide character: its right half was overwritten (libvterm keeps the left), or a
         // narrower resize cut it at the edge. A terminal cannot draw half of one, so it stands
@@ -301,7 +362,7 @@ ScreenCell Screen::cell(int row, int col) const {
 bool Screen::startsWide(int row, int col) const {
     VTermScreenCell raw{};
     return vterm_screen_get_cell(impl_->screen, VTermPos{row, col}, &raw) && raw.width > 1 &&
-           raw.chars[0] != kContinuation && impl_->widths.wide(raw.chars[0]);
+           raw.chars[0] != kContinuation && impl_->glyphs.wide(raw.chars[0]);
 }
 
 std::vector<std::string> Screen::textLines() const {
@@ -392,13 +453,16 @@ std::string Screen::snapshot() const {
             }
             if (!c.chars.empty()) {
                 if (c.pen != current) out += sgrSequence(current = c.pen);
+                // A combining mark with no base has a cell of its own. Written right after the
+                // glyph to its left, it would join that glyph: a space printed first on its cell
+                // makes libvterm take it for a glyph (found by fuzz_screen). It does not move the
+                // cursor either: the next cell is named (the rest of the line was drawn one column
+                // to the left).
+                bool lone = impl_->glyphs.combining(c.chars.front());
+                if (lone) out += " " + cursorTo(row, col);
                 for (char32_t ch : c.chars) appendUtf8(out, ch);
                 col += std::max(c.width, 1);
-                // A character of no width (a combining mark with no base) has a cell of its own
-                // but does not move a terminal's cursor: say where the next cell is (found by
-                // fuzz_screen: the rest of such a line was drawn one column to the left).
-                if (c.chars.front() >= 0x300 && c.width == 1 && col < width)
-                    out += cursorTo(row, col);
+                if (lone && col < width) out += cursorTo(row, col);
                 continue;
             }
             // A run of blank cells with the same pen: erased, not written, so that the copy keeps

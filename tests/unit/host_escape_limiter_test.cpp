@@ -150,5 +150,57 @@ TEST(Screen, ALoneCombiningMarksCellReplaysInPlace) {
     EXPECT_EQ(replayed.cursorCol(), screen.cursorCol());
 }
 
+// A glyph that reaches the right margin keeps the cursor on itself; libvterm then made a combining
+// mark read in the next piece a glyph of its own on the next line (found by fuzz_screen).
+TEST(Screen, AMarkReadAfterAGlyphAtTheMarginJoinsIt) {
+    for (std::string glyph : {std::string("#"), std::string("\xe4\xb8\xad")}) {
+        const std::string line = "ab" + glyph;  // the glyph ends in the last column
+        const std::string marks = "\xcd\xa0\xdb\xad";
+        Screen whole(static_cast<int>(2 + (glyph.size() == 1 ? 1 : 2)), 3);
+        whole.feed(line + marks + "\r\nz");
+        Screen pieces(whole.cols(), 3);
+        pieces.feed(line);
+        pieces.feed(marks + "\r\nz");
+        for (int row = 0; row < 3; ++row)
+            for (int col = 0; col < whole.cols(); ++col)
+                EXPECT_EQ(pieces.cell(row, col), whole.cell(row, col)) << row << "," << col;
+        EXPECT_EQ(whole.cell(0, 2).chars,
+                  (std::u32string{glyph.size() == 1 ? U'#' : U'\u4e2d', U'\u0360', U'\u06ed'}));
+        EXPECT_EQ(pieces.cursorRow(), 1);
+    }
+}
+
+// Only a mark that directly follows printed text continues it; after a control it stands alone,
+// in one write or in two.
+TEST(EscapeLimiter, TellsWhetherTheOutputEndsInText) {
+    EscapeLimiter limiter;
+    std::string out;
+    limiter.filter("ab", out);
+    EXPECT_TRUE(limiter.endsInText());
+    limiter.filter("\x1b[1m", out);
+    EXPECT_FALSE(limiter.endsInText());
+    limiter.filter("\xc3\xa9", out);  // held back until the run ends
+    EXPECT_FALSE(limiter.endsInText());
+    limiter.filter("\x07", out);
+    EXPECT_FALSE(limiter.endsInText());
+    limiter.filter(std::string("x\0", 2), out);
+    EXPECT_FALSE(limiter.endsInText());
+    limiter.filter(std::string(kMaxHeldRun + 2, '\x80'), out);  // an overflowing run is released
+    EXPECT_TRUE(limiter.endsInText());
+}
+
+// A lone mark right after a glyph joined that glyph when the snapshot was replayed (found by
+// fuzz_screen).
+TEST(Screen, ALoneMarkAfterAGlyphReplaysInItsOwnCell) {
+    Screen screen(20, 1);
+    screen.feed("AB\b\xcd\xa0\t");  // after a cursor move the mark is a glyph of its own, over B
+    ASSERT_EQ(screen.cell(0, 1).chars, std::u32string(U"\u0360"));
+    Screen replayed(20, 1);
+    replayed.feed(screen.snapshot());
+    for (int col = 0; col < 20; ++col)
+        EXPECT_EQ(replayed.cell(0, col), screen.cell(0, col)) << "column " << col;
+    EXPECT_EQ(replayed.cursorCol(), screen.cursorCol());
+}
+
 }  // namespace
 }  // namespace parawork::host
