@@ -1,5 +1,6 @@
-// Checkpoints with the git CLI: `git add -A` into a copy of the worktree's index (its stat cache
-// makes unchanged files cheap), write-tree, commit-tree with a fixed identity, update-ref.
+// Checkpoints: `git add -A` into a copy of the worktree's index (its stat cache makes unchanged
+// files cheap) and `git write-tree`; then the commit, with a fixed identity, and its ref
+// in-process with libgit2 (W16: each git process costs a few ms).
 #include "git/checkpoints.hpp"
 
 #include <unistd.h>
@@ -29,12 +30,6 @@ constexpr int kNameDigits = 15;
 
 using Env = std::vector<std::pair<std::string, std::string>>;
 
-/// The identity of checkpoint commits: they are ours, and must work without user.name.
-const Env kIdentity = {{"GIT_AUTHOR_NAME", "parawork"},
-                       {"GIT_AUTHOR_EMAIL", "parawork@localhost"},
-                       {"GIT_COMMITTER_NAME", "parawork"},
-                       {"GIT_COMMITTER_EMAIL", "parawork@localhost"}};
-
 GitResult gitIn(const fs::path& worktree, std::vector<std::string> args, std::string_view what,
                 Env env = {}) {
     GitCommand command;
@@ -44,37 +39,33 @@ GitResult gitIn(const fs::path& worktree, std::vector<std::string> args, std::st
     return runGitChecked(command, what);
 }
 
-std::string firstLine(const std::string& text) {
-    return text.substr(0, text.find('\n'));
+/// The worktree's own git directory (`.git/worktrees/<name>/` for a linked worktree).
+fs::path ownGitDir(git_repository* repo) {
+    return fs::path(git_repository_path(repo));
 }
 
-std::optional<std::string> headCommit(const fs::path& worktree) {
-    GitCommand command;
-    command.cwd = worktree;
-    command.args = {"rev-parse", "--verify", "-q", "HEAD^{commit}"};
-    GitResult result = runGit(command);
-    if (!result.ok()) return std::nullopt;  // unborn
-    return firstLine(result.out);
+std::optional<std::string> headCommit(git_repository* repo) {
+    git_oid oid;
+    int rc = git_reference_name_to_id(&oid, repo, "HEAD");
+    if (rc == GIT_ENOTFOUND || rc == GIT_EUNBORNBRANCH) return std::nullopt;  // unborn
+    detail::check(rc, "cannot read HEAD");
+    return std::string(git_oid_tostr_s(&oid));
 }
 
-/// A git-internal path (`git rev-parse --git-path`), absolute.
-fs::path gitPath(const fs::path& worktree, const std::string& name) {
-    fs::path path = firstLine(
-        gitIn(worktree, {"rev-parse", "--git-path", name}, "cannot find the git dir").out);
-    return path.is_absolute() ? path : worktree / path;
-}
-
-/// A copy of the worktree's index, removed at the end of the scope (with git's lock file).
+/// A scratch index in the worktree's git directory, removed at the end of the scope (with git's
+/// lock file). A copy of the worktree's own index when asked: its stat cache makes `git add -A`
+/// hash only what changed. (An index kept from one checkpoint to the next would be faster still,
+/// but would keep files that became ignored since.)
 class TemporaryIndex {
   public:
-    explicit TemporaryIndex(const fs::path& worktree) {
+    TemporaryIndex(const fs::path& gitDir, bool copyTheWorktreesIndex) {
         static std::atomic<unsigned> counter{0};
-        std::string name = "parawork-index-" + std::to_string(::getpid()) + "-" +
-                           std::to_string(counter.fetch_add(1));
-        path_ = gitPath(worktree, name);
-        fs::path real = gitPath(worktree, "index");
+        path_ = gitDir / ("parawork-index-" + std::to_string(::getpid()) + "-" +
+                          std::to_string(counter.fetch_add(1)));
+        fs::path real = gitDir / "index";
         std::error_code ec;
-        if (fs::exists(real, ec)) fs::copy_file(real, path_, fs::copy_options::overwrite_existing);
+        if (copyTheWorktreesIndex && fs::exists(real, ec))
+            fs::copy_file(real, path_, fs::copy_options::overwrite_existing);
     }
     ~TemporaryIndex() {
         std::error_code ec;
@@ -85,16 +76,24 @@ class TemporaryIndex {
     TemporaryIndex& operator=(const TemporaryIndex&) = delete;
 
     Env env() const { return {{"GIT_INDEX_FILE", path_.string()}}; }
+    const fs::path& path() const { return path_; }
 
   private:
     fs::path path_;
 };
 
-/// The tree of the working tree as it is: tracked and untracked files, not ignored ones.
-std::string snapshotTree(const fs::path& worktree) {
-    TemporaryIndex index(worktree);
+/// The tree of the working tree as it is: tracked and untracked files, not ignored ones. The
+/// trees are written in-process: the index's cache tree (kept by `git add` for what did not
+/// change) spares all but the changed directories, and git would also write the index back.
+std::string snapshotTree(git_repository* repo, const fs::path& worktree) {
+    TemporaryIndex index(ownGitDir(repo), true);
     gitIn(worktree, {"add", "-A"}, "cannot read the working tree", index.env());
-    return firstLine(gitIn(worktree, {"write-tree"}, "cannot write a tree", index.env()).out);
+    git_index* raw = nullptr;
+    detail::check(git_index_open(&raw, index.path().c_str()), "cannot read the working tree");
+    detail::IndexPtr opened(raw);
+    git_oid tree;
+    detail::check(git_index_write_tree_to(&tree, opened.get(), repo), "cannot write a tree");
+    return git_oid_tostr_s(&tree);
 }
 
 std::string refPrefix(std::string_view workspaceId) {
@@ -163,13 +162,72 @@ std::vector<Checkpoint> allCheckpoints(const fs::path& worktree, std::string_vie
     return out;
 }
 
-void deleteRefs(const fs::path& worktree, const std::vector<Checkpoint>& doomed) {
-    if (doomed.empty()) return;
-    detail::RepositoryPtr repo = detail::openWorkTree(worktree);
-    for (const Checkpoint& c : doomed) {
-        int rc = git_reference_remove(repo.get(), c.ref.c_str());
-        if (rc != GIT_ENOTFOUND) detail::check(rc, "cannot delete " + c.ref);
+void deleteRefs(git_repository* repo, const std::vector<std::string>& doomed) {
+    for (const std::string& ref : doomed) {
+        int rc = git_reference_remove(repo, ref.c_str());
+        if (rc != GIT_ENOTFOUND) detail::check(rc, "cannot delete " + ref);
     }
+}
+
+/// The names of the workspace's checkpoint refs, newest first.
+std::vector<std::string> checkpointRefNames(git_repository* repo, const std::string& prefix) {
+    git_reference_iterator* raw = nullptr;
+    detail::check(git_reference_iterator_glob_new(&raw, repo, (prefix + "*").c_str()),
+                  "cannot list checkpoints");
+    detail::ReferenceIteratorPtr iterator(raw);
+    std::vector<std::string> names;
+    const char* name = nullptr;
+    int rc = 0;
+    while ((rc = git_reference_next_name(&name, iterator.get())) == 0) names.emplace_back(name);
+    if (rc != GIT_ITEROVER) detail::check(rc, "cannot list checkpoints");
+    std::sort(names.rbegin(), names.rend());
+    return names;
+}
+
+git_oid parseOid(const std::string& hex) {
+    git_oid oid;
+    detail::check(git_oid_fromstr(&oid, hex.c_str()), "invalid object id " + hex);
+    return oid;
+}
+
+detail::CommitPtr lookupCommit(git_repository* repo, const git_oid& oid) {
+    git_commit* raw = nullptr;
+    detail::check(git_commit_lookup(&raw, repo, &oid), "cannot read a checkpoint");
+    return detail::CommitPtr(raw);
+}
+
+/// Whether the checkpoint `ref` holds `tree` on top of `head`.
+bool holds(git_repository* repo, const std::string& ref, const std::string& tree,
+           const std::optional<std::string>& head) {
+    git_oid oid;
+    detail::check(git_reference_name_to_id(&oid, repo, ref.c_str()), "cannot read " + ref);
+    detail::CommitPtr commit = lookupCommit(repo, oid);
+    std::optional<std::string> parent;
+    if (git_commit_parentcount(commit.get()) > 0)
+        parent = git_oid_tostr_s(git_commit_parent_id(commit.get(), 0));
+    return git_oid_tostr_s(git_commit_tree_id(commit.get())) == tree && parent == head;
+}
+
+/// The checkpoint commit (no ref yet), by parawork, on top of `head` when there is one.
+git_oid commitTree(git_repository* repo, const std::string& tree,
+                   const std::optional<std::string>& head, const std::string& message) {
+    git_signature* rawSignature = nullptr;
+    detail::check(git_signature_now(&rawSignature, "parawork", "parawork@localhost"),
+                  "cannot sign a checkpoint");
+    detail::SignaturePtr signature(rawSignature);
+    git_tree* rawTree = nullptr;
+    git_oid treeOid = parseOid(tree);
+    detail::check(git_tree_lookup(&rawTree, repo, &treeOid), "cannot read the checkpoint's tree");
+    detail::TreePtr treeObject(rawTree);
+    detail::CommitPtr parent;
+    if (head) parent = lookupCommit(repo, parseOid(*head));
+    const git_commit* parents[] = {parent.get()};
+    git_oid commit;
+    detail::check(
+        git_commit_create(&commit, repo, nullptr, signature.get(), signature.get(), nullptr,
+                          message.c_str(), treeObject.get(), parent ? 1 : 0, parents),
+        "cannot commit a checkpoint");
+    return commit;
 }
 
 std::string refName(const std::string& prefix, std::int64_t ms) {
@@ -178,23 +236,21 @@ std::string refName(const std::string& prefix, std::int64_t ms) {
     return prefix + digits;
 }
 
-/// Stores `commit` under a fresh name later than `newest`'s; returns the ref.
-std::string storeRef(const fs::path& worktree, const std::string& prefix, const std::string& commit,
+/// Stores `commit` under a fresh name later than `after`; returns the ref. Create only: another
+/// checkpoint is never overwritten.
+std::string storeRef(git_repository* repo, const std::string& prefix, const git_oid& commit,
                      std::int64_t after, std::int64_t& createdAt) {
     std::int64_t ms = std::max(core::nowMs(), after + 1);
     for (int attempt = 0;; ++attempt, ++ms) {
         std::string ref = refName(prefix, ms);
-        GitCommand command;
-        command.cwd = worktree;
-        // The empty old value: create only, never overwrite another checkpoint.
-        command.args = {"update-ref", "-m", "parawork checkpoint", "--end-of-options", ref,
-                        commit,       ""};
-        GitResult result = runGit(command);
-        if (result.ok()) {
+        git_reference* raw = nullptr;
+        int rc = git_reference_create(&raw, repo, ref.c_str(), &commit, 0, "parawork checkpoint");
+        if (rc == 0) {
+            git_reference_free(raw);
             createdAt = ms;
             return ref;
         }
-        if (attempt == 4) throw core::Error("cannot store a checkpoint: " + gitMessage(result));
+        if (rc != GIT_EEXISTS || attempt == 4) detail::check(rc, "cannot store a checkpoint");
     }
 }
 
@@ -241,7 +297,7 @@ void removeWorkingFile(const fs::path& worktree, const std::string& relative) {
 void writeWorkingFiles(const fs::path& worktree, const std::string& tree,
                        const std::vector<std::string>& paths) {
     if (paths.empty()) return;
-    TemporaryIndex index(worktree);
+    TemporaryIndex index(ownGitDir(detail::openWorkTree(worktree).get()), false);
     gitIn(worktree, {"read-tree", "--end-of-options", tree}, "cannot read the checkpoint",
           index.env());
     constexpr std::size_t kBatch = 500;  // paths per argv
@@ -285,11 +341,12 @@ void validateCheckpointWorkspaceId(std::string_view workspaceId) {
 CreatedCheckpoint createCheckpoint(const fs::path& worktree, std::string_view workspaceId,
                                    std::string_view label) {
     std::string prefix = refPrefix(workspaceId);
-    std::string tree = snapshotTree(worktree);
-    std::optional<std::string> head = headCommit(worktree);
-    std::vector<Checkpoint> existing = allCheckpoints(worktree, workspaceId);
-    if (!existing.empty() && existing.front().tree == tree && existing.front().head == head)
-        return {existing.front(), false};
+    detail::RepositoryPtr repo = detail::openWorkTree(worktree);
+    std::string tree = snapshotTree(repo.get(), worktree);
+    std::optional<std::string> head = headCommit(repo.get());
+    std::vector<std::string> existing = checkpointRefNames(repo.get(), prefix);
+    if (!existing.empty() && holds(repo.get(), existing.front(), tree, head))
+        return {allCheckpoints(worktree, workspaceId).front(), false};
 
     Checkpoint c;
     c.label = cleanLabel(label);
@@ -300,17 +357,16 @@ CreatedCheckpoint createCheckpoint(const fs::path& worktree, std::string_view wo
     std::string message = std::string(kSubjectPrefix) + c.label +
                           "\n\nWorkspace: " + std::string(workspaceId) +
                           "\nTaken-At: " + std::to_string(taken) + "\n";
-    std::vector<std::string> args = {"commit-tree", tree, "-m", message};
-    if (head) args.insert(args.end(), {"-p", *head});
-    c.id = firstLine(gitIn(worktree, std::move(args), "cannot commit a checkpoint", kIdentity).out);
-    std::int64_t after = existing.empty() ? 0 : existing.front().createdAt;
-    c.ref = storeRef(worktree, prefix, c.id, after, c.createdAt);
+    git_oid commit = commitTree(repo.get(), tree, head, message);
+    c.id = git_oid_tostr_s(&commit);
+    std::int64_t after = existing.empty() ? 0 : nameTime(existing.front());
+    c.ref = storeRef(repo.get(), prefix, commit, after, c.createdAt);
 
     // Bounded: the oldest go once there are more than the limit (the new one is first).
     if (existing.size() + 1 > kMaxCheckpointsPerWorkspace)
-        deleteRefs(worktree,
-                   std::vector<Checkpoint>(existing.begin() + (kMaxCheckpointsPerWorkspace - 1),
-                                           existing.end()));
+        deleteRefs(repo.get(),
+                   std::vector<std::string>(existing.begin() + (kMaxCheckpointsPerWorkspace - 1),
+                                            existing.end()));
     return {c, true};
 }
 
@@ -342,7 +398,8 @@ CheckpointDiff diffCheckpoints(const fs::path& worktree, const Checkpoint& from,
     CheckpointDiff out;
     out.from = from.id;
     out.to = to ? to->id : "worktree";
-    std::string toTree = to ? to->tree : snapshotTree(worktree);
+    std::string toTree =
+        to ? to->tree : snapshotTree(detail::openWorkTree(worktree).get(), worktree);
     ChangeSet changes = listTreeChanges(worktree, from.tree, toTree);
     out.truncated = changes.truncated;
     std::size_t budget = kMaxCheckpointDiffBytes;
@@ -379,7 +436,9 @@ void moveWorkingFiles(const fs::path& worktree, const std::string& from, const s
 
 std::size_t deleteCheckpoints(const fs::path& worktree, std::string_view workspaceId) {
     std::vector<Checkpoint> all = allCheckpoints(worktree, workspaceId);
-    deleteRefs(worktree, all);
+    std::vector<std::string> refs;
+    for (const Checkpoint& c : all) refs.push_back(c.ref);
+    deleteRefs(detail::openWorkTree(worktree).get(), refs);
     return all.size();
 }
 

@@ -34,6 +34,11 @@ using TreePtr = std::unique_ptr<git_tree, Deleter<git_tree, git_tree_free>>;
 using ConfigPtr = std::unique_ptr<git_config, Deleter<git_config, git_config_free>>;
 using DiffPtr = std::unique_ptr<git_diff, Deleter<git_diff, git_diff_free>>;
 using PatchPtr = std::unique_ptr<git_patch, Deleter<git_patch, git_patch_free>>;
+using IndexPtr = std::unique_ptr<git_index, Deleter<git_index, git_index_free>>;
+using SignaturePtr = std::unique_ptr<git_signature, Deleter<git_signature, git_signature_free>>;
+using ReferenceIteratorPtr =
+    std::unique_ptr<git_reference_iterator,
+                    Deleter<git_reference_iterator, git_reference_iterator_free>>;
 using BranchIteratorPtr =
     std::unique_ptr<git_branch_iterator, Deleter<git_branch_iterator, git_branch_iterator_free>>;
 

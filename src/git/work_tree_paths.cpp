@@ -13,8 +13,6 @@
 namespace parawork::git {
 namespace {
 
-using IndexPtr = std::unique_ptr<git_index, detail::Deleter<git_index, git_index_free>>;
-
 /// `absolute` relative to `root`, '/'-separated; nullopt when it is not inside.
 std::optional<std::string> inside(const std::filesystem::path& root,
                                   const std::filesystem::path& absolute) {
@@ -71,7 +69,7 @@ FileState WorkTreePaths::stateOf(const std::filesystem::path& absolute) const {
     if (isIgnored(absolute)) return FileState::Ignored;
     git_index* raw = nullptr;
     if (git_repository_index(&raw, impl_->repo.get()) < 0) return FileState::Unknown;
-    IndexPtr index(raw);  // a reference to the repository's own index
+    detail::IndexPtr index(raw);  // a reference to the repository's own index
     if (git_index_read(index.get(), 0) < 0) return FileState::Unknown;  // 0: only if changed
     const git_index_entry* entry = git_index_get_bypath(index.get(), relative->c_str(), 0);
     if (entry == nullptr) return FileState::New;

@@ -207,5 +207,25 @@ TEST_F(CheckpointsTest, FindByPrefixAndDelete) {
     EXPECT_TRUE(listCheckpoints(repo_, kWs).empty());
 }
 
+// Each checkpoint sees every kind of change since the last, including a same-size rewrite within
+// the same second (git's racy entries), and files that became ignored since are left out (an
+// index kept from one checkpoint to the next would still hold them).
+TEST_F(CheckpointsTest, EachCheckpointSeesEveryChangeSinceTheLast) {
+    writeFile(repo_ / "dir/one.txt", "aaa\n");
+    Checkpoint first = createCheckpoint(repo_, kWs, "").checkpoint;
+    writeFile(repo_ / "dir/one.txt", "bbb\n");  // same size, same second
+    writeFile(repo_ / "dir/two.txt", "two\n");
+    fs::remove(repo_ / "tracked.txt");
+    Checkpoint second = createCheckpoint(repo_, kWs, "").checkpoint;
+    EXPECT_EQ(git(repo_, {"show", second.id + ":dir/one.txt"}), "bbb\n");
+    EXPECT_EQ(git(repo_, {"show", second.id + ":dir/two.txt"}), "two\n");
+    EXPECT_EQ(filesOf(second.id).find("tracked.txt"), std::string::npos);
+    EXPECT_NE(filesOf(first.id).find("tracked.txt"), std::string::npos);
+    writeFile(repo_ / ".gitignore", "*.log\ndir/\n");
+    EXPECT_EQ(filesOf(createCheckpoint(repo_, kWs, "").checkpoint.id), ".gitignore\nREADME.md\n");
+    EXPECT_EQ(git(repo_, {"log", "-1", "--format=%an <%ae>", second.id}),
+              "parawork <parawork@localhost>\n");
+}
+
 }  // namespace
 }  // namespace parawork::git
