@@ -247,6 +247,8 @@ struct Screen::Impl {
         vterm_state_get_cursorpos(state, &cursor);
         int rows = 0, cols = 0;
         vterm_get_size(vt, &rows, &cols);
+        // libvterm 0.1.4 can leave the cursor outside the screen after a resize (fuzz_screen).
+        if (cursor.row < 0 || cursor.row >= rows || cursor.col < 0 || cursor.col >= cols) return {};
         const VTermLineInfo* line = vterm_state_get_lineinfo(state, cursor.row);
         int rowWidth = line != nullptr && line->doublewidth ? cols / 2 : cols;
         // The last printed glyph is what the last change touched: is the cursor still on it?
