@@ -6,11 +6,12 @@
 #include <string>
 
 #include "api/body_fields.hpp"
+#include "api/service_answer.hpp"
 #include "core/utf8_text.hpp"
 #include "git/changes.hpp"
 #include "git/ref_names.hpp"
 #include "git/repository_info.hpp"
-#include "store/workspaces.hpp"
+#include "workspace/workspace_lookup.hpp"
 
 namespace parawork::api {
 namespace {
@@ -61,14 +62,10 @@ json::object fileJson(const git::FileChange& change) {
 }
 
 Response workspaceDiff(Request& req, store::Database& db) {
-    auto workspace = store::findWorkspace(db, req.params["id"]);
-    if (!workspace) return fail(404, "Workspace not found");
-    std::filesystem::path dir = workspace->path;
-    std::error_code ec;
-    if (!std::filesystem::is_directory(dir, ec))
-        return fail(400, "Workspace directory does not exist");
-    if (!git::isRepository(dir)) return fail(400, "Workspace is not a git repository");
-    std::string base = baseRefOf(req, *workspace);
+    core::Workspace workspace =
+        workspace::requireWorkspace(db, req.params["id"], {.repository = true});
+    std::filesystem::path dir = workspace.path;
+    std::string base = baseRefOf(req, workspace);
     std::optional<std::string> only = pathFilter(req);
     if (!git::commitOf(dir, base))
         return fail(400, "Base \"" + base + "\" names no commit in the workspace's repository");
@@ -107,7 +104,7 @@ Response workspaceDiff(Request& req, store::Database& db) {
 
 void addDiffRoutes(Router& router, store::Database& db) {
     router.add("GET", "/api/workspaces/:id/diff",
-               [&db](Request& req) { return workspaceDiff(req, db); });
+               [&db](Request& req) { return answering([&] { return workspaceDiff(req, db); }); });
 }
 
 }  // namespace parawork::api

@@ -6,6 +6,7 @@
 #include "core/error.hpp"
 #include "store/sessions.hpp"
 #include "store/workspaces.hpp"
+#include "workspace/workspace_lookup.hpp"
 
 namespace parawork::review {
 namespace {
@@ -51,7 +52,7 @@ std::string typableText(const std::string& text) {
 }
 
 AgentMessage AgentMessenger::tell(const std::string& workspaceId, const std::string& text) {
-    if (!store::findWorkspace(db_, workspaceId)) throw ServiceError(404, "Workspace not found");
+    workspace::requireWorkspace(db_, workspaceId);
     if (text.size() > kMaxAgentMessageBytes)
         throw ServiceError(400, "The message is too long (" + std::to_string(text.size()) +
                                     " bytes; at most " + std::to_string(kMaxAgentMessageBytes) +

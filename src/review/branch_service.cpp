@@ -13,6 +13,7 @@
 #include "project/project_config.hpp"
 #include "review/merge_conflict.hpp"
 #include "store/workspaces.hpp"
+#include "workspace/workspace_lookup.hpp"
 
 namespace parawork::review {
 namespace {
@@ -69,11 +70,8 @@ BranchService::BranchService(store::Database& db, workspace::WorkspaceService& w
     : db_(db), workspaces_(workspaces), config_(std::move(config)) {}
 
 core::Workspace BranchService::activeWorktree(const std::string& workspaceId) {
-    auto ws = store::findWorkspace(db_, workspaceId);
-    if (!ws) throw ServiceError(404, "Workspace not found");
-    if (!ws->gitWorktree) throw ServiceError(400, "Workspace has no git worktree of its own");
-    if (ws->archivedAt) throw ServiceError(409, "Workspace is archived: unarchive it first");
-    return *ws;
+    return workspace::requireWorkspace(db_, workspaceId,
+                                       {.notArchived = true, .ownBranch = true, .directory = true});
 }
 
 std::optional<git::Checkpoint> BranchService::takeCheckpoint(const std::string& workspaceId,
@@ -190,21 +188,20 @@ core::Workspace BranchService::archive(const std::string& workspaceId,
 }
 
 core::Workspace BranchService::unarchive(const std::string& workspaceId) {
-    auto ws = store::findWorkspace(db_, workspaceId);
-    if (!ws) throw ServiceError(404, "Workspace not found");
-    if (!ws->archivedAt || !ws->gitWorktree) throw ServiceError(409, "Workspace is not archived");
-    const auto& g = *ws->gitWorktree;
-    auto lock = workspaces_.locks().lock(ws->id);
+    auto ws = workspace::requireWorkspace(db_, workspaceId);
+    if (!ws.archivedAt || !ws.gitWorktree) throw ServiceError(409, "Workspace is not archived");
+    const auto& g = *ws.gitWorktree;
+    auto lock = workspaces_.locks().lock(ws.id);
     gitCall([&] {
-        git::restoreArchivedWorktree(g.baseRepoPath, ws->id, g.branchName, g.worktreePath);
+        git::restoreArchivedWorktree(g.baseRepoPath, ws.id, g.branchName, g.worktreePath);
         // The newest checkpoint (taken when it was archived) holds its uncommitted work.
-        auto checkpoints = git::listCheckpoints(g.baseRepoPath, ws->id);
+        auto checkpoints = git::listCheckpoints(g.baseRepoPath, ws.id);
         if (!checkpoints.empty())
             git::moveWorkingFiles(g.worktreePath, "HEAD", checkpoints.front().tree);
         return 0;
     });
-    store::setWorkspaceArchivedAt(db_, ws->id, std::nullopt);
-    return *store::findWorkspace(db_, ws->id);
+    store::setWorkspaceArchivedAt(db_, ws.id, std::nullopt);
+    return *store::findWorkspace(db_, ws.id);
 }
 
 }  // namespace parawork::review

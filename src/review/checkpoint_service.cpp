@@ -11,6 +11,7 @@
 #include "git/commit.hpp"
 #include "git/repository_info.hpp"
 #include "store/workspaces.hpp"
+#include "workspace/workspace_lookup.hpp"
 
 namespace parawork::review {
 namespace {
@@ -39,15 +40,9 @@ CheckpointService::CheckpointService(store::Database& db, CheckpointServiceConfi
     : db_(db), config_(std::move(config)), locks_(config_.locks ? *config_.locks : ownLocks_) {}
 
 std::filesystem::path CheckpointService::worktreeOf(const std::string& workspaceId) {
-    auto workspace = store::findWorkspace(db_, workspaceId);
-    if (!workspace) throw ServiceError(404, "Workspace not found");
-    std::filesystem::path dir = workspace->path;
-    std::error_code ec;
-    if (!std::filesystem::is_directory(dir, ec))
-        throw ServiceError(400, "Workspace directory does not exist");
-    if (!git::isRepository(dir)) throw ServiceError(400, "Workspace is not a git repository");
+    auto workspace = workspace::requireWorkspace(db_, workspaceId, {.repository = true});
     git::validateCheckpointWorkspaceId(workspaceId);  // our own ids: UUIDs
-    return git::readRepository(dir).root;
+    return git::readRepository(workspace.path).root;
 }
 
 void CheckpointService::announce(const git::Checkpoint& checkpoint) {

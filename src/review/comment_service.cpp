@@ -10,6 +10,7 @@
 #include "review/comment_json.hpp"
 #include "review/comment_quote.hpp"
 #include "store/workspaces.hpp"
+#include "workspace/workspace_lookup.hpp"
 
 namespace parawork::review {
 namespace {
@@ -78,7 +79,7 @@ std::string reviewMessage(const std::vector<ReviewCommentRow>& comments) {
 }
 
 void CommentService::requireWorkspace(const std::string& workspaceId) {
-    if (!store::findWorkspace(db_, workspaceId)) throw ServiceError(404, "Workspace not found");
+    workspace::requireWorkspace(db_, workspaceId);
 }
 
 void CommentService::changed(const std::string& workspaceId) {
@@ -86,8 +87,7 @@ void CommentService::changed(const std::string& workspaceId) {
 }
 
 ReviewCommentRow CommentService::add(const std::string& workspaceId, const NewComment& comment) {
-    auto workspace = store::findWorkspace(db_, workspaceId);
-    if (!workspace) throw ServiceError(404, "Workspace not found");
+    auto workspace = workspace::requireWorkspace(db_, workspaceId);
     ReviewCommentRow row;
     row.path = checkedCommentPath(comment.path);
     row.line = comment.line;
@@ -95,10 +95,10 @@ ReviewCommentRow CommentService::add(const std::string& workspaceId, const NewCo
     checkLines(row.line, row.endLine);
     checkBody(comment.body);
     row.side = comment.side;
-    row.quote = row.side == store::CommentSide::New
-                    ? quoteFromWorktree(workspace->path, row.path, row.line, row.endLine)
-                    : quoteFromBase(workspace->path, baseRefOf(*workspace), row.path, row.line,
-                                    row.endLine);
+    row.quote =
+        row.side == store::CommentSide::New
+            ? quoteFromWorktree(workspace.path, row.path, row.line, row.endLine)
+            : quoteFromBase(workspace.path, baseRefOf(workspace), row.path, row.line, row.endLine);
     row.id = core::newUuid();
     row.workspaceId = workspaceId;
     row.body = comment.body;

@@ -10,6 +10,7 @@
 #include "git/push.hpp"
 #include "store/pull_requests.hpp"
 #include "store/workspaces.hpp"
+#include "workspace/workspace_lookup.hpp"
 
 namespace parawork::review {
 namespace {
@@ -83,14 +84,8 @@ void PullRequestService::stop() {
 }
 
 core::Workspace PullRequestService::branchWorkspace(const std::string& workspaceId) {
-    auto ws = store::findWorkspace(config_.db, workspaceId);
-    if (!ws) throw core::ServiceError(404, "Workspace not found");
-    if (!ws->gitWorktree)
-        throw core::ServiceError(400, "Workspace has no branch of its own (it is not a worktree)");
-    std::error_code ec;
-    if (!std::filesystem::is_directory(ws->path, ec))
-        throw core::ServiceError(400, "Workspace directory does not exist");
-    return *ws;
+    return workspace::requireWorkspace(config_.db, workspaceId,
+                                       {.ownBranch = true, .directory = true});
 }
 
 std::optional<std::string> PullRequestService::compareUrlOf(const core::Workspace& ws,
