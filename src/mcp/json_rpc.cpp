@@ -10,8 +10,18 @@ json::object invalid(const json::value& id, std::string message) {
     return errorAnswer(id, RpcError{rpc::kInvalidRequest, std::move(message), std::nullopt});
 }
 
-json::object refused(int code, std::string message) {
-    return errorAnswer(nullptr, RpcError{code, std::move(message), std::nullopt});
+/// A whole body refused: one answer with id null, nothing in it read further.
+RpcBody refused(int code, std::string message) {
+    RpcBody body;
+    body.failure = errorAnswer(nullptr, RpcError{code, std::move(message), std::nullopt});
+    return body;
+}
+
+RpcBody overLimit(std::string_view what, std::size_t size, std::string_view unit,
+                  std::size_t limit) {
+    return refused(rpc::kInvalidRequest, "Invalid Request: a " + std::string(what) + " of " +
+                                             std::to_string(size) + " " + std::string(unit) +
+                                             " is over the limit of " + std::to_string(limit));
 }
 
 /// The id to echo in an error about this element: its own when it is a valid id, else null.
@@ -54,19 +64,11 @@ RpcEntry readElement(const json::value& value) {
 }
 
 RpcBody readBatch(const json::array& batch, const RpcLimits& limits) {
+    if (batch.empty()) return refused(rpc::kInvalidRequest, "Invalid Request: empty batch");
+    if (batch.size() > limits.maxBatch)
+        return overLimit("batch", batch.size(), "messages", limits.maxBatch);
     RpcBody body;
     body.isBatch = true;
-    if (batch.empty()) {
-        body.failure = refused(rpc::kInvalidRequest, "Invalid Request: empty batch");
-        return body;
-    }
-    if (batch.size() > limits.maxBatch) {
-        body.failure =
-            refused(rpc::kInvalidRequest,
-                    "Invalid Request: a batch of " + std::to_string(batch.size()) +
-                        " messages is over the limit of " + std::to_string(limits.maxBatch));
-        return body;
-    }
     body.entries.reserve(batch.size());
     for (const auto& element : batch) body.entries.push_back(readElement(element));
     return body;
@@ -75,23 +77,15 @@ RpcBody readBatch(const json::array& batch, const RpcLimits& limits) {
 }  // namespace
 
 RpcBody parseBody(std::string_view bytes, const RpcLimits& limits) {
-    RpcBody body;
-    if (bytes.size() > limits.maxBytes) {
-        body.failure =
-            refused(rpc::kInvalidRequest,
-                    "Invalid Request: a body of " + std::to_string(bytes.size()) +
-                        " bytes is over the limit of " + std::to_string(limits.maxBytes));
-        return body;
-    }
+    if (bytes.size() > limits.maxBytes)
+        return overLimit("body", bytes.size(), "bytes", limits.maxBytes);
     json::parse_options options;
     options.max_depth = limits.maxDepth;
     boost::system::error_code ec;
     json::value value = json::parse(bytes, ec, {}, options);
-    if (ec) {
-        body.failure = refused(rpc::kParseError, "Parse error: " + ec.message());
-        return body;
-    }
+    if (ec) return refused(rpc::kParseError, "Parse error: " + ec.message());
     if (value.is_array()) return readBatch(value.get_array(), limits);
+    RpcBody body;
     body.entries.push_back(readElement(value));
     return body;
 }
