@@ -43,7 +43,7 @@ test-asan:
 
 FUZZ_SECONDS ?= 30
 FUZZ_TARGETS := fuzz_host_frames fuzz_ws_events fuzz_request_gate fuzz_log_lines fuzz_preview_inputs fuzz_screen \
-                fuzz_terminal_signals
+                fuzz_terminal_signals fuzz_mcp_messages
 fuzz: bootstrap
 	CC=clang CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DPARAWORK_FUZZ=ON -DPARAWORK_BENCH=OFF
 	cmake --build build-fuzz -j $(JOBS) --target $(FUZZ_TARGETS)
