@@ -41,8 +41,25 @@ bool isApiPath(std::string_view path) {
     return path == "/api" || path.starts_with("/api/");
 }
 
+}  // namespace
+
+bool isRoutePath(std::string_view path) {
+    return isApiPath(path) || path == kMetricsPath || path == kMcpPath;
+}
+
+Response bodyTooLarge(std::string_view path) {
+    if (path != kMcpPath) return fail(413, "Request body too large");
+    Response res;
+    res.status = 413;
+    res.body =
+        R"({"jsonrpc":"2.0","id":null,"error":{"code":-32600,"message":"Request body too large"}})";
+    return res;
+}
+
+namespace {
+
 Response refuse(const Request& req, unsigned status, std::string_view message) {
-    return isApiPath(req.path) ? fail(status, message) : text(status, message);
+    return isRoutePath(req.path) ? fail(status, message) : text(status, message);
 }
 
 /// An IP address in its canonical text ("::ffff:1.2.3.4" as "1.2.3.4", brackets dropped), or
@@ -290,7 +307,7 @@ std::optional<Response> RequestGate::admitHttp(Request& req) const {
     if (stateChanging(req.method) && crossSite(req))
         return refuse(req, 403, "Cross-origin request refused");
     if (auto refusal = checkCredential(req)) return refusal;
-    if (!isApiPath(req.path) && req.path != kMetricsPath) {
+    if (!isRoutePath(req.path)) {
         // Remote clients see nothing but the login page until they present a credential; the
         // token link and the preview login page (which asks with the cookie) come through.
         if (req.peerIsLoopback || req.principal || req.queryParam("token") ||
@@ -327,7 +344,7 @@ std::optional<Response> RequestGate::admitWebSocket(Request& req) const {
 
 std::optional<Response> RequestGate::login(const Request& req) const {
     auto token = req.queryParam(kTokenParameter);
-    if (!token || req.method != "GET" || isApiPath(req.path)) return std::nullopt;
+    if (!token || req.method != "GET" || isRoutePath(req.path)) return std::nullopt;
     std::optional<auth::Principal> principal;
     if (auto refusal = checkCandidate(req, *token, principal)) return refusal;
     bool valid = principal.has_value();

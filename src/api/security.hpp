@@ -67,6 +67,15 @@ std::string localRedirectPath(std::string_view path);
 
 /// GET /metrics (Prometheus) is served by a handler like the API, behind the same token.
 inline constexpr std::string_view kMetricsPath = "/metrics";
+/// The MCP server's Streamable HTTP endpoint (docs/mcp.md), behind the same token.
+inline constexpr std::string_view kMcpPath = "/mcp";
+
+/// Paths answered by routes rather than the UI's files: the API, /metrics and /mcp. Over TCP
+/// they always need a credential (loopback too), and their refusals are not login pages.
+bool isRoutePath(std::string_view path);
+/// The refusal of a body over the size limit: the parawork envelope, or a JSON-RPC error for
+/// /mcp (an MCP client reads nothing else).
+Response bodyTooLarge(std::string_view path);
 
 class RequestGate {
   public:

@@ -48,10 +48,6 @@ constexpr auto kKeepAliveTimeout = std::chrono::seconds(75);
 constexpr auto kRequestTimeout = std::chrono::seconds(60);
 constexpr std::size_t kFirstReadBytes = 4096;
 
-bool isApiPath(std::string_view path) {
-    return path == "/api" || path.starts_with("/api/");
-}
-
 /// The peer's IP address as text; empty for a unix socket.
 std::string peerAddress(const Proto::socket& socket) {
     boost::system::error_code ec;
@@ -65,6 +61,11 @@ std::string peerAddress(const Proto::socket& socket) {
         ::inet_ntop(AF_INET6, &reinterpret_cast<const sockaddr_in6*>(ep.data())->sin6_addr, text,
                     sizeof text);
     return text;
+}
+
+/// A request target's path, without its query (not decoded: only compared with our own paths).
+std::string_view pathOf(std::string_view target) {
+    return target.substr(0, target.find('?'));
 }
 
 /// Converts Beast's request into the plain Request the routes see; nullopt on a bad target.
@@ -306,7 +307,7 @@ net::awaitable<bool> HttpServer::Impl::readHead(Stream& stream, beast::flat_buff
         co_return false;
     }
     if (ec == http::error::body_limit) {  // Content-Length above the limit
-        co_await refuseAndLinger(stream, fail(413, "Request body too large"), 11);
+        co_await refuseAndLinger(stream, bodyTooLarge(pathOf(parser.get().target())), 11);
         co_return false;
     }
     if (ec) {
@@ -323,7 +324,7 @@ net::awaitable<bool> HttpServer::Impl::readBody(Stream& stream, beast::flat_buff
     const auto& header = parser.get();
     parser.body_limit(options.maxBodyBytes);
     if (parser.content_length() && *parser.content_length() > options.maxBodyBytes) {
-        co_await refuseAndLinger(stream, fail(413, "Request body too large"), 11);
+        co_await refuseAndLinger(stream, bodyTooLarge(pathOf(parser.get().target())), 11);
         co_return false;
     }
     if (beast::iequals(header[http::field::expect], "100-continue")) {
@@ -333,7 +334,7 @@ net::awaitable<bool> HttpServer::Impl::readBody(Stream& stream, beast::flat_buff
     stream.expires_after(kRequestTimeout);
     auto [bodyError, m] = co_await http::async_read(stream, buffer, parser, kAwait);
     if (bodyError == http::error::body_limit) {
-        co_await refuseAndLinger(stream, fail(413, "Request body too large"), 11);
+        co_await refuseAndLinger(stream, bodyTooLarge(pathOf(parser.get().target())), 11);
         co_return false;
     }
     co_return !bodyError;
@@ -367,8 +368,9 @@ net::awaitable<Response> HttpServer::Impl::handle(Request req) {
     if (auto res = gate->admitHttp(req)) co_return *res;
     if (auto res = gate->login(req)) co_return *res;
     if (req.path == kPreviewLoginPath) co_return previewLoginPage();
-    if (!isApiPath(req.path) && req.path != kMetricsPath) co_return serveStaticFile(req);
-    if (auto res = parseJsonBody(req)) co_return *res;
+    if (!isRoutePath(req.path)) co_return serveStaticFile(req);
+    if (req.path != kMcpPath)  // MCP answers a bad body with its own (JSON-RPC) errors
+        if (auto res = parseJsonBody(req)) co_return *res;
 
     // Handlers may block (SQLite, git, files): run them on the worker pool, answer on the loop.
     Response res = co_await net::co_spawn(

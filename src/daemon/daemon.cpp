@@ -48,6 +48,7 @@
 #include "daemon/session_observers.hpp"
 #include "daemon/token.hpp"
 #include "daemon/ui_urls.hpp"
+#include "mcp/mcp_routes.hpp"
 #include "monitor/resource_monitor.hpp"
 #include "ports/port_service.hpp"
 #include "proxy/preview_proxy.hpp"
@@ -303,6 +304,9 @@ class Daemon {
              },
          .tellAgent = tellAgent_,
          .defaultMergeMode = std::nullopt}};
+    // The MCP server (issue 21): its tools call the services above; /mcp and `parawork mcp`.
+    mcp::McpServer mcpServer_;
+    mcp::McpSessions mcpSessions_;
     api::RequestStats requestStats_;
     api::HttpServer server_{loop_, workers_,
                             serverOptions(config(), paths(), tokens_, requestStats_), routes(),
@@ -376,6 +380,7 @@ api::Router Daemon::routes() {
     api::addPortRoutes(router, portService_);
     api::addExecRoutes(router, db_, config().workerThreads, workspaceEnvironment());
     api::addAccessRoutes(router, accessDeps());
+    mcp::addMcpRoutes(router, mcpServer_, mcpSessions_);
     return router;
 }
 

@@ -14,7 +14,7 @@
 
 namespace parawork::mcp {
 
-/// JSON-RPC 2.0's codes and the one MCP code we answer with (schema 2026-07-28).
+/// JSON-RPC 2.0's codes and the MCP codes we answer with (schema 2026-07-28).
 namespace rpc {
 inline constexpr int kParseError = -32700;
 inline constexpr int kInvalidRequest = -32600;
@@ -22,6 +22,7 @@ inline constexpr int kMethodNotFound = -32601;
 inline constexpr int kInvalidParams = -32602;
 inline constexpr int kInternalError = -32603;
 inline constexpr int kUnsupportedProtocolVersion = -32022;
+inline constexpr int kHeaderMismatch = -32020;  ///< Streamable HTTP headers vs. the body (2026)
 }  // namespace rpc
 
 /// A JSON-RPC error object: {code, message, data?}.

@@ -19,6 +19,7 @@ constexpr std::string_view kServerInfoKey = "io.modelcontextprotocol/serverInfo"
 constexpr unsigned kOk = 200;
 constexpr unsigned kAccepted = 202;
 constexpr unsigned kBadRequest = 400;
+constexpr unsigned kNotFound = 404;
 // tools/list and server/discover may hold caller-specific data later (confinement): never let a
 // shared cache serve them across tokens.
 constexpr std::string_view kCacheScope = "private";
@@ -171,7 +172,8 @@ bool McpServer::cancel(std::string_view scope, const json::value& requestId) {
 }
 
 McpAnswer McpServer::handle(std::string_view body, McpConnection& connection,
-                            const CallerInfo& caller, const Notify& notify) {
+                            const CallerInfo& caller, const Notify& notify,
+                            const HttpHeaders* http) {
     RpcBody parsed = parseBody(body, limits_.rpc);
     if (parsed.failure) return {json::serialize(*parsed.failure), kBadRequest, false};
     if (parsed.isBatch) {
@@ -184,11 +186,12 @@ McpAnswer McpServer::handle(std::string_view body, McpConnection& connection,
     const RpcEntry& entry = parsed.entries.front();
     if (entry.errorAnswer) return {json::serialize(*entry.errorAnswer), kBadRequest, false};
     if (!entry.message) return {std::nullopt, kAccepted, false};  // a response: nothing to say
-    return handleMessage(*entry.message, connection, caller, notify);
+    return handleMessage(*entry.message, connection, caller, notify, http);
 }
 
 McpAnswer McpServer::handleMessage(const RpcMessage& message, McpConnection& connection,
-                                   const CallerInfo& caller, const Notify& notify) {
+                                   const CallerInfo& caller, const Notify& notify,
+                                   const HttpHeaders* http) {
     McpAnswer answer;
     if (message.isNotification()) {
         handleNotification(message, connection, caller);
@@ -207,8 +210,17 @@ McpAnswer McpServer::handleMessage(const RpcMessage& message, McpConnection& con
         finish(message, nullptr, Outcome{std::nullopt, std::move(error), kBadRequest}, answer);
         return answer;
     }
+    if (auto refusal = http ? checkHeaders(*http, message, *rules) : std::optional<RpcError>{}) {
+        finish(message, nullptr, Outcome{std::nullopt, std::move(refusal), kBadRequest}, answer);
+        return answer;
+    }
     Exchange exchange{message, *rules, caller, notify};
-    finish(message, &*rules, dispatch(exchange), answer);
+    Outcome outcome = dispatch(exchange);
+    // Streamable HTTP 2026-07-28: "If the server does not implement the requested RPC method,
+    // it MUST respond with 404 Not Found" (and -32601 in the body).
+    if (http && rules->stateless && outcome.error && outcome.error->code == rpc::kMethodNotFound)
+        outcome.httpStatus = kNotFound;
+    finish(message, &*rules, std::move(outcome), answer);
     return answer;
 }
 

@@ -15,6 +15,7 @@
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 
+#include "mcp/http_headers.hpp"
 #include "mcp/in_flight_calls.hpp"
 #include "mcp/json_rpc.hpp"
 #include "mcp/mcp_connection.hpp"
@@ -64,9 +65,10 @@ class McpServer {
     /// Handles one body from a client. `connection` holds the client's handshake state (a 2025
     /// client's MCP session; a fresh one for each 2026 request is fine). Blocks while a tool
     /// runs; holds no lock meanwhile, so calls from many threads run side by side. Never throws
-    /// on bad input.
+    /// on bad input. `http`: the Streamable HTTP headers to check against the body (null for
+    /// the stdio bridge); over HTTP a 2026-07-28 method we lack is also a 404.
     McpAnswer handle(std::string_view body, McpConnection& connection, const CallerInfo& caller,
-                     const Notify& notify);
+                     const Notify& notify, const HttpHeaders* http = nullptr);
 
     /// Cancels the running call `requestId` of `scope` (an HTTP response stream that closed is
     /// a cancellation in 2026-07-28). False when no such call runs.
@@ -80,7 +82,8 @@ class McpServer {
     struct Outcome;
 
     McpAnswer handleMessage(const RpcMessage& message, McpConnection& connection,
-                            const CallerInfo& caller, const Notify& notify);
+                            const CallerInfo& caller, const Notify& notify,
+                            const HttpHeaders* http);
     void handleNotification(const RpcMessage& message, McpConnection& connection,
                             const CallerInfo& caller);
     Outcome initialize(const RpcMessage& message, McpConnection& connection) const;
