@@ -202,5 +202,19 @@ TEST(Screen, ALoneMarkAfterAGlyphReplaysInItsOwnCell) {
     EXPECT_EQ(replayed.cursorCol(), screen.cursorCol());
 }
 
+// U+302B is combining and two columns wide to libvterm: joined in one write it widens its glyph,
+// joined after a control it does not. The snapshot replays the second kind (found by
+// fuzz_screen: the cells after it moved three columns to the right).
+TEST(Screen, AWideMarkJoinedAfterAControlReplaysWithoutWideningItsGlyph) {
+    Screen screen(20, 1);
+    screen.feed("Q\x19\xe3\x80\xab\xc3\xa9x\t");
+    ASSERT_EQ(screen.cell(0, 0).chars, std::u32string(U"Q\u302b"));
+    Screen replayed(20, 1);
+    replayed.feed(screen.snapshot());
+    for (int col = 0; col < 20; ++col)
+        EXPECT_EQ(replayed.cell(0, col), screen.cell(0, col)) << "column " << col;
+    EXPECT_EQ(replayed.cursorCol(), screen.cursorCol());
+}
+
 }  // namespace
 }  // namespace parawork::host
