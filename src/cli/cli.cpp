@@ -211,6 +211,7 @@ int run(int argc, char** argv) {
     addTokenCommands(app, ctx);
     addLifecycleCommands(app, ctx);
     addHookCommand(app, ctx);
+    addMcpCommand(app, ctx);
     addHelpCommand(app, ctx);
     addCompletionCommand(app, ctx);
 

@@ -41,6 +41,8 @@ void addHookCommand(CLI::App& app, Context& ctx);
 void addPushCommands(CLI::App& app, Context& ctx);
 /// sync, merge, archive, unarchive (issue 20): branch_commands.cpp
 void addBranchCommands(CLI::App& app, Context& ctx);
+/// mcp (the MCP server over stdio), mcp config [AGENT] (issue 21): mcp_command.cpp
+void addMcpCommand(CLI::App& app, Context& ctx);
 /// completion bash|zsh|fish, generated from `app` as it is when called: completion.cpp
 void addCompletionCommand(CLI::App& app, Context& ctx);
 

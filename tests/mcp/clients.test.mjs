@@ -1,0 +1,123 @@
+// parawork's MCP server driven by real MCP clients that nobody here wrote (issue 21): the
+// official TypeScript SDK 1.x (protocol 2025-11-25 and older: initialize, Mcp-Session-Id), its
+// 2.x client (2026-07-28: stateless, server/discover) and the MCP Inspector's CLI — over stdio
+// (`parawork mcp`) and Streamable HTTP (/mcp with the token). A private daemon per file
+// (tests/browser/harness.mjs).
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { dirname, join } from "node:path";
+
+import { Daemon, PARAWORK_BIN } from "../browser/harness.mjs";
+import { Client as Client1 } from "@modelcontextprotocol/sdk/client/index.js";
+import { StdioClientTransport as Stdio1 } from "@modelcontextprotocol/sdk/client/stdio.js";
+import { StreamableHTTPClientTransport as Http1 } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import { Client as Client2, StreamableHTTPClientTransport as Http2 } from "@modelcontextprotocol/client";
+import { StdioClientTransport as Stdio2 } from "@modelcontextprotocol/client/stdio";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const INSPECTOR = join(here, "node_modules/@modelcontextprotocol/inspector/cli/build/cli.js");
+
+let daemon;
+before(async () => {
+  daemon = new Daemon();
+  await daemon.start();
+});
+after(async () => {
+  await daemon.stop();
+});
+
+const stdioArgs = () => ({ command: PARAWORK_BIN, args: ["--home", daemon.home, "mcp"] });
+const httpUrl = () => new URL(`${daemon.url}/mcp`);
+const withToken = (token) => ({ requestInit: { headers: { Authorization: `Bearer ${token}` } } });
+
+/** Every kind of client, connected: [name, client]. */
+async function connectAll() {
+  const clients = [];
+  const v1 = new Client1({ name: "sdk1-stdio", version: "1" });
+  await v1.connect(new Stdio1(stdioArgs()));
+  clients.push(["sdk 1.x over stdio", v1]);
+  const v1http = new Client1({ name: "sdk1-http", version: "1" });
+  await v1http.connect(new Http1(httpUrl(), withToken(daemon.token)));
+  clients.push(["sdk 1.x over HTTP", v1http]);
+  const v2 = new Client2({ name: "client2-stdio", version: "1" });
+  await v2.connect(new Stdio2(stdioArgs()));
+  clients.push(["client 2.x over stdio", v2]);
+  const v2http = new Client2({ name: "client2-http", version: "1" });
+  await v2http.connect(new Http2(httpUrl(), withToken(daemon.token)));
+  clients.push(["client 2.x over HTTP", v2http]);
+  return clients;
+}
+
+describe("MCP clients", () => {
+  test("every client and transport connects and lists the same tools, by name", async () => {
+    const clients = await connectAll();
+    try {
+      const lists = [];
+      for (const [name, client] of clients) {
+        assert.equal(client.getServerVersion().name, "parawork", name);
+        const names = (await client.listTools()).tools.map((t) => t.name);
+        assert.deepEqual(names, [...names].sort(), `${name}: tools in name order`);
+        lists.push(names);
+      }
+      for (const names of lists) assert.deepEqual(names, lists[0]);
+    } finally {
+      for (const [, client] of clients) await client.close();
+    }
+  });
+
+  test("an unknown tool is an error and starts nothing", async () => {
+    const clients = await connectAll();
+    try {
+      for (const [name, client] of clients) {
+        await assert.rejects(
+          client.callTool({ name: "no_such_tool", arguments: {} }),
+          /Unknown tool: no_such_tool/,
+          name,
+        );
+      }
+    } finally {
+      for (const [, client] of clients) await client.close();
+    }
+  });
+
+  test("HTTP without the right token is refused before any MCP", async () => {
+    for (const token of ["", "wrong"]) {
+      const client = new Client2({ name: "no-token", version: "1" });
+      await assert.rejects(client.connect(new Http2(httpUrl(), withToken(token))));
+    }
+    const foreign = await fetch(httpUrl(), {
+      method: "POST",
+      headers: {
+        Authorization: `Bearer ${daemon.token}`,
+        Origin: "http://evil.example",
+        "Content-Type": "application/json",
+      },
+      body: '{"jsonrpc":"2.0","id":1,"method":"tools/list"}',
+    });
+    assert.equal(foreign.status, 403);
+  });
+
+  test("the MCP Inspector's CLI lists the tools over stdio", () => {
+    const run = spawnSync(
+      process.execPath,
+      [INSPECTOR, "--cli", PARAWORK_BIN, "--home", daemon.home, "mcp", "--method", "tools/list"],
+      { encoding: "utf8", timeout: 60000 },
+    );
+    assert.equal(run.status, 0, run.stderr);
+    assert.ok(Array.isArray(JSON.parse(run.stdout).tools), run.stdout);
+  });
+  test("over stdio a restarted daemon is found again and the client never notices", async () => {
+    const client = new Client1({ name: "sdk1-restart", version: "1" });
+    await client.connect(new Stdio1(stdioArgs()));
+    try {
+      const before = (await client.listTools()).tools.length;
+      await daemon.stop(); // its MCP sessions go with it
+      await daemon.start();
+      assert.equal((await client.listTools()).tools.length, before);
+    } finally {
+      await client.close();
+    }
+  });
+});
