@@ -53,6 +53,9 @@ struct Config {
     int workerThreads = 2;
     std::string branchPrefix = "parawork/";
     bool deleteBranchOnRemove = true;
+    /// How a workspace merges back when neither the request nor parawork.toml says: ff, merge
+    /// or squash; none: fast-forward when possible, else a merge commit.
+    std::optional<std::string> mergeMode;
     /// Roots of the file APIs; empty means the user's home directory.
     std::vector<std::string> allowedRoots;
     int portsFirst = 20000;

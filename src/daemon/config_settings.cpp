@@ -152,6 +152,10 @@ std::string checkNotifyFormat(std::string& v, const GetEnv&) {
     return v == "json" || v == "ntfy" || v == "slack" ? "" : "expected json, ntfy or slack";
 }
 
+std::string checkMergeMode(std::string& v, const GetEnv&) {
+    return v == "ff" || v == "merge" || v == "squash" ? "" : "expected ff, merge or squash";
+}
+
 std::string checkPreviewDomain(std::string& v, const GetEnv&) {
     bool ok = !v.empty() && v.size() <= 200 && v.front() != '.' && v.back() != '.' &&
               std::all_of(v.begin(), v.end(),
@@ -264,6 +268,12 @@ std::vector<Setting> workSettings() {
             "git.delete_branch_on_remove",
             "Delete a workspace's branch when the workspace is deleted (its worktree always "
             "goes)."),
+        text<&Config::mergeMode>(
+            "git.merge_mode", checkMergeMode,
+            "How a workspace merges into its base when neither the request nor the "
+            "repository's parawork.toml says: ff, merge or squash (default: fast-forward when "
+            "possible, else a merge commit).",
+            "squash"),
         textList<&Config::allowedRoots>(
             "files.allowed_roots", checkAbsolutePath,
             "Directories the file browser, repositories and workspaces may use (default: the "

@@ -303,7 +303,8 @@ class Daemon {
                  return checkpoints_.create(workspaceId, label).checkpoint;
              },
          .tellAgent = tellAgent_,
-         .defaultMergeMode = std::nullopt}};
+         .defaultMergeMode =
+             config().mergeMode ? git::parseMergeMode(*config().mergeMode) : std::nullopt}};
     // The MCP server (issue 21): its tools call the services above; /mcp and `parawork mcp`.
     mcp::McpServer mcpServer_;
     mcp::McpSessions mcpSessions_;

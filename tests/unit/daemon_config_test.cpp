@@ -201,6 +201,15 @@ TEST_F(ConfigFile, BranchPrefixIsChecked) {
               std::string::npos);
 }
 
+TEST_F(ConfigFile, MergeModeIsOneOfThreeOrNone) {
+    EXPECT_FALSE(loadConfig(dir_.path() / "absent.toml", fakeEnv()).mergeMode);
+    write("[git]\nmerge_mode = \"squash\"\n");
+    EXPECT_EQ(loadConfig(file_, fakeEnv()).mergeMode, "squash");
+    EXPECT_EQ(loadConfig(file_, fakeEnv({{"PARAWORK_GIT_MERGE_MODE", "ff"}})).mergeMode, "ff");
+    EXPECT_NE(loadError("git.merge_mode = \"rebase\"\n").find("expected ff, merge or squash"),
+              std::string::npos);
+}
+
 TEST_F(ConfigFile, TildeInWorktreeBaseIsExpandedFromHome) {
     write("paths.worktree_base = \"~/trees\"\n");
     EXPECT_EQ(loadConfig(file_, fakeEnv({{"HOME", "/home/u"}})).worktreeBase, "/home/u/trees");
