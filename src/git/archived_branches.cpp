@@ -8,6 +8,7 @@
 #include "git/git_lists.hpp"
 #include "git/ref_names.hpp"
 #include "git/repository_info.hpp"
+#include "git/worktrees.hpp"
 
 namespace parawork::git {
 namespace {
@@ -63,6 +64,7 @@ void restoreArchivedWorktree(const fs::path& repo, const std::string& workspaceI
     std::error_code ec;
     if (fs::exists(path, ec))
         throw core::Error(path.string() + " exists: move it away to unarchive here");
+    auto lock = lockWorktreesOf(repo);
     runGit(gitIn(repo, {"worktree", "prune"}));
     runGitChecked(gitIn(repo, {"worktree", "add", "--end-of-options", path.string(), branch}),
                   "cannot add the worktree again");

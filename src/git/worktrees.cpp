@@ -143,6 +143,10 @@ fs::path worktreeParent(const WorktreeSpec& spec, const fs::path& sourceRoot) {
 
 }  // namespace
 
+std::unique_lock<std::mutex> lockWorktreesOf(const fs::path& repoRoot) {
+    return lockWorktrees(gitDirectoryOf(readRepository(repoRoot)));
+}
+
 Worktree createWorktree(const WorktreeSpec& spec) {
     RepositoryInfo info = readRepository(spec.repoRoot);
     fs::path gitDir = gitDirectoryOf(info);

@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -50,6 +51,11 @@ struct Worktree {
 /// base ref, a refused copy path, git's own failure, a timeout); then nothing is left behind: no
 /// directory, no branch, no worktree registration. Safe to call concurrently.
 Worktree createWorktree(const WorktreeSpec& spec);
+
+/// Held while running git's worktree commands (add, remove, prune) in the repository of
+/// `repoRoot`: in this process one runs at a time per repository, as createWorktree and
+/// removeWorktree do (a concurrent `git worktree add` fails on a half-written entry).
+std::unique_lock<std::mutex> lockWorktreesOf(const std::filesystem::path& repoRoot);
 
 /// Removes the worktree at `worktreePath` (`git worktree remove --force`, so local changes are
 /// discarded) and, when `deleteBranch`, the branch (`git branch -D`). A directory that is
