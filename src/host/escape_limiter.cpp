@@ -24,7 +24,8 @@ void EscapeLimiter::filter(std::string_view in, std::string& out) {
         std::size_t before = out.size();
         if (!(ground && holdText(c, out)) && step(c)) {
             out += cancelRepeat_ ? kCan : ch;
-            endsInText_ = ground && state_ == State::Normal && c >= 0x20 && c < 0x7f;
+            // Printable ASCII, or 0xfe / 0xff, which libvterm's decoder prints as U+FFFD.
+            endsInText_ = ground && state_ == State::Normal && c >= 0x20 && c != 0x7f;
         } else if (out.size() != before) {
             endsInText_ = true;  // a run of non-ASCII text released in the ground state
         }

@@ -187,6 +187,8 @@ TEST(EscapeLimiter, TellsWhetherTheOutputEndsInText) {
     EXPECT_FALSE(limiter.endsInText());
     limiter.filter(std::string(kMaxHeldRun + 2, '\x80'), out);  // an overflowing run is released
     EXPECT_TRUE(limiter.endsInText());
+    limiter.filter("\x07\xff", out);  // printed as U+FFFD (found by fuzz_screen)
+    EXPECT_TRUE(limiter.endsInText());
 }
 
 // A lone mark right after a glyph joined that glyph when the snapshot was replayed (found by
