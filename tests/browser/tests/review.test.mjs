@@ -84,7 +84,12 @@ test("comments on two places of the diff reach the agent, which fixes them", asy
   await gutterOf("size: big").click();
   await gutterOf("end").click({ modifiers: ["Shift"] });
   await page.getByTestId("comment-box").filter({ hasText: "Comment on lines 3–4" }).waitFor();
-  await addComment("Please say large here");
+  await addComment("Please use another word here");
+  // Rewritten before it is sent: the agent acts on the new words only.
+  await page.getByTestId("review-comment").filter({ hasText: "another word" }).getByTestId("comment-edit").click();
+  await page.getByTestId("comment-input").fill("Please say large here");
+  await page.getByTestId("comment-save").click();
+  await page.getByTestId("review-comment").filter({ hasText: "Please say large here" }).waitFor();
   await notesViewed().check();
   await shots.take(page, "two-comments");
 

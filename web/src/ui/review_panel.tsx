@@ -32,7 +32,7 @@ export function Changes(props: {
   const setComments = comments.setData;
   const actions = useMemo(
     () => ({
-      update: async (c: ReviewComment, change: { resolved: boolean }) => {
+      update: async (c: ReviewComment, change: { resolved?: boolean; body?: string }) => {
         const fresh = await reviewApi.updateComment(id, c.id, change);
         setComments((l) => l && l.map((x) => (x.id === fresh.id ? fresh : x)));
         done();

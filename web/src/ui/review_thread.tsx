@@ -1,5 +1,6 @@
 // Review comments inside a diff: a thread under the lines it is about (resolved ones dimmed,
-// sent ones marked) with resolve/reopen/delete, and the box that writes a new one.
+// sent ones marked) with edit/resolve/reopen/delete, and the box that writes a new one (or
+// rewrites one).
 import { useState } from "preact/hooks";
 import { rangeLabel, type LineRange } from "../lib/review";
 import type { ReviewComment } from "../lib/types";
@@ -7,7 +8,7 @@ import { ago } from "./format";
 import { useRun } from "./load";
 
 export interface CommentActions {
-  update(c: ReviewComment, change: { resolved: boolean }): Promise<void>;
+  update(c: ReviewComment, change: { resolved?: boolean; body?: string }): Promise<void>;
   remove(c: ReviewComment): Promise<void>;
 }
 
@@ -27,6 +28,19 @@ export function CommentThread(props: { comments: ReviewComment[]; actions: Comme
 function Comment(props: { comment: ReviewComment; actions: CommentActions; withRange: boolean }) {
   const c = props.comment;
   const { busy, error, run: act } = useRun();
+  const [editing, setEditing] = useState(false);
+  if (editing)
+    return (
+      <CommentBox
+        label="Edit the comment"
+        initial={c.body}
+        onSave={async (body) => {
+          await props.actions.update(c, { body });
+          setEditing(false);
+        }}
+        onCancel={() => setEditing(false)}
+      />
+    );
   return (
     <div class={`review-comment${c.resolved ? " resolved" : ""}`} data-testid="review-comment" data-comment-id={c.id}>
       <div class="review-comment-head">
@@ -40,6 +54,9 @@ function Comment(props: { comment: ReviewComment; actions: CommentActions; withR
         )}
         {c.resolved && <span class="muted">resolved</span>}
         <span class="spacer" />
+        <button type="button" class="small" disabled={busy} data-testid="comment-edit" onClick={() => setEditing(true)}>
+          Edit
+        </button>
         <button
           type="button"
           class="small"
@@ -65,9 +82,16 @@ function Comment(props: { comment: ReviewComment; actions: CommentActions; withR
   );
 }
 
-/** The box under selected lines: Ctrl/Cmd+Enter saves, Escape cancels. */
-export function CommentBox(props: { range: LineRange; onSave: (body: string) => Promise<void>; onCancel: () => void }) {
-  const [body, setBody] = useState("");
+/** The box under selected lines (or over a comment being edited): Ctrl/Cmd+Enter saves, Escape
+ * cancels. */
+export function CommentBox(props: {
+  range?: LineRange;
+  label?: string;
+  initial?: string;
+  onSave: (body: string) => Promise<void>;
+  onCancel: () => void;
+}) {
+  const [body, setBody] = useState(props.initial ?? "");
   const { busy, error, run } = useRun();
   const save = async () => {
     if (body.trim()) await run(() => props.onSave(body));
@@ -82,7 +106,7 @@ export function CommentBox(props: { range: LineRange; onSave: (body: string) => 
         void save();
       }}
     >
-      <span class="muted small-text">Comment on {rangeLabel({ ...r, endLine: r.endLine })}</span>
+      <span class="muted small-text">{r ? `Comment on ${rangeLabel({ ...r, endLine: r.endLine })}` : props.label}</span>
       <textarea
         value={body}
         maxLength={MAX_BODY}
@@ -108,7 +132,7 @@ export function CommentBox(props: { range: LineRange; onSave: (body: string) => 
           Cancel
         </button>
         <button type="submit" class="small primary" disabled={busy || !body.trim()} data-testid="comment-save">
-          {busy ? "Saving…" : "Comment"}
+          {busy ? "Saving…" : props.initial !== undefined ? "Save" : "Comment"}
         </button>
       </div>
     </form>
