@@ -14,15 +14,8 @@ namespace {
 
 namespace json = boost::json;
 
-json::array stringArray(const std::vector<std::string>& items) {
-    json::array out;
-    for (const auto& item : items) out.emplace_back(item);
-    return out;
-}
-
-json::value nullable(const std::string& text) {
-    return text.empty() ? json::value(nullptr) : json::value(text);
-}
+using review::nullable;
+using review::stringArray;
 
 bool queryFlag(const Request& req, std::string_view name) {
     auto value = req.queryParam(name);

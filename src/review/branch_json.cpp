@@ -3,7 +3,6 @@
 #include <boost/json/value_from.hpp>
 
 namespace parawork::review {
-namespace {
 
 namespace json = boost::json;
 
@@ -16,8 +15,6 @@ json::array stringArray(const std::vector<std::string>& items) {
 json::value nullable(const std::string& text) {
     return text.empty() ? json::value(nullptr) : json::value(text);
 }
-
-}  // namespace
 
 json::object toJson(const BranchStatus& s) {
     json::value sync = nullptr;

@@ -8,6 +8,11 @@
 
 namespace parawork::review {
 
+/// The strings as a JSON array (conflicted files...).
+boost::json::array stringArray(const std::vector<std::string>& items);
+/// The text, or null when it is empty (a head that does not exist yet...).
+boost::json::value nullable(const std::string& text);
+
 /// {branch, base, baseCommit, head (null when none), ahead, behind, fetched, fetchError,
 /// uncommittedFiles, sync: {method, conflictedFiles} | null}
 boost::json::object toJson(const BranchStatus& status);
