@@ -237,6 +237,65 @@ TEST_F(McpToolsTest, ASessionStartedFromASessionRecordsItAsItsParent) {
             call("session_wait", {{"sessionId", run}, {"until", "ended"}, {"timeoutMs", 20000}}));
 }
 
+TEST_F(McpToolsTest, TextAndKeysReachTheScreen) {
+    auto ws = createWorkspace("typing");
+    auto run = structured(call("session_run", {{"workspaceId", ws}, {"command", {"cat"}}}));
+    auto id = std::string(run.at("session").at("id").as_string());
+    ASSERT_TRUE(parawork::test::waitUntil(
+        [&] { return store::findSession(db_, id)->status == core::SessionStatus::Running; }));
+    EXPECT_EQ(structured(call("session_send",
+                              {{"sessionId", id}, {"text", "typed-by-mcp"}, {"keys", {"Enter"}}}))
+                  .at("sent"),
+              true);
+    json::object screen;
+    ASSERT_TRUE(parawork::test::waitUntil([&] {
+        screen = structured(call("session_screen", {{"sessionId", id}}));
+        return screen.at("text").as_string().find("typed-by-mcp") != json::string::npos;
+    }));
+    EXPECT_FALSE(screen.at("lines").as_array().empty());
+    EXPECT_EQ(errorText(call("session_send", {{"sessionId", id}})), "Give text or keys");
+    EXPECT_EQ(
+        errorText(call("session_send", {{"sessionId", id}, {"keys", {"C-nosuchkey"}}})).empty(),
+        false);
+    structured(call("session_stop", {{"sessionId", id}}));
+    structured(call("session_wait", {{"sessionId", id}, {"until", "ended"}, {"timeoutMs", 20000}}));
+}
+
+TEST_F(McpToolsTest, TheReviewAndInspectionToolsAnswerTheirDeclaredShapes) {
+    auto ws = createWorkspace("review");
+    auto dir = fs::path(std::string(store::findWorkspace(db_, ws)->path));
+    git::testing::writeFile(dir / "new.txt", "one\ntwo\n");
+    auto diff = structured(call("diff", {{"workspaceId", ws}}));
+    ASSERT_EQ(diff.at("files").as_array().size(), 1u);
+    EXPECT_EQ(diff.at("files").at(0).at("path"), "new.txt");
+    EXPECT_EQ(errorText(call("diff", {{"workspaceId", ws}, {"path", "../x"}})),
+              "path: '..' is not allowed");
+
+    auto comment = structured(
+        call("review_comment_add",
+             {{"workspaceId", ws}, {"path", "new.txt"}, {"line", 1}, {"body", "Why one?"}}));
+    EXPECT_EQ(comment.at("comment").at("body"), "Why one?");
+    EXPECT_EQ(structured(call("review_comments", {{"workspaceId", ws}, {"state", "open"}}))
+                  .at("comments")
+                  .as_array()
+                  .size(),
+              1u);
+    EXPECT_EQ(structured(call("checkpoint_create", {{"workspaceId", ws}, {"label", "before"}}))
+                  .at("created"),
+              true);
+    auto committed = structured(call("commit", {{"workspaceId", ws}, {"message", "Add new.txt"}}));
+    EXPECT_EQ(committed.at("asked"), false);
+    EXPECT_EQ(committed.at("files"), 1);
+    auto status = structured(call("branch_status", {{"workspaceId", ws}})).at("status");
+    EXPECT_EQ(status.at("ahead"), 1);
+    auto merged = structured(call("merge", {{"workspaceId", ws}, {"mode", "ff"}}));
+    EXPECT_EQ(merged.at("base"), "main");
+    EXPECT_EQ(git::testing::git(repo_, {"log", "-1", "--format=%s", "main"}), "Add new.txt\n");
+
+    EXPECT_TRUE(structured(call("ports_list", {})).at("ports").as_array().empty());
+    EXPECT_TRUE(structured(call("dependencies", {{"workspaceId", ws}})).at("report").is_object());
+}
+
 TEST_F(McpToolsTest, ExecRunsACommandInTheWorkspace) {
     auto ws = createWorkspace("exec");
     auto result =
