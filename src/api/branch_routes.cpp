@@ -5,6 +5,7 @@
 #include "api/body_fields.hpp"
 #include "api/entity_json.hpp"
 #include "api/service_answer.hpp"
+#include "review/branch_json.hpp"
 #include "review/checkpoint_service.hpp"
 #include "review/merge_conflict.hpp"
 
@@ -13,38 +14,12 @@ namespace {
 
 namespace json = boost::json;
 
-json::array stringArray(const std::vector<std::string>& items) {
-    json::array out;
-    for (const auto& item : items) out.emplace_back(item);
-    return out;
-}
-
-json::value nullable(const std::string& text) {
-    return text.empty() ? json::value(nullptr) : json::value(text);
-}
+using review::nullable;
+using review::stringArray;
 
 bool queryFlag(const Request& req, std::string_view name) {
     auto value = req.queryParam(name);
     return value && (*value == "1" || *value == "true");
-}
-
-json::value statusJson(const review::BranchStatus& s) {
-    json::value sync = nullptr;
-    if (s.sync)
-        sync = json::object{{"method", git::toString(s.sync->method)},
-                            {"conflictedFiles", stringArray(s.sync->conflictedFiles)}};
-    return json::object{
-        {"branch", s.branch},
-        {"base", s.base},
-        {"baseCommit", s.standing.baseCommit},
-        {"head", nullable(s.standing.head)},
-        {"ahead", s.standing.ahead},
-        {"behind", s.standing.behind},
-        {"fetched", s.standing.fetched},
-        {"fetchError", json::value_from(s.standing.fetchError)},
-        {"uncommittedFiles", s.uncommittedFiles},
-        {"sync", std::move(sync)},
-    };
 }
 
 Response sync(Request& req, review::BranchService& branches) {
@@ -88,12 +63,7 @@ Response merge(Request& req, review::BranchService& branches) {
         optionalString(req.json, "message", 0, git::kMaxMergeMessageBytes).value_or(""),
         optionalBool(req.json, "archive").value_or(false)};
     try {
-        review::MergeAnswer a = branches.merge(req.params["id"], options);
-        return ok(json::object{{"merged", true},
-                               {"mode", git::toString(a.outcome.mode)},
-                               {"base", a.base},
-                               {"baseCommit", a.outcome.baseCommit},
-                               {"previousBaseCommit", a.outcome.previousBaseCommit}});
+        return ok(review::toJson(branches.merge(req.params["id"], options)));
     } catch (const review::MergeConflict& e) {
         Response res = fail(e.status, e.what());
         res.body =
@@ -109,7 +79,7 @@ Response merge(Request& req, review::BranchService& branches) {
 void addBranchRoutes(Router& router, review::BranchService& branches) {
     router.add("GET", "/api/workspaces/:id/branch", [&branches](Request& req) {
         return answering([&] {
-            return ok(statusJson(branches.status(req.params["id"], queryFlag(req, "fetch"))));
+            return ok(review::toJson(branches.status(req.params["id"], queryFlag(req, "fetch"))));
         });
     });
     router.add("POST", "/api/workspaces/:id/sync", [&branches](Request& req) {

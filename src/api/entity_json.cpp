@@ -55,6 +55,7 @@ json::object sessionObject(const core::Session& s) {
         {"peakMemoryMb", json::value_from(s.peakMemoryMb)},
         {"peakCpuPercent", json::value_from(s.peakCpuPercent)},
         {"activity", activity::toJson(s.activity)},
+        {"parentSessionId", json::value_from(s.parentSessionId)},
     };
 }
 

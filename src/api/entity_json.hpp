@@ -22,8 +22,8 @@ boost::json::value toJson(const core::Workspace& workspace);
 
 /// {id, workspaceId, agentType, status, processId, startedAt, completedAt} (null when unset),
 /// then our extensions, null when unknown: name, command, cwd, exitCode, signal, exitReason,
-/// firstOutputAt, readyAt, peakMemoryMb, peakCpuPercent. The environment, host pid and log
-/// offset stay internal (the environment may hold secrets).
+/// firstOutputAt, readyAt, peakMemoryMb, peakCpuPercent, activity, parentSessionId. The
+/// environment, host pid and log offset stay internal (the environment may hold secrets).
 boost::json::value toJson(const core::Session& session);
 
 /// The Session fields plus messageCount, duration and lastMessage (null when no messages).

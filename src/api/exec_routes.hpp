@@ -9,19 +9,17 @@
 #include <string>
 
 #include "api/router.hpp"
+#include "session/exec_runner.hpp"
 #include "store/database.hpp"
 
 namespace parawork::api {
 
-using WorkspaceEnvironment =
-    std::function<std::map<std::string, std::string>(const std::string& workspaceId)>;
+/// How many commands run at once for `workerThreads` API workers: a run occupies one worker
+/// for its whole length, so the rest of the API keeps one.
+int execConcurrency(int workerThreads);
 
-/// A command's run occupies one worker for its whole length, so at most
-/// clamp(workerThreads - 1, 1, 4) run at once and the rest of the API keeps a worker; more
-/// are answered 429.
-/// `workspaceEnvironment` gives what every session of a workspace gets (its port block's PORT
-/// and PARAWORK_PORTS), as in the session itself.
-void addExecRoutes(Router& router, store::Database& db, int workerThreads,
-                   WorkspaceEnvironment workspaceEnvironment);
+/// POST /api/sessions/:id/exec over the daemon's runner, which the MCP `exec` tool shares: at
+/// most execConcurrency(workerThreads) run at once, more are answered 429.
+void addExecRoutes(Router& router, session::ExecRunner& runner);
 
 }  // namespace parawork::api

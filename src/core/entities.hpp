@@ -131,6 +131,8 @@ struct Session {
     /// What it is doing (issue 19). An ended session's is its end (Completed or Failed, since
     /// completedAt); a live one's as last tracked (Starting until then).
     Activity activity;
+    /// The session whose agent started this one (an MCP session_run from inside a session).
+    std::optional<std::string> parentSessionId;
 };
 
 /// A finished session as the history list shows it (§3 SessionHistoryItem).

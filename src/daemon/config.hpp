@@ -69,6 +69,8 @@ struct Config {
     bool resourceCgroups = true;
     /// Run the detected install commands as a new worktree's setup when parawork.toml has none.
     bool autoInstallDependencies = false;
+    /// MCP calls from inside a session reach only that session's workspace (issue 21 §4).
+    bool mcpConfineToWorkspace = false;
     /// Outgoing notifications when an agent waits, finishes its turn or ends (issue 19): a
     /// command (argv) and/or a webhook; both empty: none. docs/configuration.md.
     std::vector<std::string> notifyCommand;

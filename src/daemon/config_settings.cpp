@@ -310,6 +310,10 @@ std::vector<Setting> workSettings() {
             "deps.auto_install",
             "Install a new worktree's detected dependencies (npm ci, uv sync, ...) in a setup "
             "session before its agent starts, when its parawork.toml has no [setup] script."),
+        boolean<&Config::mcpConfineToWorkspace>(
+            "mcp.confine_to_workspace",
+            "An agent calling parawork's MCP tools from inside a session reaches only that "
+            "session's workspace and its sessions (docs/mcp.md, \"Who calls\")."),
         textList<&Config::notifyCommand>(
             "notify.command", checkNotEmpty,
             "A command (argv, no shell) run when an agent waits for you, finishes its turn or "

@@ -49,6 +49,7 @@
 #include "daemon/token.hpp"
 #include "daemon/ui_urls.hpp"
 #include "mcp/mcp_routes.hpp"
+#include "mcp/tools/parawork_tools.hpp"
 #include "monitor/resource_monitor.hpp"
 #include "ports/port_service.hpp"
 #include "proxy/preview_proxy.hpp"
@@ -305,6 +306,9 @@ class Daemon {
          .tellAgent = tellAgent_,
          .defaultMergeMode =
              config().mergeMode ? git::parseMergeMode(*config().mergeMode) : std::nullopt}};
+    // Commands run to completion in a workspace: POST /api/sessions/:id/exec and the exec tool.
+    session::ExecRunner execRunner_{db_, api::execConcurrency(config().workerThreads),
+                                    workspaceEnvironment()};
     // The MCP server (issue 21): its tools call the services above; /mcp and `parawork mcp`.
     mcp::McpServer mcpServer_;
     mcp::McpSessions mcpSessions_;
@@ -326,6 +330,10 @@ Daemon::Daemon(const ServeOptions& options) : home_(openHome(options)) {
     sessions_.addObserver(events_);
     sessions_.addObserver(attentionNotifier_);
     sessions_.addObserver(checkpointObserver_);
+    // Before serving starts: the server reads its tools without a lock.
+    mcp::addParaworkTools(
+        mcpServer_, {db_, sessions_, workspaces_, portService_, dependencies_, reviewComments_,
+                     checkpoints_, branches_, execRunner_, config().mcpConfineToWorkspace});
     server_.setSessions(sessions_);
     server_.setPreviewHook(previewProxy());
 }
@@ -379,7 +387,7 @@ api::Router Daemon::routes() {
     addWorkspaceRoutes(router);
     addMonitorRoutes(router, db_, requestStats_, resourceMonitor_);
     api::addPortRoutes(router, portService_);
-    api::addExecRoutes(router, db_, config().workerThreads, workspaceEnvironment());
+    api::addExecRoutes(router, execRunner_);
     api::addAccessRoutes(router, accessDeps());
     mcp::addMcpRoutes(router, mcpServer_, mcpSessions_);
     return router;

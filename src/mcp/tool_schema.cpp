@@ -24,6 +24,23 @@ void addStringBounds(const Field& field, json::object& schema) {
     if (field.maxLength) schema["maxLength"] = *field.maxLength;
 }
 
+json::object objectSchema(const Field& field) {
+    json::object schema = toJsonSchema(field.properties);
+    if (field.open) schema.erase("additionalProperties");
+    return schema;
+}
+
+void addIntegerBounds(const Field& field, json::object& schema) {
+    if (field.minimum) schema["minimum"] = *field.minimum;
+    if (field.maximum) schema["maximum"] = *field.maximum;
+}
+
+json::object arraySchema(const Field& field, json::object item) {
+    json::object schema{{"type", "array"}, {"items", std::move(item)}};
+    if (field.maxItems) schema["maxItems"] = *field.maxItems;
+    return schema;
+}
+
 json::object fieldSchema(const Field& field) {
     json::object schema;
     switch (field.kind) {
@@ -34,8 +51,7 @@ json::object fieldSchema(const Field& field) {
             break;
         case Field::Kind::Integer:
             schema["type"] = "integer";
-            if (field.minimum) schema["minimum"] = *field.minimum;
-            if (field.maximum) schema["maximum"] = *field.maximum;
+            addIntegerBounds(field, schema);
             break;
         case Field::Kind::Number:
             schema["type"] = "number";
@@ -46,13 +62,20 @@ json::object fieldSchema(const Field& field) {
         case Field::Kind::StringArray: {
             json::object item{{"type", "string"}};
             addStringBounds(field, item);
-            schema["type"] = "array";
-            schema["items"] = std::move(item);
-            if (field.maxItems) schema["maxItems"] = *field.maxItems;
+            schema = arraySchema(field, std::move(item));
+            break;
+        }
+        case Field::Kind::IntegerArray: {
+            json::object item{{"type", "integer"}};
+            addIntegerBounds(field, item);
+            schema = arraySchema(field, std::move(item));
             break;
         }
         case Field::Kind::Object:
-            schema = toJsonSchema(field.properties);
+            schema = objectSchema(field);
+            break;
+        case Field::Kind::ObjectArray:
+            schema = arraySchema(field, objectSchema(field));
             break;
     }
     if (!field.description.empty()) schema["description"] = field.description;
@@ -118,19 +141,41 @@ std::optional<std::string> checkString(const Field& field, const json::value& va
     return "must be one of " + quoted(field.allowed);
 }
 
-std::optional<std::string> checkField(const Field& field, const json::value& value,
-                                      const std::string& path);
+std::optional<std::string> checkObject(const Field& field, const json::value& value,
+                                       const std::string& path);
 
+/// Each item checked by `check(item, itemPath)`, which returns the whole message.
+template <class Check>
 std::optional<std::string> checkList(const Field& field, const json::value& value,
-                                     const std::string& path) {
-    if (!value.is_array()) return path + ": must be an array of strings";
+                                     const std::string& path, const char* what, Check check) {
+    if (!value.is_array()) return path + ": must be an array of " + what;
     const auto& array = value.get_array();
     if (field.maxItems && array.size() > *field.maxItems)
         return path + ": must have at most " + std::to_string(*field.maxItems) + " items";
     for (std::size_t i = 0; i < array.size(); ++i)
-        if (auto error = checkString(field, array[i]))
-            return path + "[" + std::to_string(i) + "]: " + *error;
+        if (auto error = check(array[i], path + "[" + std::to_string(i) + "]")) return error;
     return std::nullopt;
+}
+
+std::optional<std::string> checkListItems(const Field& field, const json::value& value,
+                                          const std::string& path) {
+    auto prefixed = [](std::optional<std::string> error, const std::string& at) {
+        return error ? std::optional<std::string>(at + ": " + *error) : std::nullopt;
+    };
+    switch (field.kind) {
+        case Field::Kind::StringArray:
+            return checkList(field, value, path, "strings", [&](const auto& item, const auto& at) {
+                return prefixed(checkString(field, item), at);
+            });
+        case Field::Kind::IntegerArray:
+            return checkList(field, value, path, "integers", [&](const auto& item, const auto& at) {
+                return prefixed(checkInteger(field, item), at);
+            });
+        default:
+            return checkList(field, value, path, "objects", [&](const auto& item, const auto& at) {
+                return checkObject(field, item, at);
+            });
+    }
 }
 
 std::optional<std::string> checkField(const Field& field, const json::value& value,
@@ -149,10 +194,11 @@ std::optional<std::string> checkField(const Field& field, const json::value& val
         case Field::Kind::Boolean:
             return value.is_bool() ? std::nullopt : at("must be a boolean");
         case Field::Kind::StringArray:
-            return checkList(field, value, path);
+        case Field::Kind::IntegerArray:
+        case Field::Kind::ObjectArray:
+            return checkListItems(field, value, path);
         case Field::Kind::Object:
-            if (!value.is_object()) return at("must be an object");
-            return validate(field.properties, value.get_object(), path);
+            return checkObject(field, value, path);
     }
     return std::nullopt;
 }
@@ -161,6 +207,31 @@ bool declares(const Shape& shape, std::string_view name) {
     for (const auto& property : shape)
         if (property.name == name) return true;
     return false;
+}
+
+std::optional<std::string> checkProperties(const Shape& shape, const json::object& value,
+                                           std::string_view path, bool open) {
+    for (const auto& property : shape) {
+        std::string at = std::string(path) + "." + property.name;
+        const auto* found = value.if_contains(property.name);
+        if (!found) {
+            if (property.required) return at + ": is required";
+            continue;
+        }
+        if (auto error = checkField(property.field, *found, at)) return error;
+    }
+    if (open) return std::nullopt;
+    for (const auto& member : value)
+        if (!declares(shape, member.key()))
+            return std::string(path) + "." + std::string(member.key()) +
+                   ": is not a known property";
+    return std::nullopt;
+}
+
+std::optional<std::string> checkObject(const Field& field, const json::value& value,
+                                       const std::string& path) {
+    if (!value.is_object()) return path + ": must be an object";
+    return checkProperties(field.properties, value.get_object(), path, field.open);
 }
 
 }  // namespace
@@ -191,6 +262,10 @@ Field& Field::items(std::size_t high) {
     maxItems = high;
     return *this;
 }
+Field& Field::openEnded() {
+    open = true;
+    return *this;
+}
 
 Field text(std::string description) {
     return make(Field::Kind::String, std::move(description));
@@ -206,6 +281,14 @@ Field boolean(std::string description) {
 }
 Field textList(std::string description) {
     return make(Field::Kind::StringArray, std::move(description));
+}
+Field integerList(std::string description) {
+    return make(Field::Kind::IntegerArray, std::move(description));
+}
+Field objectList(std::string description, Shape properties) {
+    Field field = make(Field::Kind::ObjectArray, std::move(description));
+    field.properties = std::move(properties);
+    return field;
 }
 Field object(std::string description, Shape properties) {
     Field field = make(Field::Kind::Object, std::move(description));
@@ -235,20 +318,7 @@ json::object toJsonSchema(const Shape& shape) {
 
 std::optional<std::string> validate(const Shape& shape, const json::object& value,
                                     std::string_view path) {
-    for (const auto& property : shape) {
-        std::string at = std::string(path) + "." + property.name;
-        const auto* found = value.if_contains(property.name);
-        if (!found) {
-            if (property.required) return at + ": is required";
-            continue;
-        }
-        if (auto error = checkField(property.field, *found, at)) return error;
-    }
-    for (const auto& member : value)
-        if (!declares(shape, member.key()))
-            return std::string(path) + "." + std::string(member.key()) +
-                   ": is not a known property";
-    return std::nullopt;
+    return checkProperties(shape, value, path, false);
 }
 
 }  // namespace parawork::mcp

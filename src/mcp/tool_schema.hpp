@@ -20,16 +20,28 @@ struct Property;
 /// One value's type and bounds. Build with the free functions below and chain the bounds:
 /// `integer("How long to wait, in ms").between(0, 600000)`.
 struct Field {
-    enum class Kind { String, Integer, Number, Boolean, StringArray, Object };
+    enum class Kind {
+        String,
+        Integer,
+        Number,
+        Boolean,
+        StringArray,
+        IntegerArray,
+        Object,
+        ObjectArray
+    };
     Kind kind = Kind::String;
     std::string description;
     std::optional<std::size_t> minLength;  ///< strings and each string of a StringArray
     std::optional<std::size_t> maxLength;  ///< ditto
     std::vector<std::string> allowed;      ///< String: the enum of values; empty: any
-    std::optional<std::int64_t> minimum;   ///< Integer
-    std::optional<std::int64_t> maximum;   ///< Integer
-    std::optional<std::size_t> maxItems;   ///< StringArray
-    std::vector<Property> properties;      ///< Object: its fields (no others allowed)
+    std::optional<std::int64_t> minimum;   ///< Integer and each item of an IntegerArray
+    std::optional<std::int64_t> maximum;   ///< ditto
+    std::optional<std::size_t> maxItems;   ///< the arrays
+    std::vector<Property> properties;      ///< Object and each ObjectArray item: its fields
+    /// Object / ObjectArray: other properties are allowed too (an entity as the REST API shows
+    /// it, whose declared fields are the ones a client relies on). Never for arguments.
+    bool open = false;
 
     Field& between(std::int64_t low, std::int64_t high);
     Field& atLeast(std::int64_t low);
@@ -37,6 +49,7 @@ struct Field {
     Field& maxChars(std::size_t high);
     Field& oneOf(std::vector<std::string> values);
     Field& items(std::size_t high);
+    Field& openEnded();
 };
 
 /// A named field of an object, required or optional.
@@ -54,7 +67,10 @@ Field integer(std::string description);
 Field number(std::string description);
 Field boolean(std::string description);
 Field textList(std::string description);
+Field integerList(std::string description);
 Field object(std::string description, Shape properties);
+/// An array of objects of `properties` (e.g. the workspaces of a list).
+Field objectList(std::string description, Shape properties);
 
 Property required(std::string name, Field field);
 Property optional(std::string name, Field field);

@@ -205,6 +205,7 @@ core::Session startingSession(const StartRequest& req, const std::filesystem::pa
     session.id = core::newUuid();
     session.workspaceId = req.workspaceId;
     session.kind = req.kind;
+    session.parentSessionId = req.parentSessionId;
     session.agentType = req.agentType;
     session.status = core::SessionStatus::Starting;
     session.startedAt = core::nowMs();

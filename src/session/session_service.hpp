@@ -88,6 +88,8 @@ struct StartRequest {
     /// Ports it says it will serve (`run -p`, parawork.toml [run] ports): their previews show
     /// the loading page until they answer.
     std::vector<std::uint16_t> ports;
+    /// The session whose agent asked for this one (MCP's caller), recorded as its parent.
+    std::optional<std::string> parentSessionId;
 };
 
 /// A refusal with the HTTP status and message the API answers.

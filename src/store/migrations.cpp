@@ -201,6 +201,11 @@ constexpr std::string_view kArchived = R"sql(
 ALTER TABLE workspaces ADD COLUMN archived_at INTEGER;
 )sql";
 
+// The session that started a session through MCP (issue 21 §4): a sub-agent's parent.
+constexpr std::string_view kParentSession = R"sql(
+ALTER TABLE sessions ADD COLUMN parent_session_id TEXT;
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& migrations() {
@@ -215,6 +220,7 @@ const std::vector<Migration>& migrations() {
         {8, "review comments", kReviewComments},
         {9, "workspace pull requests", kPullRequests},
         {10, "archived workspaces", kArchived},
+        {11, "a session's parent session", kParentSession},
     };
     return list;
 }

@@ -18,8 +18,9 @@ constexpr const char* kColumns =
     "id, workspace_id, agent_type, status, process_id, started_at, completed_at, name, "
     "command_json, cwd, env_json, exit_code, exit_signal, exit_reason, host_pid, "
     "first_output_at, ready_at, peak_memory_mb, peak_cpu_percent, log_offset, kind, "
-    "activity_state, activity_waiting_for, activity_reason, activity_source, activity_since";
-constexpr int kColumnCount = 26;
+    "activity_state, activity_waiting_for, activity_reason, activity_source, activity_since, "
+    "parent_session_id";
+constexpr int kColumnCount = 27;
 
 // Newest first; rowid (insertion order) breaks ties between sessions of one millisecond.
 constexpr const char* kNewestFirst = " ORDER BY started_at DESC, rowid DESC";
@@ -67,6 +68,7 @@ core::Session readSession(SQLite::Statement& row, JsonColumnDecoder& json) {
     s.logOffset = row.getColumn(19).getInt64();
     s.kind = enumColumn(row.getColumn(20), core::parseSessionKind);
     s.activity = readActivity(row, s);
+    s.parentSessionId = optionalString(row.getColumn(26));
     return s;
 }
 
@@ -173,6 +175,7 @@ void insertSession(SQLite::Database& sql, const core::Session& s) {
     insert.bind(24, s.activity.reason);
     insert.bind(25, std::string(core::toString(s.activity.source)));
     insert.bind(26, s.activity.since != 0 ? s.activity.since : s.startedAt.value_or(0));
+    bindOptional(insert, 27, s.parentSessionId);
     insert.exec();
 }
 

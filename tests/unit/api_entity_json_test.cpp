@@ -83,7 +83,7 @@ TEST(ApiEntityJson, SessionHasTheOriginalFieldsThenNullExtensions) {
               R"("command":null,"cwd":null,"exitCode":null,"signal":null,"exitReason":null,)"
               R"("firstOutputAt":null,"readyAt":null,"peakMemoryMb":null,)"
               R"("peakCpuPercent":null,"activity":{"state":"starting","waitingFor":null,)"
-              R"("reason":null,"source":"lifecycle","since":0}})");
+              R"("reason":null,"source":"lifecycle","since":0},"parentSessionId":null})");
 }
 
 TEST(ApiEntityJson, SessionExtensionsWhenKnown) {

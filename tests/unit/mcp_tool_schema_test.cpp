@@ -117,5 +117,45 @@ TEST(McpToolSchema, ToolNamesFollowTheSpecsRule) {
     EXPECT_THROW(checkToolName(std::string(129, 'a')), std::invalid_argument);
 }
 
+/// Lists of integers and of objects, and open objects (an entity whose other fields pass).
+Shape listShape() {
+    return {optional("ports", integerList("Ports").items(2).between(1, 65535)),
+            optional("sessions",
+                     objectList("Sessions", {required("id", text("Its id"))}).items(3).openEnded()),
+            optional("strict", objectList("Closed items", {required("id", text("Its id"))}))};
+}
+
+std::optional<std::string> checkList(std::string_view args) {
+    return validate(listShape(), json::parse(args).as_object(), "arguments");
+}
+
+TEST(McpToolSchema, PublishesArraysOfIntegersAndObjects) {
+    auto schema = toJsonSchema(listShape());
+    const auto& properties = schema.at("properties").as_object();
+    EXPECT_EQ(properties.at("ports"),
+              json::parse(R"({"type":"array","items":{"type":"integer","minimum":1,
+                              "maximum":65535},"maxItems":2,"description":"Ports"})"));
+    EXPECT_EQ(properties.at("sessions"),
+              json::parse(R"({"type":"array","items":{"type":"object","properties":
+                              {"id":{"type":"string","description":"Its id"}},
+                              "required":["id"]},"maxItems":3,"description":"Sessions"})"));
+    EXPECT_EQ(properties.at("strict").at("items").at("additionalProperties"), json::value(false));
+}
+
+TEST(McpToolSchema, ChecksEachItemOfAList) {
+    EXPECT_EQ(checkList(R"({"ports":[80,443],"sessions":[{"id":"a","status":"x"}]})"),
+              std::nullopt);
+    EXPECT_EQ(checkList(R"({"ports":[80,0]})"),
+              "arguments.ports[1]: must be an integer between 1 and 65535");
+    EXPECT_EQ(checkList(R"({"ports":[1,2,3]})"), "arguments.ports: must have at most 2 items");
+    EXPECT_EQ(checkList(R"({"ports":"80"})"), "arguments.ports: must be an array of integers");
+    EXPECT_EQ(checkList(R"({"sessions":[{"id":"a"},{}]})"),
+              "arguments.sessions[1].id: is required");
+    EXPECT_EQ(checkList(R"({"sessions":[1]})"), "arguments.sessions[0]: must be an object");
+    EXPECT_EQ(checkList(R"({"sessions":{}})"), "arguments.sessions: must be an array of objects");
+    EXPECT_EQ(checkList(R"({"strict":[{"id":"a","status":"x"}]})"),
+              "arguments.strict[0].status: is not a known property");
+}
+
 }  // namespace
 }  // namespace parawork::mcp

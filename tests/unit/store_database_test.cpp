@@ -65,7 +65,7 @@ void insertSampleRows(SQLite::Database& db) {
 TEST(StoreDatabase, MigrationsAreNumberedInOrder) {
     int expected = 1;
     for (const Migration& m : migrations()) EXPECT_EQ(m.version, expected++);
-    EXPECT_EQ(latestSchemaVersion(), 10);
+    EXPECT_EQ(latestSchemaVersion(), 11);
 }
 
 TEST(StoreDatabase, FreshDatabaseHasLatestSchemaWalAndForeignKeys) {
