@@ -25,14 +25,14 @@ bool hasEnded(const core::Session& session) {
            session.status == core::SessionStatus::Failed;
 }
 
-/// The preview URL of `port` when the session listens on it.
+/// The preview URL of `port` (0: any port) when the session listens on it.
 std::optional<std::string> readyPort(const ToolServices& services, const std::string& sessionId,
                                      std::uint16_t port) {
     auto ports = services.ports.sessionPorts(sessionId);
     if (!ports) return std::nullopt;
     for (const auto& entry : *ports) {
         const auto& item = entry.as_object();
-        if (item.at("port").to_number<std::int64_t>() == port &&
+        if ((port == 0 || item.at("port").to_number<std::int64_t>() == port) &&
             item.at("state").as_string() == "listening")
             return std::string(item.at("url").as_string());
     }
@@ -68,12 +68,14 @@ ToolDeclaration waitTool(const Services& s) {
         .title = "Wait for a session",
         .description =
             "Waits until the session's agent waits for input, is idle, the "
-            "session has ended, or its port is ready (until: port, with port); "
+            "session has ended, or a port of it is ready (until: port; with port, that one); "
             "at most timeoutMs (default 60 s). A timeout answers timedOut: true.",
         .input = {sessionIdArg(),
                   required("until",
                            text("What to wait for").oneOf({"waiting", "idle", "ended", "port"})),
-                  optional("port", integer("The port, for until: port").between(1, 65535)),
+                  optional("port", integer("For until: port, the port (default: any port the "
+                                           "session listens on)")
+                                       .between(1, 65535)),
                   optional("timeoutMs", integer("How long at most").between(0, kMaxWaitMs))},
         .output = waitOutput(),
         .hints = {.readOnly = true, .idempotent = true},
@@ -82,8 +84,6 @@ ToolDeclaration waitTool(const Services& s) {
             Reach(*s).session(context, id);
             WaitGoal goal{.until = parseUntil(args.at("until").as_string())};
             auto port = optionalInteger(args, "port");
-            if (goal.until == WaitUntil::Port && !port)
-                throw core::ServiceError(400, "until port: give the port");
             goal.port = static_cast<std::uint16_t>(port.value_or(0));
             milliseconds timeout(optionalInteger(args, "timeoutMs").value_or(60'000));
             return ToolResult::ok(waitForSession(*s, id, goal, timeout, context));
