@@ -6,10 +6,11 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
+import { mkdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { dirname, join } from "node:path";
 
-import { Daemon, PARAWORK_BIN } from "../browser/harness.mjs";
+import { Daemon, PARAWORK_BIN, tempDir } from "../browser/harness.mjs";
 import { Client as Client1 } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport as Stdio1 } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { StreamableHTTPClientTransport as Http1 } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
@@ -18,6 +19,8 @@ import { StdioClientTransport as Stdio2 } from "@modelcontextprotocol/client/std
 
 const here = dirname(fileURLToPath(import.meta.url));
 const INSPECTOR = join(here, "node_modules/@modelcontextprotocol/inspector/cli/build/cli.js");
+// The real Claude Code that `make test` installs (scripts/install-test-agents).
+const AGENTS_BIN = process.env.PARAWORK_TEST_AGENTS_BIN ?? join(here, "../agents/node_modules/.bin");
 
 let daemon;
 before(async () => {
@@ -118,6 +121,27 @@ describe("MCP clients", () => {
       assert.equal((await client.listTools()).tools.length, before);
     } finally {
       await client.close();
+    }
+  });
+  test("Claude Code adds `parawork mcp` as written in the docs and connects to it", () => {
+    const scratch = tempDir("pw-claude-mcp");
+    try {
+      const home = join(scratch.path, "home");
+      mkdirSync(home);
+      const claude = (args) =>
+        spawnSync(join(AGENTS_BIN, "claude"), args, {
+          cwd: scratch.path,
+          encoding: "utf8",
+          timeout: 90000,
+          env: { ...process.env, HOME: home },
+        });
+      const added = claude(["mcp", "add", "parawork", "--", PARAWORK_BIN, "--home", daemon.home, "mcp"]);
+      assert.equal(added.status, 0, added.stderr);
+      const listed = claude(["mcp", "list"]);
+      assert.equal(listed.status, 0, listed.stderr);
+      assert.match(listed.stdout, /parawork: .* - ✔ Connected/);
+    } finally {
+      scratch.remove();
     }
   });
 });
