@@ -20,6 +20,7 @@
 #include <boost/json/serialize.hpp>
 
 #include "core/error.hpp"
+#include "ws_viewer.hpp"
 
 extern char** environ;
 
@@ -322,6 +323,18 @@ void SessionFleet::stopAll(std::chrono::seconds timeout) {
     if (!running.empty() || !hosts.empty())
         throw core::Error(std::to_string(running.size()) + " sessions did not stop, " +
                           std::to_string(hosts.size()) + " hosts had to be killed");
+}
+
+DetachedStart detachedStart(SessionFleet& fleet, const std::filesystem::path& socket) {
+    auto workspace = fleet.createWorkspace();
+    auto start = Clock::now();
+    auto id = fleet.start(workspace, {"printf", "hi"});
+    auto answered = Clock::now();
+    WsViewer viewer(socket, "/api/sessions/" + id + "/attach?offset=0");
+    while (viewer.binaryBytes() == 0)
+        if (!viewer.pump(std::chrono::seconds(10)))
+            throw std::runtime_error("attach ended before the first byte");
+    return {millisecondsBetween(start, Clock::now()), millisecondsBetween(start, answered)};
 }
 
 }  // namespace parawork::bench

@@ -137,4 +137,13 @@ class SessionFleet {
     std::vector<std::string> ids_;
 };
 
+/// W1's figure: a detached `printf hi` started by the REST API until a viewer (the attach
+/// WebSocket, ?offset=0, opened when the POST answered) holds its first byte (W1, and W17's
+/// anchor).
+struct DetachedStart {
+    double firstByteMs = 0;
+    double postMs = 0;  ///< until the POST answered: where the time goes
+};
+DetachedStart detachedStart(SessionFleet& fleet, const std::filesystem::path& socket);
+
 }  // namespace parawork::bench

@@ -8,27 +8,9 @@
 
 #include "bench_support.hpp"
 #include "workload.hpp"
-#include "ws_viewer.hpp"
 
 namespace parawork::bench {
 namespace {
-
-struct Start {
-    double firstByteMs = 0;
-    double postMs = 0;  ///< until the POST answered: where the time goes
-};
-
-Start ours(SessionFleet& fleet, const std::filesystem::path& socket) {
-    auto workspace = fleet.createWorkspace();
-    auto start = Clock::now();
-    auto id = fleet.start(workspace, {"printf", "hi"});
-    auto answered = Clock::now();
-    WsViewer viewer(socket, "/api/sessions/" + id + "/attach?offset=0");
-    while (viewer.binaryBytes() == 0)
-        if (!viewer.pump(std::chrono::seconds(10)))
-            throw std::runtime_error("attach ended before the first byte");
-    return {millisecondsBetween(start, Clock::now()), millisecondsBetween(start, answered)};
-}
 
 double tmuxMs(int rep) {
     auto name = "w1-" + std::to_string(rep);
@@ -64,12 +46,12 @@ Result run(const RunOptions& options) {
     test::DaemonProcess daemon;
     SessionFleet fleet(daemon);
     TmuxServer tmuxServer;
-    ours(fleet, daemon.socketPath());  // warm-up: first session, first host exec
+    detachedStart(fleet, daemon.socketPath());  // warm-up: first session, first host exec
     tmuxMs(-1);
     std::vector<double> firstByte, post, anchor;
     for (int i = 0; i < starts; ++i) {
         checkInterrupted();
-        auto s = ours(fleet, daemon.socketPath());
+        auto s = detachedStart(fleet, daemon.socketPath());
         firstByte.push_back(s.firstByteMs);
         post.push_back(s.postMs);
         anchor.push_back(tmuxMs(i));
