@@ -48,6 +48,7 @@
 #include "daemon/session_observers.hpp"
 #include "daemon/token.hpp"
 #include "daemon/ui_urls.hpp"
+#include "mcp/call_history.hpp"
 #include "mcp/mcp_routes.hpp"
 #include "mcp/tools/parawork_tools.hpp"
 #include "monitor/resource_monitor.hpp"
@@ -334,6 +335,7 @@ Daemon::Daemon(const ServeOptions& options) : home_(openHome(options)) {
     mcp::addParaworkTools(
         mcpServer_, {db_, sessions_, workspaces_, portService_, dependencies_, reviewComments_,
                      checkpoints_, branches_, execRunner_, config().mcpConfineToWorkspace});
+    mcpServer_.setCallObserver(mcp::sessionHistory(db_));  // an agent's calls in its logs
     server_.setSessions(sessions_);
     server_.setPreviewHook(previewProxy());
 }

@@ -317,10 +317,24 @@ McpServer::Outcome McpServer::runTool(const ToolDeclaration& tool, const json::o
     auto progress = std::make_shared<ProgressChannel>(progressToken(exchange.message.params),
                                                       exchange.notify, ticket->cancelled());
     CallContext context{exchange.caller, progress->sink(), ticket->cancelled()};
+    const auto started = std::chrono::steady_clock::now();
     Outcome outcome = invoke(tool, arguments, context);
     progress->close();
+    bool cancelled = ticket->cancelled()->load();
+    if (observer_) {
+        bool failed = cancelled || outcome.error ||
+                      (outcome.result && outcome.result->contains("isError") &&
+                       outcome.result->at("isError").as_bool());
+        auto took = std::chrono::duration_cast<std::chrono::milliseconds>(
+            std::chrono::steady_clock::now() - started);
+        try {
+            observer_({exchange.caller, tool.name, arguments, failed, took});
+        } catch (const std::exception&) {
+            // The history is a record: it never changes the answer.
+        }
+    }
     // A cancelled call gets no answer (cancellation.mdx: "Not send a response").
-    if (ticket->cancelled()->load()) return Outcome{};
+    if (cancelled) return Outcome{};
     return outcome;
 }
 

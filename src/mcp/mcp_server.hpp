@@ -4,6 +4,7 @@
 // the Streamable HTTP edge and the stdio bridge hand it bodies and write out what it returns.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -41,6 +42,17 @@ struct ServerLimits {
 /// call being handled, before its answer. Called on the handler's thread.
 using Notify = std::function<void(std::string_view message)>;
 
+/// One tool call that ran, for the caller's history (issue 21 §4: every call an agent makes is in
+/// its session's history).
+struct ToolCallRecord {
+    const CallerInfo& caller;
+    std::string_view tool;
+    const boost::json::object& arguments;
+    bool failed = false;  ///< a tool error, a protocol error, or cancelled
+    std::chrono::milliseconds took{0};
+};
+using CallObserver = std::function<void(const ToolCallRecord&)>;
+
 /// What to send back for one body.
 struct McpAnswer {
     /// The serialized answer; nullopt when none is due (a notification, a client's response, a
@@ -61,6 +73,8 @@ class McpServer {
     /// Registers a tool. Call before serving (the registry is read without a lock). Throws
     /// std::invalid_argument on a bad or duplicate name or a missing handler.
     void addTool(ToolDeclaration tool);
+    /// Hears of every tool call once it ran (on the handler's thread). Call before serving.
+    void setCallObserver(CallObserver observer) { observer_ = std::move(observer); }
 
     /// Handles one body from a client. `connection` holds the client's handshake state (a 2025
     /// client's MCP session; a fresh one for each 2026 request is fine). Blocks while a tool
@@ -103,6 +117,7 @@ class McpServer {
     ServerLimits limits_;
     std::map<std::string, ToolDeclaration, std::less<>> tools_;  ///< by name: tools/list's order
     InFlightCalls calls_;
+    CallObserver observer_;
 };
 
 }  // namespace parawork::mcp

@@ -109,3 +109,25 @@ test("bad calls are tool errors and start nothing", async () => {
   }
   assert.equal((await daemon.api("GET", "/api/sessions")).length, before);
 });
+
+test("an agent's calls from inside a session are that session's: its logs, its sessions' parent", async () => {
+  const { workspaces } = await call("workspace_list", {});
+  const workspaceId = workspaces[0].id;
+  const messages = [
+    { jsonrpc: "2.0", id: 1, method: "initialize", params: { protocolVersion: "2025-11-25", capabilities: {}, clientInfo: { name: "in-session", version: "1" } } },
+    { jsonrpc: "2.0", method: "notifications/initialized" },
+    { jsonrpc: "2.0", id: 2, method: "tools/call", params: { name: "session_run", arguments: { workspaceId, command: ["true"] } } },
+  ];
+  const script = `printf '%s\\n' ${messages.map((m) => `'${JSON.stringify(m)}'`).join(" ")} | "$PW" --home "$PWHOME" mcp`;
+  const agent = await daemon.api("POST", `/api/workspaces/${workspaceId}/sessions`, {
+    agentType: "script",
+    kind: "command",
+    command: ["sh", "-c", script],
+    env: { PW: PARAWORK_BIN, PWHOME: daemon.home },
+  });
+  await call("session_wait", { sessionId: agent.id, until: "ended", timeoutMs: 60000 });
+  const logs = await daemon.api("GET", `/api/sessions/${agent.id}/logs`);
+  assert.ok(logs.some((l) => /^mcp: session_run .* → ok/.test(l.message)), JSON.stringify(logs));
+  const sessions = await daemon.api("GET", "/api/sessions?all=1");
+  assert.ok(sessions.some((s) => s.parentSessionId === agent.id), "the session it started names it as parent");
+});

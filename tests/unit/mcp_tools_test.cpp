@@ -4,8 +4,10 @@
 #include <gtest/gtest.h>
 
 #include "git_fixture.hpp"
+#include "mcp/call_history.hpp"
 #include "mcp/tools/parawork_tools.hpp"
 #include "mcp_fixture.hpp"
+#include "store/agent_logs.hpp"
 #include "store/repositories.hpp"
 #include "store/sessions.hpp"
 #include "store/workspaces.hpp"
@@ -51,6 +53,7 @@ class McpToolsTest : public store::fixture::StoreTest {
             addParaworkTools(*server_,
                              ToolServices{db_, sessions_, workspaces_, ports_, deps_, comments_,
                                           checkpoints_, branches_, exec_, confine});
+            server_->setCallObserver(sessionHistory(db_));
         }
         return *server_;
     }
@@ -235,6 +238,25 @@ TEST_F(McpToolsTest, ASessionStartedFromASessionRecordsItAsItsParent) {
     for (const auto& run : {id, std::string(orphan.at("session").at("id").as_string())})
         structured(
             call("session_wait", {{"sessionId", run}, {"until", "ended"}, {"timeoutMs", 20000}}));
+}
+
+// Issue 21 §4: every call an agent makes from a session is in that session's logs, failed ones
+// as warnings; a person's calls (no session) are in no session's.
+TEST_F(McpToolsTest, ACallersCallsAreInItsSessionsLogs) {
+    auto ws = createWorkspace("history");
+    store::insertSession(db_,
+                         store::fixture::makeSession("agent", ws, core::SessionStatus::Running, 1));
+    call("workspace_list", {}, "agent");
+    call("session_stop", {{"sessionId", "no-such-session"}}, "agent");
+    call("workspace_list", {});
+    auto logs = store::listAgentLogsBySession(db_, "agent");  // newest first
+    ASSERT_EQ(logs.size(), 2u);
+    EXPECT_TRUE(logs[1].message.starts_with("mcp: workspace_list {} → ok (")) << logs[1].message;
+    EXPECT_EQ(logs[1].level, core::LogLevel::Info);
+    EXPECT_TRUE(logs[0].message.starts_with(
+        R"(mcp: session_stop {"sessionId":"no-such-session"} → error ()"))
+        << logs[0].message;
+    EXPECT_EQ(logs[0].level, core::LogLevel::Warning);
 }
 
 TEST_F(McpToolsTest, TextAndKeysReachTheScreen) {
