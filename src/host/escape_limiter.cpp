@@ -23,13 +23,13 @@ void EscapeLimiter::filter(std::string_view in, std::string& out) {
         bool ground = state_ == State::Normal;
         std::size_t before = out.size();
         if (!(ground && holdText(c, out)) && step(c)) {
-            out += cancelRepeat_ ? kCan : ch;
+            out += cancelSequence_ ? kCan : ch;
             // Printable ASCII, or 0xfe / 0xff, which libvterm's decoder prints as U+FFFD.
             endsInText_ = ground && state_ == State::Normal && c >= 0x20 && c != 0x7f;
         } else if (out.size() != before) {
             endsInText_ = true;  // a run of non-ASCII text released in the ground state
         }
-        cancelRepeat_ = false;
+        cancelSequence_ = false;
         bool settled = state_ == State::Normal && held_.empty() && run_.empty();
         pending_ = settled ? 0 : pending_ + 1;
     }
@@ -91,6 +91,7 @@ bool EscapeLimiter::step(unsigned char c) {
     }
     if (c == kEsc) {
         state_ = state_ == State::String ? State::StringEscape : State::Escape;
+        escIntermediate_ = 0;
         return true;
     }
     if (c < 0x20 && !(c == kBel && state_ == State::String))
@@ -118,8 +119,11 @@ bool EscapeLimiter::step(unsigned char c) {
                 plainCsi_ = true;
             } else if (c == 'P' || c == ']') {  // DCS, OSC
                 state_ = State::String;
-            } else if (!isIntermediate(c) && c < 0x7f) {
+            } else if (isIntermediate(c)) {
+                escIntermediate_ = c;
+            } else if (c < 0x7f) {
                 state_ = State::Normal;
+                cancelSequence_ = escIntermediate_ == '#' && c >= '3' && c <= '6';
             }
             return true;
         case State::CsiLeader:
@@ -153,7 +157,7 @@ bool EscapeLimiter::stepInCsiParameters(unsigned char c) {
     state_ = State::Normal;
     // REP before any character was printed loops forever in libvterm 0.1.4 (it repeats the last
     // character by its width, still 0): CAN ends the sequence unexecuted instead.
-    cancelRepeat_ = c == 'b' && plainCsi_ && !printed_;
+    cancelSequence_ = c == 'b' && plainCsi_ && !printed_;
     return true;
 }
 

@@ -13,7 +13,10 @@
 //
 // REP (`CSI Ps b`) before the first printed character made libvterm 0.1.4 loop forever (it
 // repeats the previous character by its width, which is 0 until one is printed; found by
-// fuzz_screen): such a REP reaches libvterm as a cancelled sequence.
+// fuzz_screen): such a REP reaches libvterm as a cancelled sequence. So do the line size
+// sequences (DECDHL, DECSWL, DECDWL: `ESC # 3` to `ESC # 6`): a resize after one made libvterm
+// 0.1.4 write through a null pointer (fuzz_screen), and xterm.js, which redraws our snapshots,
+// draws no double-size lines either.
 //
 // pendingBytes() tells where the last complete sequence or character ended, so that a snapshot
 // names an offset from which the rest of the output replays cleanly (issue: a re-attach whose
@@ -77,9 +80,10 @@ class EscapeLimiter {
     std::string held_;    ///< the unfinished UTF-8 character after them
     int missing_ = 0;     ///< continuation bytes it still needs
     std::uint64_t pending_ = 0;
-    bool plainCsi_ = false;      ///< this CSI has no leader (`?`, `>`...) and no intermediates
-    bool printed_ = false;       ///< a character has been printed (libvterm has one to repeat)
-    bool cancelRepeat_ = false;  ///< the byte just stepped ends a REP that must not run
+    bool plainCsi_ = false;        ///< this CSI has no leader (`?`, `>`...) and no intermediates
+    bool printed_ = false;         ///< a character has been printed (libvterm has one to repeat)
+    bool cancelSequence_ = false;  ///< the byte just stepped ends a sequence that must not run
+    unsigned char escIntermediate_ = 0;  ///< the intermediate byte of this ESC sequence, if any
     bool endsInText_ = false;
 };
 

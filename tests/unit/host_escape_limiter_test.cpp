@@ -218,5 +218,23 @@ TEST(Screen, AWideMarkJoinedAfterAControlReplaysWithoutWideningItsGlyph) {
     EXPECT_EQ(replayed.cursorCol(), screen.cursorCol());
 }
 
+// The line size sequences never reach libvterm: a resize after one wrote through a null pointer
+// (found by fuzz_screen). The alignment test (ESC # 8) still does.
+TEST(EscapeLimiter, LineSizeSequencesAreCancelled) {
+    for (char size : {'3', '4', '5', '6'})
+        EXPECT_EQ(limited(std::string("\x1b#") + size + "x"), "\x1b#\x18x") << size;
+    EXPECT_EQ(limited("\x1b#8"), "\x1b#8");
+    EXPECT_EQ(limitedByteByByte("\x1b#3\x1b(0"), "\x1b#\x18\x1b(0");
+}
+
+TEST(Screen, ALineSizeSequenceThenAResizeIsHarmless) {
+    Screen screen(60, 11);
+    screen.feed("\xdd\x1b#8\xc7\x1b#3\x05\x05\x01\x06\x05");
+    screen.resize(31, 14);
+    screen.feed("\xdd\x1b#8\xc7\x1b#3");
+    EXPECT_EQ(screen.cell(0, 1).chars, std::u32string(U"E"));  // DECALN's fill
+    EXPECT_FALSE(screen.snapshot().empty());
+}
+
 }  // namespace
 }  // namespace parawork::host
