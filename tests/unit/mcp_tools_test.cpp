@@ -318,6 +318,19 @@ TEST_F(McpToolsTest, TheReviewAndInspectionToolsAnswerTheirDeclaredShapes) {
     EXPECT_TRUE(structured(call("dependencies", {{"workspaceId", ws}})).at("report").is_object());
 }
 
+// The route answers a conflict with its files in JSON; the tool's error text names them.
+TEST_F(McpToolsTest, AMergeConflictNamesItsFiles) {
+    auto ws = createWorkspace("conflict");
+    auto dir = fs::path(std::string(store::findWorkspace(db_, ws)->path));
+    git::testing::writeFile(dir / "same.txt", "the workspace's\n");
+    structured(call("commit", {{"workspaceId", ws}, {"message", "workspace side"}}));
+    git::testing::writeFile(repo_ / "same.txt", "main's\n");
+    git::testing::commitAll(repo_, "main side");
+    auto text = errorText(call("merge", {{"workspaceId", ws}, {"mode", "merge"}}));
+    EXPECT_NE(text.find("Conflicted files: same.txt"), std::string::npos) << text;
+    EXPECT_EQ(git::testing::git(repo_, {"log", "-1", "--format=%s", "main"}), "main side\n");
+}
+
 TEST_F(McpToolsTest, ExecRunsACommandInTheWorkspace) {
     auto ws = createWorkspace("exec");
     auto result =

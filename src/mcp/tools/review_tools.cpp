@@ -7,6 +7,7 @@
 #include "review/comment_json.hpp"
 #include "review/comment_quote.hpp"
 #include "review/comment_service.hpp"
+#include "review/merge_conflict.hpp"
 
 namespace parawork::mcp::tools {
 namespace {
@@ -165,7 +166,16 @@ ToolDeclaration mergeTool(const Services& s) {
             if (auto mode = optionalText(args, "mode")) options.mode = git::parseMergeMode(*mode);
             options.message = optionalText(args, "message").value_or("");
             options.archive = optionalBool(args, "archive").value_or(false);
-            return ToolResult::ok(review::toJson(s->branches.merge(id, options)));
+            try {
+                return ToolResult::ok(review::toJson(s->branches.merge(id, options)));
+            } catch (const review::MergeConflict& conflict) {
+                // The model reads the text: it names the files, as the route's JSON does.
+                std::string files;
+                for (const auto& file : conflict.conflictedFiles)
+                    files += (files.empty() ? "" : ", ") + file;
+                return ToolResult::error(std::string(conflict.what()) +
+                                         (files.empty() ? "" : ". Conflicted files: " + files));
+            }
         }};
 }
 
