@@ -2,7 +2,8 @@
 // the daemon. Measured: from writing `tools/call session_run` (`printf hi` in a fresh workspace)
 // on the bridge's stdin until `tools/call session_output` from offset 0 first answers a
 // non-empty text — what an agent does to start a command and see its output. The anchor is W1
-// (the same start through the REST API and the attach WebSocket), in the same run. W17b:
+// (the same start through the REST API and the attach WebSocket), in the same run. The
+// session_output call waits for the output (waitMs), as an agent should call it. W17b:
 // `tools/list` over the daemon's unix socket, a kept-alive HTTP connection, the whole round trip
 // (an upper bound of the server's time).
 #include <fcntl.h>
@@ -116,7 +117,8 @@ double mcpStartMs(SessionFleet& fleet, McpBridge& bridge) {
         "session_run", {{"workspaceId", workspace}, {"command", json::array{"printf", "hi"}}});
     std::string id(run.at("session").at("id").as_string());
     for (;;) {
-        json::object out = bridge.tool("session_output", {{"sessionId", id}, {"offset", 0}});
+        json::object out =
+            bridge.tool("session_output", {{"sessionId", id}, {"offset", 0}, {"waitMs", 10000}});
         if (!out.at("text").as_string().empty()) break;
         if (millisecondsBetween(start, Clock::now()) > 10000)
             throw std::runtime_error("no output through session_output");

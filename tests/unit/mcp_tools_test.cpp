@@ -208,6 +208,18 @@ TEST_F(McpToolsTest, ACommandSessionIsRunReadWaitedForAndStopped) {
     auto next = output.at("nextOffset").as_int64();
     auto rest = structured(call("session_output", {{"sessionId", id}, {"offset", next}}));
     EXPECT_EQ(rest.at("text"), "");
+    // Waiting past the end of an ended session answers at once: nothing more will come.
+    auto atEnd = structured(
+        call("session_output", {{"sessionId", id}, {"offset", next}, {"waitMs", 60000}}));
+    EXPECT_EQ(atEnd.at("ended"), true);
+
+    // waitMs: one call returns output printed after it was made.
+    auto late = structured(call(
+        "session_run", {{"workspaceId", ws}, {"command", {"sh", "-c", "sleep 0.2; echo late"}}}));
+    auto lateId = std::string(late.at("session").at("id").as_string());
+    auto waitedOut = structured(
+        call("session_output", {{"sessionId", lateId}, {"offset", 0}, {"waitMs", 60000}}));
+    EXPECT_NE(waitedOut.at("text").as_string().find("late"), json::string::npos);
     EXPECT_EQ(errorText(call("session_stop", {{"sessionId", id}})),
               "Session already ended (completed)");
 

@@ -1,5 +1,8 @@
 // session_run, session_list, session_output, session_screen, session_send, session_stop: the
 // session and workspace services' start, list, readOutput, screen, sendKeys and stop.
+#include <chrono>
+#include <thread>
+
 #include "api/body_fields.hpp"
 #include "api/entity_json.hpp"
 #include "api/limits_body.hpp"
@@ -17,6 +20,9 @@ namespace json = boost::json;
 
 constexpr std::int64_t kMaxOutputRead = 256 << 10;
 constexpr std::size_t kMaxSessionList = 1000;
+/// session_output's longest wait for output (a long-poll, so an agent need not poll).
+constexpr std::int64_t kMaxOutputWaitMs = 60'000;
+constexpr auto kOutputPollInterval = std::chrono::milliseconds(10);
 
 /// What to run: the command as given, else the agent profile's launch with the prompt.
 void readProgram(const Services& s, const json::object& args, session::StartRequest& start) {
@@ -123,9 +129,22 @@ ToolResult readOutput(const Services& s, const json::object& args, const CallCon
     Reach(*s).session(context, id);
     auto offset = static_cast<std::uint64_t>(optionalInteger(args, "offset").value_or(0));
     auto limit = static_cast<std::size_t>(optionalInteger(args, "maxBytes").value_or(64 << 10));
+    const auto deadline = std::chrono::steady_clock::now() +
+                          std::chrono::milliseconds(optionalInteger(args, "waitMs").value_or(0));
     auto read = s->sessions.readOutput(id, offset, limit);
     auto state = s->sessions.outputState(id);
     if (!state || !read) throw core::ServiceError(404, "Session not found");
+    // waitMs: until there is output past `offset`, the session ends, or the time is up.
+    while (read->bytes.empty() && !state->ended && !context.isCancelled() &&
+           std::chrono::steady_clock::now() < deadline) {
+        std::this_thread::sleep_for(kOutputPollInterval);
+        read = s->sessions.readOutput(id, offset, limit);
+        state = s->sessions.outputState(id);
+        if (!state || !read) throw core::ServiceError(404, "Session not found");
+    }
+    // It may have printed its last bytes between the read and the end: read once more.
+    if (read->bytes.empty() && state->ended) read = s->sessions.readOutput(id, offset, limit);
+    if (!read) throw core::ServiceError(404, "Session not found");
     // JSON strings are UTF-8: an incomplete trailing sequence is left for the next read.
     std::string pending;
     auto text = session::takeUtf8(pending, read->bytes);
@@ -142,10 +161,13 @@ ToolDeclaration outputTool(const Services& s) {
             .description =
                 "The terminal output from offset on (raw, escape sequences included); "
                 "read on from nextOffset. ended: the session has ended and this is "
-                "the last of it.",
+                "the last of it. waitMs: wait that long at most for output when there is "
+                "none past offset yet (instead of calling again).",
             .input = {sessionIdArg(), optional("offset", integer("Where to start").atLeast(0)),
                       optional("maxBytes",
-                               integer("At most (default 64 KiB)").between(1, kMaxOutputRead))},
+                               integer("At most (default 64 KiB)").between(1, kMaxOutputRead)),
+                      optional("waitMs", integer("Wait for output at most this long (default 0)")
+                                             .between(0, kMaxOutputWaitMs))},
             .output = Shape{required("text", text("The output, valid UTF-8")),
                             required("offset", integer("Where it starts (older output may have "
                                                        "been dropped)")),
