@@ -28,7 +28,7 @@ before(async () => {
   await daemon.start();
 });
 after(async () => {
-  await daemon.stop();
+  await daemon.dispose();
 });
 
 const stdioArgs = () => ({ command: PARAWORK_BIN, args: ["--home", daemon.home, "mcp"] });

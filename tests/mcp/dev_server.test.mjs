@@ -34,7 +34,7 @@ before(async () => {
 });
 after(async () => {
   await client?.close();
-  await daemon.stop();
+  await daemon.dispose(); // every session stopped first, also after a failed test (a Vite left running)
   dir.remove();
 });
 
