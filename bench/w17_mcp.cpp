@@ -59,12 +59,7 @@ class McpBridge {
     /// Sends a request and reads lines until its answer.
     json::object call(const std::string& method, json::object params) {
         int id = ++lastId_;
-        std::string line =
-            json::serialize(json::object{
-                {"jsonrpc", "2.0"}, {"id", id}, {"method", method}, {"params", params}}) +
-            "\n";
-        if (::write(stdin_.get(), line.data(), line.size()) != static_cast<ssize_t>(line.size()))
-            throw std::runtime_error("cannot write to parawork mcp");
+        send(json::object{{"jsonrpc", "2.0"}, {"id", id}, {"method", method}, {"params", params}});
         for (;;) {
             json::value message = json::parse(readLine());
             const auto* answered = message.as_object().if_contains("id");
@@ -74,11 +69,7 @@ class McpBridge {
             return message.at("result").as_object();
         }
     }
-    void notify(const std::string& method) {
-        std::string line = R"({"jsonrpc":"2.0","method":")" + method + "\"}\n";
-        if (::write(stdin_.get(), line.data(), line.size()) != static_cast<ssize_t>(line.size()))
-            throw std::runtime_error("cannot write to parawork mcp");
-    }
+    void notify(const std::string& method) { send({{"jsonrpc", "2.0"}, {"method", method}}); }
     /// A tool's structuredContent (its error as an exception).
     json::object tool(const std::string& name, json::object arguments) {
         json::object result = call("tools/call", {{"name", name}, {"arguments", arguments}});
@@ -88,6 +79,13 @@ class McpBridge {
     }
 
   private:
+    /// One message, one line on the bridge's stdin.
+    void send(const json::object& message) {
+        std::string line = json::serialize(message) + "\n";
+        if (::write(stdin_.get(), line.data(), line.size()) != static_cast<ssize_t>(line.size()))
+            throw std::runtime_error("cannot write to parawork mcp");
+    }
+
     std::string readLine() {
         for (;;) {
             if (auto end = buffer_.find('\n'); end != std::string::npos) {
@@ -153,8 +151,7 @@ Result run(const RunOptions& options) {
     r.anchorName = "W1 (REST start + attach WebSocket), same run";
     r.target = "p50 <= 15 ms";
     r.holds = r.ours <= 15;
-    r.note =
-        std::to_string(starts) + " starts each, alternating; session_output polled back to back";
+    r.note = std::to_string(starts) + " starts each, alternating; one session_output with waitMs";
     fleet.stopAll();
     return r;
 }

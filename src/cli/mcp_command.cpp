@@ -110,7 +110,9 @@ class StdioBridge {
         }
         try {
             api::HttpReply reply = post(line);
-            if (reply.status == 404 && !mcpSessionOf(method) && reopenSession()) reply = post(line);
+            // A 404 for initialize itself is the daemon's own answer, not a lost session.
+            if (reply.status == 404 && method != "initialize" && reopenSession())
+                reply = post(line);
             if (method == "initialize") rememberInitialize(line, reply);
             write(reply);
         } catch (const std::exception& e) {
@@ -125,8 +127,6 @@ class StdioBridge {
         }
     }
 
-    /// Whether `method` is the one that opens an MCP session (a 404 for it is the daemon's own).
-    static bool mcpSessionOf(const std::string& method) { return method == "initialize"; }
     static bool opensSession(const std::string& line) {
         return line.find("\"initialize\"") != std::string::npos;  // cheap; forward() parses
     }
