@@ -22,17 +22,34 @@ void EscapeLimiter::filter(std::string_view in, std::string& out) {
         auto c = static_cast<unsigned char>(ch);
         bool ground = state_ == State::Normal;
         std::size_t before = out.size();
-        if (!(ground && holdText(c, out)) && step(c)) {
+        if (dropping_) {
+            // ESC, CAN and SUB end the interrupted sequence and act as they would anywhere.
+            if (c == kEsc || c == 0x18 || c == 0x1a) {
+                state_ = State::Normal;  // where libvterm is since the CAN
+                dropping_ = false;
+                out += ch;
+            }
+            step(c);
+            dropping_ = dropping_ && state_ != State::Normal;
+        } else if (!(ground && holdText(c, out)) && step(c)) {
             out += cancelSequence_ ? kCan : ch;
+            if (boundCursor_) out += kBoundCursor;
             // Printable ASCII, or 0xfe / 0xff, which libvterm's decoder prints as U+FFFD.
             endsInText_ = ground && state_ == State::Normal && c >= 0x20 && c != 0x7f;
         } else if (out.size() != before) {
             endsInText_ = true;  // a run of non-ASCII text released in the ground state
         }
         cancelSequence_ = false;
+        boundCursor_ = false;
         bool settled = state_ == State::Normal && held_.empty() && run_.empty();
         pending_ = settled ? 0 : pending_ + 1;
     }
+}
+
+void EscapeLimiter::interrupt(std::string& out) {
+    if (state_ == State::Normal) return;
+    out += kCan;
+    dropping_ = true;
 }
 
 bool EscapeLimiter::holdText(unsigned char c, std::string& out) {
@@ -124,6 +141,7 @@ bool EscapeLimiter::step(unsigned char c) {
             } else if (c < 0x7f) {
                 state_ = State::Normal;
                 cancelSequence_ = escIntermediate_ == '#' && c >= '3' && c <= '6';
+                boundCursor_ = escIntermediate_ == 0 && c == '8';  // DECRC
             }
             return true;
         case State::CsiLeader:

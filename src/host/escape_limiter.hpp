@@ -18,6 +18,15 @@
 // 0.1.4 write through a null pointer (fuzz_screen), and xterm.js, which redraws our snapshots,
 // draws no double-size lines either.
 //
+// libvterm 0.1.4 leaves the cursor outside the screen in two ways, and then reads its line's
+// attributes before their array (an invalid read found under valgrind from a fuzz_screen input
+// that ASan missed, libvterm being uninstrumented): a resize that scrolls lines away above a
+// cursor near the top sends it to a negative row, and DECRC (`ESC 8`) restores a cursor saved
+// before the screen shrank without bounding it, as xterm does. Every CSI sequence ends with
+// libvterm bounding the cursor, so the limiter follows each DECRC with one that does nothing
+// else (kBoundCursor), and Screen::resize writes it after a resize that left the cursor outside,
+// cancelling (interrupt()) a sequence cut in two by the resize, whose rest would run first.
+//
 // pendingBytes() tells where the last complete sequence or character ended, so that a snapshot
 // names an offset from which the rest of the output replays cleanly (issue: a re-attach whose
 // offset fell inside `█` showed two U+FFFD cells where it stood). Only the screen model sees the
@@ -38,6 +47,9 @@ inline constexpr int kMaxCsiParameters = 16;
 inline constexpr int kMaxCsiParameterDigits = 5;
 /// Bytes of non-ASCII text held back at most (a few graphemes with their combining marks).
 inline constexpr std::size_t kMaxHeldRun = 256;
+/// A sequence whose only effect in libvterm is to bound the cursor to the screen: DA (device
+/// attributes), whose answer the screen model discards.
+inline constexpr std::string_view kBoundCursor = "\x1b[c";
 
 /// A streaming filter: feed it the output in any split; its state carries over between calls.
 class EscapeLimiter {
@@ -54,6 +66,10 @@ class EscapeLimiter {
     /// character handed out next continues that glyph (libvterm only joins the two within one
     /// write, see Screen::feed).
     bool endsInText() const { return endsInText_; }
+
+    /// Ends the sequence under way, if any: appends CAN to `out` (libvterm drops the sequence)
+    /// and holds its remaining bytes back from later output. Held text stays held.
+    void interrupt(std::string& out);
 
   private:
     enum class State : std::uint8_t {
@@ -83,6 +99,8 @@ class EscapeLimiter {
     bool plainCsi_ = false;        ///< this CSI has no leader (`?`, `>`...) and no intermediates
     bool printed_ = false;         ///< a character has been printed (libvterm has one to repeat)
     bool cancelSequence_ = false;  ///< the byte just stepped ends a sequence that must not run
+    bool boundCursor_ = false;     ///< the byte just stepped ended a DECRC
+    bool dropping_ = false;        ///< the rest of an interrupted sequence is being dropped
     unsigned char escIntermediate_ = 0;  ///< the intermediate byte of this ESC sequence, if any
     bool endsInText_ = false;
 };

@@ -243,12 +243,11 @@ struct Screen::Impl {
     /// marks, on its own cell, the glyph takes them as if they had come in one write.
     std::string rejoinGlyph(std::string_view next, bool afterText) {
         if (!afterText || !glyphs.combining(firstCodePoint(next))) return {};
+        if (!cursorInside()) return {};  // never, unless libvterm finds a new way out
         VTermPos cursor{};
         vterm_state_get_cursorpos(state, &cursor);
         int rows = 0, cols = 0;
         vterm_get_size(vt, &rows, &cols);
-        // libvterm 0.1.4 can leave the cursor outside the screen after a resize (fuzz_screen).
-        if (cursor.row < 0 || cursor.row >= rows || cursor.col < 0 || cursor.col >= cols) return {};
         const VTermLineInfo* line = vterm_state_get_lineinfo(state, cursor.row);
         int rowWidth = line != nullptr && line->doublewidth ? cols / 2 : cols;
         // The last printed glyph is what the last change touched: is the cursor still on it?
@@ -261,6 +260,14 @@ struct Screen::Impl {
         for (int i = 0; i < VTERM_MAX_CHARS_PER_CELL && glyph.chars[i] != 0; ++i)
             appendUtf8(again, printable(glyph.chars[i]));
         return again;
+    }
+
+    bool cursorInside() const {
+        VTermPos cursor{};
+        vterm_state_get_cursorpos(state, &cursor);
+        int rows = 0, cols = 0;
+        vterm_get_size(vt, &rows, &cols);
+        return cursor.row >= 0 && cursor.row < rows && cursor.col >= 0 && cursor.col < cols;
     }
 
     Impl(int cols, int rows) {
@@ -320,6 +327,12 @@ void Screen::feed(std::string_view bytes) {
 
 void Screen::resize(int cols, int rows) {
     vterm_set_size(impl_->vt, std::max(rows, 1), std::max(cols, kMinCols));
+    // libvterm 0.1.4 may leave the cursor above the screen (see escape_limiter.hpp).
+    if (impl_->cursorInside()) return;
+    std::string bound;
+    impl_->limiter.interrupt(bound);
+    bound += kBoundCursor;
+    vterm_input_write(impl_->vt, bound.data(), bound.size());
 }
 
 int Screen::cols() const {

@@ -236,5 +236,31 @@ TEST(Screen, ALineSizeSequenceThenAResizeIsHarmless) {
     EXPECT_FALSE(screen.snapshot().empty());
 }
 
+
+TEST(EscapeLimiter, FollowsEachCursorRestoreWithACursorBound) {
+    EXPECT_EQ(limited("a\x1b" "8b"), std::string("a\x1b" "8") + std::string(kBoundCursor) + "b");
+    EXPECT_EQ(limitedByteByByte("\x1b" "8"), std::string("\x1b" "8") + std::string(kBoundCursor));
+    EXPECT_EQ(limited("\x1b#8"), "\x1b#8");  // DECALN, not a restore
+}
+
+TEST(EscapeLimiter, InterruptCancelsTheSequenceUnderWayAndDropsItsRest) {
+    EscapeLimiter limiter;
+    std::string out;
+    limiter.filter("x\x1b[12;", out);
+    limiter.interrupt(out);
+    EXPECT_EQ(out, "x\x1b[12;\x18");
+    out.clear();
+    limiter.filter("3Hy\x1b]0;t\x07", out);  // the rest ends at H; the OSC after it is whole
+    EXPECT_EQ(out, "y\x1b]0;t\x07");
+    out.clear();
+    limiter.filter("\x1b]0;ti", out);
+    limiter.interrupt(out);
+    limiter.filter("tle\x1b[1mz", out);  // ESC ends the dropped string and starts anew
+    EXPECT_EQ(out, "\x1b]0;ti\x18\x1b[1mz");
+    out.clear();
+    limiter.interrupt(out);  // nothing under way: nothing to cancel
+    EXPECT_EQ(out, "");
+}
+
 }  // namespace
 }  // namespace parawork::host
