@@ -44,7 +44,7 @@ test-asan:
 FUZZ_SECONDS ?= 30
 FUZZ_TARGETS := fuzz_host_frames fuzz_ws_events fuzz_request_gate fuzz_log_lines fuzz_preview_inputs fuzz_screen \
                 fuzz_terminal_signals fuzz_mcp_messages
-fuzz: bootstrap
+fuzz: configure
 	CC=clang CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DPARAWORK_FUZZ=ON -DPARAWORK_BENCH=OFF
 	cmake --build build-fuzz -j $(JOBS) --target $(FUZZ_TARGETS)
 	@for f in $(FUZZ_TARGETS); do \
@@ -53,6 +53,10 @@ fuzz: bootstrap
 	  seeds=tests/fuzz/regressions/$$f; [ -d $$seeds ] || seeds=; \
 	  build-fuzz/tests/fuzz/$$f -max_total_time=$(FUZZ_SECONDS) build-fuzz/corpus/$$f $$seeds || exit 1; \
 	done
+	@echo "== fuzz_screen's corpus under valgrind (libvterm is not built with ASan)"
+	cmake --build $(BUILD) -j $(JOBS) --target replay_fuzz_screen
+	valgrind -q --error-exitcode=1 $(BUILD)/tests/replay_fuzz_screen build-fuzz/corpus/fuzz_screen \
+	  tests/fuzz/regressions/fuzz_screen
 
 bench: build
 	scripts/bench
