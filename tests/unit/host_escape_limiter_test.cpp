@@ -236,10 +236,17 @@ TEST(Screen, ALineSizeSequenceThenAResizeIsHarmless) {
     EXPECT_FALSE(screen.snapshot().empty());
 }
 
-
 TEST(EscapeLimiter, FollowsEachCursorRestoreWithACursorBound) {
-    EXPECT_EQ(limited("a\x1b" "8b"), std::string("a\x1b" "8") + std::string(kBoundCursor) + "b");
-    EXPECT_EQ(limitedByteByByte("\x1b" "8"), std::string("\x1b" "8") + std::string(kBoundCursor));
+    EXPECT_EQ(limited("a\x1b"
+                      "8b"),
+              std::string("a\x1b"
+                          "8") +
+                  std::string(kBoundCursor) + "b");
+    EXPECT_EQ(limitedByteByByte("\x1b"
+                                "8"),
+              std::string("\x1b"
+                          "8") +
+                  std::string(kBoundCursor));
     EXPECT_EQ(limited("\x1b#8"), "\x1b#8");  // DECALN, not a restore
 }
 

@@ -116,7 +116,7 @@ void expectCursorInside(const Screen& screen) {
 TEST(Screen, AResizeThatScrollsLinesAwayAboveTheCursorKeepsItOnTheScreen) {
     Screen screen(10, 10);
     screen.feed("\x1b[10;1Hbottom\x1b[H");  // text on the last row, the cursor home
-    screen.resize(10, 4);                      // the text scrolls up to the new last row
+    screen.resize(10, 4);                   // the text scrolls up to the new last row
     expectCursorInside(screen);
     EXPECT_EQ(screen.cursorRow(), 0);
     EXPECT_EQ(screen.cell(3, 0).chars, U"b");
@@ -126,9 +126,13 @@ TEST(Screen, AResizeThatScrollsLinesAwayAboveTheCursorKeepsItOnTheScreen) {
 
 TEST(Screen, ACursorSavedBeforeTheScreenShrankIsRestoredInsideIt) {
     Screen screen(10, 10);
-    screen.feed("\x1b[9;9H\x1b" "7\x1b[H");  // DECSC at row 9, column 9
+    screen.feed(
+        "\x1b[9;9H\x1b"
+        "7\x1b[H");  // DECSC at row 9, column 9
     screen.resize(4, 4);
-    screen.feed("\x1b" "8");  // DECRC: at the corner, as xterm bounds it
+    screen.feed(
+        "\x1b"
+        "8");  // DECRC: at the corner, as xterm bounds it
     expectCursorInside(screen);
     EXPECT_EQ(screen.cursorRow(), 3);
     EXPECT_EQ(screen.cursorCol(), 3);
