@@ -37,13 +37,19 @@ constexpr auto kCallTimeout = std::chrono::minutes(11);
 
 class StdioBridge {
   public:
-    StdioBridge(Context& ctx) : ctx_(ctx), scope_(core::randomHex(16)) {
+    /// `socket`: the daemon's socket, given to agents that daemon starts (config
+    /// mcp.offer_to_agents): that daemon, never one the bridge would start or find by itself.
+    StdioBridge(Context& ctx, std::filesystem::path socket)
+        : ctx_(ctx), socket_(std::move(socket)), scope_(core::randomHex(16)) {
         const char* session = std::getenv("PARAWORK_SESSION_ID");
         if (session && core::isUuid(session)) callerSession_ = session;
     }
 
     int run() {
-        endpoint_ = ctx_.client().endpoint();
+        if (socket_.empty())
+            endpoint_ = ctx_.client().endpoint();
+        else
+            endpoint_.unixSocket = socket_;
         std::vector<std::thread> calls;
         for (std::string line; std::getline(std::cin, line);) {
             if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
@@ -89,6 +95,7 @@ class StdioBridge {
             return api::HttpClient(endpoint_, kCallTimeout)
                 .request("POST", "/mcp", headers(), body);
         } catch (const api::ConnectError&) {
+            if (!socket_.empty()) throw;  // that daemon is gone: this call fails, the next tries
             ConnectOptions options;
             options.home = ctx_.globals.homePath();
             options.autostart = autostartAllowed();
@@ -180,6 +187,7 @@ class StdioBridge {
     }
 
     Context& ctx_;
+    std::filesystem::path socket_;
     api::Endpoint endpoint_;
     std::string scope_;
     std::optional<std::string> callerSession_;
@@ -239,9 +247,12 @@ void addMcpCommand(CLI::App& app, Context& ctx) {
             std::cout << configFor(each, self) << "\n";
         return 0;
     });
-    handle(mcp, ctx, [&ctx, config] {
+    auto socket = std::make_shared<std::string>();
+    mcp->add_option("--socket", *socket,
+                    "The daemon's unix socket (default: this home's; never started by the bridge)");
+    handle(mcp, ctx, [&ctx, config, socket] {
         if (config->parsed()) return 0;  // `mcp config` did the work
-        return StdioBridge(ctx).run();
+        return StdioBridge(ctx, *socket).run();
     });
 }
 

@@ -136,10 +136,24 @@ AgentHooks codexHooks() {
     return hooks;
 }
 
+/// Claude Code reads servers from --mcp-config, JSON or a file. The `=` form: the option takes
+/// several values, and given as two words it would take the prompt after it as a second one.
+std::vector<std::string> claudeCodeMcpArgs() {
+    return {R"(--mcp-config={"mcpServers": {"parawork": {"command": {mcp_command}, )"
+            R"("args": [{mcp_args}]}}})"};
+}
+
+/// Codex takes config.toml keys with -c, each value in TOML.
+std::vector<std::string> codexMcpArgs() {
+    return {"-c", "mcp_servers.parawork.command={mcp_command}", "-c",
+            "mcp_servers.parawork.args=[{mcp_args}]"};
+}
+
 /// A built-in profile; agents without hooks parawork can install for one session (OpenCode,
 /// aider, Gemini CLI: docs/agent-state.md says why) have none.
 AgentProfile profile(std::string name, std::string command, PromptMode mode, std::string flag,
-                     std::vector<std::string> resumeArgs, AgentHooks hooks = {}) {
+                     std::vector<std::string> resumeArgs, AgentHooks hooks = {},
+                     std::vector<std::string> mcpArgs = {}) {
     AgentProfile p;
     p.name = std::move(name);
     p.command = std::move(command);
@@ -147,6 +161,7 @@ AgentProfile profile(std::string name, std::string command, PromptMode mode, std
     p.promptFlag = std::move(flag);
     p.resumeArgs = std::move(resumeArgs);
     p.hooks = std::move(hooks);
+    p.mcpArgs = std::move(mcpArgs);
     p.screens = builtinAgentScreens(p.name);
     return p;
 }
@@ -167,10 +182,13 @@ const std::vector<AgentProfile>& builtinAgents() {
     // The flags are each CLI's own: an interactive session with a first prompt, and "continue
     // the most recent conversation in this directory" (a worktree is one directory per
     // workspace, so that is the workspace's conversation). Gemini CLI has no such flag.
+    // OpenCode, aider and Gemini CLI take an MCP server only from their configuration files
+    // (docs/mcp.md, "Agents parawork starts").
     static const std::vector<AgentProfile> agents = {
         profile("claude-code", "claude", PromptMode::Argument, "", {"--continue"},
-                claudeCodeHooks()),
-        profile("codex", "codex", PromptMode::Argument, "", {"resume", "--last"}, codexHooks()),
+                claudeCodeHooks(), claudeCodeMcpArgs()),
+        profile("codex", "codex", PromptMode::Argument, "", {"resume", "--last"}, codexHooks(),
+                codexMcpArgs()),
         profile("opencode", "opencode", PromptMode::Flag, "--prompt", {"--continue"}),
         profile("aider", "aider", PromptMode::Type, "", {"--restore-chat-history"}),
         profile("gemini", "gemini", PromptMode::Flag, "--prompt-interactive", {}),

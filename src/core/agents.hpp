@@ -36,6 +36,11 @@ struct AgentProfile {
     /// screens that mean it waits for a person. Empty for agents without either.
     AgentHooks hooks;
     std::vector<ScreenPattern> screens;
+    /// How the agent is given parawork's MCP server for one session (issue 21 §5, config
+    /// mcp.offer_to_agents), added after its command like the hook args: `{mcp_command}` is the
+    /// server's program and `{mcp_args}` its arguments, as quoted strings (valid in JSON and in
+    /// TOML), the arguments separated by commas. Empty: the agent takes no server that way.
+    std::vector<std::string> mcpArgs;
     bool operator==(const AgentProfile&) const = default;
 };
 

@@ -1,12 +1,15 @@
 #include "core/hook_install.hpp"
 
 #include <cstdio>
+#include <span>
 
 namespace parawork::core {
 namespace {
 
 constexpr std::string_view kHook = "{hook}";
 constexpr std::string_view kSettings = "{settings}";
+constexpr std::string_view kMcpCommand = "{mcp_command}";
+constexpr std::string_view kMcpArgs = "{mcp_args}";
 
 std::string replaceAll(std::string text, std::string_view placeholder, std::string_view with) {
     for (auto at = text.find(placeholder); at != std::string::npos;
@@ -34,10 +37,17 @@ std::string escaped(std::string_view text) {
     return out;
 }
 
-std::string arrayElements(const std::vector<std::string>& words) {
+std::string arrayElements(std::span<const std::string> words) {
     std::string out;
     for (const auto& word : words) out += (out.empty() ? "" : ",") + quotedString(word);
     return out;
+}
+
+/// Before the agent's own args, a resume's and the prompt, so that no option parser reads them
+/// as the prompt's.
+void insertAfterCommand(AgentLaunch& launch, const std::vector<std::string>& args) {
+    auto afterCommand = launch.argv.empty() ? launch.argv.end() : launch.argv.begin() + 1;
+    launch.argv.insert(afterCommand, args.begin(), args.end());
 }
 
 }  // namespace
@@ -69,8 +79,18 @@ void addHookArgs(AgentLaunch& launch, const AgentHooks& hooks, const HookInstall
         std::string filled = replaceAll(arg, kSettings, install.settingsPath);
         args.push_back(replaceAll(std::move(filled), kHook, arrayElements(install.command)));
     }
-    auto afterCommand = launch.argv.empty() ? launch.argv.end() : launch.argv.begin() + 1;
-    launch.argv.insert(afterCommand, args.begin(), args.end());
+    insertAfterCommand(launch, args);
+}
+
+void addMcpArgs(AgentLaunch& launch, const AgentProfile& profile,
+                const std::vector<std::string>& serverCommand) {
+    if (serverCommand.empty()) return;
+    std::string program = quotedString(serverCommand.front());
+    std::string rest = arrayElements(std::span(serverCommand).subspan(1));
+    std::vector<std::string> args;
+    for (const auto& arg : profile.mcpArgs)
+        args.push_back(replaceAll(replaceAll(arg, kMcpCommand, program), kMcpArgs, rest));
+    insertAfterCommand(launch, args);
 }
 
 }  // namespace parawork::core

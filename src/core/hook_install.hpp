@@ -1,6 +1,7 @@
 // How an agent's hooks (core::AgentHooks) are installed for one session without touching the
 // person's own configuration (issue 19 §2): the profile's hook args and settings template with
-// `{hook}` (parawork's hook command) and `{settings}` (the settings file's path) filled in.
+// `{hook}` (parawork's hook command) and `{settings}` (the settings file's path) filled in; the
+// same for the args that give an agent parawork's MCP server (issue 21 §5).
 // Plain text rules; the workspace room writes the file and starts the agent.
 #pragma once
 
@@ -37,5 +38,11 @@ std::string hookSettings(const AgentHooks& hooks, const std::vector<std::string>
 /// inside a longer arg becomes the words as quoted strings separated by commas, the elements of
 /// a TOML or JSON array (`notify=[{hook}]`). No change when the profile has no hook args.
 void addHookArgs(AgentLaunch& launch, const AgentHooks& hooks, const HookInstall& install);
+
+/// Puts profile.mcpArgs right after the agent's command, as addHookArgs does, with
+/// `{mcp_command}` and `{mcp_args}` made of `serverCommand` (the parawork binary's absolute path,
+/// "mcp", its options). No change when the profile has none or `serverCommand` is empty.
+void addMcpArgs(AgentLaunch& launch, const AgentProfile& profile,
+                const std::vector<std::string>& serverCommand);
 
 }  // namespace parawork::core

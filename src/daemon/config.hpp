@@ -71,6 +71,8 @@ struct Config {
     bool autoInstallDependencies = false;
     /// MCP calls from inside a session reach only that session's workspace (issue 21 §4).
     bool mcpConfineToWorkspace = false;
+    /// Agents parawork starts get its MCP server for their session (issue 21 §5).
+    bool mcpOfferToAgents = false;
     /// Outgoing notifications when an agent waits, finishes its turn or ends (issue 19): a
     /// command (argv) and/or a webhook; both empty: none. docs/configuration.md.
     std::vector<std::string> notifyCommand;

@@ -314,6 +314,11 @@ std::vector<Setting> workSettings() {
             "mcp.confine_to_workspace",
             "An agent calling parawork's MCP tools from inside a session reaches only that "
             "session's workspace and its sessions (docs/mcp.md, \"Who calls\")."),
+        boolean<&Config::mcpOfferToAgents>(
+            "mcp.offer_to_agents",
+            "Agents parawork starts get parawork's MCP server for their session, given on their "
+            "command line (Claude Code, Codex; docs/mcp.md, \"Agents parawork starts\"): their "
+            "own configuration stays as it is."),
         textList<&Config::notifyCommand>(
             "notify.command", checkNotEmpty,
             "A command (argv, no shell) run when an agent waits for you, finishes its turn or "

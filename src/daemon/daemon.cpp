@@ -108,6 +108,15 @@ std::vector<std::string> hookCommand(const Paths& paths) {
     return {self.string(), "hook", "--socket", paths.socketFile().string()};
 }
 
+/// The MCP server agents are given (config mcp.offer_to_agents): this binary's `mcp` verb on the
+/// socket this daemon listens on.
+std::vector<std::string> mcpServerCommand(const Paths& paths) {
+    std::error_code ec;
+    auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
+    if (ec) return {};
+    return {self.string(), "mcp", "--socket", paths.socketFile().string()};
+}
+
 /// The host name of a URL such as server.public_url ("https://name:443" -> "name").
 std::string hostOf(const std::string& url) {
     auto rest = url.substr(url.find("://") + 3);
@@ -403,6 +412,7 @@ workspace::WorkspaceConfig Daemon::workspaceConfig() {
     options.publish = events_.publisher();
     options.hookCommand = hookCommand(paths());
     options.agentHooksDir = paths().dataDir / "agent-hooks";
+    if (config().mcpOfferToAgents) options.mcpCommand = mcpServerCommand(paths());
     return options;
 }
 

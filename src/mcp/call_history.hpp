@@ -1,6 +1,7 @@
 // Every tool call an agent makes from a parawork session goes into that session's logs (issue 21
 // §4, GET /api/sessions/:id/logs): which tool, its arguments (bounded), how it ended and how long
-// it took. Calls from outside any session are not recorded.
+// it took; so does each initialize, with the client's name and version. Calls from outside any
+// session are not recorded.
 #pragma once
 
 #include "mcp/mcp_server.hpp"

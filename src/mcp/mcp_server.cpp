@@ -201,6 +201,7 @@ McpAnswer McpServer::handleMessage(const RpcMessage& message, McpConnection& con
     if (message.method == "initialize") {
         Outcome outcome = initialize(message, connection);
         answer.initialized = outcome.result.has_value();
+        if (answer.initialized) recordConnect(message, caller);
         finish(message, nullptr, std::move(outcome), answer);
         return answer;
     }
@@ -233,6 +234,20 @@ void McpServer::handleNotification(const RpcMessage& message, McpConnection& con
         if (id && isValidId(*id)) calls_.cancel(caller.scope, *id);
     }
     // Any other notification is ignored: notifications get no answer, not even an error.
+}
+
+// A client's connection goes into the caller's history too: an agent that was given the server
+// shows it took it, before any call.
+void McpServer::recordConnect(const RpcMessage& message, const CallerInfo& caller) const {
+    if (!observer_) return;
+    const auto* info = message.params.if_contains("clientInfo");
+    static const json::object kNone;
+    const json::object& client = info && info->is_object() ? info->get_object() : kNone;
+    try {
+        observer_({caller, "initialize", client, false, std::chrono::milliseconds(0)});
+    } catch (const std::exception&) {
+        // The history is a record: it never changes the answer.
+    }
 }
 
 McpServer::Outcome McpServer::initialize(const RpcMessage& message,

@@ -73,7 +73,8 @@ class McpServer {
     /// Registers a tool. Call before serving (the registry is read without a lock). Throws
     /// std::invalid_argument on a bad or duplicate name or a missing handler.
     void addTool(ToolDeclaration tool);
-    /// Hears of every tool call once it ran (on the handler's thread). Call before serving.
+    /// Hears of every tool call once it ran (on the handler's thread), and of each initialize
+    /// (as a call of "initialize" with the clientInfo for arguments). Call before serving.
     void setCallObserver(CallObserver observer) { observer_ = std::move(observer); }
 
     /// Handles one body from a client. `connection` holds the client's handshake state (a 2025
@@ -101,6 +102,7 @@ class McpServer {
     void handleNotification(const RpcMessage& message, McpConnection& connection,
                             const CallerInfo& caller);
     Outcome initialize(const RpcMessage& message, McpConnection& connection) const;
+    void recordConnect(const RpcMessage& message, const CallerInfo& caller) const;
     Outcome dispatch(const Exchange& exchange);
     Outcome discover() const;
     Outcome listTools(const Exchange& exchange) const;

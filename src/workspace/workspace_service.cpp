@@ -7,6 +7,7 @@
 
 #include "core/clock.hpp"
 #include "core/error.hpp"
+#include "core/hook_install.hpp"
 #include "core/ids.hpp"
 #include "git/archived_branches.hpp"
 #include "git/checkpoints.hpp"
@@ -284,6 +285,7 @@ core::AgentLaunch WorkspaceService::launchOf(const core::AgentProfile& profile,
         // Without its hooks the agent still runs; its state comes from the other layers.
         spdlog::warn("agent {} starts without hooks: {}", profile.name, e.what());
     }
+    core::addMcpArgs(launch, profile, config_.mcpCommand);
     return launch;
 }
 

@@ -45,6 +45,9 @@ struct WorkspaceConfig {
     /// and where their hook settings files go (issue 19); no command: agents start without hooks.
     std::vector<std::string> hookCommand;
     std::filesystem::path agentHooksDir;
+    /// parawork's MCP server command given to the agents it starts (config mcp.offer_to_agents;
+    /// the binary's absolute path, "mcp", options); empty: none.
+    std::vector<std::string> mcpCommand;
 };
 
 /// A new workspace: a worktree on its own branch made from a repository, or a plain directory.

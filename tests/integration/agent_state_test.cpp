@@ -122,5 +122,47 @@ TEST(AgentState, RealClaudeCodesTrustDialogThenLoginAreWaiting) {
     api.waitEnded(id);
 }
 
+// Issue 21 §5: with mcp.offer_to_agents, the real Claude Code that parawork starts is given
+// parawork's MCP server on its command line and connects to it as that session (its initialize
+// is in the session's logs) — the person's own Claude configuration untouched. Claude gets as
+// far as its prompt with a made-up API key it was told to accept, in a folder it trusts.
+TEST(AgentState, RealClaudeCodeStartedByParaworkTakesItsMcpServer) {
+    fs::path claude = fs::path(PARAWORK_TEST_AGENTS_BIN) / "claude";
+    if (!fs::exists(claude)) GTEST_SKIP() << claude << " is missing: run make test-agents";
+    TempDir home;
+    GitRepo repo;
+    const std::string key = "sk-ant-api03-parawork-test-key-not-real";
+    json::object trusted{{"hasTrustDialogAccepted", true}};
+    json::object config{{"hasCompletedOnboarding", true},
+                        {"customApiKeyResponses",
+                         {{"approved", json::array{json::value(key.substr(key.size() - 20))}},
+                          {"rejected", json::array{}}}},
+                        {"projects", {{repo.path().string(), trusted}}}};
+    std::ofstream(home.path() / ".claude.json") << json::serialize(config);
+    const char* path = std::getenv("PATH");
+    DaemonProcess daemon(DaemonProcess::Options{
+        .configToml = "[mcp]\noffer_to_agents = true\n",
+        .env = {{"HOME", home.path().string()},
+                {"ANTHROPIC_API_KEY", key},
+                {"PATH", std::string(PARAWORK_TEST_AGENTS_BIN) + ":" + (path ? path : "")}}});
+    SessionApi api(daemon);
+    auto ws = api.createWorkspace(repo.path().string());
+    auto started = api.call("POST", "/api/workspaces/" + ws + "/sessions",
+                            R"({"agentType":"claude-code","initialPrompt":"hello"})");
+    ASSERT_TRUE(started.at("success").as_bool()) << json::serialize(started);
+    auto id = str(started.at("data").at("id"));
+    std::string logs;
+    bool connected = waitUntil(
+        [&] {
+            logs = json::serialize(api.call("GET", "/api/sessions/" + id + "/logs"));
+            return logs.find(R"(mcp: initialize {\"name\":\"claude-code\")") != std::string::npos;
+        },
+        60s);
+    EXPECT_TRUE(connected) << logs << "\n" << api.output(id);
+    EXPECT_FALSE(fs::exists(home.path() / ".claude" / "settings.json"));  // nothing written there
+    api.call("POST", "/api/sessions/" + id + "/stop");
+    api.waitEnded(id);
+}
+
 }  // namespace
 }  // namespace parawork::test

@@ -60,5 +60,43 @@ TEST(HookInstall, AgentsWithoutHooksAreUnchanged) {
     }
 }
 
+const Argv kMcp = {"/opt/para work/parawork", "mcp", "--socket", "/run/it's/parawork.sock"};
+
+TEST(McpOffer, ClaudeCodeGetsTheServerAsOneMcpConfigWordBeforeThePrompt) {
+    const auto& claude = *findAgent(builtinAgents(), "claude-code");
+    auto launch = agentLaunch(claude, "fix it", false);
+    addMcpArgs(launch, claude, kMcp);
+    ASSERT_EQ(launch.argv.size(), 3u);
+    EXPECT_EQ(launch.argv[0], "claude");
+    EXPECT_EQ(launch.argv[2], "fix it");  // still the prompt, not a second --mcp-config value
+    EXPECT_EQ(launch.argv[1],
+              R"(--mcp-config={"mcpServers": {"parawork": {"command": "/opt/para work/parawork", )"
+              R"("args": ["mcp","--socket","/run/it's/parawork.sock"]}}})");
+}
+
+TEST(McpOffer, CodexGetsTheServerAsTwoConfigKeys) {
+    const auto& codex = *findAgent(builtinAgents(), "codex");
+    auto launch = agentLaunch(codex, "go", false);
+    addMcpArgs(launch, codex, kMcp);
+    EXPECT_EQ(
+        launch.argv,
+        (Argv{"codex", "-c", R"(mcp_servers.parawork.command="/opt/para work/parawork")", "-c",
+              R"(mcp_servers.parawork.args=["mcp","--socket","/run/it's/parawork.sock"])", "go"}));
+}
+
+TEST(McpOffer, NoServerCommandOrNoWayToTakeItChangesNothing) {
+    const auto& claude = *findAgent(builtinAgents(), "claude-code");
+    auto launch = agentLaunch(claude, "go", false);
+    addMcpArgs(launch, claude, {});  // mcp.offer_to_agents is off
+    EXPECT_EQ(launch.argv, (Argv{"claude", "go"}));
+    for (const char* name : {"opencode", "aider", "gemini"}) {
+        const auto& profile = *findAgent(builtinAgents(), name);
+        auto other = agentLaunch(profile, "go", false);
+        auto before = other.argv;
+        addMcpArgs(other, profile, kMcp);
+        EXPECT_EQ(other.argv, before) << name;
+    }
+}
+
 }  // namespace
 }  // namespace parawork::core

@@ -271,6 +271,31 @@ TEST_F(McpToolsTest, ACallersCallsAreInItsSessionsLogs) {
     EXPECT_EQ(logs[0].level, core::LogLevel::Warning);
 }
 
+// An agent given the server (mcp.offer_to_agents) shows in its logs that it took it.
+TEST_F(McpToolsTest, AClientsInitializeIsInItsSessionsLogs) {
+    auto ws = createWorkspace("connect");
+    store::insertSession(db_,
+                         store::fixture::makeSession("agent", ws, core::SessionStatus::Running, 1));
+    McpConnection connection;
+    CallerInfo caller{.sessionId = "agent", .scope = "test"};
+    auto answer = server().handle(
+        request(1, "initialize",
+                {{"protocolVersion", "2025-11-25"},
+                 {"capabilities", json::object{}},
+                 {"clientInfo", {{"name", "claude-code"}, {"version", "2.1.197"}}}}),
+        connection, caller, [](std::string_view) {});
+    ASSERT_TRUE(answer.initialized) << answer.body.value_or("");
+    auto logs = store::listAgentLogsBySession(db_, "agent");
+    ASSERT_EQ(logs.size(), 1u);
+    EXPECT_TRUE(logs[0].message.starts_with(
+        R"(mcp: initialize {"name":"claude-code","version":"2.1.197"} → ok ()"))
+        << logs[0].message;
+    McpConnection again;  // a person's client: in no session's logs
+    server().handle(request(2, "initialize", {{"protocolVersion", "2025-11-25"}}), again,
+                    CallerInfo{.scope = "test"}, [](std::string_view) {});
+    EXPECT_EQ(store::listAgentLogsBySession(db_, "agent").size(), 1u);
+}
+
 TEST_F(McpToolsTest, TextAndKeysReachTheScreen) {
     auto ws = createWorkspace("typing");
     auto run = structured(call("session_run", {{"workspaceId", ws}, {"command", {"cat"}}}));
