@@ -95,7 +95,25 @@ struct HttpClient::Impl {
     std::optional<Stream> stream;
     beast::flat_buffer buffer;
 
-    net::awaitable<HttpReply> exchange(http::request<http::string_body> req) {
+    /// Reads the reply with `reader` given its body as it arrives; the reply keeps none of it.
+    net::awaitable<boost::system::error_code> readStreaming(
+        http::response_parser<http::string_body>& parser, const BodyReader& reader) {
+        auto [headError, h] = co_await http::async_read_header(*stream, buffer, parser, kAwait);
+        if (headError) co_return headError;
+        HttpReply head = toReply(http::response<http::string_body>(parser.get()));
+        auto& body = parser.get().body();
+        while (!parser.is_done()) {
+            stream->expires_after(timeout);
+            auto [ec, n] = co_await http::async_read_some(*stream, buffer, parser, kAwait);
+            if (ec) co_return ec;
+            if (!body.empty()) reader(head, body);
+            body.clear();
+        }
+        co_return boost::system::error_code{};
+    }
+
+    net::awaitable<HttpReply> exchange(http::request<http::string_body> req,
+                                       const BodyReader* reader = nullptr) {
         for (int attempt = 0;; ++attempt) {
             bool fresh = !stream;
             if (fresh) {
@@ -111,8 +129,13 @@ struct HttpClient::Impl {
             if (!writeError || writeError == net::error::broken_pipe ||
                 writeError == net::error::connection_reset) {
                 // A server that refuses a request early may answer before reading all of it.
-                std::size_t n = 0;
-                std::tie(readError, n) = co_await http::async_read(*stream, buffer, parser, kAwait);
+                if (reader) {
+                    readError = co_await readStreaming(parser, *reader);
+                } else {
+                    std::size_t n = 0;
+                    std::tie(readError, n) =
+                        co_await http::async_read(*stream, buffer, parser, kAwait);
+                }
             }
             if (!readError && parser.is_done()) {
                 auto res = parser.release();
@@ -141,6 +164,13 @@ HttpReply HttpClient::request(const std::string& method, const std::string& targ
                               const Headers& headers, const std::string& body) {
     auto req = makeRequest(method, target, headers, body, impl_->endpoint);
     return runSync(impl_->ioc, impl_->exchange(std::move(req)));
+}
+
+HttpReply HttpClient::request(const std::string& method, const std::string& target,
+                              const Headers& headers, const std::string& body,
+                              const BodyReader& reader) {
+    auto req = makeRequest(method, target, headers, body, impl_->endpoint);
+    return runSync(impl_->ioc, impl_->exchange(std::move(req), &reader));
 }
 
 struct WsClient::Impl {

@@ -5,10 +5,12 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -32,6 +34,10 @@ struct HttpReply {
 
 using Headers = std::vector<std::pair<std::string, std::string>>;
 
+/// Takes a reply's body as it arrives (a stream of Server-Sent Events, say): `head` holds the
+/// status and headers, `bytes` the next piece.
+using BodyReader = std::function<void(const HttpReply& head, std::string_view bytes)>;
+
 /// A connection error (daemon not running, refused, timed out), distinct from an HTTP status.
 class ConnectError : public core::Error {
   public:
@@ -49,6 +55,9 @@ class HttpClient {
     /// here (e.g. "Host") replaces the default. Throws ConnectError when no answer comes.
     HttpReply request(const std::string& method, const std::string& target,
                       const Headers& headers = {}, const std::string& body = {});
+    /// The same with the body given to `reader` as it arrives; the reply's own body is empty.
+    HttpReply request(const std::string& method, const std::string& target, const Headers& headers,
+                      const std::string& body, const BodyReader& reader);
     HttpReply get(const std::string& target, const Headers& headers = {}) {
         return request("GET", target, headers);
     }

@@ -15,6 +15,17 @@
 
 namespace parawork::api {
 
+/// Events a handler sends while it still runs: Server-Sent Events, e.g. MCP's progress
+/// notifications before its answer (Streamable HTTP). The first one sends the head (200,
+/// text/event-stream, chunked); the handler's Response body then ends the stream, its status and
+/// headers unused. Thread-safe; the server sends each event as soon as its loop gets to it.
+class EventSink {
+  public:
+    virtual ~EventSink() = default;
+    /// One whole event: "event: message\ndata: …\n\n".
+    virtual void send(std::string event) = 0;
+};
+
 /// How a request reached the daemon: the unix socket is authenticated by file permissions.
 enum class Transport { Tcp, Unix };
 
@@ -34,6 +45,9 @@ struct Request {
     std::optional<auth::Principal> principal;   ///< set by the gate once authenticated
     std::map<std::string, std::string> params;  ///< route parameters such as ":id"
     boost::json::value json;                    ///< the parsed body (an object) for JSON requests
+    /// Where the handler may stream events before its answer; null when the client cannot take
+    /// a chunked answer (HTTP/1.0, HEAD).
+    EventSink* events = nullptr;
 
     /// The header's value, or nullopt. `name` must be lower case.
     std::optional<std::string_view> header(std::string_view name) const;

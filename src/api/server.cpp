@@ -7,6 +7,8 @@
 
 #include <atomic>
 #include <charconv>
+#include <deque>
+#include <mutex>
 #include <set>
 
 #include <spdlog/spdlog.h>
@@ -17,7 +19,9 @@
 #include <boost/asio/local/connect_pair.hpp>
 #include <boost/asio/local/stream_protocol.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/http/chunk_encode.hpp>
 #include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
@@ -102,6 +106,95 @@ http::response<http::string_body> toBeast(Response&& res, unsigned version, bool
     return out;
 }
 
+/// A handler's answer while it runs on the worker pool: the events it streams (EventSink, from
+/// its thread) and, at the end, its Response, handed to the loop as they come.
+class HandlerOutcome : public EventSink, public std::enable_shared_from_this<HandlerOutcome> {
+  public:
+    explicit HandlerOutcome(net::io_context& loop) : loop_(loop), wake_(loop) {}
+
+    void send(std::string event) override {
+        push([&] { events_.push_back(std::move(event)); });
+    }
+    void finish(Response res) {
+        push([&] { final_ = std::move(res); });
+    }
+
+    struct Batch {
+        std::deque<std::string> events;
+        std::optional<Response> final;
+    };
+    /// On the loop: what arrived since the last call, waiting until something has.
+    net::awaitable<Batch> next() {
+        for (;;) {
+            {
+                std::lock_guard lock(mutex_);
+                if (!events_.empty() || final_) {
+                    Batch batch{std::move(events_), std::move(final_)};
+                    events_.clear();
+                    final_.reset();
+                    co_return batch;
+                }
+                wake_.expires_at(net::steady_timer::time_point::max());
+            }
+            // A push after the check posts its wake-up behind this wait (one loop thread).
+            co_await wake_.async_wait(kAwait);
+        }
+    }
+
+  private:
+    template <class Change>
+    void push(Change change) {
+        {
+            std::lock_guard lock(mutex_);
+            change();
+        }
+        net::post(loop_, [self = shared_from_this()] { self->wake_.cancel(); });
+    }
+
+    net::io_context& loop_;
+    net::steady_timer wake_;  ///< touched on the loop only
+    std::mutex mutex_;
+    std::deque<std::string> events_;
+    std::optional<Response> final_;
+};
+
+/// The chunked text/event-stream answer of one request, once its handler sent an event.
+struct EventStreamOut {
+    Stream& stream;
+    unsigned version;
+    bool keepAlive;
+    bool started = false;
+    bool failed = false;  ///< the client went away: the rest is dropped
+
+    net::awaitable<void> writeHead(Response head) {
+        http::response<http::empty_body> out{http::status::ok, version};
+        out.set(http::field::server, "parawork");
+        out.set(http::field::content_type, head.contentType);
+        for (auto& [name, value] : head.headers) out.insert(name, value);
+        out.keep_alive(keepAlive);
+        out.chunked(true);
+        http::response_serializer<http::empty_body> serializer(out);
+        stream.expires_after(kRequestTimeout);
+        auto [ec, n] = co_await http::async_write_header(stream, serializer, kAwait);
+        started = true;
+        failed = static_cast<bool>(ec);
+    }
+    net::awaitable<void> writeChunk(const std::string& bytes) {
+        if (failed || bytes.empty()) co_return;
+        stream.expires_after(kRequestTimeout);
+        auto [ec, n] =
+            co_await net::async_write(stream, http::make_chunk(net::buffer(bytes)), kAwait);
+        failed = static_cast<bool>(ec);
+    }
+    net::awaitable<void> end(const std::string& lastBytes) {
+        co_await writeChunk(lastBytes);
+        if (failed) co_return;
+        stream.expires_after(kRequestTimeout);
+        auto [ec, n] = co_await net::async_write(stream, http::make_chunk_last(), kAwait);
+        failed = static_cast<bool>(ec);
+    }
+};
+
 }  // namespace
 
 struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
@@ -143,7 +236,10 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
     /// Answers an API request; false when the connection is not to be kept.
     net::awaitable<bool> answer(Stream& stream, const http::request<http::string_body>& msg,
                                 const Peer& peer);
-    net::awaitable<Response> handle(Request req);
+    /// `events`: where a handler's streamed events go; null when the client cannot take them.
+    net::awaitable<Response> handle(Request req, EventStreamOut* events);
+    /// Runs the route on the worker pool; its events go out through `events` as they come.
+    net::awaitable<Response> dispatch(Request& req, EventStreamOut* events);
     net::awaitable<void> refuseAndLinger(Stream& stream, Response res, unsigned version);
     net::awaitable<void> runWebSocket(Stream stream, http::request<http::string_body> msg,
                                       const Peer& peer);
@@ -349,19 +445,26 @@ net::awaitable<bool> HttpServer::Impl::answer(Stream& stream,
     auto req = toPlain(msg);
     // (no co_await inside ?: — GCC 12 miscompiles that)
     Response res = text(400, "Bad request target\n");
+    // Chunked answers need HTTP/1.1; HEAD gets no body at all.
+    EventStreamOut events{stream, version, keepAlive && !stopping};
+    bool streamable = version >= 11 && !head;
     if (req) {
         gate->identify(*req, peer);
-        res = co_await handle(std::move(*req));
+        res = co_await handle(std::move(*req), streamable ? &events : nullptr);
     }
     std::string_view target = msg.target();  // logged without its query: it may hold a token
     spdlog::debug("{} {} -> {}", std::string_view(msg.method_string()),
                   target.substr(0, std::min<std::size_t>(target.find('?'), 200)), res.status);
+    if (events.started) {  // the head went out with the first event: the body ends the stream
+        co_await events.end(res.body);
+        co_return !events.failed && events.keepAlive;
+    }
     auto out = toBeast(std::move(res), version, keepAlive && !stopping, head);
     auto [writeError, w] = co_await http::async_write(stream, out, kAwait);
     co_return !writeError && out.keep_alive();
 }
 
-net::awaitable<Response> HttpServer::Impl::handle(Request req) {
+net::awaitable<Response> HttpServer::Impl::handle(Request req, EventStreamOut* events) {
     const auto arrived = std::chrono::steady_clock::now();
     if (req.transport == Transport::Tcp)
         if (auto res = gate->preflight(req)) co_return *res;
@@ -372,8 +475,19 @@ net::awaitable<Response> HttpServer::Impl::handle(Request req) {
     if (req.path != kMcpPath)  // MCP answers a bad body with its own (JSON-RPC) errors
         if (auto res = parseJsonBody(req)) co_return *res;
 
-    // Handlers may block (SQLite, git, files): run them on the worker pool, answer on the loop.
-    Response res = co_await net::co_spawn(
+    Response res = co_await dispatch(req, events);
+    if (req.transport == Transport::Tcp) gate->addCorsHeaders(req, res);
+    res.set("Cache-Control", "no-store");
+    if (options.requestStats)
+        options.requestStats->record(res.status, std::chrono::steady_clock::now() - arrived);
+    co_return res;
+}
+
+// Handlers may block (SQLite, git, files): they run on the worker pool, and the loop answers.
+net::awaitable<Response> HttpServer::Impl::dispatch(Request& req, EventStreamOut* events) {
+    auto outcome = std::make_shared<HandlerOutcome>(loop);
+    if (events) req.events = outcome.get();
+    net::co_spawn(
         workers,
         [this, &req]() -> net::awaitable<Response> {
             try {
@@ -383,12 +497,24 @@ net::awaitable<Response> HttpServer::Impl::handle(Request req) {
                 co_return fail(500, "Internal server error");
             }
         },
-        net::use_awaitable);
-    if (req.transport == Transport::Tcp) gate->addCorsHeaders(req, res);
-    res.set("Cache-Control", "no-store");
-    if (options.requestStats)
-        options.requestStats->record(res.status, std::chrono::steady_clock::now() - arrived);
-    co_return res;
+        [outcome](std::exception_ptr failure, Response res) {
+            outcome->finish(failure ? fail(500, "Internal server error") : std::move(res));
+        });
+    // `req` lives in this frame: the loop waits for the handler's end whatever the client does.
+    for (;;) {
+        auto batch = co_await outcome->next();
+        for (const auto& event : batch.events) {
+            if (!events->started) {
+                Response head;
+                head.contentType = "text/event-stream";
+                head.set("Cache-Control", "no-store");
+                if (req.transport == Transport::Tcp) gate->addCorsHeaders(req, head);
+                co_await events->writeHead(std::move(head));
+            }
+            co_await events->writeChunk(event);
+        }
+        if (batch.final) co_return std::move(*batch.final);
+    }
 }
 
 net::awaitable<void> HttpServer::Impl::runWebSocket(Stream stream,

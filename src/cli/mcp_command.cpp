@@ -89,20 +89,59 @@ class StdioBridge {
         return h;
     }
 
-    /// One POST to the daemon; a daemon that went away is started (or found) again once.
+    /// One POST to the daemon; a daemon that went away is started (or found) again once. An
+    /// answer that comes as Server-Sent Events (progress, then the answer) is written to stdout
+    /// event by event as it arrives, and the reply's body stays empty.
     api::HttpReply post(const std::string& body) {
         try {
-            return api::HttpClient(endpoint_, kCallTimeout)
-                .request("POST", "/mcp", headers(), body);
+            return postOnce(body);
         } catch (const api::ConnectError&) {
             if (!socket_.empty()) throw;  // that daemon is gone: this call fails, the next tries
             ConnectOptions options;
             options.home = ctx_.globals.homePath();
             options.autostart = autostartAllowed();
             endpoint_ = DaemonClient::connect(ctx_.paths(), options).endpoint();
-            return api::HttpClient(endpoint_, kCallTimeout)
-                .request("POST", "/mcp", headers(), body);
+            return postOnce(body);
         }
+    }
+
+    api::HttpReply postOnce(const std::string& body) {
+        std::string json;
+        std::string events;  ///< SSE text not yet ended by a blank line
+        auto reader = [&](const api::HttpReply& head, std::string_view bytes) {
+            if (!head.header("content-type").starts_with("text/event-stream")) {
+                json += bytes;
+                return;
+            }
+            events += bytes;
+            for (std::size_t end; (end = events.find("\n\n")) != std::string::npos;) {
+                writeEvent(std::string_view(events).substr(0, end));
+                events.erase(0, end + 2);
+            }
+        };
+        api::HttpReply reply = api::HttpClient(endpoint_, kCallTimeout)
+                                   .request("POST", "/mcp", headers(), body, reader);
+        reply.body = std::move(json);
+        return reply;
+    }
+
+    /// One SSE event: its data lines (joined by newlines, as SSE says) are one message.
+    void writeEvent(std::string_view event) {
+        std::string data;
+        bool any = false;
+        while (!event.empty()) {
+            std::size_t end = event.find('\n');
+            std::string_view line = event.substr(0, end);
+            if (line.starts_with("data:")) {
+                line.remove_prefix(line.starts_with("data: ") ? 6 : 5);
+                if (any) data += '\n';
+                data += line;
+                any = true;
+            }
+            if (end == std::string_view::npos) break;
+            event.remove_prefix(end + 1);
+        }
+        if (any) writeLine(data);
     }
 
     void forward(const std::string& line) {
@@ -166,19 +205,9 @@ class StdioBridge {
         return true;
     }
 
-    /// The daemon's answer on stdout: each SSE event's data, or the JSON body, one per line.
+    /// A JSON answer on stdout (events went out as they came, see postOnce).
     void write(const api::HttpReply& reply) {
-        if (reply.body.empty()) return;  // 202: a notification or a response
-        if (reply.header("content-type").starts_with("text/event-stream")) {
-            std::size_t pos = 0;
-            while ((pos = reply.body.find("data: ", pos)) != std::string::npos) {
-                std::size_t end = reply.body.find('\n', pos);
-                writeLine(reply.body.substr(pos + 6, end - pos - 6));
-                pos = end;
-            }
-            return;
-        }
-        writeLine(reply.body);
+        if (!reply.body.empty()) writeLine(reply.body);  // none: 202, or an event stream
     }
 
     void writeLine(const std::string& message) {

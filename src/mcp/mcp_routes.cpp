@@ -1,6 +1,7 @@
 // POST, GET and DELETE /mcp (see mcp_routes.hpp).
 #include "mcp/mcp_routes.hpp"
 
+#include <atomic>
 #include <cctype>
 #include <memory>
 #include <string>
@@ -44,25 +45,27 @@ bool validScope(std::string_view scope) {
     return true;
 }
 
-/// The answer with the progress notifications that went out before it: as SSE events when the
-/// client takes them, else the answer alone (the notifications are dropped, as a client that
-/// reads only JSON would drop them).
-api::Response answerOf(const McpAnswer& answer, const std::vector<std::string>& notes,
-                       bool eventStream) {
+std::string sseEvent(std::string_view message) {
+    return "event: message\ndata: " + std::string(message) + "\n\n";
+}
+
+/// The answer: JSON, or, when its progress notifications went out as events while it ran
+/// (`streamed`), the event that ends that stream. A client that reads only JSON gets no
+/// notifications, as it would drop them.
+api::Response answerOf(const McpAnswer& answer, bool streamed) {
     api::Response res;
     res.status = answer.httpStatus;
+    if (streamed) {
+        res.contentType = "text/event-stream";
+        if (answer.body) res.body = sseEvent(*answer.body);  // none: a cancelled call
+        return res;
+    }
     if (!answer.body) {
         res.contentType.clear();
         return res;
     }
-    if (notes.empty() || !eventStream) {
-        res.contentType = "application/json";
-        res.body = *answer.body;
-        return res;
-    }
-    res.contentType = "text/event-stream";
-    for (const auto& note : notes) res.body += "event: message\ndata: " + note + "\n\n";
-    res.body += "event: message\ndata: " + *answer.body + "\n\n";
+    res.contentType = "application/json";
+    res.body = *answer.body;
     return res;
 }
 
@@ -96,11 +99,18 @@ api::Response post(api::Request& req, McpServer& server, McpSessions& sessions) 
     if (req.transport == api::Transport::Tcp)
         http = HttpHeaders{headerOf(req, "mcp-protocol-version"), headerOf(req, "mcp-method"),
                            headerOf(req, "mcp-name")};
-    std::vector<std::string> notes;
+    // Progress goes out as it happens, as SSE events on the POST's answer (Streamable HTTP).
+    api::EventSink* events = acceptsEventStream(req) ? req.events : nullptr;
+    std::atomic<bool> streamed{false};
     McpAnswer answer = server.handle(
         req.body, *connection, caller,
-        [&notes](std::string_view note) { notes.emplace_back(note); }, http ? &*http : nullptr);
-    api::Response res = answerOf(answer, notes, acceptsEventStream(req));
+        [events, &streamed](std::string_view note) {
+            if (!events) return;
+            events->send(sseEvent(note));
+            streamed = true;
+        },
+        http ? &*http : nullptr);
+    api::Response res = answerOf(answer, streamed);
     if (answer.initialized && !sessionId) res.set("Mcp-Session-Id", sessions.add(connection));
     return res;
 }

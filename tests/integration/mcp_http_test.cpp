@@ -7,7 +7,11 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
+#include <fstream>
+
 #include "support/daemon_process.hpp"
+#include "support/session_api.hpp"
+#include "unit_support/temp_dir.hpp"
 
 namespace parawork::test {
 namespace {
@@ -136,6 +140,59 @@ TEST_F(McpHttp, RefusalsAreJsonRpcErrorsAndNothingRuns) {
     auto get = client.request("GET", "/mcp", auth());
     EXPECT_EQ(get.status, 405u);
     EXPECT_EQ(get.header("allow"), "POST, DELETE");
+}
+
+// Issue 21 §3: progress goes out while the tool runs, as events of a chunked answer. The
+// session ends only once the test has read a progress event (it then makes the file the command
+// waits for): progress sent along with the answer would leave the call waiting until its timeout.
+TEST_F(McpHttp, ProgressIsStreamedWhileTheCallRuns) {
+    SessionApi api(daemon);
+    TempDir dir;
+    auto ws = api.createWorkspace(dir.path().string());
+    auto flag = dir.path() / "go";
+    auto started =
+        api.start(ws, {"sh", "-c", "while [ ! -e '" + flag.string() + "' ]; do sleep 0.05; done"});
+    std::string id(started.at("id").as_string());
+    json::object params{
+        {"name", "session_wait"},
+        {"arguments", {{"sessionId", id}, {"until", "ended"}, {"timeoutMs", 120000}}},
+        {"_meta",
+         {{"io.modelcontextprotocol/protocolVersion", kLatest},
+          {"io.modelcontextprotocol/clientCapabilities", json::object{}},
+          {"progressToken", "p1"}}}};
+    json::object message{
+        {"jsonrpc", "2.0"}, {"id", 9}, {"method", "tools/call"}, {"params", params}};
+    api::Headers headers = auth({{"MCP-Protocol-Version", kLatest},
+                                 {"Mcp-Method", "tools/call"},
+                                 {"Mcp-Name", "session_wait"}});
+    std::vector<json::value> events;
+    std::string pending;
+    bool released = false;
+    auto reply =
+        api::HttpClient(daemon.tcp(), std::chrono::minutes(3))
+            .request("POST", "/mcp", headers, json::serialize(message),
+                     [&](const api::HttpReply&, std::string_view bytes) {
+                         pending += bytes;
+                         for (std::size_t end; (end = pending.find("\n\n")) != std::string::npos;) {
+                             std::string event = pending.substr(0, end);
+                             pending.erase(0, end + 2);
+                             events.push_back(json::parse(event.substr(event.find("data: ") + 6)));
+                             if (!released && events.back().as_object().contains("method")) {
+                                 std::ofstream(flag).flush();
+                                 released = true;
+                             }
+                         }
+                     });
+    EXPECT_EQ(reply.status, 200u);
+    EXPECT_EQ(reply.header("content-type"), "text/event-stream");
+    EXPECT_EQ(reply.header("transfer-encoding"), "chunked");
+    ASSERT_TRUE(released);
+    ASSERT_GE(events.size(), 2u);
+    EXPECT_EQ(events.front().at("method"), "notifications/progress");
+    EXPECT_EQ(events.front().at("params").at("progressToken"), "p1");
+    const auto& result = events.back().at("result").at("structuredContent");
+    EXPECT_EQ(result.at("reached"), true) << json::serialize(events.back());
+    EXPECT_EQ(result.at("state"), "completed");  // the command exited 0
 }
 
 }  // namespace

@@ -6,7 +6,7 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdirSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { dirname, join } from "node:path";
 
@@ -100,6 +100,40 @@ describe("MCP clients", () => {
       body: '{"jsonrpc":"2.0","id":1,"method":"tools/list"}',
     });
     assert.equal(foreign.status, 403);
+  });
+
+  // Issue 21 §3: progress reaches each client while session_wait runs. The session ends only
+  // once the client has seen a progress notification (it then makes the file the command waits
+  // for), so progress that came along with the answer would leave the call waiting.
+  test("progress reaches every client while the call runs, not with its answer", async () => {
+    const dir = tempDir("pw-mcp-progress");
+    const ws = await daemon.api("POST", "/api/workspaces", { name: "progress", path: dir.path });
+    const clients = await connectAll();
+    try {
+      for (const [index, [name, client]] of clients.entries()) {
+        const flag = join(dir.path, `go-${index}`);
+        const started = await client.callTool({
+          name: "session_run",
+          arguments: { workspaceId: ws.id, command: ["sh", "-c", `while [ ! -e '${flag}' ]; do sleep 0.05; done`] },
+        });
+        const sessionId = started.structuredContent.session.id;
+        let progressed = 0;
+        const options = {
+          timeout: 120000,
+          onprogress: () => {
+            if (progressed++ === 0) writeFileSync(flag, "");
+          },
+        };
+        const wait = { name: "session_wait", arguments: { sessionId, until: "ended", timeoutMs: 120000 } };
+        const result =
+          client instanceof Client1 ? await client.callTool(wait, undefined, options) : await client.callTool(wait, options);
+        assert.ok(progressed >= 1, name);
+        assert.equal(result.structuredContent.reached, true, `${name}: ${JSON.stringify(result)}`);
+      }
+    } finally {
+      for (const [, client] of clients) await client.close();
+      dir.remove();
+    }
   });
 
   test("the MCP Inspector's CLI lists the tools over stdio", () => {
