@@ -3,12 +3,15 @@
 // again at the next ESC, the only way into a CSI sequence in UTF-8 mode.
 #include "host/escape_limiter.hpp"
 
+#include <algorithm>
+
 namespace parawork::host {
 namespace {
 
 constexpr unsigned char kEsc = 0x1b;
 constexpr unsigned char kBel = 0x07;
 constexpr char kCan = 0x18;
+constexpr std::string_view kReplacement = "\xef\xbf\xbd";  // U+FFFD
 
 bool isIntermediate(unsigned char c) {
     return c >= 0x20 && c <= 0x2f;
@@ -36,11 +39,18 @@ void EscapeLimiter::filter(std::string_view in, std::string& out) {
             if (boundCursor_) out += kBoundCursor;
             // Printable ASCII, or 0xfe / 0xff, which libvterm's decoder prints as U+FFFD.
             endsInText_ = ground && state_ == State::Normal && c >= 0x20 && c != 0x7f;
+            if (endsInText_)
+                rememberLastCharacter(c < 0x80 ? std::string_view(&ch, 1) : kReplacement);
+            for (; repeat_ > 0; --repeat_) {
+                out += lastCharacter_;
+                endsInText_ = true;
+            }
         } else if (out.size() != before) {
             endsInText_ = true;  // a run of non-ASCII text released in the ground state
         }
         cancelSequence_ = false;
         boundCursor_ = false;
+        repeat_ = 0;  // written above, or the REP was dropped
         bool settled = state_ == State::Normal && held_.empty() && run_.empty();
         pending_ = settled ? 0 : pending_ + 1;
     }
@@ -90,14 +100,32 @@ bool EscapeLimiter::holdText(unsigned char c, std::string& out) {
 
 void EscapeLimiter::abandonHeldCharacter() {
     if (held_.empty()) return;
-    run_ += "\xef\xbf\xbd";  // U+FFFD, as a terminal shows a character cut short
+    run_ += kReplacement;  // as a terminal shows a character cut short
     held_.clear();
     missing_ = 0;
 }
 
 void EscapeLimiter::releaseRun(std::string& out) {
+    if (run_.empty()) return;
+    // Its last character: complete, U+FFFD for a character cut short, or a stray continuation
+    // byte, which libvterm shows as U+FFFD too.
+    std::size_t start = run_.size() - 1;
+    while (start > 0 && (static_cast<unsigned char>(run_[start]) & 0xc0) == 0x80) --start;
+    std::string_view last = std::string_view(run_).substr(start);
+    auto lead = static_cast<unsigned char>(last[0]);
+    std::size_t length = lead >= 0xfc   ? 6
+                         : lead >= 0xf8 ? 5
+                         : lead >= 0xf0 ? 4
+                         : lead >= 0xe0 ? 3
+                         : lead >= 0xc0 ? 2
+                                        : 0;
+    rememberLastCharacter(length == last.size() ? last : kReplacement);
     out += run_;
     run_.clear();
+}
+
+void EscapeLimiter::rememberLastCharacter(std::string_view text) {
+    lastCharacter_.assign(text);
 }
 
 bool EscapeLimiter::step(unsigned char c) {
@@ -116,7 +144,6 @@ bool EscapeLimiter::step(unsigned char c) {
 
     switch (state_) {
         case State::Normal:
-            if (c < 0x7f) printed_ = true;
             return true;
         case State::String:
             if (c == kBel) state_ = State::Normal;
@@ -133,6 +160,7 @@ bool EscapeLimiter::step(unsigned char c) {
                 state_ = State::CsiLeader;
                 separators_ = 0;
                 digits_ = 0;
+                firstParameter_ = 0;
                 plainCsi_ = true;
             } else if (c == 'P' || c == ']') {  // DCS, OSC
                 state_ = State::String;
@@ -161,8 +189,11 @@ bool EscapeLimiter::step(unsigned char c) {
 }
 
 bool EscapeLimiter::stepInCsiParameters(unsigned char c) {
-    if (c >= '0' && c <= '9')
-        return separators_ < kMaxCsiParameters && digits_++ < kMaxCsiParameterDigits;
+    if (c >= '0' && c <= '9') {
+        bool kept = separators_ < kMaxCsiParameters && digits_++ < kMaxCsiParameterDigits;
+        if (kept && separators_ == 0) firstParameter_ = firstParameter_ * 10 + (c - '0');
+        return kept;
+    }
     if (c == ';' || c == ':') {
         digits_ = 0;
         return separators_++ < kMaxCsiParameters - 1;
@@ -173,9 +204,13 @@ bool EscapeLimiter::stepInCsiParameters(unsigned char c) {
         return true;
     }
     state_ = State::Normal;
-    // REP before any character was printed loops forever in libvterm 0.1.4 (it repeats the last
-    // character by its width, still 0): CAN ends the sequence unexecuted instead.
-    cancelSequence_ = c == 'b' && plainCsi_ && !printed_;
+    // REP: libvterm 0.1.4 repeats only a printed ASCII character safely (see the header). Any
+    // other REP ends unexecuted (CAN), and the limiter writes the character itself.
+    bool asciiBefore = lastCharacter_.size() == 1;  // non-ASCII is kept as UTF-8
+    if (c == 'b' && plainCsi_ && !asciiBefore) {
+        cancelSequence_ = true;
+        if (!lastCharacter_.empty()) repeat_ = std::clamp(firstParameter_, 1, kMaxRepeat);
+    }
     return true;
 }
 

@@ -11,9 +11,12 @@
 // of non-ASCII characters back until an ASCII byte, a control or ESC ends it (or it reaches
 // kMaxHeldRun), and writes U+FFFD for a character that never completes, as a terminal shows it.
 //
-// REP (`CSI Ps b`) before the first printed character made libvterm 0.1.4 loop forever (it
-// repeats the previous character by its width, which is 0 until one is printed; found by
-// fuzz_screen): such a REP reaches libvterm as a cancelled sequence. So do the line size
+// REP (`CSI Ps b`) reaches libvterm 0.1.4 only after a printed ASCII character. Before any
+// character it looped forever (it repeats the previous character by its width, 0 until one is
+// printed), after a wide one it wrote past the end of the line through a null pointer, and a
+// combining mark's width is 0 (all found by fuzz_screen): the limiter cancels such a REP and
+// writes the character itself, Ps times (at most kMaxRepeat), as xterm.js repeats it. So do the
+// line size
 // sequences (DECDHL, DECSWL, DECDWL: `ESC # 3` to `ESC # 6`): a resize after one made libvterm
 // 0.1.4 write through a null pointer (fuzz_screen), and xterm.js, which redraws our snapshots,
 // draws no double-size lines either.
@@ -47,6 +50,8 @@ inline constexpr int kMaxCsiParameters = 16;
 inline constexpr int kMaxCsiParameterDigits = 5;
 /// Bytes of non-ASCII text held back at most (a few graphemes with their combining marks).
 inline constexpr std::size_t kMaxHeldRun = 256;
+/// Copies of a non-ASCII character written for one REP: wider than any line in practice.
+inline constexpr int kMaxRepeat = 1024;
 /// A sequence whose only effect in libvterm is to bound the cursor to the screen: DA (device
 /// attributes), whose answer the screen model discards.
 inline constexpr std::string_view kBoundCursor = "\x1b[c";
@@ -88,6 +93,8 @@ class EscapeLimiter {
     bool holdText(unsigned char c, std::string& out);
     void abandonHeldCharacter();
     void releaseRun(std::string& out);
+    /// The character REP would repeat; "" before any.
+    void rememberLastCharacter(std::string_view text);
 
     State state_ = State::Normal;
     int separators_ = 0;  ///< ';' and ':' seen in this CSI sequence
@@ -97,7 +104,9 @@ class EscapeLimiter {
     int missing_ = 0;     ///< continuation bytes it still needs
     std::uint64_t pending_ = 0;
     bool plainCsi_ = false;        ///< this CSI has no leader (`?`, `>`...) and no intermediates
-    bool printed_ = false;         ///< a character has been printed (libvterm has one to repeat)
+    std::string lastCharacter_;    ///< the last printed character, for REP
+    int firstParameter_ = 0;       ///< the value of this CSI sequence's first parameter
+    int repeat_ = 0;               ///< copies of lastCharacter_ to write for a cancelled REP
     bool cancelSequence_ = false;  ///< the byte just stepped ends a sequence that must not run
     bool boundCursor_ = false;     ///< the byte just stepped ended a DECRC
     bool dropping_ = false;        ///< the rest of an interrupted sequence is being dropped

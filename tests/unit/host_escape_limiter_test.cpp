@@ -106,13 +106,48 @@ TEST(Screen, ACsiSequenceWithManyParametersIsHarmless) {
 }
 
 // libvterm 0.1.4 repeats the last character by its width, 0 until one is printed: a REP
-// before it looped forever (found by fuzz_screen).
+// before it looped forever, one after a wide character wrote through a null pointer at the end
+// of the line (found by fuzz_screen). Only a REP after ASCII reaches it; the limiter writes any
+// other character itself.
 TEST(EscapeLimiter, ARepeatBeforeAnyCharacterIsCancelledAndAfterOneKept) {
     EXPECT_EQ(limited("\x1b[b"), "\x1b[\x18");
     EXPECT_EQ(limitedByteByByte("\x1b\0[>\x1b\0[5b"), "\x1b\0[>\x1b\0[5\x18");
-    EXPECT_EQ(limited("\xcc\x81\x1b[b"), "\xcc\x81\x1b[\x18");  // a combining mark has no width
     EXPECT_EQ(limited("x\x1b[3b"), "x\x1b[3b");
     EXPECT_EQ(limited("\x1b[?5b\x1b[5 b"), "\x1b[?5b\x1b[5 b");  // not REP: left alone
+}
+
+TEST(EscapeLimiter, ARepeatOfAnyOtherCharacterIsWrittenOut) {
+    const std::string wide = "\xe9\x87\x8c";  // U+91CC, two columns
+    EXPECT_EQ(limited("!" + wide + "\x1b[b"), "!" + wide + "\x1b[\x18" + wide);
+    EXPECT_EQ(limitedByteByByte("!" + wide + "\x1b[3b"),
+              "!" + wide + "\x1b[3\x18" + wide + wide + wide);
+    EXPECT_EQ(limited("\xe2\x94\x80\x1b[0b"), "\xe2\x94\x80\x1b[0\x18\xe2\x94\x80");  // 0: once
+    EXPECT_EQ(limited("\xcc\x81\x1b[2b"), "\xcc\x81\x1b[2\x18\xcc\x81\xcc\x81");      // width 0
+    EXPECT_EQ(limited("\xff\x1b[b"), "\xff\x1b[\x18\xef\xbf\xbd");              // shown as U+FFFD
+    EXPECT_EQ(limited("\xe9\x87\x1b[b"), "\xef\xbf\xbd\x1b[\x18\xef\xbf\xbd");  // cut short
+    EXPECT_EQ(limited(wide + "x\x1b[2b"), wide + "x\x1b[2b");  // ASCII last: libvterm's own
+    std::string many = limited(wide + "\x1b[99999b");
+    EXPECT_EQ(many.size(), wide.size() * (1 + kMaxRepeat) + 8);  // + ESC [ 99999 CAN
+    EXPECT_EQ(limited(wide + "\x1b[2;7b"), wide + "\x1b[2;7\x18" + wide + wide);
+}
+
+TEST(EscapeLimiter, AnInterruptedRepeatWritesNothing) {
+    EscapeLimiter limiter;
+    std::string out;
+    limiter.filter("\xe9\x87\x8c\x1b[4", out);
+    limiter.interrupt(out);
+    limiter.filter("by", out);
+    EXPECT_EQ(out, "\xe9\x87\x8c\x1b[4\x18y");
+}
+
+TEST(Screen, ARepeatedWideCharacterWrapsLikeWrittenOnes) {
+    Screen screen(3, 1);
+    screen.feed("!\xe9\x87\x8c\x1b[b\x1b[b");  // libvterm 0.1.4 crashed on this
+    EXPECT_EQ(screen.cell(0, 0).chars, U"\u91cc");
+    Screen wide(10, 1);
+    wide.feed("ab\xe2\x94\x80\x1b[3bc");
+    EXPECT_EQ(wide.cell(0, 5).chars, U"\u2500");
+    EXPECT_EQ(wide.cell(0, 6).chars, U"c");
 }
 
 TEST(Screen, ARepeatBeforeAnyCharacterLeavesTheScreenBlankAndRepeatsLaterOnes) {
