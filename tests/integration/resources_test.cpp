@@ -18,6 +18,7 @@
 #include <boost/json/serialize.hpp>
 
 #include "support/session_api.hpp"
+#include "unit_support/read_file.hpp"
 #include "unit_support/temp_dir.hpp"
 #include "unit_support/wait_until.hpp"
 
@@ -90,8 +91,7 @@ std::string exitReason(const json::object& session) {
 
 /// CPU seconds the kernel accounted to `pid` (utime + stime).
 double cpuSeconds(int pid) {
-    std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
-    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    std::string text = readFile("/proc/" + std::to_string(pid) + "/stat");
     std::istringstream fields(text.substr(text.rfind(')') + 2));
     std::string field;
     double ticks = 0;

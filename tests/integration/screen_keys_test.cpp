@@ -14,6 +14,7 @@
 
 #include "core/executables.hpp"
 #include "support/session_api.hpp"
+#include "unit_support/read_file.hpp"
 #include "unit_support/temp_dir.hpp"
 #include "unit_support/wait_until.hpp"
 
@@ -72,9 +73,7 @@ bool foregroundChild(int parent, const std::string& name) {
     for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
         auto pid = entry.path().filename().string();
         if (pid.find_first_not_of("0123456789") != std::string::npos) continue;  // not a pid
-        std::ifstream in(entry.path() / "stat");
-        if (!in) continue;  // gone meanwhile
-        std::string stat((std::istreambuf_iterator<char>(in)), {});
+        std::string stat = readFile(entry.path() / "stat");  // "" when gone meanwhile
         auto open = stat.find('('), close = stat.rfind(')');
         if (open == std::string::npos || close == std::string::npos) continue;
         std::istringstream rest(stat.substr(close + 2));

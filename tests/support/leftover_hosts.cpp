@@ -2,10 +2,10 @@
 
 #include <signal.h>
 
-#include <fstream>
-#include <iterator>
 #include <string>
 #include <thread>
+
+#include "unit_support/read_file.hpp"
 
 namespace parawork::test {
 
@@ -17,8 +17,7 @@ std::vector<pid_t> hostsUnder(const std::filesystem::path& home) {
     for (const auto& entry : std::filesystem::directory_iterator("/proc", ec)) {
         const std::string name = entry.path().filename().string();
         if (name.find_first_not_of("0123456789") != std::string::npos) continue;
-        std::ifstream in(entry.path() / "cmdline");
-        std::string cmdline((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        std::string cmdline = readFile(entry.path() / "cmdline");  // "" when gone meanwhile
         if (cmdline.find(marker) != std::string::npos) hosts.push_back(std::stoi(name));
     }
     return hosts;
