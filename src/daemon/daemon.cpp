@@ -85,12 +85,19 @@ void writeDaemonInfo(const Paths& paths, std::uint16_t port, const std::string& 
         core::throwErrno("cannot write " + paths.daemonInfoFile().string());
 }
 
-/// parawork-host is installed beside the parawork binary.
-std::filesystem::path hostBinary() {
+/// This binary's path; empty when /proc does not say.
+std::filesystem::path selfBinary() {
     std::error_code ec;
     auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
+    return ec ? std::filesystem::path() : self;
+}
+
+/// parawork-host is installed beside the parawork binary.
+std::filesystem::path hostBinary() {
+    auto self = selfBinary();
     auto candidate = self.parent_path() / "parawork-host";
-    if (ec || !std::filesystem::exists(candidate))
+    std::error_code ec;
+    if (self.empty() || !std::filesystem::exists(candidate, ec))
         throw core::Error("cannot find parawork-host beside " + self.string());
     return candidate;
 }
@@ -99,10 +106,10 @@ std::filesystem::path hostBinary() {
 /// it is missing, this binary's `hook` verb), with the socket it listens on (the agent's
 /// environment need not lead to this daemon).
 std::vector<std::string> hookCommand(const Paths& paths) {
-    std::error_code ec;
-    auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
-    if (ec) return {};  // agents start without hooks
+    auto self = selfBinary();
+    if (self.empty()) return {};  // agents start without hooks
     auto small = self.parent_path() / "parawork-hook";
+    std::error_code ec;
     if (std::filesystem::exists(small, ec))
         return {small.string(), "--socket", paths.socketFile().string()};
     return {self.string(), "hook", "--socket", paths.socketFile().string()};
@@ -111,9 +118,8 @@ std::vector<std::string> hookCommand(const Paths& paths) {
 /// The MCP server agents are given (config mcp.offer_to_agents): this binary's `mcp` verb on the
 /// socket this daemon listens on.
 std::vector<std::string> mcpServerCommand(const Paths& paths) {
-    std::error_code ec;
-    auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
-    if (ec) return {};
+    auto self = selfBinary();
+    if (self.empty()) return {};
     return {self.string(), "mcp", "--socket", paths.socketFile().string()};
 }
 
