@@ -1382,7 +1382,10 @@ TEST(Contract, FilesystemRoutes) {
     makeRepository(home / "code-stuff" / "widget-tools");
     makeRepository(home / ".hidden" / "widget-secret");        // hidden: never searched
     makeRepository(home / "widget" / "sub" / "widget-inner");  // inside a repository: not walked
-    DaemonProcess daemon(DaemonProcess::Options{.env = {{"HOME", home.string()}}});
+    // Home is the only root, as by default: the test daemons' usual root, /tmp, holds other
+    // tests' repositories, which the search would find.
+    DaemonProcess daemon(DaemonProcess::Options{
+        .env = {{"HOME", home.string()}, {"PARAWORK_FILES_ALLOWED_ROOTS", home.string()}}});
     Client api(daemon.unixSocket());
     auto query = [](const fs::path& p) { return "?path=" + p.string(); };
 
