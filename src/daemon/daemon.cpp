@@ -490,7 +490,6 @@ std::shared_ptr<proxy::PreviewProxy> Daemon::previewProxy() {
 }
 
 int Daemon::run() {
-    startServing();
     runLoop();
     stopServices();
     tokens_->flushUsage();
@@ -513,6 +512,8 @@ void Daemon::startServing() {
     printListening(config(), paths(), server_.port(), urls, token_);
 }
 
+/// Serves until stopped. The signals are caught before anyone is told where the daemon listens:
+/// a SIGTERM right after "listening" is a clean stop, not a kill.
 void Daemon::runLoop() {
     // On SIGINT/SIGTERM connections get up to 3 s to say goodbye; then the loop stops anyway.
     net::signal_set signals(loop_, SIGINT, SIGTERM);
@@ -531,6 +532,7 @@ void Daemon::runLoop() {
         });
     };
     onHangup();
+    startServing();
     loop_.run();
 }
 

@@ -57,14 +57,20 @@ std::string readReport(int fd, std::chrono::milliseconds timeout) {
 }  // namespace
 
 void ReadinessReporter::ready(pid_t hostPid, pid_t childPid) {
-    writeQuietly(pipe_.get(), "ok {\"pid\":" + std::to_string(hostPid) +
-                                  ",\"childPid\":" + std::to_string(childPid) + "}\n");
-    pipe_.reset();
+    std::string json =
+        "{\"pid\":" + std::to_string(hostPid) + ",\"childPid\":" + std::to_string(childPid) + "}\n";
+    writeQuietly(out_.get(), err_ ? json : "ok " + json);
+    out_.reset();
+    err_.reset();
 }
 
 void ReadinessReporter::failed(std::string_view message) {
-    writeQuietly(pipe_.get(), "error " + std::string(message) + "\n");
-    pipe_.reset();
+    if (err_)
+        writeQuietly(err_.get(), "parawork-host: " + std::string(message) + "\n");
+    else
+        writeQuietly(out_.get(), "error " + std::string(message) + "\n");
+    out_.reset();
+    err_.reset();
 }
 
 ReadinessReporter detachFromCaller(std::chrono::milliseconds readyTimeout) {
@@ -79,17 +85,33 @@ ReadinessReporter detachFromCaller(std::chrono::milliseconds readyTimeout) {
     }
     pipe.read.reset();
     if (::setsid() < 0) {
-        ReadinessReporter(std::move(writeEnd))
+        ReadinessReporter::toForeground(std::move(writeEnd))
             .failed(std::string("setsid: ") + std::strerror(errno));
         ::_exit(1);
     }
     pid_t host = ::fork();
     if (host < 0) {
-        ReadinessReporter(std::move(writeEnd)).failed(std::string("fork: ") + std::strerror(errno));
+        ReadinessReporter::toForeground(std::move(writeEnd))
+            .failed(std::string("fork: ") + std::strerror(errno));
         ::_exit(1);
     }
     if (host > 0) ::_exit(0);  // the intermediate: its only job was the setsid
-    return ReadinessReporter(std::move(writeEnd));
+    return ReadinessReporter::toForeground(std::move(writeEnd));
+}
+
+void detachNow() {
+    std::fflush(nullptr);
+    pid_t intermediate = ::fork();
+    if (intermediate < 0) core::throwErrno("fork");
+    if (intermediate > 0) {
+        int status = 0;
+        ::waitpid(intermediate, &status, 0);
+        ::_exit(WIFEXITED(status) ? WEXITSTATUS(status) : 1);
+    }
+    if (::setsid() < 0) ::_exit(1);
+    pid_t host = ::fork();
+    if (host < 0) ::_exit(1);
+    if (host > 0) ::_exit(0);
 }
 
 void ensureStdioOpen() {

@@ -14,23 +14,38 @@
 
 namespace parawork::host {
 
-/// The detached host's end of the readiness pipe. Report exactly once.
+/// Where the detached host reports its start: exactly once.
 class ReadinessReporter {
   public:
-    explicit ReadinessReporter(core::UniqueFd pipe) : pipe_(std::move(pipe)) {}
-    /// The host is listening: the foreground process prints the JSON line and exits 0.
+    /// To the foreground process, through the readiness pipe (detachFromCaller).
+    static ReadinessReporter toForeground(core::UniqueFd pipe) {
+        return ReadinessReporter(std::move(pipe), {});
+    }
+    /// Straight to the caller (a standby host): the JSON line on `out`, the reason on `err`.
+    static ReadinessReporter toCaller(core::UniqueFd out, core::UniqueFd err) {
+        return ReadinessReporter(std::move(out), std::move(err));
+    }
+    /// The host is listening: {"pid":…,"childPid":…} reaches the caller.
     void ready(pid_t hostPid, pid_t childPid);
-    /// Start-up failed: the foreground process prints `message` and exits 1.
+    /// Start-up failed: "parawork-host: <message>" reaches the caller.
     void failed(std::string_view message);
 
   private:
-    core::UniqueFd pipe_;
+    ReadinessReporter(core::UniqueFd out, core::UniqueFd err)
+        : out_(std::move(out)), err_(std::move(err)) {}
+    core::UniqueFd out_;  ///< the readiness pipe, or the caller's stdout
+    core::UniqueFd err_;  ///< empty for the readiness pipe
 };
 
 /// Forks twice. Returns only in the detached grandchild. The foreground process waits up to
 /// `readyTimeout` for the report, then exits with the outcome; the intermediate exits at once.
 /// Throws core::Error if the first fork fails (nothing has been detached then).
 ReadinessReporter detachFromCaller(std::chrono::milliseconds readyTimeout);
+
+/// Forks twice like detachFromCaller, but the foreground process exits 0 at once (once the
+/// intermediate has): for a standby host, whose caller reaps it and talks to the detached
+/// grandchild through the descriptors it inherited. Returns only in the grandchild.
+void detachNow();
 
 /// Makes sure descriptors 0, 1 and 2 are open (on /dev/null), so that no descriptor the host
 /// opens later lands on them by accident.

@@ -57,7 +57,8 @@ std::string hostUsage() {
     return "usage: parawork-host --dir SESSION_DIR [--cols N] [--rows N] [--cwd DIR]\n"
            "                     [--log-max-bytes N] [--log-segment-bytes N] [--linger-ms N]\n"
            "                     [--cgroup CGROUP_PROCS_FILE]...\n"
-           "                     -- COMMAND [ARGS...]\n";
+           "                     -- COMMAND [ARGS...]\n"
+           "       parawork-host --standby --within SESSIONS_DIR   (the request on stdin)\n";
 }
 
 namespace {

@@ -143,9 +143,9 @@ void runScreenWorker(int fd, int cols, int rows) {
     ::_exit(1);
 }
 
-ScreenProcess::ScreenProcess(int cols, int rows)
+ScreenProcess::ScreenProcess(int cols, int rows, Start start)
     : cols_(std::max(cols, 1)), rows_(std::max(rows, 1)) {
-    start();
+    if (start == Start::Now) this->start();
 }
 
 ScreenProcess::~ScreenProcess() {

@@ -40,8 +40,11 @@ struct ScreenPicture {
 /// A Screen behind a process boundary. Its owner must be single-threaded (it forks).
 class ScreenProcess {
   public:
-    /// Starts the worker. Throws core::Error when it cannot be started.
-    ScreenProcess(int cols, int rows);
+    enum class Start {
+        Now,         ///< throws core::Error when the worker cannot be started
+        OnFirstUse,  ///< at the first feed or request: off a session's start-up path
+    };
+    ScreenProcess(int cols, int rows, Start start = Start::Now);
     ~ScreenProcess();
     ScreenProcess(ScreenProcess&& other) noexcept;
     ScreenProcess& operator=(ScreenProcess&& other) noexcept;

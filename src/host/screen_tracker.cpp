@@ -13,7 +13,10 @@ constexpr std::size_t kKeepCapacity = 64 * 1024;
 }  // namespace
 
 ScreenTracker::ScreenTracker(int cols, int rows, std::uint64_t offset, ScreenTrackerLimits limits)
-    : screen_(cols, rows), limits_(limits), backlogStart_(offset), offset_(offset) {
+    : screen_(cols, rows, ScreenProcess::Start::OnFirstUse),
+      limits_(limits),
+      backlogStart_(offset),
+      offset_(offset) {
     limits_.skipKeep = std::min(limits_.skipKeep, limits_.maxBacklog);
 }
 

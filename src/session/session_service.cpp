@@ -46,6 +46,7 @@ struct SessionService::Impl {
     OutputEvents follower;
     HostWatcher watcher;
     PromptTypists typists;
+    HostLauncher launcher;
 
     Impl(SessionService& owner, store::Database& d, ServiceConfig c, EventSink s)
         : self(owner),
@@ -57,7 +58,8 @@ struct SessionService::Impl {
           follower(d, config, sink, observers, activity,
                    [this](const std::shared_ptr<LiveSession>& l) { forget(l); }),
           watcher([this](const std::shared_ptr<LiveSession>& l) { onOutput(l); },
-                  [this](const std::shared_ptr<LiveSession>& l) { follower.wake(l); }) {}
+                  [this](const std::shared_ptr<LiveSession>& l) { follower.wake(l); }),
+          launcher(config.hostBinary, config.sessionsDir) {}
 
     void onOutput(const std::shared_ptr<LiveSession>& session) {
         observers.outputAdvanced(session->id);
@@ -301,16 +303,18 @@ core::Session SessionService::Impl::launch(const StartRequest& req, const core::
     Launched launched;
     std::optional<core::Session> updated;
     try {
-        launched = launchHost(spec);
+        launched = launcher.launch(spec);
         updated = markRunning(session.id, launched);
         // Announced before the watcher can see its end, so "ended" never precedes "running".
         if (updated) announceRunning(*updated, launched.childPid);
         attach(live);
     } catch (const std::exception& e) {
+        launcher.replenish();
         abandonStart(session, launched.hostPid, updated.has_value(), e.what());
     }
-    spdlog::info("session {} started: {} (host pid {}, pid {})", session.id, req.argv.front(),
-                 launched.hostPid, launched.childPid);
+    launcher.replenish();
+    spdlog::info("session {} started: {} (host pid {}{}, pid {})", session.id, req.argv.front(),
+                 launched.hostPid, launched.warm ? ", the standby" : "", launched.childPid);
     return updated.value_or(session);
 }
 
@@ -318,14 +322,9 @@ LaunchSpec SessionService::Impl::launchSpec(const StartRequest& req, const core:
                                             const std::filesystem::path& sessionDir) {
     std::vector<std::filesystem::path> cgroupProcFiles;
     if (config.prepareResources) cgroupProcFiles = config.prepareResources(session.id, req.limits);
-    return LaunchSpec{config.hostBinary,
-                      sessionDir,
-                      session.cwd.value_or(""),
-                      req.argv,
-                      environmentFor(req, session.id),
-                      req.size,
-                      config.logMaxBytes,
-                      cgroupProcFiles};
+    return LaunchSpec{
+        sessionDir, session.cwd.value_or(""), req.argv,       environmentFor(req, session.id),
+        req.size,   config.logMaxBytes,       cgroupProcFiles};
 }
 
 /// Running before the watcher sees the host: a quick command may end at once, and its end must

@@ -10,15 +10,19 @@
 namespace parawork::test {
 
 std::vector<pid_t> hostsUnder(const std::filesystem::path& home) {
-    // The arguments in /proc/<pid>/cmdline end with a NUL each.
-    std::string marker = std::string("--dir") + '\0' + (home / "data" / "sessions").string() + "/";
+    // The arguments in /proc/<pid>/cmdline end with a NUL each. A host started in advance
+    // (--standby) names the directory its session is in.
+    std::string sessions = (home / "data" / "sessions").string();
+    std::string marker = std::string("--dir") + '\0' + sessions + "/";
+    std::string standby = std::string("--within") + '\0' + sessions + '\0';
     std::vector<pid_t> hosts;
     std::error_code ec;
     for (const auto& entry : std::filesystem::directory_iterator("/proc", ec)) {
         const std::string name = entry.path().filename().string();
         if (name.find_first_not_of("0123456789") != std::string::npos) continue;
         std::string cmdline = readFile(entry.path() / "cmdline");  // "" when gone meanwhile
-        if (cmdline.find(marker) != std::string::npos) hosts.push_back(std::stoi(name));
+        if (cmdline.find(marker) != std::string::npos || cmdline.find(standby) != std::string::npos)
+            hosts.push_back(std::stoi(name));
     }
     return hosts;
 }

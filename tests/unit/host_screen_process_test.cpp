@@ -49,6 +49,15 @@ TEST(ScreenProcess, DrawsWhatTheScreenDraws) {
     EXPECT_EQ(process.losses(), 0u);
 }
 
+TEST(ScreenProcess, AWorkerStartedOnFirstUseStartsThen) {
+    ScreenProcess process(20, 4, ScreenProcess::Start::OnFirstUse);
+    EXPECT_LT(process.pid(), 0);  // a session's start does not wait for it
+    process.feed("first");
+    EXPECT_GT(process.pid(), 0);
+    EXPECT_EQ(rowText(drawn(process), 0), U"first");
+    EXPECT_EQ(process.losses(), 0u);
+}
+
 TEST(ScreenProcess, ACrashedWorkerCostsOnlyTheScreen) {
     ScreenProcess process(20, 4);
     process.feed("before");
