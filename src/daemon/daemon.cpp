@@ -326,6 +326,8 @@ class Daemon {
     session::ExecRunner execRunner_{db_, api::execConcurrency(config().workerThreads),
                                     workspaceEnvironment()};
     // The MCP server (issue 21): its tools call the services above; /mcp and `parawork mcp`.
+    // Its waits (session_output, session_wait) wake on sessionChanges_.
+    session::SessionChanges sessionChanges_;
     mcp::McpServer mcpServer_;
     mcp::McpSessions mcpSessions_;
     api::RequestStats requestStats_;
@@ -346,10 +348,11 @@ Daemon::Daemon(const ServeOptions& options) : home_(openHome(options)) {
     sessions_.addObserver(events_);
     sessions_.addObserver(attentionNotifier_);
     sessions_.addObserver(checkpointObserver_);
+    sessions_.addObserver(sessionChanges_);
     // Before serving starts: the server reads its tools without a lock.
-    mcp::addParaworkTools(
-        mcpServer_, {db_, sessions_, workspaces_, portService_, dependencies_, reviewComments_,
-                     checkpoints_, branches_, execRunner_, config().mcpConfineToWorkspace});
+    mcp::addParaworkTools(mcpServer_, {db_, sessions_, workspaces_, portService_, dependencies_,
+                                       reviewComments_, checkpoints_, branches_, execRunner_,
+                                       sessionChanges_, config().mcpConfineToWorkspace});
     mcpServer_.setCallObserver(mcp::sessionHistory(db_));  // an agent's calls in its logs
     server_.setSessions(sessions_);
     server_.setPreviewHook(previewProxy());

@@ -27,6 +27,7 @@ class McpToolsTest : public store::fixture::StoreTest {
         auto repo = store::fixture::makeRepository("r1", "repo");
         repo.path = repo_.string();
         store::insertRepository(db_, repo);
+        sessions_.addObserver(changes_);
     }
     ~McpToolsTest() override {
         sessions_.shutdown();
@@ -52,7 +53,7 @@ class McpToolsTest : public store::fixture::StoreTest {
             server_.emplace();
             addParaworkTools(*server_,
                              ToolServices{db_, sessions_, workspaces_, ports_, deps_, comments_,
-                                          checkpoints_, branches_, exec_, confine});
+                                          checkpoints_, branches_, exec_, changes_, confine});
             server_->setCallObserver(sessionHistory(db_));
         }
         return *server_;
@@ -84,6 +85,7 @@ class McpToolsTest : public store::fixture::StoreTest {
 
     git::testing::Sandbox sandbox_;
     fs::path repo_ = git::testing::makeRepo(sandbox_ / "repo");
+    session::SessionChanges changes_;
     session::SessionService sessions_{db_, sessionConfig(), {}};
     workspace::WorkspaceService workspaces_{db_, sessions_, workspaceConfig()};
     ports::PortService ports_{db_, {}, {}};

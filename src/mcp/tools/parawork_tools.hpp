@@ -10,6 +10,7 @@
 #include "review/checkpoint_service.hpp"
 #include "review/comment_service.hpp"
 #include "session/exec_runner.hpp"
+#include "session/session_changes.hpp"
 #include "session/session_service.hpp"
 #include "store/database.hpp"
 #include "workspace/workspace_service.hpp"
@@ -28,6 +29,8 @@ struct ToolServices {
     review::BranchService& branches;
     /// Shared with POST /api/sessions/:id/exec: one bound on commands running at once.
     session::ExecRunner& exec;
+    /// Wakes session_output and session_wait when a session changes (registered as an observer).
+    const session::SessionChanges& changes;
     /// A caller inside a session may reach only its own workspace and its sessions.
     bool confineToWorkspace = false;
 };

@@ -1,7 +1,7 @@
 // session_run, session_list, session_output, session_screen, session_send, session_stop: the
 // session and workspace services' start, list, readOutput, screen, sendKeys and stop.
+#include <algorithm>
 #include <chrono>
-#include <thread>
 
 #include "api/body_fields.hpp"
 #include "api/entity_json.hpp"
@@ -22,7 +22,8 @@ constexpr std::int64_t kMaxOutputRead = 256 << 10;
 constexpr std::size_t kMaxSessionList = 1000;
 /// session_output's longest wait for output (a long-poll, so an agent need not poll).
 constexpr std::int64_t kMaxOutputWaitMs = 60'000;
-constexpr auto kOutputPollInterval = std::chrono::milliseconds(10);
+/// How soon a waiting call notices its cancellation (output and ends wake it at once).
+constexpr auto kCancelCheck = std::chrono::milliseconds(100);
 
 /// What to run: the command as given, else the agent profile's launch with the prompt.
 void readProgram(const Services& s, const json::object& args, session::StartRequest& start) {
@@ -131,13 +132,16 @@ ToolResult readOutput(const Services& s, const json::object& args, const CallCon
     auto limit = static_cast<std::size_t>(optionalInteger(args, "maxBytes").value_or(64 << 10));
     const auto deadline = std::chrono::steady_clock::now() +
                           std::chrono::milliseconds(optionalInteger(args, "waitMs").value_or(0));
+    auto changes = s->changes.generation();  // before reading: no change is missed
     auto read = s->sessions.readOutput(id, offset, limit);
     auto state = s->sessions.outputState(id);
     if (!state || !read) throw core::ServiceError(404, "Session not found");
-    // waitMs: until there is output past `offset`, the session ends, or the time is up.
+    // waitMs: until there is output past `offset`, the session ends, or the time is up. Woken
+    // by any session's change; a cancellation is seen within kCancelCheck.
     while (read->bytes.empty() && !state->ended && !context.isCancelled() &&
            std::chrono::steady_clock::now() < deadline) {
-        std::this_thread::sleep_for(kOutputPollInterval);
+        changes = s->changes.waitAfter(
+            changes, std::min(deadline, std::chrono::steady_clock::now() + kCancelCheck));
         read = s->sessions.readOutput(id, offset, limit);
         state = s->sessions.outputState(id);
         if (!state || !read) throw core::ServiceError(404, "Session not found");

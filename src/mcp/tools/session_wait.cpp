@@ -1,8 +1,8 @@
 // session_wait and exec: the two long calls, with progress while they run.
 #include "mcp/tools/session_wait.hpp"
 
+#include <algorithm>
 #include <future>
-#include <thread>
 
 #include "api/entity_json.hpp"
 #include "core/error.hpp"
@@ -16,7 +16,8 @@ using Clock = std::chrono::steady_clock;
 using std::chrono::milliseconds;
 
 /// How often the session is looked at: the store and the port list are cheap to read.
-constexpr milliseconds kPollInterval{50};
+constexpr milliseconds kPortPollInterval{50};
+constexpr milliseconds kCancelCheck{100};
 /// How often progress (the time waited so far) is reported.
 constexpr milliseconds kProgressInterval{1000};
 
@@ -167,6 +168,7 @@ json::object waitForSession(const ToolServices& services, const std::string& ses
     auto lastProgress = started;
     std::optional<std::string> url;
     for (;;) {
+        auto changes = services.changes.generation();  // before looking: no change is missed
         auto session = store::findSession(services.db, sessionId);
         if (!session) throw core::ServiceError(404, "Session not found");
         bool met = reached(*session, goal, url, services);
@@ -188,7 +190,10 @@ json::object waitForSession(const ToolServices& services, const std::string& ses
                              static_cast<double>(timeout.count()),
                              "waited " + std::to_string(elapsed.count() / 1000) + " s");
         }
-        std::this_thread::sleep_for(kPollInterval);
+        // Woken by any session's change; a port's readiness is not one of them (polled), nor a
+        // cancellation (seen within the slice).
+        auto slice = goal.until == WaitUntil::Port ? kPortPollInterval : kCancelCheck;
+        services.changes.waitAfter(changes, std::min(started + timeout, now + slice));
     }
 }
 
