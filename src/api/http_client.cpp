@@ -144,10 +144,13 @@ struct HttpClient::Impl {
             }
             stream.reset();
             // A kept-alive connection the server closed meanwhile: retry once on a new one.
-            if (fresh || attempt > 0)
-                throw ConnectError("no answer to " + std::string(req.method_string()) + " " +
+            if (fresh || attempt > 0) {
+                std::string what = "no answer to " + std::string(req.method_string()) + " " +
                                    std::string(req.target()) + ": " +
-                                   (readError ? readError : writeError).message());
+                                   (readError ? readError : writeError).message();
+                if (!writeError) throw AnswerLostError(what);
+                throw ConnectError(what);
+            }
         }
     }
 };

@@ -44,6 +44,13 @@ class ConnectError : public core::Error {
     using core::Error::Error;
 };
 
+/// The request went out whole but its answer did not come (the connection closed or timed out
+/// part way): the server may have acted on it, so it is not to be sent again blindly.
+class AnswerLostError : public ConnectError {
+  public:
+    using ConnectError::ConnectError;
+};
+
 class HttpClient {
   public:
     explicit HttpClient(Endpoint endpoint,

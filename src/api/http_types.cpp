@@ -10,6 +10,11 @@ std::optional<std::string_view> Request::header(std::string_view name) const {
     return std::string_view(it->second);
 }
 
+bool Request::acceptsEventStream() const {
+    auto accept = header("accept");
+    return accept && accept->find("text/event-stream") != std::string_view::npos;
+}
+
 std::optional<std::string_view> Request::queryParam(std::string_view name) const {
     for (const auto& [key, value] : query)
         if (key == name) return std::string_view(value);

@@ -2,6 +2,9 @@
 // are unit-tested without sockets and without Beast (which only the server edge includes).
 #pragma once
 
+#include <atomic>
+#include <memory>
+
 #include <map>
 #include <optional>
 #include <string>
@@ -24,6 +27,9 @@ class EventSink {
     virtual ~EventSink() = default;
     /// One whole event: "event: message\ndata: …\n\n".
     virtual void send(std::string event) = 0;
+    /// Set once the client has hung up while the handler runs (watched for a request that
+    /// accepts text/event-stream): its answer will never be read. Null when not watched.
+    virtual std::shared_ptr<const std::atomic<bool>> clientGone() const { return nullptr; }
 };
 
 /// How a request reached the daemon: the unix socket is authenticated by file permissions.
@@ -53,6 +59,8 @@ struct Request {
     std::optional<std::string_view> header(std::string_view name) const;
     /// The first query parameter with this name, or nullopt.
     std::optional<std::string_view> queryParam(std::string_view name) const;
+    /// Its Accept header takes text/event-stream (its answer may stream).
+    bool acceptsEventStream() const;
 };
 
 struct Response {

@@ -3,7 +3,10 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+
+#include <cerrno>
 
 #include <atomic>
 #include <charconv>
@@ -115,6 +118,8 @@ class HandlerOutcome : public EventSink, public std::enable_shared_from_this<Han
     void send(std::string event) override {
         push([&] { events_.push_back(std::move(event)); });
     }
+    std::shared_ptr<const std::atomic<bool>> clientGone() const override { return gone_; }
+    void markClientGone() { gone_->store(true); }
     void finish(Response res) {
         push([&] { final_ = std::move(res); });
     }
@@ -156,7 +161,25 @@ class HandlerOutcome : public EventSink, public std::enable_shared_from_this<Han
     std::mutex mutex_;
     std::deque<std::string> events_;
     std::optional<Response> final_;
+    std::shared_ptr<std::atomic<bool>> gone_ = std::make_shared<std::atomic<bool>>(false);
 };
+
+/// Until the client hangs up (then `outcome` hears of it), sends more (a pipelined request,
+/// left for the next read: watching stops) or the watch is cancelled. For a request whose answer
+/// may stream: MCP's Streamable HTTP makes a hang-up the cancellation of that request.
+net::awaitable<void> watchForHangUp(Stream& stream, std::shared_ptr<HandlerOutcome> outcome) {
+    auto& socket = stream.socket();
+    for (;;) {
+        auto [ec] = co_await socket.async_wait(net::socket_base::wait_read, kAwait);
+        if (ec) co_return;  // cancelled: the handler is done
+        char byte = 0;
+        ssize_t n = ::recv(socket.native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+        if (n > 0) co_return;
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) continue;
+        outcome->markClientGone();  // EOF, or the connection failed
+        co_return;
+    }
+}
 
 /// The chunked text/event-stream answer of one request, once its handler sent an event.
 struct EventStreamOut {
@@ -500,8 +523,18 @@ net::awaitable<Response> HttpServer::Impl::dispatch(Request& req, EventStreamOut
         [outcome](std::exception_ptr failure, Response res) {
             outcome->finish(failure ? fail(500, "Internal server error") : std::move(res));
         });
+    // A client that may take a stream may also hang up meanwhile: watched on the loop.
+    bool watching = events && req.acceptsEventStream();
+    net::steady_timer watchEnded(loop, net::steady_timer::time_point::max());
+    if (watching)
+        net::co_spawn(loop, watchForHangUp(events->stream, outcome),
+                      [&watching, &watchEnded](std::exception_ptr) {
+                          watching = false;
+                          watchEnded.cancel();
+                      });
     // `req` lives in this frame: the loop waits for the handler's end whatever the client does.
-    for (;;) {
+    std::optional<Response> res;
+    while (!res) {
         auto batch = co_await outcome->next();
         for (const auto& event : batch.events) {
             if (!events->started) {
@@ -512,9 +545,17 @@ net::awaitable<Response> HttpServer::Impl::dispatch(Request& req, EventStreamOut
                 co_await events->writeHead(std::move(head));
             }
             co_await events->writeChunk(event);
+            if (events->failed) outcome->markClientGone();
         }
-        if (batch.final) co_return std::move(*batch.final);
+        res = std::move(batch.final);
     }
+    // The watch holds the stream: it ends before this frame does (one loop thread: no race).
+    if (watching) {
+        boost::system::error_code ignored;
+        events->stream.socket().cancel(ignored);
+        if (watching) co_await watchEnded.async_wait(kAwait);
+    }
+    co_return std::move(*res);
 }
 
 net::awaitable<void> HttpServer::Impl::runWebSocket(Stream stream,

@@ -89,12 +89,16 @@ class StdioBridge {
         return h;
     }
 
-    /// One POST to the daemon; a daemon that went away is started (or found) again once. An
-    /// answer that comes as Server-Sent Events (progress, then the answer) is written to stdout
-    /// event by event as it arrives, and the reply's body stays empty.
+    /// One POST to the daemon; a daemon that could not be reached is started (or found) again
+    /// once. A call whose answer was lost on the way (the daemon died while it ran) is not sent
+    /// again: it may have been done (a session started), so the client hears of the failure and
+    /// decides. An answer that comes as Server-Sent Events (progress, then the answer) is written
+    /// to stdout event by event as it arrives, and the reply's body stays empty.
     api::HttpReply post(const std::string& body) {
         try {
             return postOnce(body);
+        } catch (const api::AnswerLostError&) {
+            throw;
         } catch (const api::ConnectError&) {
             if (!socket_.empty()) throw;  // that daemon is gone: this call fails, the next tries
             ConnectOptions options;

@@ -32,11 +32,6 @@ std::optional<std::string> headerOf(const api::Request& req, std::string_view na
     return value ? std::optional<std::string>(*value) : std::nullopt;
 }
 
-bool acceptsEventStream(const api::Request& req) {
-    auto accept = req.header("accept");
-    return accept && accept->find("text/event-stream") != std::string_view::npos;
-}
-
 /// A visible-ASCII token of at most kMaxScopeBytes: a bridge's scope.
 bool validScope(std::string_view scope) {
     if (scope.empty() || scope.size() > kMaxScopeBytes) return false;
@@ -100,7 +95,7 @@ api::Response post(api::Request& req, McpServer& server, McpSessions& sessions) 
         http = HttpHeaders{headerOf(req, "mcp-protocol-version"), headerOf(req, "mcp-method"),
                            headerOf(req, "mcp-name")};
     // Progress goes out as it happens, as SSE events on the POST's answer (Streamable HTTP).
-    api::EventSink* events = acceptsEventStream(req) ? req.events : nullptr;
+    api::EventSink* events = req.acceptsEventStream() ? req.events : nullptr;
     std::atomic<bool> streamed{false};
     McpAnswer answer = server.handle(
         req.body, *connection, caller,
@@ -109,7 +104,7 @@ api::Response post(api::Request& req, McpServer& server, McpSessions& sessions) 
             events->send(sseEvent(note));
             streamed = true;
         },
-        http ? &*http : nullptr);
+        http ? &*http : nullptr, events ? events->clientGone() : nullptr);
     api::Response res = answerOf(answer, streamed);
     if (answer.initialized && !sessionId) res.set("Mcp-Session-Id", sessions.add(connection));
     return res;

@@ -90,7 +90,7 @@ json::value progressNumber(double value) {
 class ProgressChannel : public std::enable_shared_from_this<ProgressChannel> {
   public:
     ProgressChannel(std::optional<json::value> token, Notify notify,
-                    std::shared_ptr<const std::atomic<bool>> cancelled)
+                    std::function<bool()> cancelled)
         : token_(std::move(token)), notify_(std::move(notify)), cancelled_(std::move(cancelled)) {}
 
     ProgressSink sink() {
@@ -108,7 +108,7 @@ class ProgressChannel : public std::enable_shared_from_this<ProgressChannel> {
   private:
     void send(double progress, std::optional<double> total, std::string message) {
         std::lock_guard lock(mutex_);  // held while sending: notifications leave in order
-        if (!token_ || !notify_ || closed_ || cancelled_->load()) return;
+        if (!token_ || !notify_ || closed_ || cancelled_()) return;
         if (!std::isfinite(progress) || (last_ && progress <= *last_)) return;
         last_ = progress;
         json::object params{{"progressToken", *token_}, {"progress", progressNumber(progress)}};
@@ -120,7 +120,7 @@ class ProgressChannel : public std::enable_shared_from_this<ProgressChannel> {
     std::mutex mutex_;
     std::optional<json::value> token_;
     Notify notify_;
-    std::shared_ptr<const std::atomic<bool>> cancelled_;
+    std::function<bool()> cancelled_;
     std::optional<double> last_;
     bool closed_ = false;
 };
@@ -152,6 +152,7 @@ struct McpServer::Exchange {
     VersionRules rules;
     const CallerInfo& caller;
     const Notify& notify;
+    std::shared_ptr<const std::atomic<bool>> clientGone;
 };
 
 McpServer::McpServer(ServerInfo info, ServerLimits limits)
@@ -172,8 +173,8 @@ bool McpServer::cancel(std::string_view scope, const json::value& requestId) {
 }
 
 McpAnswer McpServer::handle(std::string_view body, McpConnection& connection,
-                            const CallerInfo& caller, const Notify& notify,
-                            const HttpHeaders* http) {
+                            const CallerInfo& caller, const Notify& notify, const HttpHeaders* http,
+                            std::shared_ptr<const std::atomic<bool>> clientGone) {
     RpcBody parsed = parseBody(body, limits_.rpc);
     if (parsed.failure) return {json::serialize(*parsed.failure), kBadRequest, false};
     if (parsed.isBatch) {
@@ -186,12 +187,13 @@ McpAnswer McpServer::handle(std::string_view body, McpConnection& connection,
     const RpcEntry& entry = parsed.entries.front();
     if (entry.errorAnswer) return {json::serialize(*entry.errorAnswer), kBadRequest, false};
     if (!entry.message) return {std::nullopt, kAccepted, false};  // a response: nothing to say
-    return handleMessage(*entry.message, connection, caller, notify, http);
+    return handleMessage(*entry.message, connection, caller, notify, http, std::move(clientGone));
 }
 
 McpAnswer McpServer::handleMessage(const RpcMessage& message, McpConnection& connection,
                                    const CallerInfo& caller, const Notify& notify,
-                                   const HttpHeaders* http) {
+                                   const HttpHeaders* http,
+                                   std::shared_ptr<const std::atomic<bool>> clientGone) {
     McpAnswer answer;
     if (message.isNotification()) {
         handleNotification(message, connection, caller);
@@ -215,7 +217,7 @@ McpAnswer McpServer::handleMessage(const RpcMessage& message, McpConnection& con
         finish(message, nullptr, Outcome{std::nullopt, std::move(refusal), kBadRequest}, answer);
         return answer;
     }
-    Exchange exchange{message, *rules, caller, notify};
+    Exchange exchange{message, *rules, caller, notify, std::move(clientGone)};
     Outcome outcome = dispatch(exchange);
     // Streamable HTTP 2026-07-28: "If the server does not implement the requested RPC method,
     // it MUST respond with 404 Not Found" (and -32601 in the body).
@@ -329,13 +331,17 @@ McpServer::Outcome McpServer::runTool(const ToolDeclaration& tool, const json::o
     RpcError refusal;
     auto ticket = calls_.enter(exchange.caller.scope, *exchange.message.id, refusal);
     if (!ticket) return Outcome{std::nullopt, std::move(refusal), kOk};
-    auto progress = std::make_shared<ProgressChannel>(progressToken(exchange.message.params),
-                                                      exchange.notify, ticket->cancelled());
-    CallContext context{exchange.caller, progress->sink(), ticket->cancelled()};
+    CallContext context{exchange.caller, nullptr, ticket->cancelled(), exchange.clientGone};
+    auto progress = std::make_shared<ProgressChannel>(
+        progressToken(exchange.message.params), exchange.notify,
+        [cancelled = context.cancelled, gone = context.clientGone] {
+            return CallContext{{}, nullptr, cancelled, gone}.isCancelled();
+        });
+    context.progress = progress->sink();
     const auto started = std::chrono::steady_clock::now();
     Outcome outcome = invoke(tool, arguments, context);
     progress->close();
-    bool cancelled = ticket->cancelled()->load();
+    bool cancelled = context.isCancelled();
     if (observer_) {
         bool failed = cancelled || outcome.error ||
                       (outcome.result && outcome.result->contains("isError") &&

@@ -82,11 +82,14 @@ class McpServer {
     /// runs; holds no lock meanwhile, so calls from many threads run side by side. Never throws
     /// on bad input. `http`: the Streamable HTTP headers to check against the body (null for
     /// the stdio bridge); over HTTP a 2026-07-28 method we lack is also a 404.
+    /// `clientGone`: set when the client hung up (Streamable HTTP: the cancellation of its
+    /// request); the call is cancelled and answers nothing.
     McpAnswer handle(std::string_view body, McpConnection& connection, const CallerInfo& caller,
-                     const Notify& notify, const HttpHeaders* http = nullptr);
+                     const Notify& notify, const HttpHeaders* http = nullptr,
+                     std::shared_ptr<const std::atomic<bool>> clientGone = nullptr);
 
-    /// Cancels the running call `requestId` of `scope` (an HTTP response stream that closed is
-    /// a cancellation in 2026-07-28). False when no such call runs.
+    /// Cancels the running call `requestId` of `scope`, as notifications/cancelled does. False
+    /// when no such call runs.
     bool cancel(std::string_view scope, const boost::json::value& requestId);
 
     const ServerInfo& info() const { return info_; }
@@ -97,8 +100,8 @@ class McpServer {
     struct Outcome;
 
     McpAnswer handleMessage(const RpcMessage& message, McpConnection& connection,
-                            const CallerInfo& caller, const Notify& notify,
-                            const HttpHeaders* http);
+                            const CallerInfo& caller, const Notify& notify, const HttpHeaders* http,
+                            std::shared_ptr<const std::atomic<bool>> clientGone);
     void handleNotification(const RpcMessage& message, McpConnection& connection,
                             const CallerInfo& caller);
     Outcome initialize(const RpcMessage& message, McpConnection& connection) const;

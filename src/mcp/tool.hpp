@@ -36,11 +36,15 @@ struct CallContext {
     /// progressToken); a value not above the last one sent, or one sent after the call ended or
     /// was cancelled, is dropped (the spec wants progress to increase and stop at the end).
     ProgressSink progress;
-    /// Set by the server when the client cancels this call (notifications/cancelled, or the
-    /// edge's McpServer::cancel when an HTTP stream closes). A long handler checks it.
+    /// Set by the server when the client cancels this call (notifications/cancelled, or
+    /// McpServer::cancel). A long handler checks isCancelled().
     std::shared_ptr<const std::atomic<bool>> cancelled;
+    /// Set when an HTTP client hung up while the call ran: a cancellation too.
+    std::shared_ptr<const std::atomic<bool>> clientGone;
 
-    bool isCancelled() const { return cancelled && cancelled->load(); }
+    bool isCancelled() const {
+        return (cancelled && cancelled->load()) || (clientGone && clientGone->load());
+    }
 };
 
 /// What a call returns: structured content and its text, or a tool execution error (isError:

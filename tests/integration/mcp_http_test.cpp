@@ -2,6 +2,11 @@
 // handshake with its Mcp-Session-Id, a 2026-07-28 request with its headers, and each refusal —
 // no or a wrong token, a foreign Origin, a body over the limit, a batch, mismatched headers, an
 // unknown session, GET — as the status and JSON-RPC error the spec names.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <gtest/gtest.h>
 
 #include <boost/json/parse.hpp>
@@ -12,6 +17,7 @@
 #include "support/daemon_process.hpp"
 #include "support/session_api.hpp"
 #include "unit_support/temp_dir.hpp"
+#include "unit_support/wait_until.hpp"
 
 namespace parawork::test {
 namespace {
@@ -193,6 +199,51 @@ TEST_F(McpHttp, ProgressIsStreamedWhileTheCallRuns) {
     const auto& result = events.back().at("result").at("structuredContent");
     EXPECT_EQ(result.at("reached"), true) << json::serialize(events.back());
     EXPECT_EQ(result.at("state"), "completed");  // the command exited 0
+}
+
+// 2026-07-28, Streamable HTTP: "Closing the SSE response stream is the cancellation signal. The
+// server MUST treat a client disconnect as cancellation of that request." A session_wait with
+// ten minutes to go ends as soon as its client hangs up: the calling session's history says so.
+TEST_F(McpHttp, AClientThatHangsUpCancelsItsCall) {
+    SessionApi api(daemon);
+    TempDir dir;
+    auto ws = api.createWorkspace(dir.path().string());
+    std::string id(api.start(ws, {"sleep", "1000"}).at("id").as_string());
+    json::object params{
+        {"name", "session_wait"},
+        {"arguments", {{"sessionId", id}, {"until", "ended"}, {"timeoutMs", 600000}}},
+        {"_meta",
+         {{"io.modelcontextprotocol/protocolVersion", kLatest},
+          {"io.modelcontextprotocol/clientCapabilities", json::object{}}}}};
+    std::string body = json::serialize(
+        json::object{{"jsonrpc", "2.0"}, {"id", 3}, {"method", "tools/call"}, {"params", params}});
+    std::string request =
+        "POST /mcp HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(daemon.tcp().port) + "\r\n";
+    for (const auto& [name, value] : auth({{"MCP-Protocol-Version", kLatest},
+                                           {"Mcp-Method", "tools/call"},
+                                           {"Mcp-Name", "session_wait"},
+                                           {"X-Parawork-Session", id}}))
+        request += name + ": " + value + "\r\n";
+    request += "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
+
+    int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    ASSERT_GE(fd, 0);
+    sockaddr_in to{};
+    to.sin_family = AF_INET;
+    to.sin_port = htons(daemon.tcp().port);
+    to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&to), sizeof to), 0);
+    ASSERT_EQ(::send(fd, request.data(), request.size(), MSG_NOSIGNAL),
+              static_cast<ssize_t>(request.size()));
+    ::close(fd);  // hung up without reading a byte of the answer
+
+    std::string logs;
+    EXPECT_TRUE(waitUntil([&] {
+        logs = json::serialize(api.call("GET", "/api/sessions/" + id + "/logs"));
+        return logs.find("mcp: session_wait") != std::string::npos;
+    })) << logs;
+    EXPECT_NE(logs.find("→ error"), std::string::npos) << logs;  // cancelled, not timed out
+    api.call("POST", "/api/sessions/" + id + "/stop");
 }
 
 }  // namespace

@@ -6,11 +6,11 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { dirname, join } from "node:path";
 
-import { Daemon, PARAWORK_BIN, tempDir } from "../browser/harness.mjs";
+import { Daemon, PARAWORK_BIN, eventually, tempDir } from "../browser/harness.mjs";
 import { Client as Client1 } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport as Stdio1 } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { StreamableHTTPClientTransport as Http1 } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
@@ -155,6 +155,36 @@ describe("MCP clients", () => {
       assert.equal((await client.listTools()).tools.length, before);
     } finally {
       await client.close();
+    }
+  });
+  // A call that may have run is never sent again behind the client's back: the daemon dies
+  // (SIGKILL) while an exec runs; the client gets an error for it, the command ran once, and
+  // the next call reaches the daemon started again.
+  test("over stdio a call whose daemon died while it ran fails and is not run again", async () => {
+    const dir = tempDir("pw-mcp-lost");
+    const ws = await daemon.api("POST", "/api/workspaces", { name: "lost", path: dir.path });
+    const runs = join(dir.path, "runs");
+    const release = join(dir.path, "release");
+    const client = new Client1({ name: "sdk1-lost", version: "1" });
+    await client.connect(new Stdio1(stdioArgs()));
+    try {
+      const command = `echo run >> '${runs}'; while [ ! -e '${release}' ]; do sleep 0.05; done`;
+      const call = client.callTool(
+        { name: "exec", arguments: { workspaceId: ws.id, command: ["sh", "-c", command], timeoutMs: 120000 } },
+        undefined,
+        { timeout: 120000 },
+      );
+      await eventually("the command to run", () => existsSync(runs));
+      daemon.child.kill("SIGKILL");
+      await daemon.stop();
+      await daemon.start();
+      await assert.rejects(call, /parawork daemon unavailable/);
+      assert.equal(readFileSync(runs, "utf8"), "run\n");
+      assert.ok((await client.listTools()).tools.length > 0);
+    } finally {
+      writeFileSync(release, "");
+      await client.close();
+      dir.remove();
     }
   });
   test("Claude Code adds `parawork mcp` as written in the docs and connects to it", () => {

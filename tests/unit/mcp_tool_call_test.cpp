@@ -140,14 +140,17 @@ class McpCancellationTest : public McpServerTest {
     McpCancellationTest() { server.addTool(blocking.declaration()); }
 
     /// Starts `block` as request `id` on another thread and waits until its handler runs.
-    std::future<McpAnswer> startBlock(json::value id, CallerInfo who) {
+    /// `clientGone`: the HTTP edge's flag for a client that hung up.
+    std::future<McpAnswer> startBlock(json::value id, CallerInfo who,
+                                      std::shared_ptr<std::atomic<bool>> clientGone = nullptr) {
         auto params = modernCall("block", {});
         params["_meta"].as_object()["progressToken"] = 7;
         auto body = request(id, "tools/call", params);
-        auto future = std::async(std::launch::async, [this, body, who] {
+        auto future = std::async(std::launch::async, [this, body, who, clientGone] {
             McpConnection own;
-            return server.handle(body, own, who,
-                                 [this](std::string_view n) { lateNotifications.emplace_back(n); });
+            return server.handle(
+                body, own, who, [this](std::string_view n) { lateNotifications.emplace_back(n); },
+                nullptr, clientGone);
         });
         EXPECT_TRUE(parawork::test::waitUntil([&] { return blocking.started.load(); }));
         return future;
@@ -169,6 +172,20 @@ TEST_F(McpCancellationTest, CancelledSetsTheFlagAndTheCallGetsNoAnswer) {
     EXPECT_EQ(server.callsInFlight(), 0u);
 }
 
+TEST_F(McpCancellationTest, AClientThatHungUpCancelsItsCallWhichAnswersNothing) {
+    auto gone = std::make_shared<std::atomic<bool>>(false);
+    auto running = startBlock("call-1", caller, gone);
+    auto other = startBlock("call-2", caller);  // the same client's other request runs on
+    ASSERT_TRUE(parawork::test::waitUntil([&] { return server.callsInFlight() == 2u; }));
+    gone->store(true);
+    auto answer = running.get();
+    EXPECT_FALSE(answer.body);
+    EXPECT_TRUE(lateNotifications.empty());  // no progress to a client that is gone
+    EXPECT_EQ(server.callsInFlight(), 1u);
+    send(notification("notifications/cancelled", {{"requestId", "call-2"}}));
+    EXPECT_FALSE(other.get().body);
+}
+
 TEST_F(McpCancellationTest, CancellationIsScopedToTheClientAndTheIdsType) {
     auto running = startBlock(5, caller);
     CallerInfo other{.sessionId = std::nullopt, .scope = "client-2"};
@@ -178,7 +195,7 @@ TEST_F(McpCancellationTest, CancellationIsScopedToTheClientAndTheIdsType) {
     send(notification("notifications/cancelled", {{"requestId", "5"}}));  // a string, not 5
     EXPECT_FALSE(server.cancel("client-1", json::value("5")));
     EXPECT_EQ(server.callsInFlight(), 1u);
-    EXPECT_TRUE(server.cancel("client-1", json::value(5)));  // as the HTTP edge does
+    EXPECT_TRUE(server.cancel("client-1", json::value(5)));
     EXPECT_FALSE(running.get().body);
     EXPECT_TRUE(blocking.sawCancel);
 }
