@@ -88,12 +88,17 @@ void stopAll(std::vector<Stream>& streams, ReadStop why, int err = 0) {
 
 /// One poll(2) over the open streams and the feed; false when reading is over for all.
 bool step(std::vector<Stream>& streams, ReadClock::time_point deadline, std::size_t limit,
-          PastLimit pastLimit, Feed* feed) {
+          PastLimit pastLimit, Feed* feed, const std::function<bool()>& cancelled) {
+    if (cancelled && cancelled()) {
+        stopAll(streams, ReadStop::cancelled);
+        return false;
+    }
     auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - ReadClock::now());
     if (left.count() <= 0) {
         stopAll(streams, ReadStop::deadline);
         return false;
     }
+    if (cancelled) left = std::min(left, kCancelCheck);
     std::vector<pollfd> fds;
     for (const auto& stream : streams) fds.push_back({stream.open ? stream.fd : -1, POLLIN, 0});
     bool feeding = feed != nullptr && feed->fd;
@@ -118,14 +123,15 @@ bool step(std::vector<Stream>& streams, ReadClock::time_point deadline, std::siz
 }  // namespace
 
 std::vector<ReadResult> readUntil(std::span<const int> fds, ReadClock::time_point deadline,
-                                  std::size_t limit, PastLimit pastLimit, Feed* feed) {
+                                  std::size_t limit, PastLimit pastLimit, Feed* feed,
+                                  const std::function<bool()>& cancelled) {
     std::vector<Stream> streams;
     for (int fd : fds) streams.push_back({fd, {}});
     startFeed(feed);
     auto anyOpen = [&] {
         return std::any_of(streams.begin(), streams.end(), [](const Stream& s) { return s.open; });
     };
-    while (anyOpen() && step(streams, deadline, limit, pastLimit, feed)) {
+    while (anyOpen() && step(streams, deadline, limit, pastLimit, feed, cancelled)) {
     }
     std::vector<ReadResult> results;
     for (auto& stream : streams) results.push_back(std::move(stream.result));

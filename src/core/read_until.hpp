@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <functional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -17,10 +18,11 @@ namespace parawork::core {
 
 /// Why reading one descriptor stopped.
 enum class ReadStop {
-    eof,       ///< the writer closed its end (or read(2) said 0)
-    deadline,  ///< the deadline passed first
-    limit,     ///< more than `limit` bytes came (only with PastLimit::stop)
-    error,     ///< read(2) or poll(2) failed; ReadResult::error holds errno
+    eof,        ///< the writer closed its end (or read(2) said 0)
+    deadline,   ///< the deadline passed first
+    limit,      ///< more than `limit` bytes came (only with PastLimit::stop)
+    error,      ///< read(2) or poll(2) failed; ReadResult::error holds errno
+    cancelled,  ///< the caller's `cancelled` said so
 };
 
 /// What to do with the bytes that come after the first `limit`.
@@ -54,8 +56,13 @@ ReadResult readUntil(int fd, ReadClock::time_point deadline, std::size_t limit,
 /// Reads every descriptor of `fds` side by side until each has stopped (reading one to its end
 /// first could leave a child blocked on writing another), at most `limit` bytes each, feeding
 /// `feed` (if any) meanwhile. Results are in the order of `fds`; when the deadline passes or
-/// poll(2) fails, every descriptor still open stops with that reason.
+/// poll(2) fails, every descriptor still open stops with that reason. `cancelled` (if any) is
+/// asked every kCancelCheck at most: when it says true, every open descriptor stops with
+/// ReadStop::cancelled.
 std::vector<ReadResult> readUntil(std::span<const int> fds, ReadClock::time_point deadline,
-                                  std::size_t limit, PastLimit pastLimit, Feed* feed = nullptr);
+                                  std::size_t limit, PastLimit pastLimit, Feed* feed = nullptr,
+                                  const std::function<bool()>& cancelled = {});
+
+inline constexpr std::chrono::milliseconds kCancelCheck{100};
 
 }  // namespace parawork::core

@@ -90,7 +90,7 @@ CommandResult runCommand(const CommandSpec& spec) {
     // Until both output streams end (the command, and whatever it left running with them).
     const int fds[] = {out.read.get(), err.read.get()};
     auto read = core::readUntil(fds, started + spec.timeout, spec.maxOutputBytes,
-                                core::PastLimit::drop, &input);
+                                core::PastLimit::drop, &input, spec.cancelled);
     for (const core::ReadResult& stream : read)
         if (stream.pollFailed) core::throwErrno("poll", stream.error);
     CommandResult result;
@@ -98,8 +98,10 @@ CommandResult runCommand(const CommandSpec& spec) {
     result.err = std::move(read[1].data);
     result.timedOut =
         read[0].stop == core::ReadStop::deadline || read[1].stop == core::ReadStop::deadline;
+    result.cancelled =
+        read[0].stop == core::ReadStop::cancelled || read[1].stop == core::ReadStop::cancelled;
     // The child may still be a zombie here, which keeps its process group alive for the kill.
-    if (result.timedOut) ::kill(-pid, SIGKILL);
+    if (result.timedOut || result.cancelled) ::kill(-pid, SIGKILL);
     int status = waitForExit(pid);
     result.duration = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started);
     result.truncated = read[0].truncated || read[1].truncated;

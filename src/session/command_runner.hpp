@@ -4,6 +4,8 @@
 // bytes (or /dev/null), and its two output streams are kept apart and capped.
 #pragma once
 
+#include <functional>
+
 #include <chrono>
 #include <cstddef>
 #include <filesystem>
@@ -22,6 +24,9 @@ struct CommandSpec {
     std::optional<std::string> stdinData;  ///< nullopt: stdin is /dev/null
     std::chrono::milliseconds timeout{60000};
     std::size_t maxOutputBytes = 8u << 20;  ///< kept per stream; the rest is read and dropped
+    /// Asked while it runs (every core::kCancelCheck): true kills its process group, as a
+    /// timeout does.
+    std::function<bool()> cancelled;
 };
 
 struct CommandResult {
@@ -30,6 +35,7 @@ struct CommandResult {
     std::optional<int> exitCode;  ///< set when the command exited
     std::optional<int> signal;    ///< set when a signal ended it (also after a timeout)
     bool timedOut = false;        ///< the timeout passed and the process group was killed
+    bool cancelled = false;       ///< `cancelled` said so and the process group was killed
     bool truncated = false;       ///< stdout or stderr was longer than maxOutputBytes
     std::chrono::milliseconds duration{0};
 };

@@ -69,6 +69,7 @@ CommandSpec specOf(const ExecRequest& request) {
     CommandSpec spec;
     spec.argv = request.argv;
     spec.timeout = request.timeout;
+    spec.cancelled = request.cancelled;
     spec.stdinData = request.stdinData;
     return spec;
 }

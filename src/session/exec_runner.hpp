@@ -30,6 +30,8 @@ struct ExecRequest {
     std::chrono::milliseconds timeout{kDefaultExecTimeoutMs};
     std::optional<std::string> stdinData;
     std::map<std::string, std::string> env;  ///< over the session's or workspace's own
+    /// Its caller gave up (an MCP call cancelled): the command is killed.
+    std::function<bool()> cancelled;
 };
 
 /// The environment of a workspace's sessions (its port block).

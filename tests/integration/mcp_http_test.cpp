@@ -13,9 +13,11 @@
 #include <boost/json/serialize.hpp>
 
 #include <fstream>
+#include <functional>
 
 #include "support/daemon_process.hpp"
 #include "support/session_api.hpp"
+#include "unit_support/read_file.hpp"
 #include "unit_support/temp_dir.hpp"
 #include "unit_support/wait_until.hpp"
 
@@ -27,7 +29,7 @@ namespace json = boost::json;
 constexpr const char* kLatest = "2026-07-28";
 
 class McpHttp : public ::testing::Test {
-  protected:
+  public:
     DaemonProcess daemon;
     api::HttpClient client{daemon.tcp()};
 
@@ -201,6 +203,50 @@ TEST_F(McpHttp, ProgressIsStreamedWhileTheCallRuns) {
     EXPECT_EQ(result.at("state"), "completed");  // the command exited 0
 }
 
+/// Sends a 2026-07-28 tools/call over a raw TCP connection (as the calling session `caller`)
+/// and, once `hangUpWhen` holds (if given), closes it without reading a byte of the answer.
+void callAndHangUp(McpHttp& test, const std::string& tool, json::object arguments,
+                   const std::string& caller, const std::function<bool()>& hangUpWhen = {}) {
+    json::object params{{"name", tool},
+                        {"arguments", std::move(arguments)},
+                        {"_meta",
+                         {{"io.modelcontextprotocol/protocolVersion", kLatest},
+                          {"io.modelcontextprotocol/clientCapabilities", json::object{}}}}};
+    std::string body = json::serialize(
+        json::object{{"jsonrpc", "2.0"}, {"id", 3}, {"method", "tools/call"}, {"params", params}});
+    auto port = test.daemon.tcp().port;
+    std::string request = "POST /mcp HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(port) + "\r\n";
+    for (const auto& [name, value] : test.auth({{"MCP-Protocol-Version", kLatest},
+                                                {"Mcp-Method", "tools/call"},
+                                                {"Mcp-Name", tool},
+                                                {"X-Parawork-Session", caller}}))
+        request += name + ": " + value + "\r\n";
+    request += "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
+    int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    ASSERT_GE(fd, 0);
+    sockaddr_in to{};
+    to.sin_family = AF_INET;
+    to.sin_port = htons(port);
+    to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&to), sizeof to), 0);
+    ASSERT_EQ(::send(fd, request.data(), request.size(), MSG_NOSIGNAL),
+              static_cast<ssize_t>(request.size()));
+    if (hangUpWhen) {
+        EXPECT_TRUE(waitUntil(hangUpWhen));
+    }
+    ::close(fd);
+}
+
+/// The calling session's history, once it holds a call of `tool`.
+std::string historyWith(SessionApi& api, const std::string& session, const std::string& tool) {
+    std::string logs;
+    EXPECT_TRUE(waitUntil([&] {
+        logs = json::serialize(api.call("GET", "/api/sessions/" + session + "/logs"));
+        return logs.find("mcp: " + tool) != std::string::npos;
+    })) << logs;
+    return logs;
+}
+
 // 2026-07-28, Streamable HTTP: "Closing the SSE response stream is the cancellation signal. The
 // server MUST treat a client disconnect as cancellation of that request." A session_wait with
 // ten minutes to go ends as soon as its client hangs up: the calling session's history says so.
@@ -209,40 +255,30 @@ TEST_F(McpHttp, AClientThatHangsUpCancelsItsCall) {
     TempDir dir;
     auto ws = api.createWorkspace(dir.path().string());
     std::string id(api.start(ws, {"sleep", "1000"}).at("id").as_string());
-    json::object params{
-        {"name", "session_wait"},
-        {"arguments", {{"sessionId", id}, {"until", "ended"}, {"timeoutMs", 600000}}},
-        {"_meta",
-         {{"io.modelcontextprotocol/protocolVersion", kLatest},
-          {"io.modelcontextprotocol/clientCapabilities", json::object{}}}}};
-    std::string body = json::serialize(
-        json::object{{"jsonrpc", "2.0"}, {"id", 3}, {"method", "tools/call"}, {"params", params}});
-    std::string request =
-        "POST /mcp HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(daemon.tcp().port) + "\r\n";
-    for (const auto& [name, value] : auth({{"MCP-Protocol-Version", kLatest},
-                                           {"Mcp-Method", "tools/call"},
-                                           {"Mcp-Name", "session_wait"},
-                                           {"X-Parawork-Session", id}}))
-        request += name + ": " + value + "\r\n";
-    request += "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
-
-    int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    ASSERT_GE(fd, 0);
-    sockaddr_in to{};
-    to.sin_family = AF_INET;
-    to.sin_port = htons(daemon.tcp().port);
-    to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&to), sizeof to), 0);
-    ASSERT_EQ(::send(fd, request.data(), request.size(), MSG_NOSIGNAL),
-              static_cast<ssize_t>(request.size()));
-    ::close(fd);  // hung up without reading a byte of the answer
-
-    std::string logs;
-    EXPECT_TRUE(waitUntil([&] {
-        logs = json::serialize(api.call("GET", "/api/sessions/" + id + "/logs"));
-        return logs.find("mcp: session_wait") != std::string::npos;
-    })) << logs;
+    callAndHangUp(*this, "session_wait",
+                  {{"sessionId", id}, {"until", "ended"}, {"timeoutMs", 600000}}, id);
+    auto logs = historyWith(api, id, "session_wait");
     EXPECT_NE(logs.find("→ error"), std::string::npos) << logs;  // cancelled, not timed out
+    api.call("POST", "/api/sessions/" + id + "/stop");
+}
+
+// ...and the command of an exec is killed, not left to run its ten minutes.
+TEST_F(McpHttp, AClientThatHangsUpDuringAnExecStopsItsCommand) {
+    SessionApi api(daemon);
+    TempDir dir;
+    auto ws = api.createWorkspace(dir.path().string());
+    std::string id(api.start(ws, {"sleep", "1000"}).at("id").as_string());
+    auto pidFile = dir.path() / "exec.pid";
+    callAndHangUp(*this, "exec",
+                  {{"workspaceId", ws},
+                   {"command", json::array{"sh", "-c",
+                                           "echo $$ > '" + pidFile.string() + "'; exec sleep 600"}},
+                   {"timeoutMs", 600000}},
+                  id, [&] { return !readFile(pidFile).empty(); });  // while the command runs
+    auto logs = historyWith(api, id, "exec");
+    EXPECT_NE(logs.find("→ error"), std::string::npos) << logs;
+    pid_t pid = std::stoi(readFile(pidFile));
+    EXPECT_TRUE(waitUntil([&] { return !processAlive(pid); })) << "the command outlived its call";
     api.call("POST", "/api/sessions/" + id + "/stop");
 }
 

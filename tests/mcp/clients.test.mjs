@@ -169,16 +169,22 @@ describe("MCP clients", () => {
     await client.connect(new Stdio1(stdioArgs()));
     try {
       const command = `echo run >> '${runs}'; while [ ! -e '${release}' ]; do sleep 0.05; done`;
-      const call = client.callTool(
-        { name: "exec", arguments: { workspaceId: ws.id, command: ["sh", "-c", command], timeoutMs: 120000 } },
-        undefined,
-        { timeout: 120000 },
-      );
+      const call = client
+        .callTool(
+          { name: "exec", arguments: { workspaceId: ws.id, command: ["sh", "-c", command], timeoutMs: 120000 } },
+          undefined,
+          { timeout: 120000 },
+        )
+        .then(
+          (result) => ({ result }),
+          (error) => ({ error }),
+        );
       await eventually("the command to run", () => existsSync(runs));
       daemon.child.kill("SIGKILL");
       await daemon.stop();
       await daemon.start();
-      await assert.rejects(call, /parawork daemon unavailable/);
+      const outcome = await call;
+      assert.match(String(outcome.error?.message), /parawork daemon unavailable/, JSON.stringify(outcome.result));
       assert.equal(readFileSync(runs, "utf8"), "run\n");
       assert.ok((await client.listTools()).tools.length > 0);
     } finally {

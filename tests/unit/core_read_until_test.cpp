@@ -41,6 +41,16 @@ TEST(ReadUntil, StopsAtTheDeadlineWhenTheWriterNeverCloses) {
     EXPECT_EQ(got.data, "");
 }
 
+TEST(ReadUntil, StopsWhenCancelledLongBeforeTheDeadline) {
+    Pipe pipe = Pipe::open("pipe2");
+    int asked = 0;
+    const int fds[] = {pipe.read.get()};
+    auto got = readUntil(fds, ReadClock::now() + std::chrono::hours(1), 1024, PastLimit::stop,
+                         nullptr, [&] { return ++asked == 3; });
+    EXPECT_EQ(got.front().stop, ReadStop::cancelled);
+    EXPECT_EQ(asked, 3);  // asked at each step, the poll bounded by kCancelCheck
+}
+
 TEST(ReadUntil, StopsAtTheLimitWhenTheWriterNeverClosesAndLeavesTheRestUnread) {
     Pipe pipe = Pipe::open("pipe2");
     put(pipe.write, "abcdefgh");

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 
+#include <atomic>
 #include <fstream>
 #include <thread>
 
@@ -113,6 +114,27 @@ TEST(CommandRunner, ATimeoutKillsTheWholeProcessGroup) {
     // Killed with the group; init reaps it soon after.
     for (int i = 0; i < 100 && alive(child); ++i) std::this_thread::sleep_for(50ms);
     EXPECT_FALSE(alive(child)) << "the background process outlived the timeout";
+}
+
+TEST(CommandRunner, ACancellationKillsTheWholeProcessGroup) {
+    auto spec = shell("sleep 1000 & echo \"child=$!\"; wait");
+    spec.timeout = 600s;
+    std::atomic<bool> stop{false};
+    std::thread canceller([&] {
+        std::this_thread::sleep_for(200ms);  // the command runs meanwhile: nothing to wait for
+        stop = true;
+    });
+    spec.cancelled = [&] { return stop.load(); };
+    auto r = runCommand(spec);
+    canceller.join();
+    EXPECT_TRUE(r.cancelled);
+    EXPECT_FALSE(r.timedOut);
+    ASSERT_TRUE(r.signal);
+    EXPECT_EQ(*r.signal, SIGKILL);
+    ASSERT_TRUE(r.out.starts_with("child=")) << r.out;
+    int child = std::stoi(r.out.substr(6));
+    for (int i = 0; i < 100 && alive(child); ++i) std::this_thread::sleep_for(50ms);
+    EXPECT_FALSE(alive(child)) << "the background process outlived the cancellation";
 }
 
 TEST(CommandRunner, AMissingProgramOrDirectoryIsAClearError) {

@@ -148,6 +148,7 @@ ToolDeclaration execTool(const Services& s) {
                 optionalInteger(args, "timeoutMs").value_or(session::kDefaultExecTimeoutMs));
             request.stdinData = optionalText(args, "stdin");
             request.env = envArg(args, "env");
+            request.cancelled = [&context] { return context.isCancelled(); };
             if (sessionId) Reach(*s).session(context, *sessionId);
             if (workspaceId) Reach(*s).workspace(context, *workspaceId);
             auto result = withProgress(
