@@ -168,7 +168,8 @@ describe("MCP clients", () => {
     const client = new Client1({ name: "sdk1-lost", version: "1" });
     await client.connect(new Stdio1(stdioArgs()));
     try {
-      const command = `echo run >> '${runs}'; while [ ! -e '${release}' ]; do sleep 0.05; done`;
+      // It outlives the killed daemon: it ends when released, or when its directory is gone.
+      const command = `echo run >> '${runs}'; while [ -d '${dir.path}' ] && [ ! -e '${release}' ]; do sleep 0.05; done`;
       const call = client
         .callTool(
           { name: "exec", arguments: { workspaceId: ws.id, command: ["sh", "-c", command], timeoutMs: 120000 } },
