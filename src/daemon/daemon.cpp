@@ -513,6 +513,7 @@ void Daemon::startServing() {
     auto urls = uiUrls(config(), server_.port());
     writeDaemonInfo(paths(), server_.port(), urls.front());
     printListening(config(), paths(), server_.port(), urls, token_);
+    sessions_.prepareNextStart();  // after: the daemon's own start comes first
 }
 
 /// Serves until stopped. The signals are caught before anyone is told where the daemon listens:

@@ -138,10 +138,9 @@ int readStandbyLine(int fd) {
 
 HostLauncher::HostLauncher(std::filesystem::path hostBinary, std::filesystem::path sessionsDir,
                            bool keepStandby)
-    : hostBinary_(std::move(hostBinary)),
-      sessionsDir_(std::move(sessionsDir)),
-      wanted_(keepStandby && sessionsDir_.is_absolute()) {
-    if (wanted_) filler_ = std::thread([this] { this->keepStandby(); });
+    : hostBinary_(std::move(hostBinary)), sessionsDir_(std::move(sessionsDir)) {
+    if (keepStandby && sessionsDir_.is_absolute())
+        filler_ = std::thread([this] { this->keepStandby(); });
 }
 
 HostLauncher::~HostLauncher() {

@@ -43,7 +43,7 @@ class HostLauncher {
   public:
     /// `sessionsDir`: where every session directory is (a standby starts sessions there only,
     /// and says so on its command line). `keepStandby`: keep a host started in advance (off:
-    /// every start is an ordinary one).
+    /// every start is an ordinary one); the first is started by the first replenish().
     HostLauncher(std::filesystem::path hostBinary, std::filesystem::path sessionsDir,
                  bool keepStandby = true);
     /// Lets the standby go (it reads EOF and exits) and stops the thread that starts them.
@@ -55,8 +55,9 @@ class HostLauncher {
     /// core::Error carrying the host's own message on failure. Blocks for a few milliseconds:
     /// call it from a worker thread.
     Launched launch(const LaunchSpec& spec);
-    /// Starts the next standby when the last was used. Call once the start that used it is
-    /// over (the session attached): started during it, it would take the CPU that start needs.
+    /// Starts a standby when none is ready. Call once the start that used the last is over
+    /// (the session attached), and once the daemon serves: started during either, it would take
+    /// the CPU they need.
     void replenish();
 
     /// Waits until a standby is ready (tests and benchmarks that measure warm starts).
@@ -79,7 +80,7 @@ class HostLauncher {
     std::condition_variable changed_;
     std::optional<Standby> standby_;
     bool stopping_ = false;
-    bool wanted_;  ///< a standby should be started now
+    bool wanted_ = false;  ///< a standby should be started now
     std::thread filler_;
 };
 

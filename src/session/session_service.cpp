@@ -592,6 +592,10 @@ void SessionService::readoptAll() {
     }
 }
 
+void SessionService::prepareNextStart() {
+    impl_->launcher.replenish();
+}
+
 std::optional<core::Message> SessionService::sendMessage(const std::string& id, std::string content,
                                                          bool submit) {
     auto session = store::findSession(impl_->db, id);

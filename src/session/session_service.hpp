@@ -130,6 +130,9 @@ class SessionService {
     /// Reconnects to every live host of a starting/running session; sessions whose host died
     /// are finished from their exit record, or failed with reason "host lost".
     void readoptAll();
+    /// Starts a session host in advance for the next start (session::HostLauncher); call once
+    /// the daemon serves.
+    void prepareNextStart();
     /// Records and starts a session. Throws ServiceError (404 workspace, 400 busy, a program
     /// that is missing or not executable, a missing working directory; 500 spawn failure —
     /// the session is then recorded as failed). Nothing is recorded for a 4xx. A user terminal

@@ -73,6 +73,8 @@ void end(const Launched& launched) {
 TEST(HostLauncher, AStartTakesTheStandbyAndTheNextIsMadeAfterIt) {
     test::TempDir tmp("pw-launch");
     HostLauncher launcher(kHostBinary, tmp.path());
+    EXPECT_EQ(launcher.standbyPid(), 0);  // none before the first replenish (the daemon serves)
+    launcher.replenish();
     ASSERT_TRUE(launcher.waitForStandby(20s));
     int standby = launcher.standbyPid();
     ASSERT_GT(standby, 0);
@@ -95,6 +97,7 @@ TEST(HostLauncher, AStartTakesTheStandbyAndTheNextIsMadeAfterIt) {
 TEST(HostLauncher, ADeadStandbyMeansAnOrdinaryStart) {
     test::TempDir tmp("pw-launch");
     HostLauncher launcher(kHostBinary, tmp.path());
+    launcher.replenish();
     ASSERT_TRUE(launcher.waitForStandby(20s));
     auto pidfd = pidfdOf(launcher.standbyPid());
     ASSERT_EQ(::kill(launcher.standbyPid(), SIGKILL), 0);
@@ -112,6 +115,7 @@ TEST(HostLauncher, TheHostsOwnErrorsComeThroughEitherWay) {
         SCOPED_TRACE(keepStandby ? "through the standby" : "the ordinary way");
         test::TempDir tmp("pw-launch");
         HostLauncher launcher(kHostBinary, tmp.path(), keepStandby);
+        launcher.replenish();
         auto expectRefusal = [&](const LaunchSpec& spec, const std::string& reason) {
             core::UniqueFd standby;
             if (keepStandby) {
@@ -155,6 +159,7 @@ TEST(HostLauncher, LettingTheLauncherGoEndsItsStandby) {
     core::UniqueFd standby;
     {
         HostLauncher launcher(kHostBinary, tmp.path());
+        launcher.replenish();
         ASSERT_TRUE(launcher.waitForStandby(20s));
         standby = pidfdOf(launcher.standbyPid());
         ASSERT_TRUE(standby);
@@ -165,6 +170,7 @@ TEST(HostLauncher, LettingTheLauncherGoEndsItsStandby) {
 TEST(HostLauncher, AMissingHostBinaryIsAnErrorNotAHang) {
     test::TempDir tmp("pw-launch");
     HostLauncher launcher("/nonexistent/parawork-host", tmp.path());
+    launcher.replenish();  // fails (logged); the start below is an ordinary one
     try {
         launcher.launch(specFor(tmp.path() / "a", {"true"}));
         ADD_FAILURE() << "started without a host binary";
