@@ -4,11 +4,11 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 
-#include <atomic>
 #include <fstream>
 #include <thread>
 
 #include "session/command_runner.hpp"
+#include "unit_support/temp_dir.hpp"
 
 namespace parawork::session {
 namespace {
@@ -29,6 +29,15 @@ bool alive(int pid) {
     std::string pidText, name, state;
     if (!(stat >> pidText >> name >> state)) return false;
     return state != "Z" && state != "X";
+}
+
+/// The command printed "child=<pid>" of a background process; killed with its group, that
+/// process is gone (init reaps it soon after).
+void expectBackgroundChildGone(const CommandResult& r, const std::string& what) {
+    ASSERT_TRUE(r.out.starts_with("child=")) << r.out;
+    int child = std::stoi(r.out.substr(6));
+    for (int i = 0; i < 100 && alive(child); ++i) std::this_thread::sleep_for(50ms);
+    EXPECT_FALSE(alive(child)) << "the background process outlived " << what;
 }
 
 TEST(CommandRunner, KeepsStdoutAndStderrApartWithTheExitCode) {
@@ -109,32 +118,21 @@ TEST(CommandRunner, ATimeoutKillsTheWholeProcessGroup) {
     EXPECT_TRUE(r.timedOut);
     ASSERT_TRUE(r.signal);
     EXPECT_EQ(*r.signal, SIGKILL);
-    ASSERT_TRUE(r.out.starts_with("child=")) << r.out;
-    int child = std::stoi(r.out.substr(6));
-    // Killed with the group; init reaps it soon after.
-    for (int i = 0; i < 100 && alive(child); ++i) std::this_thread::sleep_for(50ms);
-    EXPECT_FALSE(alive(child)) << "the background process outlived the timeout";
+    expectBackgroundChildGone(r, "the timeout");
 }
 
 TEST(CommandRunner, ACancellationKillsTheWholeProcessGroup) {
-    auto spec = shell("sleep 1000 & echo \"child=$!\"; wait");
+    test::TempDir dir("pw-cancel");
+    auto running = dir.path() / "running";
+    auto spec = shell("sleep 1000 & echo \"child=$!\"; echo > '" + running.string() + "'; wait");
     spec.timeout = 600s;
-    std::atomic<bool> stop{false};
-    std::thread canceller([&] {
-        std::this_thread::sleep_for(200ms);  // the command runs meanwhile: nothing to wait for
-        stop = true;
-    });
-    spec.cancelled = [&] { return stop.load(); };
+    spec.cancelled = [&] { return std::filesystem::exists(running); };  // once it runs
     auto r = runCommand(spec);
-    canceller.join();
     EXPECT_TRUE(r.cancelled);
     EXPECT_FALSE(r.timedOut);
     ASSERT_TRUE(r.signal);
     EXPECT_EQ(*r.signal, SIGKILL);
-    ASSERT_TRUE(r.out.starts_with("child=")) << r.out;
-    int child = std::stoi(r.out.substr(6));
-    for (int i = 0; i < 100 && alive(child); ++i) std::this_thread::sleep_for(50ms);
-    EXPECT_FALSE(alive(child)) << "the background process outlived the cancellation";
+    expectBackgroundChildGone(r, "the cancellation");
 }
 
 TEST(CommandRunner, AMissingProgramOrDirectoryIsAClearError) {
