@@ -258,6 +258,24 @@ TEST(Screen, TextInRandomSplitsDrawsTheSameScreenAsWhole) {
     }
 }
 
+TEST(Screen, TheCharacterSetInUseDrawsASCIIAfterNonASCIIText) {
+    // libvterm decoded ASCII right after non-ASCII text in the same write as UTF-8, ignoring
+    // DEC special graphics (`ESC ( 0`): the same output drew differently split otherwise (found
+    // by fuzz_screen).
+    for (const char* before : {"\xff", "\xc3\xa9"}) {
+        SCOPED_TRACE(before);
+        const std::string start = std::string("\x1b(0") + before;
+        Screen whole(10, 2), pieces(10, 2);
+        whole.feed(start + "qz");
+        pieces.feed(start);
+        pieces.feed("qz");
+        EXPECT_EQ(whole.cell(0, 1).chars, U"\u2500");  // q: a horizontal line
+        EXPECT_EQ(whole.cell(0, 2).chars, U"\u2265");  // z: greater than or equal to
+        expectSameScreen(whole, pieces);
+        expectSameScreen(whole, replay(whole));
+    }
+}
+
 TEST(Screen, ByteByByteAfterAResizeReAttachesExactly) {
     // A program writing one byte at a time, first attached at another size than it started.
     Screen screen(120, 40);
