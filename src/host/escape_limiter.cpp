@@ -21,6 +21,7 @@ bool isIntermediate(unsigned char c) {
 
 void EscapeLimiter::filter(std::string_view in, std::string& out) {
     out.reserve(out.size() + in.size());
+    textBreaks_.clear();
     for (char ch : in) {
         auto c = static_cast<unsigned char>(ch);
         bool ground = state_ == State::Normal;
@@ -35,6 +36,9 @@ void EscapeLimiter::filter(std::string_view in, std::string& out) {
             step(c);
             dropping_ = dropping_ && state_ != State::Normal;
         } else if (!(ground && holdText(c, out)) && step(c)) {
+            if (ground && c >= 0x20 && c < 0x7f && !out.empty() &&
+                static_cast<unsigned char>(out.back()) >= 0x80)
+                textBreaks_.push_back(out.size());
             out += cancelSequence_ ? kCan : ch;
             if (boundCursor_) out += kBoundCursor;
             // Printable ASCII, or 0xfe / 0xff, which libvterm's decoder prints as U+FFFD.

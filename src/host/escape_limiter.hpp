@@ -40,6 +40,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace parawork::host {
 
@@ -71,6 +72,14 @@ class EscapeLimiter {
     /// character handed out next continues that glyph (libvterm only joins the two within one
     /// write, see Screen::feed).
     bool endsInText() const { return endsInText_; }
+
+    /// Offsets in the last filter()'s output where a write to libvterm must end: printable
+    /// ASCII right after non-ASCII text. libvterm decodes a run of text with the decoder its
+    /// first byte picks, so UTF-8 decoding went on into the ASCII after it and ignored the
+    /// character set in use: with DEC graphics (`ESC ( 0`) `z` drew as `z`, not `⩾`, unless a
+    /// write began at it, and the same output split otherwise drew otherwise (fuzz_screen).
+    /// Only in text: a string (a title) cut there lost its end in libvterm.
+    const std::vector<std::size_t>& textBreaks() const { return textBreaks_; }
 
     /// Ends the sequence under way, if any: appends CAN to `out` (libvterm drops the sequence)
     /// and holds its remaining bytes back from later output. Held text stays held.
@@ -112,6 +121,7 @@ class EscapeLimiter {
     bool dropping_ = false;        ///< the rest of an interrupted sequence is being dropped
     unsigned char escIntermediate_ = 0;  ///< the intermediate byte of this ESC sequence, if any
     bool endsInText_ = false;
+    std::vector<std::size_t> textBreaks_;
 };
 
 }  // namespace parawork::host

@@ -74,21 +74,10 @@ void appendUtf8(std::string& out, char32_t c) {
     }
 }
 
-/// Where a write of at most `limit` bytes from `pos` must end. Always right before printable
-/// ASCII that follows a non-ASCII byte: libvterm decodes a text run with the decoder its first
-/// byte picks, so UTF-8 decoding went on into the ASCII after it and skipped the character set
-/// in use (`ESC ( 0`, DEC graphics, drew `z` as `z` instead of `≥` unless a write began at it:
-/// found by fuzz_screen, output split differently drew differently). Otherwise, for a long text,
-/// before an ASCII byte that does not follow ESC: libvterm loses a combining character (ZWJ, a
-/// variation selector) that starts a write when the previous one ended at the right margin, and
-/// 0.1.x mishandles a split ST.
+/// Where a write of at most `limit` bytes from `pos` may end: before an ASCII byte that does not
+/// follow ESC. libvterm loses a combining character (ZWJ, a variation selector) that starts a
+/// write when the previous one ended at the right margin, and 0.1.x mishandles a split ST.
 std::size_t writeBoundary(std::string_view bytes, std::size_t pos, std::size_t limit) {
-    const std::size_t stop = std::min(bytes.size(), pos + limit);
-    for (std::size_t end = pos + 1; end < stop; ++end) {
-        auto c = static_cast<unsigned char>(bytes[end]);
-        if (c >= 0x20 && c <= 0x7f && static_cast<unsigned char>(bytes[end - 1]) >= 0x80)
-            return end;
-    }
     if (bytes.size() - pos <= limit) return bytes.size();
     for (std::size_t end = pos + limit; end > pos + limit / 2; --end) {
         auto c = static_cast<unsigned char>(bytes[end]);
@@ -327,9 +316,16 @@ void Screen::feed(std::string_view bytes) {
     filtered.clear();
     bool afterText = impl_->limiter.endsInText();
     impl_->limiter.filter(bytes, filtered);
-    filtered.insert(0, impl_->rejoinGlyph(filtered, afterText));
+    std::string rejoined = impl_->rejoinGlyph(filtered, afterText);
+    filtered.insert(0, rejoined);
+    // Writes end at the limiter's text breaks too (see EscapeLimiter::textBreaks).
+    const std::vector<std::size_t>& breaks = impl_->limiter.textBreaks();
+    std::size_t nextBreak = 0;
     for (std::size_t pos = 0; pos < filtered.size();) {
-        std::size_t end = writeBoundary(filtered, pos, kMaxWrite);
+        while (nextBreak < breaks.size() && breaks[nextBreak] + rejoined.size() <= pos) ++nextBreak;
+        std::size_t stop =
+            nextBreak < breaks.size() ? breaks[nextBreak] + rejoined.size() : filtered.size();
+        std::size_t end = writeBoundary(std::string_view(filtered).substr(0, stop), pos, kMaxWrite);
         vterm_input_write(impl_->vt, filtered.data() + pos, end - pos);
         pos = end;
     }
