@@ -128,6 +128,14 @@ int runStandby(const std::filesystem::path& within) {
     // Who the standby is, for the caller's logs and tests; the start's report follows.
     std::string hello = "{\"standby\":" + std::to_string(::getpid()) + "}\n";
     if (::write(1, hello.data(), hello.size()) != static_cast<ssize_t>(hello.size())) return 1;
+    // The screen worker's fork while nothing waits for it: at the session's first output it
+    // stalled the host for milliseconds (page copies), and with it the session's start.
+    std::optional<ScreenProcess> screenWorker;
+    try {
+        screenWorker.emplace(80, 24, ScreenProcess::Start::InStandby);
+    } catch (const std::exception&) {
+        // started at the first output instead
+    }
     StartRequest request;
     HostOptions options;
     try {
@@ -146,6 +154,7 @@ int runStandby(const std::filesystem::path& within) {
     for (auto& e : request.env) envp.push_back(e.data());
     envp.push_back(nullptr);
     SessionHostConfig config = hostConfig(options, childEnvironment(envp.data()));
+    config.screenWorker = std::move(screenWorker);
     SessionDirLock lock = SessionDirLock::acquire(config.paths.dir);
     parawork::core::UniqueFd out(::fcntl(1, F_DUPFD_CLOEXEC, 3));
     parawork::core::UniqueFd err(::fcntl(2, F_DUPFD_CLOEXEC, 3));

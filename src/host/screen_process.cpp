@@ -1,6 +1,7 @@
 // The screen worker and the host's handle on it (see screen_process.hpp).
 #include "host/screen_process.hpp"
 
+#include <fcntl.h>
 #include <poll.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
@@ -55,12 +56,17 @@ std::optional<Frame> receiveFrame(int fd, Clock::time_point deadline) {
     }
 }
 
-/// Leaves the forked child with only its socket and stderr, and a clean signal state.
-void prepareWorker(int socketFd, pid_t parent) {
+/// Leaves the forked child with only its socket and stderr (/dev/null when `quiet`; stdin and
+/// stdout always), and a clean signal state.
+void prepareWorker(int socketFd, pid_t parent, bool quiet) {
     ::prctl(PR_SET_PDEATHSIG, SIGKILL);
     if (::getppid() != parent) ::_exit(0);
     ::prctl(PR_SET_NAME, "parawork-screen");
     if (socketFd != kWorkerFd && ::dup2(socketFd, kWorkerFd) < 0) ::_exit(1);
+    int null = ::open("/dev/null", O_RDWR | O_CLOEXEC);
+    if (null < 0) ::_exit(1);
+    for (int fd = 0; fd <= (quiet ? 2 : 1); ++fd)
+        if (::dup2(null, fd) < 0) ::_exit(1);
     ::close_range(kWorkerFd + 1, ~0U, 0);  // the PTY master above all: the terminal is not ours
     sigset_t none;
     ::sigemptyset(&none);
@@ -145,7 +151,7 @@ void runScreenWorker(int fd, int cols, int rows) {
 
 ScreenProcess::ScreenProcess(int cols, int rows, Start start)
     : cols_(std::max(cols, 1)), rows_(std::max(rows, 1)) {
-    if (start == Start::Now) this->start();
+    if (start != Start::OnFirstUse) this->start(start == Start::InStandby);
 }
 
 ScreenProcess::~ScreenProcess() {
@@ -177,7 +183,7 @@ ScreenProcess& ScreenProcess::operator=(ScreenProcess&& other) noexcept {
     return *this;
 }
 
-void ScreenProcess::start() {
+void ScreenProcess::start(bool quiet) {
     int pair[2];
     if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) < 0)
         core::throwErrno("socketpair (screen worker)");
@@ -186,7 +192,7 @@ void ScreenProcess::start() {
     pid_t pid = ::fork();
     if (pid < 0) core::throwErrno("fork (screen worker)");
     if (pid == 0) {
-        prepareWorker(theirs.get(), parent);
+        prepareWorker(theirs.get(), parent, quiet);
         runScreenWorker(kWorkerFd, cols_, rows_);
     }
     setNonBlocking(mine.get());

@@ -43,6 +43,10 @@ class ScreenProcess {
     enum class Start {
         Now,         ///< throws core::Error when the worker cannot be started
         OnFirstUse,  ///< at the first feed or request: off a session's start-up path
+        /// Now, for a standby host (host_main.cpp): its stderr is still the pipe its caller
+        /// reads to the end, so the worker's goes to /dev/null. Off the start-up path too, and
+        /// the fork is done before the session's first output instead of right at it.
+        InStandby,
     };
     ScreenProcess(int cols, int rows, Start start = Start::Now);
     ~ScreenProcess();
@@ -83,7 +87,7 @@ class ScreenProcess {
 
   private:
     using Clock = std::chrono::steady_clock;
-    void start();
+    void start(bool quiet = false);
     void stop();
     void lose(const char* why);
     /// Starts a worker if there is none (a restart may have failed); false if it cannot.

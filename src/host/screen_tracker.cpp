@@ -12,12 +12,15 @@ constexpr std::size_t kKeepCapacity = 64 * 1024;
 
 }  // namespace
 
-ScreenTracker::ScreenTracker(int cols, int rows, std::uint64_t offset, ScreenTrackerLimits limits)
-    : screen_(cols, rows, ScreenProcess::Start::OnFirstUse),
+ScreenTracker::ScreenTracker(int cols, int rows, std::uint64_t offset, ScreenTrackerLimits limits,
+                             std::optional<ScreenProcess> worker)
+    : screen_(worker ? std::move(*worker)
+                     : ScreenProcess(cols, rows, ScreenProcess::Start::OnFirstUse)),
       limits_(limits),
       backlogStart_(offset),
       offset_(offset) {
     limits_.skipKeep = std::min(limits_.skipKeep, limits_.maxBacklog);
+    if (worker && (screen_.cols() != cols || screen_.rows() != rows)) screen_.resize(cols, rows);
 }
 
 void ScreenTracker::compact() {

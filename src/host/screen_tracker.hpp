@@ -26,7 +26,10 @@ struct ScreenTrackerLimits {
 /// The screen model plus the log offset it corresponds to.
 class ScreenTracker {
   public:
-    ScreenTracker(int cols, int rows, std::uint64_t offset, ScreenTrackerLimits limits = {});
+    /// `worker`: a screen worker started in advance (a standby host's), resized to cols × rows;
+    /// without one, a worker starts at the first output.
+    ScreenTracker(int cols, int rows, std::uint64_t offset, ScreenTrackerLimits limits = {},
+                  std::optional<ScreenProcess> worker = std::nullopt);
 
     /// Records bytes just appended to the log (they must follow the previous ones). Cheap: a copy
     /// into the backlog; on overflow the backlog keeps only its newest `skipKeep` bytes and the

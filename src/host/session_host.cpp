@@ -65,7 +65,8 @@ int waitStatusFrom(const siginfo_t& info) {
 SessionHost::SessionHost(SessionHostConfig config)
     : config_(std::move(config)),
       log_(config_.paths.logDir(), config_.log),
-      tracker_(config_.size.cols, config_.size.rows, log_.endOffset()),
+      tracker_(config_.size.cols, config_.size.rows, log_.endOffset(), {},
+               std::move(config_.screenWorker)),
       signalFd_(takeOverSignals()),
       listenFd_(listenUnix(config_.paths.socket(), 16)),
       readBuffer_(new char[kReadChunk]) {

@@ -52,6 +52,8 @@ struct SessionHostConfig {
     std::vector<std::string> env;
     mode_t childUmask = 022;
     std::vector<std::filesystem::path> cgroupProcFiles;  ///< joined by the command before exec
+    /// A screen worker the standby started while it waited; else one starts at first output.
+    std::optional<ScreenProcess> screenWorker;
 };
 
 class SessionHost {

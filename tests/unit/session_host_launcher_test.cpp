@@ -15,6 +15,7 @@
 
 #include "core/error.hpp"
 #include "core/unique_fd.hpp"
+#include "host/host_client.hpp"
 #include "unit_support/temp_dir.hpp"
 #include "unit_support/wait_until.hpp"
 
@@ -91,6 +92,48 @@ TEST(HostLauncher, AStartTakesTheStandbyAndTheNextIsMadeAfterIt) {
     launcher.replenish();
     ASSERT_TRUE(launcher.waitForStandby(20s));
     EXPECT_NE(launcher.standbyPid(), standby);
+    end(launched);
+}
+
+/// The pids of `pid`'s children named `name`.
+std::vector<int> childrenNamed(int pid, const std::string& name) {
+    std::vector<int> found;
+    std::ifstream children("/proc/" + std::to_string(pid) + "/task/" + std::to_string(pid) +
+                           "/children");
+    for (int child = 0; children >> child;) {
+        std::ifstream comm("/proc/" + std::to_string(child) + "/comm");
+        std::string text;
+        std::getline(comm, text);
+        if (text == name) found.push_back(child);
+    }
+    return found;
+}
+
+TEST(HostLauncher, TheStandbysScreenWorkerWaitsWithItAndTakesTheSessionsSize) {
+    // Forked at the first output, the worker stalled the host just when its session started.
+    test::TempDir tmp("pw-launch");
+    HostLauncher launcher(kHostBinary, tmp.path());
+    launcher.replenish();
+    ASSERT_TRUE(launcher.waitForStandby(20s));
+    int standby = launcher.standbyPid();
+    std::vector<int> workers;
+    ASSERT_TRUE(test::waitUntil([&] {
+        workers = childrenNamed(standby, "parawork-screen");
+        return !workers.empty();
+    }));
+    LaunchSpec spec = specFor(tmp.path() / "a", {"sh", "-c", "printf 'ready\\n'; exec sleep 100"});
+    spec.size = {100, 30};
+    Launched launched = launcher.launch(spec);  // the worker holds none of the report's pipes
+    ASSERT_TRUE(launched.warm);
+    auto client = host::HostClient::connect(tmp.path() / "a");
+    host::ScreenText text;
+    ASSERT_TRUE(test::waitUntil([&] {
+        text = client.screenText();
+        return !text.lines.empty() && text.lines[0] == "ready";
+    }));
+    EXPECT_EQ(text.size.cols, 100);
+    EXPECT_EQ(text.size.rows, 30);
+    EXPECT_EQ(childrenNamed(standby, "parawork-screen"), workers);  // the same worker, adopted
     end(launched);
 }
 
