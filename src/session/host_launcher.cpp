@@ -137,8 +137,10 @@ int readStandbyLine(int fd) {
 }  // namespace
 
 HostLauncher::HostLauncher(std::filesystem::path hostBinary, std::filesystem::path sessionsDir,
-                           bool keepStandby)
-    : hostBinary_(std::move(hostBinary)), sessionsDir_(std::move(sessionsDir)) {
+                           bool keepStandby, std::chrono::milliseconds standbyWait)
+    : hostBinary_(std::move(hostBinary)),
+      sessionsDir_(std::move(sessionsDir)),
+      standbyWait_(standbyWait) {
     if (keepStandby && sessionsDir_.is_absolute())
         filler_ = std::thread([this] { this->keepStandby(); });
 }
@@ -186,6 +188,7 @@ void HostLauncher::keepStandby() {
         changed_.wait(lock, [this] { return stopping_ || wanted_; });
         if (stopping_) return;
         wanted_ = false;
+        filling_ = true;
         lock.unlock();
         std::optional<Standby> fresh;
         try {
@@ -196,6 +199,7 @@ void HostLauncher::keepStandby() {
         lock.lock();
         // A failure is not retried until the next start (which then starts cold): no spinning.
         if (fresh) standby_ = std::move(fresh);
+        filling_ = false;
         changed_.notify_all();
     }
 }
@@ -223,7 +227,9 @@ Launched HostLauncher::launch(const LaunchSpec& spec) {
     std::vector<std::string> args = hostArguments(spec);
     std::optional<Standby> standby;
     {
-        std::lock_guard lock(mutex_);
+        std::unique_lock lock(mutex_);
+        changed_.wait_for(lock, standbyWait_,
+                          [this] { return standby_ || stopping_ || !(wanted_ || filling_); });
         standby.swap(standby_);
     }
     std::string outText, errText;

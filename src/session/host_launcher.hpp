@@ -3,8 +3,10 @@
 //
 // One host is kept started in advance (`parawork-host --standby`, docs/host-protocol.md): a
 // session's start then only sends it the request, skipping the exec, the loading and the
-// detaching of a host — most of a start on a machine where forks and page faults are dear. When
-// no standby is ready (two starts at once, or it died) the host is started the ordinary way.
+// detaching of a host — most of a start on a machine where forks and page faults are dear. A
+// standby on its way (the last start used the one there was) is waited for: it is nearer than a
+// host started now, which has all of that to do and more. When none is ready or coming (two
+// starts at once, or it died) the host is started the ordinary way.
 #pragma once
 
 #include <condition_variable>
@@ -44,8 +46,11 @@ class HostLauncher {
     /// `sessionsDir`: where every session directory is (a standby starts sessions there only,
     /// and says so on its command line). `keepStandby`: keep a host started in advance (off:
     /// every start is an ordinary one); the first is started by the first replenish().
+    /// `standbyWait`: the longest a start waits for a standby on its way (one stuck starting
+    /// must not hold starts up; it is ready in milliseconds).
     HostLauncher(std::filesystem::path hostBinary, std::filesystem::path sessionsDir,
-                 bool keepStandby = true);
+                 bool keepStandby = true,
+                 std::chrono::milliseconds standbyWait = std::chrono::seconds(1));
     /// Lets the standby go (it reads EOF and exits) and stops the thread that starts them.
     ~HostLauncher();
     HostLauncher(const HostLauncher&) = delete;
@@ -76,11 +81,13 @@ class HostLauncher {
 
     std::filesystem::path hostBinary_;
     std::filesystem::path sessionsDir_;
+    std::chrono::milliseconds standbyWait_;
     std::mutex mutex_;
     std::condition_variable changed_;
     std::optional<Standby> standby_;
     bool stopping_ = false;
-    bool wanted_ = false;  ///< a standby should be started now
+    bool wanted_ = false;   ///< a standby should be started now
+    bool filling_ = false;  ///< the filler is starting one
     std::thread filler_;
 };
 

@@ -137,6 +137,21 @@ TEST(HostLauncher, TheStandbysScreenWorkerWaitsWithItAndTakesTheSessionsSize) {
     end(launched);
 }
 
+TEST(HostLauncher, AStartRightAfterAnotherWaitsForTheStandbyOnItsWay) {
+    // Back-to-back starts (an agent starting sessions) started every second host cold.
+    test::TempDir tmp("pw-launch");
+    HostLauncher launcher(kHostBinary, tmp.path(), true, 120s);  // a bound no busy machine hits
+    launcher.replenish();
+    ASSERT_TRUE(launcher.waitForStandby(20s));
+    Launched first = launcher.launch(specFor(tmp.path() / "a", {"sleep", "100"}));
+    EXPECT_TRUE(first.warm);
+    launcher.replenish();  // as the daemon does once the session attached
+    Launched second = launcher.launch(specFor(tmp.path() / "b", {"sleep", "100"}));
+    EXPECT_TRUE(second.warm);
+    end(first);
+    end(second);
+}
+
 TEST(HostLauncher, ADeadStandbyMeansAnOrdinaryStart) {
     test::TempDir tmp("pw-launch");
     HostLauncher launcher(kHostBinary, tmp.path());
