@@ -137,12 +137,12 @@ int readStandbyLine(int fd) {
 }  // namespace
 
 HostLauncher::HostLauncher(std::filesystem::path hostBinary, std::filesystem::path sessionsDir,
-                           bool keepStandby, std::chrono::milliseconds standbyWait)
+                           std::size_t standbys, std::chrono::milliseconds standbyWait)
     : hostBinary_(std::move(hostBinary)),
       sessionsDir_(std::move(sessionsDir)),
+      kept_(standbys),
       standbyWait_(standbyWait) {
-    if (keepStandby && sessionsDir_.is_absolute())
-        filler_ = std::thread([this] { this->keepStandby(); });
+    if (kept_ > 0 && sessionsDir_.is_absolute()) filler_ = std::thread([this] { keepStandbys(); });
 }
 
 HostLauncher::~HostLauncher() {
@@ -152,7 +152,7 @@ HostLauncher::~HostLauncher() {
     }
     changed_.notify_all();
     if (filler_.joinable()) filler_.join();
-    // standby_ goes with its request pipe: the host reads EOF and exits.
+    // The standbys go with their request pipes: each reads EOF and exits.
 }
 
 std::optional<HostLauncher::Standby> HostLauncher::startStandby() {
@@ -182,23 +182,28 @@ std::optional<HostLauncher::Standby> HostLauncher::startStandby() {
     return s;
 }
 
-void HostLauncher::keepStandby() {
+void HostLauncher::keepStandbys() {
     std::unique_lock lock(mutex_);
     for (;;) {
         changed_.wait(lock, [this] { return stopping_ || wanted_; });
         if (stopping_) return;
         wanted_ = false;
         filling_ = true;
-        lock.unlock();
-        std::optional<Standby> fresh;
-        try {
-            fresh = startStandby();
-        } catch (const std::exception& e) {
-            spdlog::warn("no standby host: {}", e.what());
+        while (!stopping_ && standbys_.size() < kept_) {
+            lock.unlock();
+            std::optional<Standby> fresh;
+            try {
+                fresh = startStandby();
+            } catch (const std::exception& e) {
+                spdlog::warn("no standby host: {}", e.what());
+            }
+            lock.lock();
+            // A failure is not retried until the next start (which then starts cold): no
+            // spinning.
+            if (!fresh) break;
+            standbys_.push_back(std::move(*fresh));
+            changed_.notify_all();
         }
-        lock.lock();
-        // A failure is not retried until the next start (which then starts cold): no spinning.
-        if (fresh) standby_ = std::move(fresh);
         filling_ = false;
         changed_.notify_all();
     }
@@ -207,20 +212,20 @@ void HostLauncher::keepStandby() {
 void HostLauncher::replenish() {
     {
         std::lock_guard lock(mutex_);
-        if (standby_ || !filler_.joinable()) return;
+        if (standbys_.size() >= kept_ || !filler_.joinable()) return;
         wanted_ = true;
     }
     changed_.notify_all();
 }
 
-bool HostLauncher::waitForStandby(std::chrono::milliseconds timeout) {
+bool HostLauncher::waitForStandby(std::chrono::milliseconds timeout, std::size_t count) {
     std::unique_lock lock(mutex_);
-    return changed_.wait_for(lock, timeout, [this] { return standby_.has_value(); });
+    return changed_.wait_for(lock, timeout, [&] { return standbys_.size() >= count; });
 }
 
 int HostLauncher::standbyPid() {
     std::lock_guard lock(mutex_);
-    return standby_ ? standby_->pid : 0;
+    return standbys_.empty() ? 0 : standbys_.front().pid;
 }
 
 Launched HostLauncher::launch(const LaunchSpec& spec) {
@@ -228,9 +233,13 @@ Launched HostLauncher::launch(const LaunchSpec& spec) {
     std::optional<Standby> standby;
     {
         std::unique_lock lock(mutex_);
-        changed_.wait_for(lock, standbyWait_,
-                          [this] { return standby_ || stopping_ || !(wanted_ || filling_); });
-        standby.swap(standby_);
+        changed_.wait_for(lock, standbyWait_, [this] {
+            return !standbys_.empty() || stopping_ || !(wanted_ || filling_);
+        });
+        if (!standbys_.empty()) {
+            standby = std::move(standbys_.front());
+            standbys_.pop_front();
+        }
     }
     std::string outText, errText;
     if (standby) {

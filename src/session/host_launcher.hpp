@@ -1,16 +1,20 @@
 // Starts a `parawork-host` for a session (DESIGN §3): the host detaches itself and reports when
 // its socket listens, so that a daemon crash or restart never takes the session with it.
 //
-// One host is kept started in advance (`parawork-host --standby`, docs/host-protocol.md): a
-// session's start then only sends it the request, skipping the exec, the loading and the
-// detaching of a host — most of a start on a machine where forks and page faults are dear. A
-// standby on its way (the last start used the one there was) is waited for: it is nearer than a
-// host started now, which has all of that to do and more. When none is ready or coming (two
-// starts at once, or it died) the host is started the ordinary way.
+// Hosts are kept started in advance (`parawork-host --standby`, docs/host-protocol.md), two by
+// default: a session's start then only sends one the request, skipping the exec, the loading and
+// the detaching of a host — most of a start on a machine where forks and page faults are dear.
+// Two, so that starts back to back (an agent starting sessions) find one ready while the next
+// is made. A standby on its way is waited for: it is nearer than a host started now, which has
+// all of that to do and more. When none is ready or coming (a burst of starts, or they died)
+// the host is started the ordinary way.
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
+#include <cstddef>
 #include <cstdint>
+#include <deque>
 #include <filesystem>
 #include <mutex>
 #include <optional>
@@ -38,20 +42,23 @@ struct LaunchSpec {
 struct Launched {
     int hostPid = 0;
     int childPid = 0;
-    bool warm = false;  ///< started by the standby host
+    bool warm = false;  ///< started by a standby host
 };
+
+/// Standby hosts kept by default.
+inline constexpr std::size_t kDefaultStandbys = 2;
 
 class HostLauncher {
   public:
     /// `sessionsDir`: where every session directory is (a standby starts sessions there only,
-    /// and says so on its command line). `keepStandby`: keep a host started in advance (off:
-    /// every start is an ordinary one); the first is started by the first replenish().
+    /// and says so on its command line). `standbys`: hosts kept started in advance (0: every
+    /// start is an ordinary one); the first are started by the first replenish().
     /// `standbyWait`: the longest a start waits for a standby on its way (one stuck starting
     /// must not hold starts up; it is ready in milliseconds).
     HostLauncher(std::filesystem::path hostBinary, std::filesystem::path sessionsDir,
-                 bool keepStandby = true,
+                 std::size_t standbys = kDefaultStandbys,
                  std::chrono::milliseconds standbyWait = std::chrono::seconds(1));
-    /// Lets the standby go (it reads EOF and exits) and stops the thread that starts them.
+    /// Lets the standbys go (they read EOF and exit) and stops the thread that starts them.
     ~HostLauncher();
     HostLauncher(const HostLauncher&) = delete;
     HostLauncher& operator=(const HostLauncher&) = delete;
@@ -60,14 +67,14 @@ class HostLauncher {
     /// core::Error carrying the host's own message on failure. Blocks for a few milliseconds:
     /// call it from a worker thread.
     Launched launch(const LaunchSpec& spec);
-    /// Starts a standby when none is ready. Call once the start that used the last is over
-    /// (the session attached), and once the daemon serves: started during either, it would take
-    /// the CPU they need.
+    /// Starts standbys until they are as many as kept. Call once the start that used one is
+    /// over (the session attached), and once the daemon serves: started during either, they
+    /// would take the CPU it needs.
     void replenish();
 
-    /// Waits until a standby is ready (tests and benchmarks that measure warm starts).
-    bool waitForStandby(std::chrono::milliseconds timeout);
-    /// The standby's pid (0: none ready).
+    /// Waits until `count` standbys are ready (tests and benchmarks that measure warm starts).
+    bool waitForStandby(std::chrono::milliseconds timeout, std::size_t count = 1);
+    /// The pid of the standby the next start takes (0: none ready).
     int standbyPid();
 
   private:
@@ -77,17 +84,18 @@ class HostLauncher {
         core::Pipe out, err;
     };
     std::optional<Standby> startStandby();
-    void keepStandby();  ///< the filler thread
+    void keepStandbys();  ///< the filler thread
 
     std::filesystem::path hostBinary_;
     std::filesystem::path sessionsDir_;
+    std::size_t kept_;
     std::chrono::milliseconds standbyWait_;
     std::mutex mutex_;
     std::condition_variable changed_;
-    std::optional<Standby> standby_;
+    std::deque<Standby> standbys_;  ///< ready, oldest first
     bool stopping_ = false;
-    bool wanted_ = false;   ///< a standby should be started now
-    bool filling_ = false;  ///< the filler is starting one
+    bool wanted_ = false;   ///< standbys should be started now
+    bool filling_ = false;  ///< the filler is starting them
     std::thread filler_;
 };
 

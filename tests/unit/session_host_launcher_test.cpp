@@ -73,7 +73,7 @@ void end(const Launched& launched) {
 
 TEST(HostLauncher, AStartTakesTheStandbyAndTheNextIsMadeAfterIt) {
     test::TempDir tmp("pw-launch");
-    HostLauncher launcher(kHostBinary, tmp.path());
+    HostLauncher launcher(kHostBinary, tmp.path(), 1);
     EXPECT_EQ(launcher.standbyPid(), 0);  // none before the first replenish (the daemon serves)
     launcher.replenish();
     ASSERT_TRUE(launcher.waitForStandby(20s));
@@ -140,7 +140,7 @@ TEST(HostLauncher, TheStandbysScreenWorkerWaitsWithItAndTakesTheSessionsSize) {
 TEST(HostLauncher, AStartRightAfterAnotherWaitsForTheStandbyOnItsWay) {
     // Back-to-back starts (an agent starting sessions) started every second host cold.
     test::TempDir tmp("pw-launch");
-    HostLauncher launcher(kHostBinary, tmp.path(), true, 120s);  // a bound no busy machine hits
+    HostLauncher launcher(kHostBinary, tmp.path(), 1, 120s);  // a bound no busy machine hits
     launcher.replenish();
     ASSERT_TRUE(launcher.waitForStandby(20s));
     Launched first = launcher.launch(specFor(tmp.path() / "a", {"sleep", "100"}));
@@ -152,9 +152,30 @@ TEST(HostLauncher, AStartRightAfterAnotherWaitsForTheStandbyOnItsWay) {
     end(second);
 }
 
-TEST(HostLauncher, ADeadStandbyMeansAnOrdinaryStart) {
+TEST(HostLauncher, TwoStandbysByDefaultSoThatTheNextStartFindsOneReady) {
     test::TempDir tmp("pw-launch");
     HostLauncher launcher(kHostBinary, tmp.path());
+    launcher.replenish();
+    ASSERT_TRUE(launcher.waitForStandby(20s, 2));
+    int oldest = launcher.standbyPid();
+    Launched first = launcher.launch(specFor(tmp.path() / "a", {"sleep", "100"}));
+    EXPECT_TRUE(first.warm);
+    EXPECT_EQ(first.hostPid, oldest);
+    int next = launcher.standbyPid();  // ready already: no replenish since
+    EXPECT_GT(next, 0);
+    EXPECT_NE(next, oldest);
+    Launched second = launcher.launch(specFor(tmp.path() / "b", {"sleep", "100"}));
+    EXPECT_TRUE(second.warm);
+    EXPECT_EQ(second.hostPid, next);
+    launcher.replenish();
+    EXPECT_TRUE(launcher.waitForStandby(20s, 2));
+    end(first);
+    end(second);
+}
+
+TEST(HostLauncher, ADeadStandbyMeansAnOrdinaryStart) {
+    test::TempDir tmp("pw-launch");
+    HostLauncher launcher(kHostBinary, tmp.path(), 1);
     launcher.replenish();
     ASSERT_TRUE(launcher.waitForStandby(20s));
     auto pidfd = pidfdOf(launcher.standbyPid());
@@ -172,7 +193,7 @@ TEST(HostLauncher, TheHostsOwnErrorsComeThroughEitherWay) {
     for (bool keepStandby : {true, false}) {
         SCOPED_TRACE(keepStandby ? "through the standby" : "the ordinary way");
         test::TempDir tmp("pw-launch");
-        HostLauncher launcher(kHostBinary, tmp.path(), keepStandby);
+        HostLauncher launcher(kHostBinary, tmp.path(), keepStandby ? 1 : 0);
         launcher.replenish();
         auto expectRefusal = [&](const LaunchSpec& spec, const std::string& reason) {
             core::UniqueFd standby;
