@@ -228,32 +228,31 @@ int HostLauncher::standbyPid() {
     return standbys_.empty() ? 0 : standbys_.front().pid;
 }
 
-Launched HostLauncher::launch(const LaunchSpec& spec) {
-    std::vector<std::string> args = hostArguments(spec);
-    std::optional<Standby> standby;
-    {
-        std::unique_lock lock(mutex_);
+std::optional<HostLauncher::Standby> HostLauncher::takeStandby(bool wait) {
+    std::unique_lock lock(mutex_);
+    if (wait)
         changed_.wait_for(lock, standbyWait_, [this] {
             return !standbys_.empty() || stopping_ || !(wanted_ || filling_);
         });
-        if (!standbys_.empty()) {
-            standby = std::move(standbys_.front());
-            standbys_.pop_front();
-        }
-    }
+    if (standbys_.empty()) return std::nullopt;
+    Standby standby = std::move(standbys_.front());
+    standbys_.pop_front();
+    return standby;
+}
+
+Launched HostLauncher::launch(const LaunchSpec& spec) {
+    std::vector<std::string> args = hostArguments(spec);
     std::string outText, errText;
-    if (standby) {
+    // A standby that died (killed, crashed) answers nothing: the next one gets the request.
+    for (auto standby = takeStandby(true); standby; standby = takeStandby(false)) {
         bool sent = sendAll(standby->request.get(), host::encodeStartRequest({args, spec.env}));
         standby->request.reset();  // EOF: the request is complete
-        if (sent) {
-            drain(standby->out, standby->err, outText, errText);
-            // Nothing at all: the standby died before it read the request.
-            if (!outText.empty() || !errText.empty()) {
-                Launched launched = parseReport(std::move(outText), std::move(errText));
-                launched.warm = true;
-                return launched;
-            }
-        }
+        if (!sent) continue;
+        drain(standby->out, standby->err, outText, errText);
+        if (outText.empty() && errText.empty()) continue;  // it died before it read the request
+        Launched launched = parseReport(std::move(outText), std::move(errText));
+        launched.warm = true;
+        return launched;
     }
     args.insert(args.begin(), hostBinary_.string());
     core::Pipe out = core::Pipe::open("pipe2"), err = core::Pipe::open("pipe2");

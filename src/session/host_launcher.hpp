@@ -84,6 +84,8 @@ class HostLauncher {
         core::Pipe out, err;
     };
     std::optional<Standby> startStandby();
+    /// The oldest standby ready; with `wait`, one on its way is waited for (standbyWait_).
+    std::optional<Standby> takeStandby(bool wait);
     void keepStandbys();  ///< the filler thread
 
     std::filesystem::path hostBinary_;

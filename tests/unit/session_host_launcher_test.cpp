@@ -189,6 +189,21 @@ TEST(HostLauncher, ADeadStandbyMeansAnOrdinaryStart) {
     end(launched);
 }
 
+TEST(HostLauncher, ADeadStandbyIsPassedOverForTheNextOne) {
+    test::TempDir tmp("pw-launch");
+    HostLauncher launcher(kHostBinary, tmp.path(), 2);
+    launcher.replenish();
+    ASSERT_TRUE(launcher.waitForStandby(20s, 2));
+    int dead = launcher.standbyPid();
+    auto pidfd = pidfdOf(dead);
+    ASSERT_EQ(::kill(dead, SIGKILL), 0);
+    ASSERT_TRUE(gone(pidfd, 20s));
+    Launched launched = launcher.launch(specFor(tmp.path() / "a", {"sleep", "100"}));
+    EXPECT_TRUE(launched.warm);
+    EXPECT_NE(launched.hostPid, dead);
+    end(launched);
+}
+
 TEST(HostLauncher, TheHostsOwnErrorsComeThroughEitherWay) {
     for (bool keepStandby : {true, false}) {
         SCOPED_TRACE(keepStandby ? "through the standby" : "the ordinary way");
