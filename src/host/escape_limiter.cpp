@@ -17,6 +17,23 @@ bool isIntermediate(unsigned char c) {
     return c >= 0x20 && c <= 0x2f;
 }
 
+/// Characters the screen model never gets:
+/// - a C1 control spelled in UTF-8 (U+0080..U+009F) shows nothing on a terminal, and libvterm
+///   0.1.4 took one at the start of a line for a character of width 0 that a broken sequence
+///   after it moved the cursor to column -1 (fuzz_screen);
+/// - the CJK tone marks U+302A..U+302F and the kana voiced-sound marks U+3099, U+309A are
+///   combining marks to libvterm 0.1.4 that count two columns: the glyph they join grows by two,
+///   past the edge of a narrow screen (a write through a null pointer, found by fuzz_screen) and
+///   off a terminal's columns on any screen. Dropped, the glyph keeps its width, as terminals
+///   show it (without the mark: only the screen model loses it, never the log).
+bool isDropped(std::string_view character) {
+    auto byte = [&](std::size_t i) { return static_cast<unsigned char>(character[i]); };
+    if (character.size() == 2) return byte(0) == 0xc2 && byte(1) < 0xa0;
+    if (character.size() != 3 || byte(0) != 0xe3) return false;
+    return (byte(1) == 0x80 && byte(2) >= 0xaa && byte(2) <= 0xaf) ||
+           (byte(1) == 0x82 && (byte(2) == 0x99 || byte(2) == 0x9a));
+}
+
 }  // namespace
 
 void EscapeLimiter::filter(std::string_view in, std::string& out) {
@@ -73,12 +90,7 @@ bool EscapeLimiter::holdText(unsigned char c, std::string& out) {
         } else {
             held_ += static_cast<char>(c);
             if (--missing_ == 0) {
-                // A C1 control spelled in UTF-8 (U+0080..U+009F) shows nothing on a terminal,
-                // and libvterm 0.1.4 took one at the start of a line for a character of width 0
-                // that a broken sequence after it moved the cursor to column -1 (fuzz_screen).
-                if (!(held_.size() == 2 && static_cast<unsigned char>(held_[0]) == 0xc2 &&
-                      static_cast<unsigned char>(held_[1]) < 0xa0))
-                    run_ += held_;
+                if (!isDropped(held_)) run_ += held_;
                 held_.clear();
             }
         }

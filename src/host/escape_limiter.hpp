@@ -30,6 +30,9 @@
 // else (kBoundCursor), and Screen::resize writes it after a resize that left the cursor outside,
 // cancelling (interrupt()) a sequence cut in two by the resize, whose rest would run first.
 //
+// It drops two kinds of characters libvterm 0.1.4 cannot draw right (isDropped in the .cpp): C1
+// controls spelled in UTF-8, and the combining marks it counts two columns wide.
+//
 // pendingBytes() tells where the last complete sequence or character ended, so that a snapshot
 // names an offset from which the rest of the output replays cleanly (issue: a re-attach whose
 // offset fell inside `█` showed two U+FFFD cells where it stood). Only the screen model sees the

@@ -483,11 +483,6 @@ std::string Screen::snapshot() const {
                 bool lone = impl_->glyphs.combining(c.chars.front());
                 if (lone) out += " " + cursorTo(row, col);
                 appendUtf8(out, c.chars.front());
-                // Marks after a NUL join the glyph as marks that came in a later write did: in
-                // one write libvterm adds their widths to the glyph's (U+302B is combining and
-                // two wide), and the cells after it moved (found by fuzz_screen). At the right
-                // margin only one write joins them.
-                if (c.chars.size() > 1 && col + std::max(c.width, 1) < width) out += '\0';
                 for (std::size_t i = 1; i < c.chars.size(); ++i) appendUtf8(out, c.chars[i]);
                 col += std::max(c.width, 1);
                 if (lone && col < width) out += cursorTo(row, col);
