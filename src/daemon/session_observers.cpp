@@ -16,8 +16,8 @@ void PortObserver::sessionRunning(const core::Session& session) {
     ports_.sessionRunning(session);
 }
 
-void PortObserver::sessionEnded(const core::Session& session) {
-    ports_.sessionEnded(session);
+void PortObserver::processEnded(const std::string& sessionId) {
+    ports_.processEnded(sessionId);
 }
 
 void PortObserver::outputLine(const std::string& sessionId, const std::string& workspaceId,

@@ -30,7 +30,7 @@ class PortObserver : public session::SessionObserver {
   public:
     explicit PortObserver(ports::PortService& ports) : ports_(ports) {}
     void sessionRunning(const core::Session& session) override;
-    void sessionEnded(const core::Session& session) override;
+    void processEnded(const std::string& sessionId) override;
     void outputLine(const std::string& sessionId, const std::string& workspaceId,
                     std::string_view line) override;
 

@@ -261,11 +261,11 @@ void PortService::sessionRunning(const core::Session& session) {
                         store::declaredPorts(impl_->db, session.id));
 }
 
-void PortService::sessionEnded(const core::Session& session) {
-    impl_->tracker->remove(session.id);
+void PortService::processEnded(const std::string& sessionId) {
+    impl_->tracker->remove(sessionId);
     std::lock_guard lock(impl_->mutex);
-    impl_->ready.erase(session.id);
-    std::erase_if(impl_->probes, [&](const Impl::Probe& p) { return p.sessionId == session.id; });
+    impl_->ready.erase(sessionId);
+    std::erase_if(impl_->probes, [&](const Impl::Probe& p) { return p.sessionId == sessionId; });
 }
 
 void PortService::outputLine(const std::string& sessionId, const std::string& workspaceId,

@@ -67,7 +67,8 @@ class PortService {
 
     // Hooks of the session service.
     void sessionRunning(const core::Session& session);
-    void sessionEnded(const core::Session& session);
+    /// Before the end is recorded: a preview of its ports never reaches them after (issue 18).
+    void processEnded(const std::string& sessionId);
     void outputLine(const std::string& sessionId, const std::string& workspaceId,
                     std::string_view line);
     /// PORT and PARAWORK_PORTS of the workspace's block, assigning one on first use. Empty

@@ -231,6 +231,7 @@ void OutputEvents::flushRows(LiveSession& session) {
 }
 
 void OutputEvents::finish(const std::shared_ptr<LiveSession>& session) {
+    observers_.processEnded(session->id);
     if (auto partial = session->splitter.flush()) onLine(*session, *partial);
     flushRows(*session);
     store::trimAgentLogs(db_, session->id, config_.maxAgentLogRows);

@@ -22,6 +22,10 @@ class SessionObserver {
     /// A session's process is running (started, or re-adopted after a daemon restart). Always
     /// before its sessionEnded.
     virtual void sessionRunning(const core::Session& /*session*/) {}
+    /// A session's process is gone and its end is about to be recorded: whatever routes to the
+    /// session stops here, so that nobody who has read its end still reaches it (a preview port
+    /// that another process may take next). Always before its sessionEnded.
+    virtual void processEnded(const std::string& /*sessionId*/) {}
     /// A session has ended and its end is recorded (and announced as session_completed).
     virtual void sessionEnded(const core::Session& /*session*/) {}
     /// One line of a session's output (ANSI stripped; not for user terminals), among the first
@@ -52,6 +56,9 @@ class SessionObservers {
 
     void sessionRunning(const core::Session& session) const {
         for (auto* o : observers_) o->sessionRunning(session);
+    }
+    void processEnded(const std::string& sessionId) const {
+        for (auto* o : observers_) o->processEnded(sessionId);
     }
     void sessionEnded(const core::Session& session) const {
         for (auto* o : observers_) o->sessionEnded(session);

@@ -356,6 +356,7 @@ void SessionService::Impl::abandonStart(const core::Session& session, int hostPi
     spdlog::warn("session {}: cannot start: {}", session.id, error);
     // A host we cannot talk to must not run on unseen: SIGTERM makes it end its command.
     if (hostPid > 0) ::kill(hostPid, SIGTERM);
+    if (announced) observers.processEnded(session.id);
     failStart(session, error);
     if (announced) {
         activity.ended(session);

@@ -44,8 +44,16 @@ class Heard {
 
 class Recorder : public SessionObserver {
   public:
-    Recorder(std::string name, Heard& heard) : name_(std::move(name)), heard_(heard) {}
+    /// With a database, a process's end is heard with the session's status recorded at that time.
+    Recorder(std::string name, Heard& heard, store::Database* db = nullptr)
+        : name_(std::move(name)), heard_(heard), db_(db) {}
     void sessionRunning(const core::Session& s) override { heard_.add(name_ + " running " + s.id); }
+    void processEnded(const std::string& id) override {
+        std::string recorded;
+        if (db_)
+            if (auto s = store::findSession(*db_, id)) recorded = " " + std::string(core::toString(s->status));
+        heard_.add(name_ + " exited " + id + recorded);
+    }
     void sessionEnded(const core::Session& s) override { heard_.add(name_ + " ended " + s.id); }
     void outputLine(const std::string& id, const std::string&, std::string_view line) override {
         heard_.add(name_ + " line " + id + " " + std::string(line));
@@ -59,6 +67,7 @@ class Recorder : public SessionObserver {
   private:
     std::string name_;
     Heard& heard_;
+    store::Database* db_;
 };
 
 /// Overrides nothing: every event is a no-op for it.
@@ -79,12 +88,14 @@ TEST(SessionObservers, CallsEveryObserverInTheOrderTheyWereAdded) {
     observers.outputLine("s1", "w1", "ready");
     observers.terminalOutput("s1", "w1", core::SessionKind::Agent, 0, 5);
     observers.outputAdvanced("s1");
+    observers.processEnded("s1");
     observers.sessionEnded(s);
     EXPECT_EQ(heard.lines(),
               (std::vector<std::string>{"b running s1", "a running s1", "c running s1",
                                         "b line s1 ready", "a line s1 ready", "c line s1 ready",
                                         "b output s1 0-5", "a output s1 0-5", "c output s1 0-5",
                                         "b advanced s1", "a advanced s1", "c advanced s1",
+                                        "b exited s1", "a exited s1", "c exited s1",
                                         "b ended s1", "a ended s1", "c ended s1"}));
 }
 
@@ -95,6 +106,7 @@ TEST(SessionObservers, WithoutObserversEveryEventIsANoOp) {
     observers.outputLine("s1", "w1", "line");
     observers.terminalOutput("s1", "w1", core::SessionKind::Command, 0, 1);
     observers.outputAdvanced("s1");
+    observers.processEnded("s1");
     observers.sessionEnded(s);
 }
 
@@ -110,16 +122,20 @@ class SessionServiceObserversTest : public store::fixture::StoreTest {
     ServiceConfig config_;
 };
 
+// Its process's end comes before its end is recorded: what routes to a session (a preview of
+// its port) stops before anyone can read that it ended (issue 18, a kept-alive preview reached
+// a port the next process had taken).
 TEST_F(SessionServiceObserversTest, AReadoptedSessionWhoseHostIsGoneIsAnnouncedInOrder) {
     Heard heard;
-    Recorder first("first", heard), second("second", heard), unregistered("x", heard);
+    Recorder first("first", heard, &db_), second("second", heard), unregistered("x", heard);
     SessionService sessions(db_, config_, EventSink{});
     sessions.addObserver(first);
     sessions.addObserver(second);
     sessions.readoptAll();
     // Running on this thread; ended (and the viewers' last advance) on the output follower's.
-    auto lines = heard.waitFor(6);
+    auto lines = heard.waitFor(8);
     EXPECT_EQ(lines, (std::vector<std::string>{"first running s1", "second running s1",
+                                               "first exited s1 running", "second exited s1",
                                                "first ended s1", "second ended s1",
                                                "first advanced s1", "second advanced s1"}));
     sessions.shutdown();
