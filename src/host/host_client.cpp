@@ -15,14 +15,33 @@ namespace parawork::host {
 
 HostClient::HostClient(core::UniqueFd fd, Millis timeout) : fd_(std::move(fd)), timeout_(timeout) {}
 
-HostClient HostClient::connect(const std::filesystem::path& sessionDir, Millis timeout) {
+HostClient HostClient::open(const std::filesystem::path& sessionDir, Millis timeout) {
     HostClient client(connectUnix(SessionPaths{sessionDir}.socket(), timeout), timeout);
     client.sendFrame(MessageType::Hello, encodeHello());
-    Frame reply = client.awaitReply();
+    return client;
+}
+
+void HostClient::awaitWelcome() {
+    Frame reply = awaitReply();
     if (static_cast<MessageType>(reply.type) != MessageType::Welcome)
         throw core::Error("host: unexpected answer to HELLO");
-    client.welcome_ = decodeWelcome(reply.payload);
+    welcome_ = decodeWelcome(reply.payload);
+}
+
+HostClient HostClient::connect(const std::filesystem::path& sessionDir, Millis timeout) {
+    HostClient client = open(sessionDir, timeout);
+    client.awaitWelcome();
     return client;
+}
+
+HostClient::ControlAndWatch HostClient::connectControlAndWatch(
+    const std::filesystem::path& sessionDir, Millis timeout) {
+    ControlAndWatch both{open(sessionDir, timeout), open(sessionDir, timeout)};
+    both.watch.sendFrame(MessageType::Watch, {});  // the host answers a client's frames in order
+    both.control.awaitWelcome();
+    both.watch.awaitWelcome();
+    both.watch.awaitReply();
+    return both;
 }
 
 void HostClient::sendFrame(MessageType type, std::string_view payload) {

@@ -101,9 +101,9 @@ struct SessionService::Impl {
 
     /// Connects the control and watch connections and starts following the session.
     void attach(const std::shared_ptr<LiveSession>& session) {
-        session->control = host::HostClient::connect(session->paths.dir);
-        session->watch = host::HostClient::connect(session->paths.dir);
-        session->watch->watch();
+        auto connections = host::HostClient::connectControlAndWatch(session->paths.dir);
+        session->control = std::move(connections.control);
+        session->watch = std::move(connections.watch);
         {
             std::lock_guard lock(mutex);
             live[session->id] = session;

@@ -237,6 +237,32 @@ TEST(HostProcess, WatcherGetsOutputNotificationsThenTheExit) {
     EXPECT_EQ(client.status().exit, exited);                   // still answering in the linger
 }
 
+// The daemon's two connections to a session, opened together (their requests sent before any
+// answer is read): both are welcomed, the watching one hears the output and the exit, and the
+// other answers requests.
+TEST(HostProcess, AControlAndAWatchConnectionOpenedTogetherEachDoTheirPart) {
+    SKIP_WITHOUT_HOST_BINARY();
+    HostSession session({"sh", "-c", "read line; echo \"got $line\""});
+    auto both = HostClient::connectControlAndWatch(session.dir());
+    EXPECT_EQ(both.control.welcome().hostPid, both.watch.welcome().hostPid);
+    EXPECT_GT(both.watch.welcome().childPid, 0u);
+    both.control.input("hi\n");
+    std::uint64_t lastEnd = 0;
+    std::optional<ExitRecord> exited;
+    while (!exited) {
+        auto event = both.watch.readEvent(5s);
+        ASSERT_TRUE(event) << "no event within 5 s";
+        if (event->kind == HostEvent::Kind::OutputAvailable)
+            lastEnd = event->endOffset;
+        else
+            exited = event->exit;
+    }
+    EXPECT_EQ(exited->exitCode, 0);
+    EXPECT_EQ(lastEnd, session.log().size());
+    EXPECT_NE(session.log().find("got hi"), std::string::npos);
+    EXPECT_EQ(both.control.status().exit, exited);
+}
+
 TEST(HostProcess, MalformedClientsAreDroppedAndTheHostCarriesOn) {
     SKIP_WITHOUT_HOST_BINARY();
     HostSession session({"sleep", "1000"});
