@@ -418,6 +418,8 @@ workspace::WorkspaceConfig Daemon::workspaceConfig() {
                                        config().deleteBranchOnRemove, roots_, &info_.agents};
     options.autoInstallDependencies = config().autoInstallDependencies;
     options.dependencies = &dependencies_;
+    options.created = [this](const std::string& id) { portService_.workspaceEnvironment(id); };
+    options.deleted = [this](const std::string& id) { portService_.workspaceRemoved(id); };
     options.publish = events_.publisher();
     options.hookCommand = hookCommand(paths());
     options.agentHooksDir = paths().dataDir / "agent-hooks";

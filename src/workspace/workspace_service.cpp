@@ -191,6 +191,7 @@ WorkspaceDetail WorkspaceService::create(CreateRequest r) {
     ws.lastFocusedAt = ws.createdAt;
     auto made = makeDirectory(ws, makeWorktree ? repoPath : std::nullopt, resolved, r, config_);
     record(db_, ws, made);
+    if (config_.created) config_.created(ws.id);
     startSetup(ws, r.autoInstallDependencies.value_or(config_.autoInstallDependencies),
                config_.dependencies, sessions_);
     return {ws, deps::latestSetup(db_, ws.id)};
@@ -240,6 +241,7 @@ void WorkspaceService::remove(const std::string& id) {
     }
     forgetReviewRefs(ws->gitWorktree ? ws->gitWorktree->baseRepoPath : ws->path, ws->id);
     store::deleteWorkspace(db_, ws->id);
+    if (config_.deleted) config_.deleted(ws->id);
     // After its sessions' last events (stopWorkspace waited for them): a client that hears this
     // hears nothing more of the workspace.
     if (config_.publish)

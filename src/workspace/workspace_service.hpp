@@ -39,6 +39,10 @@ struct WorkspaceConfig {
     bool autoInstallDependencies = false;
     /// Detects what an automatic setup installs; none means no automatic install.
     deps::DependencyService* dependencies = nullptr;
+    /// A workspace was recorded / deleted (the port service gives it its block of ports at once,
+    /// off its first session's start, and takes it back).
+    std::function<void(const std::string& workspaceId)> created;
+    std::function<void(const std::string& workspaceId)> deleted;
     /// A `{type, data}` event for the workspace's subscribers (`workspace_deleted`).
     std::function<void(const std::string& workspaceId, std::string eventJson)> publish;
     /// parawork's hook command that agents call (its binary's absolute path, "hook", options)

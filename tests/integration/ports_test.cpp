@@ -456,5 +456,34 @@ TEST(DaemonPort, IsFreeAgainForARestartWhileSessionsRun) {
     api.waitEnded(id);
 }
 
+/// The PORT a session of the workspace gets.
+std::string portOf(SessionApi& api, const std::string& workspaceId) {
+    auto s = api.start(workspaceId, {"sh", "-c", "printf 'port=%s;' \"$PORT\""});
+    std::string id(s.at("id").as_string());
+    api.waitEnded(id);
+    auto out = api.output(id);
+    auto at = out.find("port=");
+    return at == std::string::npos ? out : out.substr(at + 5, out.find(';', at) - at - 5);
+}
+
+// A workspace gets its block when it is made (its first start has nothing to assign), and a
+// deleted workspace's block goes to the next one (it was never given back).
+TEST(PortBlocks, AWorkspaceHasItsBlockFromItsCreationUntilItIsDeleted) {
+    DaemonProcess daemon;  // its own range of blocks (DaemonProcess), lowest block first
+    SessionApi api(daemon);
+    TempDir a, b, c;
+    auto first = api.createWorkspace(a.path().string());
+    auto second = api.createWorkspace(b.path().string());
+    auto secondPort = portOf(api, second);  // started first, made second
+    auto firstPort = portOf(api, first);
+    ASSERT_FALSE(firstPort.empty());
+    EXPECT_EQ(std::stoi(secondPort), std::stoi(firstPort) + 10) << secondPort << " " << firstPort;
+    unsigned status = 0;
+    api.call("DELETE", "/api/workspaces/" + first, "", &status);
+    ASSERT_EQ(status, 200u);
+    auto third = api.createWorkspace(c.path().string());
+    EXPECT_EQ(portOf(api, third), firstPort);
+}
+
 }  // namespace
 }  // namespace parawork::test
