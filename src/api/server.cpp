@@ -8,6 +8,7 @@
 
 #include <cerrno>
 
+#include <algorithm>
 #include <atomic>
 #include <charconv>
 #include <deque>
@@ -273,17 +274,29 @@ void HttpServer::Impl::listenTcp() {
     std::string host = options.host == "localhost" ? "127.0.0.1" : options.host;
     auto address = net::ip::make_address(host, ec);
     if (ec) throw core::Error("server.host '" + options.host + "' is not an IP address");
-    Proto::endpoint endpoint(net::ip::tcp::endpoint(address, options.port));
     std::string where = options.host + ":" + std::to_string(options.port);
-    tcpAcceptor.open(endpoint.protocol(), ec);
-    if (!ec) tcpAcceptor.set_option(net::socket_base::reuse_address(true), ec);
-    if (!ec) tcpAcceptor.bind(endpoint, ec);
-    if (!ec) tcpAcceptor.listen(net::socket_base::max_listen_connections, ec);
-    if (ec)
-        throw core::Error("cannot listen on " + where + ": " + ec.message() +
-                          (ec == net::error::address_in_use
-                               ? " (another program uses this port; choose one with --port)"
-                               : ""));
+    // A taken default port moves on to the next free one (portTries); a chosen one never does.
+    const unsigned tries = options.port == 0 ? 1 : std::max<unsigned>(options.portTries, 1);
+    const unsigned last = std::min(65535u, options.port + tries - 1);
+    for (unsigned port = options.port;; ++port) {
+        Proto::endpoint endpoint(net::ip::tcp::endpoint(address, static_cast<std::uint16_t>(port)));
+        tcpAcceptor.open(endpoint.protocol(), ec);
+        if (!ec) tcpAcceptor.set_option(net::socket_base::reuse_address(true), ec);
+        if (!ec) tcpAcceptor.bind(endpoint, ec);
+        if (!ec) tcpAcceptor.listen(net::socket_base::max_listen_connections, ec);
+        if (!ec) break;
+        boost::system::error_code ignored;
+        tcpAcceptor.close(ignored);
+        if (ec != net::error::address_in_use || port >= last)
+            throw core::Error(
+                "cannot listen on " + where +
+                (port > options.port ? " or the next " + std::to_string(port - options.port) + " ports"
+                                     : "") +
+                ": " + ec.message() +
+                (ec == net::error::address_in_use
+                     ? " (another program uses this port; choose one with --port)"
+                     : ""));
+    }
     auto local = tcpAcceptor.local_endpoint();
     auto* sa = local.data();
     boundPort =

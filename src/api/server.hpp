@@ -26,6 +26,9 @@ class PreviewHook;
 struct ServerOptions {
     std::string host = "127.0.0.1";
     std::uint16_t port = 3000;  ///< 0 picks a free port; port() tells which
+    /// Ports tried from `port` on while they are taken by other programs (1: `port` or nothing).
+    /// For the default port only: one the user chose is kept or refused.
+    std::uint16_t portTries = 1;
     std::filesystem::path unixSocket;
     std::size_t maxBodyBytes = 1 << 20;
     std::size_t maxWsMessageBytes = 1 << 20;

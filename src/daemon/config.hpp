@@ -21,7 +21,11 @@ namespace parawork::daemon {
 /// `parawork config defaults` describe each one.
 struct Config {
     std::string host = "127.0.0.1";
-    std::uint16_t port = 3000;
+    /// server.port as set (file, environment, flag): that port or none. Unset, kDefaultPort,
+    /// which moves on to the next free port when another program has it (a dev server on 3000).
+    std::optional<std::uint16_t> port;
+    static constexpr std::uint16_t kDefaultPort = 3000;
+    std::uint16_t listenPort() const { return port.value_or(kDefaultPort); }
     /// Extra Host header names accepted besides localhost, 127.0.0.1 and [::1].
     std::vector<std::string> allowedHosts;
     /// Extra Origins accepted, none by default: a page served there drives the daemon with the

@@ -25,7 +25,9 @@ template <auto Member>
 using MemberType = std::remove_cvref_t<decltype(std::declval<Config&>().*Member)>;
 
 template <auto Member>
-Setting integer(std::string_view key, std::int64_t min, std::int64_t max, std::string_view doc) {
+Setting integer(std::string_view key, std::int64_t min, std::int64_t max, std::string_view doc,
+                std::string_view unsetExample = {}) {
+    using Type = MemberType<Member>;
     return {key,
             Kind::Integer,
             doc,
@@ -33,12 +35,20 @@ Setting integer(std::string_view key, std::int64_t min, std::int64_t max, std::s
             max,
             nullptr,
             [](Config& c, Value&& v) {
-                c.*Member = static_cast<MemberType<Member>>(std::get<std::int64_t>(v));
+                if constexpr (requires { typename Type::value_type; })
+                    c.*Member = static_cast<typename Type::value_type>(std::get<std::int64_t>(v));
+                else
+                    c.*Member = static_cast<Type>(std::get<std::int64_t>(v));
             },
             [](const Config& c) -> std::optional<Value> {
-                return static_cast<std::int64_t>(c.*Member);
+                if constexpr (requires { typename Type::value_type; }) {
+                    if (!(c.*Member)) return std::nullopt;
+                    return static_cast<std::int64_t>(*(c.*Member));
+                } else {
+                    return static_cast<std::int64_t>(c.*Member);
+                }
             },
-            {}};
+            unsetExample};
 }
 
 template <auto Member>
@@ -191,7 +201,9 @@ std::vector<Setting> serverSettings() {
                             "Address to listen on. Loopback by default; other addresses expose "
                             "the API to the network (the token is always required over TCP)."),
         integer<&Config::port>("server.port", 0, 65535,
-                               "TCP port of the web UI and API; 0 picks a free port."),
+                               "TCP port of the web UI and API; 0 picks a free port. Unset: 3000, "
+                               "or the next free port up to 3019 when another program has 3000.",
+                               "3000"),
         textList<&Config::allowedHosts>(
             "server.allowed_hosts", checkHost,
             "Host header names accepted besides localhost, 127.0.0.1 and [::1] "

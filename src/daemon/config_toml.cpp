@@ -246,6 +246,8 @@ std::string defaultConfigToml() {
                (s.kind == Kind::TextList ? " (comma-separated)\n" : "\n");
         if (auto value = s.get(defaults))
             out += renderValue(leafOf(s.key), *value) + "\n";
+        else if (s.kind == Kind::Integer)
+            out += "# " + std::string(leafOf(s.key)) + " = " + std::string(s.unsetExample) + "\n";
         else
             out += "# " + renderValue(leafOf(s.key), std::string(s.unsetExample)) + "\n";
     }

@@ -130,13 +130,17 @@ std::string hostOf(const std::string& url) {
     return hostPort ? hostPort->host : rest;
 }
 
+/// How far the default port moves on when it is taken: 3000 to 3019.
+constexpr std::uint16_t kDefaultPortTries = 20;
+
 api::ServerOptions serverOptions(const Config& config, const Paths& paths,
                                  std::shared_ptr<auth::TokenRegistry> tokens,
                                  api::RequestStats& requestStats) {
     api::ServerOptions o;
     o.requestStats = &requestStats;
     o.host = config.host;
-    o.port = config.port;
+    o.port = config.listenPort();
+    o.portTries = config.port ? 1 : kDefaultPortTries;
     o.unixSocket = paths.socketFile();
     o.maxBodyBytes = config.maxBodyBytes;
     o.maxWsMessageBytes = config.maxWsMessageBytes;
@@ -508,6 +512,10 @@ int Daemon::run() {
 /// tells clients (daemon.json) and the person who started it where it is.
 void Daemon::startServing() {
     server_.start();
+    if (server_.port() != config().listenPort() && !config().port)
+        spdlog::warn("port {} is taken by another program: listening on {} (choose a port with "
+                     "--port or server.port)",
+                     config().listenPort(), server_.port());
     portService_.setDaemonPort(server_.port());
     events_.attach(server_);
     sessions_.readoptAll();

@@ -456,6 +456,53 @@ TEST(DaemonPort, IsFreeAgainForARestartWhileSessionsRun) {
     api.waitEnded(id);
 }
 
+// The default port moves on when another program has it (a dev server on 3000, another
+// user's daemon): a new user's first `parawork run` must not fail for that. A chosen one is
+// kept or refused (DaemonPort.AChosenPortThatIsTakenIsRefused).
+TEST(DaemonPort, TheDefaultPortTakenTheDaemonListensOnTheNextFreeOne) {
+    // 3000 is taken now: by this socket, or by whoever had it already.
+    int holder = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    address.sin_port = htons(3000);
+    if (::bind(holder, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0) {
+        ASSERT_EQ(::listen(holder, 4), 0);
+    }
+    DaemonProcess daemon(DaemonProcess::Options{.port = std::nullopt});
+    EXPECT_GT(daemon.tcp().port, 3000);
+    EXPECT_LT(daemon.tcp().port, 3020);
+    // It answers there, and says why it is not on 3000.
+    SessionApi api(daemon);
+    EXPECT_TRUE(api.call("GET", "/api/health").is_object());
+    EXPECT_NE(daemon.output().find("port 3000 is taken by another program: listening on " +
+                                   std::to_string(daemon.tcp().port)),
+              std::string::npos)
+        << daemon.output();
+    ::close(holder);
+}
+
+TEST(DaemonPort, AChosenPortThatIsTakenIsRefused) {
+    int holder = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t length = sizeof address;
+    ASSERT_EQ(::bind(holder, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
+    ASSERT_EQ(::listen(holder, 4), 0);
+    ASSERT_EQ(::getsockname(holder, reinterpret_cast<sockaddr*>(&address), &length), 0);
+    auto taken = std::to_string(ntohs(address.sin_port));
+    TempDir home;
+    auto result = runCli(home.path(), {"serve", "--port", taken});
+    EXPECT_NE(result.exitCode, 0);
+    EXPECT_NE((result.out + result.err)
+                  .find("cannot listen on 127.0.0.1:" + taken +
+                        ": Address already in use (another program uses this port"),
+              std::string::npos)
+        << describe(result);
+    ::close(holder);
+}
+
 /// The PORT a session of the workspace gets.
 std::string portOf(SessionApi& api, const std::string& workspaceId) {
     auto s = api.start(workspaceId, {"sh", "-c", "printf 'port=%s;' \"$PORT\""});

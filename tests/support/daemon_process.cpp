@@ -142,8 +142,11 @@ void DaemonProcess::start(Options options) {
         std::filesystem::create_directories(home_ / "config");
         std::ofstream(home_ / "config" / "config.toml") << options.configToml;
     }
-    std::vector<std::string> argv{parawork(), "--home", home_.string(),
-                                  "serve",    "--port", std::to_string(options.port)};
+    std::vector<std::string> argv{parawork(), "--home", home_.string(), "serve"};
+    if (options.port) {
+        argv.emplace_back("--port");
+        argv.push_back(std::to_string(*options.port));
+    }
     argv.insert(argv.end(), options.extraArgs.begin(), options.extraArgs.end());
     // daemon.out is appended to across restarts: only look at what this daemon prints.
     std::error_code ec;

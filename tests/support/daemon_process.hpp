@@ -56,7 +56,8 @@ class DaemonProcess {
         std::vector<std::string> extraArgs;         ///< after `serve`
         std::map<std::string, std::string> env;     ///< extra environment
         std::optional<std::filesystem::path> home;  ///< reuse a home (e.g. to restart a daemon)
-        std::uint16_t port = 0;                     ///< 0: any free port
+        /// 0: any free port; nullopt: no --port (the daemon's default, or the next free one).
+        std::optional<std::uint16_t> port = 0;
     };
     DaemonProcess();
     explicit DaemonProcess(Options options);

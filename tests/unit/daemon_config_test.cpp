@@ -56,7 +56,8 @@ TEST_F(ConfigFile, MissingFileMeansDefaults) {
     Config c = loadConfig(dir_.path() / "absent.toml", fakeEnv());
     EXPECT_EQ(c, Config{});
     EXPECT_EQ(c.host, "127.0.0.1");
-    EXPECT_EQ(c.port, 3000);
+    EXPECT_FALSE(c.port);  // unset: 3000, or the next free port
+    EXPECT_EQ(c.listenPort(), 3000);
     // No other origin may drive the daemon unless the owner says so (issue 18: a dev server
     // on Vite's port 5173 is just as likely an agent's project as parawork's frontend).
     EXPECT_TRUE(c.allowedOrigins.empty());
@@ -128,6 +129,24 @@ TEST_F(ConfigFile, EnvironmentBeatsFileAndOverrideBeatsEnvironment) {
     applyOverride(c, "log.level", "trace", "--log-level");
     EXPECT_EQ(c.port, 6000);
     EXPECT_EQ(c.logLevel, "trace");
+}
+
+// A port set anywhere is the user's choice, even the default's value; only the default moves
+// on when another program has it.
+TEST_F(ConfigFile, APortSetAnywhereIsChosenTheDefaultIsNot) {
+    EXPECT_FALSE(loadConfig(file_, fakeEnv()).port);
+    EXPECT_EQ(loadConfig(file_, fakeEnv({{"PARAWORK_SERVER_PORT", "3000"}})).port, 3000);
+    Config flagged = loadConfig(file_, fakeEnv());
+    applyOverride(flagged, "server.port", "0", "--port");
+    EXPECT_EQ(flagged.port, 0);
+    Config other = loadConfig(file_, fakeEnv());
+    applyOverride(other, "log.level", "warn", "--log-level");
+    EXPECT_FALSE(other.port);
+    write("[server]\nport = 3000\n");
+    EXPECT_EQ(loadConfig(file_, fakeEnv()).port, 3000);
+    // The file `config defaults` prints leaves it unset.
+    write(defaultConfigToml());
+    EXPECT_FALSE(loadConfig(file_, fakeEnv()).port);
 }
 
 TEST_F(ConfigFile, EmptyListVariableClearsTheList) {
@@ -308,7 +327,7 @@ TEST(ConfigTable, EnvironmentNamesAreDerivedFromKeys) {
 TEST_F(ConfigFile, DefaultConfigTomlParsesBackToDefaults) {
     std::string text = defaultConfigToml();
     for (const char* key :
-         {"[server]", "host = ", "port = 3000", "allowed_origins = ", "[limits]",
+         {"[server]", "host = ", "# port = 3000\n", "allowed_origins = ", "[limits]",
           "max_body_bytes = 1048576", "[log]", "level = 'info'", "[sessions]", "[paths]",
           "# worktree_base = ", "# env: PARAWORK_SESSIONS_STOP_GRACE_MS"})
         EXPECT_NE(text.find(key), std::string::npos) << key << "\n" << text;
