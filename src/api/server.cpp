@@ -290,8 +290,9 @@ void HttpServer::Impl::listenTcp() {
         if (ec != net::error::address_in_use || port >= last)
             throw core::Error(
                 "cannot listen on " + where +
-                (port > options.port ? " or the next " + std::to_string(port - options.port) + " ports"
-                                     : "") +
+                (port > options.port
+                     ? " or the next " + std::to_string(port - options.port) + " ports"
+                     : "") +
                 ": " + ec.message() +
                 (ec == net::error::address_in_use
                      ? " (another program uses this port; choose one with --port)"

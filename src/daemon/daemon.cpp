@@ -513,9 +513,10 @@ int Daemon::run() {
 void Daemon::startServing() {
     server_.start();
     if (server_.port() != config().listenPort() && !config().port)
-        spdlog::warn("port {} is taken by another program: listening on {} (choose a port with "
-                     "--port or server.port)",
-                     config().listenPort(), server_.port());
+        spdlog::warn(
+            "port {} is taken by another program: listening on {} (choose a port with "
+            "--port or server.port)",
+            config().listenPort(), server_.port());
     portService_.setDaemonPort(server_.port());
     events_.attach(server_);
     sessions_.readoptAll();

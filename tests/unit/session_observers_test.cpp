@@ -51,7 +51,8 @@ class Recorder : public SessionObserver {
     void processEnded(const std::string& id) override {
         std::string recorded;
         if (db_)
-            if (auto s = store::findSession(*db_, id)) recorded = " " + std::string(core::toString(s->status));
+            if (auto s = store::findSession(*db_, id))
+                recorded = " " + std::string(core::toString(s->status));
         heard_.add(name_ + " exited " + id + recorded);
     }
     void sessionEnded(const core::Session& s) override { heard_.add(name_ + " ended " + s.id); }
@@ -90,13 +91,12 @@ TEST(SessionObservers, CallsEveryObserverInTheOrderTheyWereAdded) {
     observers.outputAdvanced("s1");
     observers.processEnded("s1");
     observers.sessionEnded(s);
-    EXPECT_EQ(heard.lines(),
-              (std::vector<std::string>{"b running s1", "a running s1", "c running s1",
-                                        "b line s1 ready", "a line s1 ready", "c line s1 ready",
-                                        "b output s1 0-5", "a output s1 0-5", "c output s1 0-5",
-                                        "b advanced s1", "a advanced s1", "c advanced s1",
-                                        "b exited s1", "a exited s1", "c exited s1",
-                                        "b ended s1", "a ended s1", "c ended s1"}));
+    EXPECT_EQ(heard.lines(), (std::vector<std::string>{
+                                 "b running s1", "a running s1", "c running s1", "b line s1 ready",
+                                 "a line s1 ready", "c line s1 ready", "b output s1 0-5",
+                                 "a output s1 0-5", "c output s1 0-5", "b advanced s1",
+                                 "a advanced s1", "c advanced s1", "b exited s1", "a exited s1",
+                                 "c exited s1", "b ended s1", "a ended s1", "c ended s1"}));
 }
 
 TEST(SessionObservers, WithoutObserversEveryEventIsANoOp) {
