@@ -26,6 +26,31 @@ namespace {
 namespace json = boost::json;
 using namespace std::chrono_literals;
 
+/// A socket listening on 127.0.0.1:`port` (0: any free port), or -1 when that port is taken.
+int listenOnLoopback(std::uint16_t port) {
+    int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    int one = 1;
+    ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    address.sin_port = htons(port);
+    if (::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 ||
+        ::listen(fd, 4) != 0) {
+        ::close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+/// The port a listening socket is bound to.
+std::uint16_t boundPort(int fd) {
+    sockaddr_in address{};
+    socklen_t length = sizeof address;
+    ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
+    return ntohs(address.sin_port);
+}
+
 class Ports : public ::testing::Test {
   protected:
     DaemonProcess daemon_;
@@ -391,15 +416,8 @@ TEST_F(Ports, AKeptAliveConnectionNeverReachesAPortItsSessionNoLongerOwns) {
     // The session ends; another process, no session's, takes the port.
     api_.call("POST", "/api/sessions/" + id + "/stop");
     api_.waitEnded(id);
-    int intruder = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    int one = 1;
-    ::setsockopt(intruder, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    address.sin_port = htons(number);
-    ASSERT_EQ(::bind(intruder, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
-    ASSERT_EQ(::listen(intruder, 4), 0);
+    int intruder = listenOnLoopback(number);
+    ASSERT_GE(intruder, 0);
     std::thread answer([intruder] {
         int conn = ::accept(intruder, nullptr, nullptr);
         if (conn < 0) return;
@@ -460,15 +478,8 @@ TEST(DaemonPort, IsFreeAgainForARestartWhileSessionsRun) {
 // user's daemon): a new user's first `parawork run` must not fail for that. A chosen one is
 // kept or refused (DaemonPort.AChosenPortThatIsTakenIsRefused).
 TEST(DaemonPort, TheDefaultPortTakenTheDaemonListensOnTheNextFreeOne) {
-    // 3000 is taken now: by this socket, or by whoever had it already.
-    int holder = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    address.sin_port = htons(3000);
-    if (::bind(holder, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0) {
-        ASSERT_EQ(::listen(holder, 4), 0);
-    }
+    // 3000 is taken now: by this socket, or by whoever had it already (-1).
+    int holder = listenOnLoopback(3000);
     DaemonProcess daemon(DaemonProcess::Options{.port = std::nullopt});
     EXPECT_GT(daemon.tcp().port, 3000);
     EXPECT_LT(daemon.tcp().port, 3020);
@@ -479,19 +490,13 @@ TEST(DaemonPort, TheDefaultPortTakenTheDaemonListensOnTheNextFreeOne) {
                                    std::to_string(daemon.tcp().port)),
               std::string::npos)
         << daemon.output();
-    ::close(holder);
+    if (holder >= 0) ::close(holder);
 }
 
 TEST(DaemonPort, AChosenPortThatIsTakenIsRefused) {
-    int holder = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t length = sizeof address;
-    ASSERT_EQ(::bind(holder, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
-    ASSERT_EQ(::listen(holder, 4), 0);
-    ASSERT_EQ(::getsockname(holder, reinterpret_cast<sockaddr*>(&address), &length), 0);
-    auto taken = std::to_string(ntohs(address.sin_port));
+    int holder = listenOnLoopback(0);
+    ASSERT_GE(holder, 0);
+    auto taken = std::to_string(boundPort(holder));
     TempDir home;
     auto result = runCli(home.path(), {"serve", "--port", taken});
     EXPECT_NE(result.exitCode, 0);
