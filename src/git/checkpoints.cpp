@@ -1,12 +1,9 @@
-// Checkpoints: `git add -A` into a copy of the worktree's index (its stat cache makes unchanged
-// files cheap) and `git write-tree`; then the commit, with a fixed identity, and its ref
-// in-process with libgit2 (W16: each git process costs a few ms).
+// Checkpoints: the working tree's snapshot (git/snapshot_index) written as a tree; then the
+// commit, with a fixed identity, and its ref in-process with libgit2 (W16: each git process
+// costs a few ms).
 #include "git/checkpoints.hpp"
 
-#include <unistd.h>
-
 #include <algorithm>
-#include <atomic>
 #include <cctype>
 #include <charconv>
 #include <cstdio>
@@ -17,6 +14,7 @@
 #include "core/utf8_text.hpp"
 #include "git/git_command.hpp"
 #include "git/libgit2_handles.hpp"
+#include "git/temporary_index.hpp"
 
 namespace parawork::git {
 namespace {
@@ -39,11 +37,6 @@ GitResult gitIn(const fs::path& worktree, std::vector<std::string> args, std::st
     return runGitChecked(command, what);
 }
 
-/// The worktree's own git directory (`.git/worktrees/<name>/` for a linked worktree).
-fs::path ownGitDir(git_repository* repo) {
-    return fs::path(git_repository_path(repo));
-}
-
 std::optional<std::string> headCommit(git_repository* repo) {
     git_oid oid;
     int rc = git_reference_name_to_id(&oid, repo, "HEAD");
@@ -52,48 +45,12 @@ std::optional<std::string> headCommit(git_repository* repo) {
     return std::string(git_oid_tostr_s(&oid));
 }
 
-/// A scratch index in the worktree's git directory, removed at the end of the scope (with git's
-/// lock file). A copy of the worktree's own index when asked: its stat cache makes `git add -A`
-/// hash only what changed. (An index kept from one checkpoint to the next would be faster still,
-/// but would keep files that became ignored since.)
-class TemporaryIndex {
-  public:
-    TemporaryIndex(const fs::path& gitDir, bool copyTheWorktreesIndex) {
-        static std::atomic<unsigned> counter{0};
-        path_ = gitDir / ("parawork-index-" + std::to_string(::getpid()) + "-" +
-                          std::to_string(counter.fetch_add(1)));
-        fs::path real = gitDir / "index";
-        std::error_code ec;
-        if (copyTheWorktreesIndex && fs::exists(real, ec))
-            fs::copy_file(real, path_, fs::copy_options::overwrite_existing);
-    }
-    ~TemporaryIndex() {
-        std::error_code ec;
-        fs::remove(path_, ec);
-        fs::remove(fs::path(path_.string() + ".lock"), ec);
-    }
-    TemporaryIndex(const TemporaryIndex&) = delete;
-    TemporaryIndex& operator=(const TemporaryIndex&) = delete;
-
-    Env env() const { return {{"GIT_INDEX_FILE", path_.string()}}; }
-    const fs::path& path() const { return path_; }
-
-  private:
-    fs::path path_;
-};
-
-/// The tree of the working tree as it is: tracked and untracked files, not ignored ones. The
-/// trees are written in-process: the index's cache tree (kept by `git add` for what did not
-/// change) spares all but the changed directories, and git would also write the index back.
-std::string snapshotTree(git_repository* repo, const fs::path& worktree) {
-    TemporaryIndex index(ownGitDir(repo), true);
-    gitIn(worktree, {"add", "-A"}, "cannot read the working tree", index.env());
-    git_index* raw = nullptr;
-    detail::check(git_index_open(&raw, index.path().c_str()), "cannot read the working tree");
-    detail::IndexPtr opened(raw);
-    git_oid tree;
-    detail::check(git_index_write_tree_to(&tree, opened.get(), repo), "cannot write a tree");
-    return git_oid_tostr_s(&tree);
+/// The tree of the working tree as it is: tracked and untracked files, not ignored ones; from
+/// the kept index when there is one.
+std::string snapshotTree(git_repository* repo, const fs::path& worktree,
+                         IncrementalSnapshot* incremental) {
+    if (incremental) return incremental->index.tree(repo, worktree, incremental->changes);
+    return SnapshotIndex().tree(repo, worktree, std::nullopt);
 }
 
 std::string refPrefix(std::string_view workspaceId) {
@@ -297,7 +254,7 @@ void removeWorkingFile(const fs::path& worktree, const std::string& relative) {
 void writeWorkingFiles(const fs::path& worktree, const std::string& tree,
                        const std::vector<std::string>& paths) {
     if (paths.empty()) return;
-    TemporaryIndex index(ownGitDir(detail::openWorkTree(worktree).get()), false);
+    detail::TemporaryIndex index(git_repository_path(detail::openWorkTree(worktree).get()), false);
     gitIn(worktree, {"read-tree", "--end-of-options", tree}, "cannot read the checkpoint",
           index.env());
     constexpr std::size_t kBatch = 500;  // paths per argv
@@ -339,10 +296,10 @@ void validateCheckpointWorkspaceId(std::string_view workspaceId) {
 }
 
 CreatedCheckpoint createCheckpoint(const fs::path& worktree, std::string_view workspaceId,
-                                   std::string_view label) {
+                                   std::string_view label, IncrementalSnapshot* incremental) {
     std::string prefix = refPrefix(workspaceId);
     detail::RepositoryPtr repo = detail::openWorkTree(worktree);
-    std::string tree = snapshotTree(repo.get(), worktree);
+    std::string tree = snapshotTree(repo.get(), worktree, incremental);
     std::optional<std::string> head = headCommit(repo.get());
     std::vector<std::string> existing = checkpointRefNames(repo.get(), prefix);
     if (!existing.empty() && holds(repo.get(), existing.front(), tree, head))
@@ -399,7 +356,7 @@ CheckpointDiff diffCheckpoints(const fs::path& worktree, const Checkpoint& from,
     out.from = from.id;
     out.to = to ? to->id : "worktree";
     std::string toTree =
-        to ? to->tree : snapshotTree(detail::openWorkTree(worktree).get(), worktree);
+        to ? to->tree : snapshotTree(detail::openWorkTree(worktree).get(), worktree, nullptr);
     ChangeSet changes = listTreeChanges(worktree, from.tree, toTree);
     out.truncated = changes.truncated;
     std::size_t budget = kMaxCheckpointDiffBytes;
@@ -412,10 +369,11 @@ CheckpointDiff diffCheckpoints(const fs::path& worktree, const Checkpoint& from,
 }
 
 RestoredCheckpoint restoreCheckpoint(const fs::path& worktree, std::string_view workspaceId,
-                                     const Checkpoint& target) {
+                                     const Checkpoint& target, IncrementalSnapshot* incremental) {
     RestoredCheckpoint out;
     out.restored = target;
-    CreatedCheckpoint saved = createCheckpoint(worktree, workspaceId, "before restore");
+    CreatedCheckpoint saved =
+        createCheckpoint(worktree, workspaceId, "before restore", incremental);
     out.saved = std::move(saved.checkpoint);
     out.savedCreated = saved.created;
     moveWorkingFiles(worktree, out.saved.tree, target.tree);

@@ -1,7 +1,8 @@
 // Checkpoints: the state of a working tree (tracked and untracked files, not ignored ones) kept
 // as a commit on a hidden ref, refs/parawork/checkpoints/<workspaceId>/<time>, whose parent is
-// HEAD. Made with a temporary index, so the branch, HEAD, the real index and the files are never
-// touched; restoring one rewrites only the working files that differ. Blocking (git CLI).
+// HEAD. Made from an index of their own (git/snapshot_index), so the branch, HEAD, the real index
+// and the files are never touched; restoring one rewrites only the working files that differ.
+// Blocking (git CLI).
 #pragma once
 
 #include <cstddef>
@@ -13,6 +14,7 @@
 #include <vector>
 
 #include "git/changes.hpp"
+#include "git/snapshot_index.hpp"
 
 namespace parawork::git {
 
@@ -70,13 +72,22 @@ struct RestoredCheckpoint {
     bool savedCreated = false;
 };
 
+/// A snapshot index kept from one checkpoint of a workspace to the next, and what changed in the
+/// working tree since it was last used: a checkpoint then reads only the changed files.
+struct IncrementalSnapshot {
+    SnapshotIndex& index;
+    std::optional<WorkTreeChanges> changes;
+};
+
 /// Throws core::Error unless `workspaceId` is a UUID (it becomes a ref component).
 void validateCheckpointWorkspaceId(std::string_view workspaceId);
 
 /// Checkpoints the working tree `worktree` (its root) for the workspace; `label` is cleaned
-/// (control characters become spaces, bounded). Throws core::Error when git fails.
+/// (control characters become spaces, bounded). Every file is looked at, unless `incremental`
+/// says what changed. Throws core::Error when git fails.
 CreatedCheckpoint createCheckpoint(const std::filesystem::path& worktree,
-                                   std::string_view workspaceId, std::string_view label);
+                                   std::string_view workspaceId, std::string_view label,
+                                   IncrementalSnapshot* incremental = nullptr);
 
 /// The workspace's checkpoints, newest first (at most kMaxCheckpointsPerWorkspace).
 std::vector<Checkpoint> listCheckpoints(const std::filesystem::path& worktree,
@@ -96,7 +107,8 @@ CheckpointDiff diffCheckpoints(const std::filesystem::path& worktree, const Chec
 /// checkpoint's: files that differ are rewritten, files it lacks are removed (ignored files are
 /// not touched), the rest is left alone. HEAD, the branch and the index are not touched.
 RestoredCheckpoint restoreCheckpoint(const std::filesystem::path& worktree,
-                                     std::string_view workspaceId, const Checkpoint& target);
+                                     std::string_view workspaceId, const Checkpoint& target,
+                                     IncrementalSnapshot* incremental = nullptr);
 
 /// Makes the working files go from tree-ish `from` (what they are now) to tree-ish `to`: files
 /// that differ are written, files `to` lacks are removed, the rest (and ignored files) left
