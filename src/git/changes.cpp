@@ -75,15 +75,16 @@ git_diff_options diffOptions(std::optional<std::string>& onlyPath, char* (&paths
     return options;
 }
 
-Comparison compare(const std::filesystem::path& worktree, std::string_view baseRef,
-                   std::optional<std::string> onlyPath) {
-    Comparison c;
-    c.repo = detail::openWorkTree(worktree);
-    git_oid point = comparisonPoint(c.repo.get(), baseCommitId(c.repo.get(), baseRef, worktree));
-    c.baseCommit = oidHex(point);
+/// The diff of the working tree of `repo` (at `worktree`) against where HEAD left `baseRef`;
+/// sets `baseCommit` to that commit.
+detail::DiffPtr diffAgainstBase(git_repository* repo, const std::filesystem::path& worktree,
+                                std::string_view baseRef, std::optional<std::string> onlyPath,
+                                std::string& baseCommit) {
+    git_oid point = comparisonPoint(repo, baseCommitId(repo, baseRef, worktree));
+    baseCommit = oidHex(point);
 
     git_commit* rawCommit = nullptr;
-    check(git_commit_lookup(&rawCommit, c.repo.get(), &point), "cannot read the base commit");
+    check(git_commit_lookup(&rawCommit, repo, &point), "cannot read the base commit");
     detail::CommitPtr commit(rawCommit);
     git_tree* rawTree = nullptr;
     check(git_commit_tree(&rawTree, commit.get()), "cannot read the base tree");
@@ -92,9 +93,16 @@ Comparison compare(const std::filesystem::path& worktree, std::string_view baseR
     char* pathspec[1] = {nullptr};
     git_diff_options options = diffOptions(onlyPath, pathspec);
     git_diff* rawDiff = nullptr;
-    check(git_diff_tree_to_workdir_with_index(&rawDiff, c.repo.get(), tree.get(), &options),
+    check(git_diff_tree_to_workdir_with_index(&rawDiff, repo, tree.get(), &options),
           "cannot compare " + worktree.string() + " with \"" + std::string(baseRef) + "\"");
-    c.diff.reset(rawDiff);
+    return detail::DiffPtr(rawDiff);
+}
+
+Comparison compare(const std::filesystem::path& worktree, std::string_view baseRef,
+                   std::optional<std::string> onlyPath) {
+    Comparison c;
+    c.repo = detail::openWorkTree(worktree);
+    c.diff = diffAgainstBase(c.repo.get(), worktree, baseRef, std::move(onlyPath), c.baseCommit);
     return c;
 }
 
@@ -284,6 +292,14 @@ DiffText diffFile(const std::filesystem::path& worktree, std::string_view baseRe
     std::string relative = checkedRelativePath(path);
     Comparison c = compare(worktree, baseRef, relative);
     return printDiff(c.diff.get(), limit);
+}
+
+DiffText diffFile(git_repository* repo, const std::filesystem::path& worktree,
+                  std::string_view baseRef, std::string_view path, std::size_t limit) {
+    std::string relative = checkedRelativePath(path);
+    std::string baseCommit;
+    detail::DiffPtr diff = diffAgainstBase(repo, worktree, baseRef, relative, baseCommit);
+    return printDiff(diff.get(), limit);
 }
 
 }  // namespace parawork::git

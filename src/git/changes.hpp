@@ -11,6 +11,8 @@
 #include <string_view>
 #include <vector>
 
+struct git_repository;
+
 namespace parawork::git {
 
 /// At most this many files are listed.
@@ -67,6 +69,12 @@ DiffText diffAll(const std::filesystem::path& worktree, std::string_view baseRef
 /// component or a control character, besides listChanges' reasons.
 DiffText diffFile(const std::filesystem::path& worktree, std::string_view baseRef,
                   std::string_view path, std::size_t limit = kDefaultDiffLimit);
+
+/// As diffFile, in a repository kept open by the caller (its index is read again only when it
+/// changed: a 50,000-file index is not read for every file).
+DiffText diffFile(git_repository* repo, const std::filesystem::path& worktree,
+                  std::string_view baseRef, std::string_view path,
+                  std::size_t limit = kDefaultDiffLimit);
 
 /// The changes from `from` to `to` (full ids of commits or trees) in the repository of
 /// `worktree`, as listChanges reports them; `baseCommit` is `from`. Throws core::Error for an id

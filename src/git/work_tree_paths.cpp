@@ -8,7 +8,9 @@
 #include <optional>
 #include <string>
 
+#include "core/error.hpp"
 #include "git/libgit2_handles.hpp"
+#include "git/snapshot_index.hpp"
 
 namespace parawork::git {
 namespace {
@@ -80,6 +82,17 @@ FileState WorkTreePaths::stateOf(const std::filesystem::path& absolute) const {
                 (entry->mtime.nanoseconds == 0 ||
                  entry->mtime.nanoseconds == static_cast<std::uint32_t>(st.st_mtim.tv_nsec));
     return same ? FileState::Unchanged : FileState::Modified;
+}
+
+std::string WorkTreePaths::ignoreRulesStamp() const {
+    return git::ignoreRulesStamp(impl_->repo.get());
+}
+
+DiffText WorkTreePaths::diffFile(std::string_view baseRef, const std::filesystem::path& absolute,
+                                 std::size_t limit) const {
+    auto relative = inside(impl_->root, absolute);
+    if (!relative) throw core::Error(absolute.string() + " is not in " + impl_->root.string());
+    return git::diffFile(impl_->repo.get(), impl_->root, baseRef, *relative, limit);
 }
 
 }  // namespace parawork::git

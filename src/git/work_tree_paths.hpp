@@ -6,6 +6,10 @@
 
 #include <filesystem>
 #include <memory>
+#include <string>
+#include <string_view>
+
+#include "git/changes.hpp"
 
 namespace parawork::git {
 
@@ -38,6 +42,15 @@ class WorkTreePaths {
     /// How the file `absolute` stands: one index lookup and one lstat, never a content
     /// comparison (libgit2's per-path status reads whole directories: quadratic in a flood).
     FileState stateOf(const std::filesystem::path& absolute) const;
+
+    /// git::ignoreRulesStamp of the repository: what decides, besides .gitignore files, what
+    /// isIgnored answers.
+    std::string ignoreRulesStamp() const;
+
+    /// The unified diff of the file `absolute` against `baseRef`, as git::diffFile gives it,
+    /// over the repository kept open. Throws core::Error as diffFile does.
+    DiffText diffFile(std::string_view baseRef, const std::filesystem::path& absolute,
+                      std::size_t limit) const;
 
   private:
     struct Impl;

@@ -32,11 +32,9 @@ bool isBinaryDiff(std::string_view diffText) {
 std::optional<std::string> diffForChange(const RecordTarget& target,
                                          const std::string& relativePath, std::size_t maxBytes) {
     if (target.git == nullptr) return std::nullopt;
-    std::filesystem::path inRepo =
-        (target.root / relativePath).lexically_relative(target.git->root());
     git::DiffText diff;
     try {
-        diff = git::diffFile(target.git->root(), target.baseRef, inRepo.generic_string(), maxBytes);
+        diff = target.git->diffFile(target.baseRef, target.root / relativePath, maxBytes);
     } catch (const std::exception& e) {
         spdlog::debug("file watch: no diff for {}: {}", relativePath, e.what());
         return std::nullopt;

@@ -66,6 +66,11 @@ void DirectoryWatches::addSubtree(const std::string& key, const std::string& rel
     walk(*it->second, relativeDir, onFile ? &onFile : nullptr);
 }
 
+void DirectoryWatches::rewalk(const std::string& key) {
+    auto it = trees_.find(key);
+    if (it != trees_.end()) walk(*it->second, "", nullptr);
+}
+
 bool DirectoryWatches::watchOne(Tree& tree, const std::string& relativeDir) {
     if (tree.dirs.contains(relativeDir)) return true;
     if (tree.dirs.size() >= tree.limit) {

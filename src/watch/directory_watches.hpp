@@ -48,6 +48,8 @@ class DirectoryWatches {
     /// Watches `relativeDir` and the directories under it (a directory that appeared), unless
     /// skipped; `onFile` (if set) receives every other entry found, relative to the root.
     void addSubtree(const std::string& key, const std::string& relativeDir, const OnFile& onFile);
+    /// Walks the tree again, watching the directories it lacks that `skip` now lets through.
+    void rewalk(const std::string& key);
     /// Stops watching `relativeDir` and everything under it (it was moved away or deleted).
     void removeSubtree(const std::string& key, const std::string& relativeDir);
     void removeTree(const std::string& key);

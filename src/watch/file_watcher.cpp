@@ -18,6 +18,7 @@
 #include <optional>
 #include <set>
 #include <thread>
+#include <unordered_set>
 
 #include <spdlog/spdlog.h>
 
@@ -37,6 +38,8 @@ using core::ChangeType;
 
 /// Bytes of inotify events read per step; then pending changes get their turn.
 constexpr std::size_t kReadPerStep = std::size_t{1} << 20;
+/// Settled changes recorded in one transaction, between two looks at the calls waiting.
+constexpr std::size_t kRecordChunk = 8;
 /// At shutdown, at most this many pending changes are still recorded.
 constexpr std::size_t kMaxRecordedAtStop = 2000;
 
@@ -63,6 +66,18 @@ struct WorkspaceWatch {
     ChangeDebouncer pending;
     std::int64_t watchedSinceMs = 0;
     bool droppedLogged = false;
+
+    // The journal for snapshot indexes (takeChanges): every path with an event since it was
+    // last taken, unsettled.
+    std::uint64_t epoch = 0;
+    std::unordered_set<std::string> journal;
+    /// Since the last take, some change may not be in the journal (queue overflow, too many).
+    bool journalLost = false;
+    /// A directory whose files git keeps is not watched (a dependency or build directory git
+    /// does not ignore, a nested repository): the journal never tells everything.
+    bool blind = false;
+    /// git's ignore rules outside the worktree when the directories were walked.
+    std::string ignoreRules;
 };
 
 /// The session changes are attributed to: the newest running agent, else the newest command.
@@ -75,6 +90,11 @@ const RunningSession& attributedSession(const std::vector<RunningSession>& sessi
         return a.order < b.order;
     };
     return *std::max_element(sessions.begin(), sessions.end(), newer);
+}
+
+std::string_view baseName(std::string_view path) {
+    auto slash = path.rfind('/');
+    return slash == std::string_view::npos ? path : path.substr(slash + 1);
 }
 
 std::int64_t mtimeMs(const struct stat& st) {
@@ -101,6 +121,7 @@ struct FileWatcher::Impl {
     // Owned by the thread.
     std::map<std::string, std::unique_ptr<WorkspaceWatch>> workspaces;
     std::uint64_t nextOrder = 0;
+    std::uint64_t nextEpoch = 1;
     WatcherStats counters;
     std::int64_t lastDrainedMs = 0;
 
@@ -114,9 +135,14 @@ struct FileWatcher::Impl {
     void onEnded(const core::Session& session);
     std::unique_ptr<WorkspaceWatch> openWorkspace(const std::string& workspaceId,
                                                   std::int64_t changesSinceMs);
-    bool skipDirectory(const WorkspaceWatch& ws, const fs::path& absolute) const;
+    bool skipDirectory(WorkspaceWatch& ws, const fs::path& absolute) const;
+    void journal(WorkspaceWatch& ws, const std::string& path);
+    std::optional<git::WorkTreeChanges> takeChanges(const std::string& workspaceId);
 
-    void readEvents();
+    /// Reads what is queued (a bounded amount); true when the queue was read empty.
+    bool readEvents();
+    void onOverflow(std::int64_t lostSinceMs);
+    void walkAgain(WorkspaceWatch& ws);
     void onEvent(const WatchEvent& event);
     void observe(WorkspaceWatch& ws, const std::string& path, ChangeType type);
     void rescan(WorkspaceWatch& ws, std::int64_t lostSinceMs);
@@ -124,6 +150,7 @@ struct FileWatcher::Impl {
 
     RecordTarget targetOf(const WorkspaceWatch& ws, const std::string& sessionId) const;
     void recordSettled();
+    bool commandsWaiting();
     void recordAll(WorkspaceWatch& ws, const std::string& sessionId, std::size_t max);
     void finish();
     WatcherStats snapshot() const;
@@ -227,6 +254,8 @@ std::unique_ptr<WorkspaceWatch> FileWatcher::Impl::openWorkspace(const std::stri
     const auto& worktree = workspace->gitWorktree;
     ws->baseRef = worktree && worktree->baseBranch ? *worktree->baseBranch : "HEAD";
     ws->watchedSinceMs = core::nowMs();
+    ws->epoch = nextEpoch++;
+    if (ws->git) ws->ignoreRules = ws->git->ignoreRulesStamp();
     WorkspaceWatch* raw = ws.get();
     watches->addTree(
         workspaceId, root, options.maxWatchesPerWorkspace,
@@ -238,11 +267,53 @@ std::unique_ptr<WorkspaceWatch> FileWatcher::Impl::openWorkspace(const std::stri
     return ws;
 }
 
-bool FileWatcher::Impl::skipDirectory(const WorkspaceWatch& ws, const fs::path& absolute) const {
-    if (isSkippedDirectoryName(absolute.filename().native())) return true;
-    for (const auto& excluded : options.excludedPaths)
-        if (isWithin(absolute, excluded)) return true;
-    return ws.git && ws.git->isIgnored(absolute);
+bool FileWatcher::Impl::skipDirectory(WorkspaceWatch& ws, const fs::path& absolute) const {
+    bool ignored = ws.git && ws.git->isIgnored(absolute);
+    bool byRule =
+        isSkippedDirectoryName(absolute.filename().native()) ||
+        std::any_of(options.excludedPaths.begin(), options.excludedPaths.end(),
+                    [&](const fs::path& excluded) { return isWithin(absolute, excluded); });
+    bool ownGitDirectory = absolute == ws.root / ".git";
+    if (byRule && !ignored && !ownGitDirectory) ws.blind = true;
+    return byRule || ignored;
+}
+
+void FileWatcher::Impl::journal(WorkspaceWatch& ws, const std::string& path) {
+    if (ws.journalLost) return;
+    if (ws.journal.size() >= git::kMaxIncrementalPaths) {
+        ws.journal.clear();  // a snapshot would look at every file anyway
+        ws.journalLost = true;
+        return;
+    }
+    ws.journal.insert(path);
+}
+
+std::optional<git::WorkTreeChanges> FileWatcher::Impl::takeChanges(const std::string& workspaceId) {
+    if (!watches) return std::nullopt;
+    // Everything written before the call is queued already (inotify queues an event before the
+    // write returns): read the queue empty first.
+    while (!readEvents()) {
+    }
+    auto it = workspaces.find(workspaceId);
+    if (it == workspaces.end()) return std::nullopt;
+    WorkspaceWatch& ws = *it->second;
+    if (ws.git) {
+        // info/exclude or the global excludes changed: directories git ignored may be kept now.
+        std::string rules = ws.git->ignoreRulesStamp();
+        if (rules != ws.ignoreRules) {
+            ws.ignoreRules = std::move(rules);
+            walkAgain(ws);
+            ws.journalLost = true;
+        }
+    }
+    git::WorkTreeChanges changes;
+    changes.epoch = ws.epoch;
+    changes.complete = !ws.journalLost && !ws.blind && !watches->limitReached(ws.id);
+    changes.root = ws.root;
+    changes.paths.assign(ws.journal.begin(), ws.journal.end());
+    ws.journal.clear();
+    ws.journalLost = false;
+    return changes;
 }
 
 void FileWatcher::Impl::onRunning(const core::Session& session) {
@@ -278,14 +349,23 @@ void FileWatcher::Impl::onEnded(const core::Session& session) {
     workspaces.erase(it);
 }
 
-void FileWatcher::Impl::readEvents() {
+bool FileWatcher::Impl::readEvents() {
     bool drained = false;
     // The events lost to an overflow came after the queue was last read empty.
     std::int64_t lostSinceMs = lastDrainedMs;
     bool overflowed =
         watches->read([this](const WatchEvent& e) { onEvent(e); }, kReadPerStep, drained);
     if (drained) lastDrainedMs = core::nowMs();
-    if (!overflowed) return;
+    if (overflowed) onOverflow(lostSinceMs);
+    return drained;
+}
+
+void FileWatcher::Impl::walkAgain(WorkspaceWatch& ws) {
+    ws.blind = false;  // found again by the walk if a directory git keeps is still skipped
+    watches->rewalk(ws.id);
+}
+
+void FileWatcher::Impl::onOverflow(std::int64_t lostSinceMs) {
     ++counters.overflows;
     spdlog::warn(
         "file watch: the inotify queue overflowed and events were lost; rescanning (recent "
@@ -297,6 +377,10 @@ void FileWatcher::Impl::onEvent(const WatchEvent& event) {
     auto it = workspaces.find(event.tree);
     if (it == workspaces.end()) return;
     WorkspaceWatch& ws = *it->second;
+    journal(ws, event.path);
+    // A directory git ignored may be kept now: watched from here on (what is in it already, a
+    // snapshot finds by looking at every file, as it does after any .gitignore change).
+    if (baseName(event.path) == ".gitignore") walkAgain(ws);
     if (event.mask & IN_ISDIR) {
         if (event.mask & (IN_CREATE | IN_MOVED_TO))
             watches->addSubtree(event.tree, event.path, [&](const std::string& file) {
@@ -315,10 +399,7 @@ void FileWatcher::Impl::onEvent(const WatchEvent& event) {
 }
 
 void FileWatcher::Impl::observe(WorkspaceWatch& ws, const std::string& path, ChangeType type) {
-    std::string_view name = path;
-    if (auto slash = name.rfind('/'); slash != std::string_view::npos)
-        name.remove_prefix(slash + 1);
-    if (name == ".git") return;  // a linked worktree's pointer file
+    if (baseName(path) == ".git") return;  // a linked worktree's pointer file
     auto outcome = ws.pending.observe(path, type, Clock::now(), core::nowMs());
     counters.peakPending = std::max(counters.peakPending, ws.pending.size());
     if (outcome != ChangeDebouncer::Outcome::Dropped) return;
@@ -330,6 +411,8 @@ void FileWatcher::Impl::observe(WorkspaceWatch& ws, const std::string& path, Cha
 }
 
 void FileWatcher::Impl::rescan(WorkspaceWatch& ws, std::int64_t lostSinceMs) {
+    ws.journalLost = true;
+    ws.blind = false;
     // Watches may be stale (an IN_IGNORED lost) or missing (a directory made unseen): start over.
     watches->addTree(ws.id, ws.root, options.maxWatchesPerWorkspace,
                      [this, raw = &ws](const fs::path& p) { return skipDirectory(*raw, p); });
@@ -383,18 +466,26 @@ RecordTarget FileWatcher::Impl::targetOf(const WorkspaceWatch& ws,
     return RecordTarget{ws.id, sessionId, ws.root, ws.git.get(), ws.baseRef};
 }
 
+bool FileWatcher::Impl::commandsWaiting() {
+    std::lock_guard lock(mutex);
+    return !commands.empty();
+}
+
 void FileWatcher::Impl::recordSettled() {
     std::size_t budget = options.batchSize;
     auto now = Clock::now();
     for (auto& [id, ws] : workspaces) {
-        if (budget == 0) break;
-        std::size_t waiting = ws->pending.size();
-        auto settled = ws->pending.takeSettled(now, budget);
-        if (settled.empty()) continue;
-        budget -= settled.size();
-        RecordTarget target = targetOf(*ws, attributedSession(ws->sessions).id);
-        target.withDiffs = waiting <= options.maxPendingForDiffs;
-        counters.recorded += recorder.record(target, settled);
+        // In small chunks, giving way to calls (a checkpoint waits for takeChanges): a diff in
+        // a big repository takes milliseconds.
+        while (budget > 0 && !commandsWaiting()) {
+            std::size_t waiting = ws->pending.size();
+            auto settled = ws->pending.takeSettled(now, std::min(budget, kRecordChunk));
+            if (settled.empty()) break;
+            budget -= settled.size();
+            RecordTarget target = targetOf(*ws, attributedSession(ws->sessions).id);
+            target.withDiffs = waiting <= options.maxPendingForDiffs;
+            counters.recorded += recorder.record(target, settled);
+        }
     }
 }
 
@@ -480,6 +571,20 @@ void FileWatcher::sync() {
     auto done = std::make_shared<std::promise<void>>();
     auto future = done->get_future();
     if (impl_->post([done] { done->set_value(); })) future.wait();
+}
+
+std::optional<git::WorkTreeChanges> FileWatcher::takeChanges(const std::string& workspaceId) {
+    auto result = std::make_shared<std::promise<std::optional<git::WorkTreeChanges>>>();
+    auto future = result->get_future();
+    if (!impl_->post([impl = impl_.get(), result, workspaceId] {
+            try {
+                result->set_value(impl->takeChanges(workspaceId));
+            } catch (...) {
+                result->set_exception(std::current_exception());
+            }
+        }))
+        return std::nullopt;
+    return future.get();
 }
 
 WatcherStats FileWatcher::stats() {

@@ -3,7 +3,9 @@
 // directories git ignores and dependency/build directories (skip_rules.hpp), at most a bounded
 // number of directories — debounces and coalesces what it sees, and records each settled change
 // as a file_changes row with its diff against the workspace's base, announced as `file_changed`.
-// After an inotify queue overflow it rescans and says so in the log: never quietly wrong.
+// After an inotify queue overflow it rescans and says so in the log: never quietly wrong. It also
+// keeps, per workspace, every path that had an event since it was last asked, for checkpoints
+// that read only what changed (git/snapshot_index).
 #pragma once
 
 #include <chrono>
@@ -11,9 +13,12 @@
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <optional>
+#include <string>
 #include <vector>
 
 #include "core/entities.hpp"
+#include "git/snapshot_index.hpp"
 #include "store/database.hpp"
 #include "watch/change_recorder.hpp"
 
@@ -70,6 +75,10 @@ class FileWatcher {
 
     /// Returns once every call made before it has been handled (a new watch is in place).
     void sync();
+    /// The paths of the workspace that had an event since the previous call (or since its watch
+    /// began), once everything queued before this call has been read; nullopt when the
+    /// workspace is not watched now (no session runs there). Blocks until the thread answers.
+    std::optional<git::WorkTreeChanges> takeChanges(const std::string& workspaceId);
     WatcherStats stats();
 
     /// Records what is pending, stops the thread and drops every watch. Idempotent.

@@ -451,5 +451,97 @@ TEST_F(FileWatcherTest, ExcludedPathsAreNeverWatched) {
     EXPECT_EQ(w.stats().directories, 1u);
 }
 
+/// takeChanges' paths, sorted.
+std::vector<std::string> sortedPaths(const git::WorkTreeChanges& changes) {
+    std::vector<std::string> out = changes.paths;
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+TEST_F(FileWatcherTest, TakeChangesHasEveryPathWrittenBeforeTheCall) {
+    auto& w = start();
+    EXPECT_FALSE(w.takeChanges("w1")) << "not watched: no session runs there";
+    w.sessionRunning(addSession("s1", "w1"));
+    auto first = w.takeChanges("w1");
+    ASSERT_TRUE(first);
+    EXPECT_TRUE(first->complete);
+    EXPECT_NE(first->epoch, 0u);
+    EXPECT_EQ(first->root, fs::canonical(repo_));
+
+    // No waiting: what was written before the call is in its answer.
+    writeFile(repo_ / "a.txt", "a\n");
+    fs::remove(repo_ / "tracked.txt");
+    fs::create_directories(repo_ / "new/deep");
+    writeFile(repo_ / "new/deep/file.txt", "f\n");
+    auto second = w.takeChanges("w1");
+    ASSERT_TRUE(second);
+    EXPECT_TRUE(second->complete);
+    EXPECT_EQ(second->epoch, first->epoch);
+    auto paths = sortedPaths(*second);
+    for (const char* expected : {"a.txt", "tracked.txt", "new"})
+        EXPECT_TRUE(std::binary_search(paths.begin(), paths.end(), expected)) << expected;
+    // Taken: the next call has only what came after.
+    writeFile(repo_ / "b.txt", "b\n");
+    EXPECT_EQ(sortedPaths(*w.takeChanges("w1")), std::vector<std::string>{"b.txt"});
+
+    // Another watch of the workspace is another epoch: its changes do not add up with these.
+    w.sessionEnded(*store::findSession(db_, "s1"));
+    w.sessionRunning(addSession("s2", "w1"));
+    auto again = w.takeChanges("w1");
+    ASSERT_TRUE(again);
+    EXPECT_NE(again->epoch, first->epoch);
+}
+
+TEST_F(FileWatcherTest, TakeChangesIsIncompleteWhenAChangeMayBeMissing) {
+    // A dependency directory git keeps is not watched: the journal cannot tell everything.
+    fs::create_directories(repo_ / "node_modules/pkg");
+    auto& w = watchRepo();
+    EXPECT_FALSE(w.takeChanges("w1")->complete);
+    EXPECT_FALSE(w.takeChanges("w1")->complete) << "as long as it is there";
+    writeFile(repo_ / ".gitignore", "node_modules/\n");
+    auto ignored = w.takeChanges("w1");
+    EXPECT_TRUE(ignored->complete) << "ignored: nothing of it is kept";
+    EXPECT_EQ(ignored->paths, std::vector<std::string>{".gitignore"});
+
+    // More paths than a snapshot would apply one by one: incomplete, once.
+    for (std::size_t i = 0; i <= git::kMaxIncrementalPaths; ++i)
+        writeFile(repo_ / ("f" + std::to_string(i)), "x");
+    auto flood = w.takeChanges("w1");
+    EXPECT_FALSE(flood->complete);
+    EXPECT_TRUE(flood->paths.empty());
+    writeFile(repo_ / "after.txt", "x");
+    auto after = w.takeChanges("w1");
+    EXPECT_TRUE(after->complete);
+    EXPECT_EQ(after->paths, std::vector<std::string>{"after.txt"});
+}
+
+TEST_F(FileWatcherTest, ADirectoryNoLongerIgnoredIsWatchedFromItsGitignoreChange) {
+    writeFile(repo_ / ".gitignore", "out/\n");
+    fs::create_directories(repo_ / "out");
+    auto& w = watchRepo();
+    EXPECT_EQ(w.stats().directories, 1u);
+    writeFile(repo_ / ".gitignore", "\n");
+    auto changed = w.takeChanges("w1");
+    EXPECT_EQ(sortedPaths(*changed), std::vector<std::string>{".gitignore"});
+    EXPECT_EQ(w.stats().directories, 2u);
+    writeFile(repo_ / "out/made.txt", "m\n");
+    EXPECT_EQ(sortedPaths(*w.takeChanges("w1")), std::vector<std::string>{"out/made.txt"});
+}
+
+TEST_F(FileWatcherTest, ADirectoryNoLongerIgnoredByInfoExcludeIsWatchedFromTheNextTake) {
+    writeFile(repo_ / ".git/info/exclude", "out/\n");
+    fs::create_directories(repo_ / "out");
+    auto& w = watchRepo();
+    EXPECT_EQ(w.stats().directories, 1u);
+    EXPECT_TRUE(w.takeChanges("w1")->complete);
+    writeFile(repo_ / ".git/info/exclude", "\n");  // outside the worktree: no event
+    EXPECT_FALSE(w.takeChanges("w1")->complete) << "what happened in out/ before is unknown";
+    EXPECT_EQ(w.stats().directories, 2u);
+    writeFile(repo_ / "out/made.txt", "m\n");
+    auto next = w.takeChanges("w1");
+    EXPECT_TRUE(next->complete);
+    EXPECT_EQ(sortedPaths(*next), std::vector<std::string>{"out/made.txt"});
+}
+
 }  // namespace
 }  // namespace parawork::watch
