@@ -307,9 +307,13 @@ class Daemon {
             return agentMessenger_.tell(workspaceId, text).sessionId;
         };
     review::CommentService reviewComments_{db_, {tellAgent_, events_.publisher()}};
-    review::CheckpointService checkpoints_{
-        db_,
-        {.publish = events_.publisher(), .tellAgent = tellAgent_, .locks = &workspaces_.locks()}};
+    review::CheckpointService checkpoints_{db_,
+                                           {.publish = events_.publisher(),
+                                            .tellAgent = tellAgent_,
+                                            .locks = &workspaces_.locks(),
+                                            .changes = [this](const std::string& workspaceId) {
+                                                return fileWatcher_.takeChanges(workspaceId);
+                                            }}};
     // Every agent turn end checkpoints its workspace (issue 20 §2).
     CheckpointObserver checkpointObserver_{
         checkpoints_, [this](std::function<void()> work) { net::post(workers_, std::move(work)); }};
@@ -409,7 +413,7 @@ api::Router Daemon::routes() {
     api::Router router;
     api::addSystemRoutes(router, info_);
     addWorkspaceRoutes(router);
-    addMonitorRoutes(router, db_, requestStats_, resourceMonitor_);
+    addMonitorRoutes(router, db_, requestStats_, resourceMonitor_, checkpoints_);
     api::addPortRoutes(router, portService_);
     api::addExecRoutes(router, execRunner_);
     api::addAccessRoutes(router, accessDeps());

@@ -4,6 +4,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 #include <boost/json/serialize.hpp>
 
 #include "core/error.hpp"
@@ -54,6 +56,43 @@ void CheckpointService::announce(const git::Checkpoint& checkpoint) {
                                                            {"checkpoint", toJson(checkpoint)}}}}));
 }
 
+CheckpointService::Snapshot CheckpointService::snapshotOf(const std::string& workspaceId) {
+    std::shared_ptr<git::SnapshotIndex> index;
+    {
+        std::lock_guard lock(snapshotsMutex_);
+        auto it = std::find_if(snapshots_.begin(), snapshots_.end(),
+                               [&](const auto& kept) { return kept.first == workspaceId; });
+        if (it != snapshots_.end()) {
+            snapshots_.splice(snapshots_.end(), snapshots_, it);
+        } else {
+            snapshots_.emplace_back(workspaceId, std::make_shared<git::SnapshotIndex>());
+            if (snapshots_.size() > kKeptSnapshotIndexes) snapshots_.pop_front();
+        }
+        index = snapshots_.back().second;
+    }
+    // Taken after the workspace's lock: changes taken by one checkpoint are applied by it.
+    std::optional<git::WorkTreeChanges> changes;
+    if (config_.changes) changes = config_.changes(workspaceId);
+    return Snapshot{index, git::IncrementalSnapshot{*index, std::move(changes)}};
+}
+
+void CheckpointService::counted(const Snapshot& snapshot) {
+    switch (snapshot.index->lastScan()) {
+        case git::SnapshotScan::Full:
+            ++everyFile_;
+            break;
+        case git::SnapshotScan::Incremental:
+            ++changedFiles_;
+            break;
+        case git::SnapshotScan::None:
+            break;
+    }
+}
+
+SnapshotCounts CheckpointService::snapshotCounts() const {
+    return {everyFile_.load(), changedFiles_.load()};
+}
+
 std::vector<git::Checkpoint> CheckpointService::list(const std::string& workspaceId) {
     return git::listCheckpoints(worktreeOf(workspaceId), workspaceId);
 }
@@ -66,8 +105,16 @@ git::CreatedCheckpoint CheckpointService::create(const std::string& workspaceId,
     {
         // The workspace is read under the lock: it may have gone (or been archived) meanwhile.
         auto lock = locks_.lock(workspaceId);
-        made =
-            git::createCheckpoint(worktreeOf(workspaceId), workspaceId, label.value_or("manual"));
+        auto worktree = worktreeOf(workspaceId);
+        Snapshot snapshot = snapshotOf(workspaceId);
+        made = git::createCheckpoint(worktree, workspaceId, label.value_or("manual"),
+                                     &snapshot.incremental);
+        counted(snapshot);
+        spdlog::debug("workspace {}: checkpoint, {} ({} entries)", workspaceId,
+                      snapshot.index->lastScan() == git::SnapshotScan::Incremental
+                          ? "the changed files read"
+                          : "every file read",
+                      snapshot.index->entries());
     }
     if (made.created) announce(made.checkpoint);
     return made;
@@ -96,7 +143,9 @@ git::RestoredCheckpoint CheckpointService::restore(const std::string& workspaceI
         auto target = git::findCheckpoint(worktree, workspaceId, checkpointId);
         if (!target)
             throw ServiceError(404, "Checkpoint not found: " + core::toValidUtf8(checkpointId));
-        restored = git::restoreCheckpoint(worktree, workspaceId, *target);
+        Snapshot snapshot = snapshotOf(workspaceId);
+        restored = git::restoreCheckpoint(worktree, workspaceId, *target, &snapshot.incremental);
+        counted(snapshot);
     }
     if (restored.savedCreated) announce(restored.saved);
     return restored;

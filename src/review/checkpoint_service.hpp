@@ -4,7 +4,12 @@
 // (git): call it from the worker pool.
 #pragma once
 
+#include <atomic>
+#include <cstdint>
 #include <functional>
+#include <list>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -26,11 +31,24 @@ struct CheckpointServiceConfig {
     /// Shared with the workspace service, so that no checkpoint runs while a worktree is removed
     /// or archived. None: the service's own (tests).
     workspace::WorkspaceLocks* locks = nullptr;
+    /// What changed in the workspace's files since it was last asked (the file watcher's
+    /// takeChanges): checkpoints then read only those. May be empty: every file is looked at.
+    std::function<std::optional<git::WorkTreeChanges>(const std::string& workspaceId)> changes;
 };
+
+/// Workspaces whose snapshot index is kept between checkpoints, the most recently used.
+inline constexpr std::size_t kKeptSnapshotIndexes = 8;
 
 struct CommitRequest {
     std::optional<std::string> message;
     bool askAgent = false;
+};
+
+/// Snapshots taken so far (checkpoints, and restores' "before restore"), by how they read the
+/// worktree: /metrics' parawork_checkpoints_total.
+struct SnapshotCounts {
+    std::uint64_t everyFile = 0;
+    std::uint64_t changedFiles = 0;
 };
 
 /// POST /commit's answer: a commit made, or the agent asked to make it.
@@ -63,16 +81,29 @@ class CheckpointService {
     CommitOutcome commit(const std::string& workspaceId, const CommitRequest& request);
     /// An agent's turn ended: a checkpoint labelled "turn end". Errors are logged, never thrown.
     void turnEnded(const std::string& workspaceId) noexcept;
+    SnapshotCounts snapshotCounts() const;
 
   private:
     std::filesystem::path worktreeOf(const std::string& workspaceId);
     void announce(const git::Checkpoint& checkpoint);
+    /// The workspace's kept snapshot index and what changed since; call under its lock.
+    struct Snapshot {
+        std::shared_ptr<git::SnapshotIndex> index;
+        git::IncrementalSnapshot incremental;
+    };
+    Snapshot snapshotOf(const std::string& workspaceId);
+    void counted(const Snapshot& snapshot);
 
     store::Database& db_;
     CheckpointServiceConfig config_;
     workspace::WorkspaceLocks ownLocks_;
     /// The workspace service's (config.locks), else ownLocks_.
     workspace::WorkspaceLocks& locks_;
+    std::mutex snapshotsMutex_;
+    /// Least recently used first.
+    std::list<std::pair<std::string, std::shared_ptr<git::SnapshotIndex>>> snapshots_;
+    std::atomic<std::uint64_t> everyFile_{0};
+    std::atomic<std::uint64_t> changedFiles_{0};
 };
 
 /// A checkpoint as the API shows it: {id, ref, label, head, createdAt, workspaceId}.

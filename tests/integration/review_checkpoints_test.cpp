@@ -4,10 +4,13 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <functional>
+#include <map>
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
+#include "api/http_client.hpp"
 #include "support/git_repo.hpp"
 #include "support/session_api.hpp"
 #include "unit_support/read_file.hpp"
@@ -211,6 +214,98 @@ TEST(ReviewCheckpoints, TheCliVerbs) {
     auto unknown = f.cli({"checkpoint", "restore", f.ws, "ffffffff"});
     EXPECT_NE(unknown.exitCode, 0);
     EXPECT_NE(unknown.err.find("Checkpoint not found"), std::string::npos) << describe(unknown);
+}
+
+/// The tree a scan of every file gives (what a checkpoint must hold): the worktree's index
+/// copied, `git add -A`, `git write-tree`.
+std::string fullScanTree(const fs::path& repo) {
+    fs::path index = repo / ".git" / "pw-test-index";
+    fs::copy_file(repo / ".git" / "index", index, fs::copy_options::overwrite_existing);
+    std::map<std::string, std::string> env{{"GIT_INDEX_FILE", index.string()}};
+    auto add = runProcess({"/usr/bin/git", "-C", repo.string(), "add", "-A"}, env);
+    auto tree = runProcess({"/usr/bin/git", "-C", repo.string(), "write-tree"}, env);
+    fs::remove(index);
+    EXPECT_EQ(add.exitCode, 0) << describe(add);
+    EXPECT_EQ(tree.exitCode, 0) << describe(tree);
+    return tree.out.substr(0, tree.out.find('\n'));
+}
+
+/// parawork_checkpoints_total{read="..."} from /metrics.
+double checkpointsRead(const DaemonProcess& daemon, const std::string& read) {
+    std::string metrics = api::HttpClient(daemon.unixSocket()).get("/metrics").body;
+    std::string key = "parawork_checkpoints_total{read=\"" + read + "\"} ";
+    auto at = metrics.find(key);
+    if (at == std::string::npos) ADD_FAILURE() << metrics;
+    return at == std::string::npos ? -1 : std::stod(metrics.substr(at + key.size()));
+}
+
+TEST(ReviewCheckpoints, WhileASessionRunsACheckpointReadsOnlyTheChangedFilesAndMissesNone) {
+    Fixture f;
+    const fs::path& repo = f.repo.path();
+    for (int i = 0; i < 20; ++i) f.repo.write("src/f" + std::to_string(i) + ".txt", "v0\n");
+    f.repo.commit("files");
+    auto session = f.api.start(f.ws, {"sleep", "600"});  // its workspace is watched while it runs
+    auto treeOf = [&](const json::object& checkpoint) {
+        std::string out = git(repo, {"rev-parse", str(checkpoint.at("id")) + "^{tree}"});
+        return out.substr(0, out.find('\n'));
+    };
+    auto first = f.checkpoint("first");
+    EXPECT_EQ(treeOf(first), fullScanTree(repo));
+    double everyFile = checkpointsRead(f.daemon, "every_file");
+
+    // Each step, then a checkpoint at once: it holds exactly what a scan of every file finds.
+    std::vector<std::pair<std::string, std::function<void()>>> steps{
+        {"a file changed", [&] { f.repo.write("src/f1.txt", "v1\n"); }},
+        {"files made in a new directory",
+         [&] {
+             f.repo.write("new/deep/a.txt", "a\n");
+             f.repo.write("new/b.txt", "b\n");
+         }},
+        {"a file deleted, an ignored one made",
+         [&] {
+             fs::remove(repo / "src/f2.txt");
+             f.repo.write("debug.log", "ignored\n");
+         }},
+        {"git status rewrote the index, git add -f tracks an ignored file",
+         [&] {
+             git(repo, {"status", "--porcelain"});
+             git(repo, {"add", "-f", "debug.log"});
+         }},
+        {"a directory removed", [&] { fs::remove_all(repo / "new"); }},
+        {"a commit",
+         [&] {
+             f.repo.write("src/f3.txt", "committed\n");
+             git(repo, {"add", "-A"});
+             git(repo, {"commit", "-q", "-m", "agent's commit"});
+         }},
+    };
+    for (auto& [what, step] : steps) {
+        step();
+        auto made = f.checkpoint(what);
+        EXPECT_EQ(treeOf(made), fullScanTree(repo)) << what;
+    }
+    EXPECT_EQ(checkpointsRead(f.daemon, "changed_files"), static_cast<double>(steps.size()));
+    EXPECT_EQ(checkpointsRead(f.daemon, "every_file"), everyFile);
+
+    // A restore writes files: the next checkpoint sees them.
+    unsigned status = 0;
+    f.call("POST", f.base() + "/checkpoints/" + str(first.at("id")) + "/restore", {}, &status);
+    ASSERT_EQ(status, 200u);
+    f.repo.write("src/f4.txt", "after the restore\n");
+    auto afterRestore = f.checkpoint("after the restore");
+    EXPECT_EQ(treeOf(afterRestore), fullScanTree(repo));
+
+    // A daemon that died keeps no index: the next checkpoint reads every file, and is right.
+    f.daemon.kill9();
+    DaemonProcess again{
+        DaemonProcess::Options{.env = {{"GIT_CONFIG_NOSYSTEM", "1"}}, .home = f.daemon.home()}};
+    SessionApi api(again);
+    f.repo.write("src/f5.txt", "while it was down\n");
+    auto res = api.call("POST", f.base() + "/checkpoints", R"({"label":"after a crash"})", &status);
+    ASSERT_EQ(status, 201u) << json::serialize(res);
+    EXPECT_EQ(treeOf(res.at("data").at("checkpoint").as_object()), fullScanTree(repo));
+    EXPECT_EQ(checkpointsRead(again, "every_file"), 1.0);
+    api.call("POST", "/api/sessions/" + str(session.at("id")) + "/stop");
 }
 
 }  // namespace
