@@ -14,8 +14,12 @@ TemporaryIndex::TemporaryIndex(const fs::path& gitDir, bool copyTheWorktreesInde
                       std::to_string(counter.fetch_add(1)));
     fs::path real = gitDir / "index";
     std::error_code ec;
-    if (copyTheWorktreesIndex && fs::exists(real, ec))
+    if (copyTheWorktreesIndex && fs::exists(real, ec)) {
         fs::copy_file(real, path_, fs::copy_options::overwrite_existing);
+        // Its time too: git re-reads a file changed since its index was written ("racily
+        // clean") by comparing with the index file's time, which a fresh copy would move on.
+        fs::last_write_time(path_, fs::last_write_time(real));
+    }
 }
 
 TemporaryIndex::~TemporaryIndex() {
