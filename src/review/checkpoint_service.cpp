@@ -61,14 +61,13 @@ CheckpointService::Snapshot CheckpointService::snapshotOf(const std::string& wor
     {
         std::lock_guard lock(snapshotsMutex_);
         auto it = std::find_if(snapshots_.begin(), snapshots_.end(),
-                               [&](const auto& kept) { return kept.first == workspaceId; });
-        if (it != snapshots_.end()) {
+                               [&](const auto& kept) { return kept.workspaceId == workspaceId; });
+        if (it != snapshots_.end())
             snapshots_.splice(snapshots_.end(), snapshots_, it);
-        } else {
-            snapshots_.emplace_back(workspaceId, std::make_shared<git::SnapshotIndex>());
-            if (snapshots_.size() > kKeptSnapshotIndexes) snapshots_.pop_front();
-        }
-        index = snapshots_.back().second;
+        else
+            snapshots_.push_back({workspaceId, std::make_shared<git::SnapshotIndex>(), 0});
+        if (snapshots_.size() > kKeptSnapshotIndexes) snapshots_.pop_front();
+        index = snapshots_.back().index;
     }
     // Taken after the workspace's lock: changes taken by one checkpoint are applied by it.
     std::optional<git::WorkTreeChanges> changes;
@@ -76,7 +75,7 @@ CheckpointService::Snapshot CheckpointService::snapshotOf(const std::string& wor
     return Snapshot{index, git::IncrementalSnapshot{*index, std::move(changes)}};
 }
 
-void CheckpointService::counted(const Snapshot& snapshot) {
+void CheckpointService::taken(const std::string& workspaceId, const Snapshot& snapshot) {
     switch (snapshot.index->lastScan()) {
         case git::SnapshotScan::Full:
             ++everyFile_;
@@ -86,6 +85,18 @@ void CheckpointService::counted(const Snapshot& snapshot) {
             break;
         case git::SnapshotScan::None:
             break;
+    }
+    std::size_t entries = snapshot.index->entries();  // under the workspace's lock: not in use
+    std::lock_guard lock(snapshotsMutex_);
+    std::size_t total = 0;
+    for (KeptSnapshot& kept : snapshots_) {
+        if (kept.workspaceId == workspaceId) kept.entries = entries;
+        total += kept.entries;
+    }
+    while (snapshots_.size() > 1 &&
+           (snapshots_.size() > kKeptSnapshotIndexes || total > kKeptSnapshotEntries)) {
+        total -= snapshots_.front().entries;
+        snapshots_.pop_front();  // a checkpoint using it keeps it until it ends
     }
 }
 
@@ -109,7 +120,7 @@ git::CreatedCheckpoint CheckpointService::create(const std::string& workspaceId,
         Snapshot snapshot = snapshotOf(workspaceId);
         made = git::createCheckpoint(worktree, workspaceId, label.value_or("manual"),
                                      &snapshot.incremental);
-        counted(snapshot);
+        taken(workspaceId, snapshot);
         spdlog::debug("workspace {}: checkpoint, {} ({} entries)", workspaceId,
                       snapshot.index->lastScan() == git::SnapshotScan::Incremental
                           ? "the changed files read"
@@ -145,7 +156,7 @@ git::RestoredCheckpoint CheckpointService::restore(const std::string& workspaceI
             throw ServiceError(404, "Checkpoint not found: " + core::toValidUtf8(checkpointId));
         Snapshot snapshot = snapshotOf(workspaceId);
         restored = git::restoreCheckpoint(worktree, workspaceId, *target, &snapshot.incremental);
-        counted(snapshot);
+        taken(workspaceId, snapshot);
     }
     if (restored.savedCreated) announce(restored.saved);
     return restored;

@@ -36,8 +36,11 @@ struct CheckpointServiceConfig {
     std::function<std::optional<git::WorkTreeChanges>(const std::string& workspaceId)> changes;
 };
 
-/// Workspaces whose snapshot index is kept between checkpoints, the most recently used.
+/// Snapshot indexes kept between checkpoints, the most recently used workspaces': at most this
+/// many, with at most this many files in all (a 50,000-file index costs the daemon ~18 MB), the
+/// latest one always.
 inline constexpr std::size_t kKeptSnapshotIndexes = 8;
+inline constexpr std::size_t kKeptSnapshotEntries = 200000;
 
 struct CommitRequest {
     std::optional<std::string> message;
@@ -92,7 +95,8 @@ class CheckpointService {
         git::IncrementalSnapshot incremental;
     };
     Snapshot snapshotOf(const std::string& workspaceId);
-    void counted(const Snapshot& snapshot);
+    /// Counts the snapshot, and lets go of the least recently used ones beyond the bounds.
+    void taken(const std::string& workspaceId, const Snapshot& snapshot);
 
     store::Database& db_;
     CheckpointServiceConfig config_;
@@ -100,8 +104,13 @@ class CheckpointService {
     /// The workspace service's (config.locks), else ownLocks_.
     workspace::WorkspaceLocks& locks_;
     std::mutex snapshotsMutex_;
+    struct KeptSnapshot {
+        std::string workspaceId;
+        std::shared_ptr<git::SnapshotIndex> index;
+        std::size_t entries = 0;  ///< after its latest use
+    };
     /// Least recently used first.
-    std::list<std::pair<std::string, std::shared_ptr<git::SnapshotIndex>>> snapshots_;
+    std::list<KeptSnapshot> snapshots_;
     std::atomic<std::uint64_t> everyFile_{0};
     std::atomic<std::uint64_t> changedFiles_{0};
 };

@@ -122,5 +122,36 @@ TEST_F(CheckpointServiceTest, TurnEndedCheckpointsAndNeverThrows) {
     EXPECT_NO_THROW(service.turnEnded(kWs));  // no repository any more
 }
 
+TEST_F(CheckpointServiceTest, SnapshotIndexesAreKeptForTheMostRecentWorkspacesOnly) {
+    // Changes as the file watcher would give them: one unbroken watch, nothing changed.
+    auto c = config();
+    c.changes = [this](const std::string& workspaceId) {
+        auto w = store::findWorkspace(db_, workspaceId);
+        return std::optional<git::WorkTreeChanges>(
+            git::WorkTreeChanges{1, true, fs::canonical(w->path), {}});
+    };
+    CheckpointService service(db_, c);
+    writeFile(repo_ / "a.txt", "a\n");
+    service.create(kWs, std::nullopt);
+    service.create(kWs, std::nullopt);
+    EXPECT_EQ(service.snapshotCounts().everyFile, 1u);
+    EXPECT_EQ(service.snapshotCounts().changedFiles, 1u);
+
+    // As many other workspaces as are kept: the first one's index goes.
+    for (std::size_t i = 0; i < kKeptSnapshotIndexes; ++i) {
+        char id[40];
+        std::snprintf(id, sizeof id, "5d0d7a4e-8f5f-4c1e-9a57-3b8e0c1f2a%02zu", i);
+        fs::path other = git::testing::makeRepo(sandbox_ / id);
+        auto w = store::fixture::makeWorkspace(id);
+        w.path = other.string();
+        store::insertWorkspace(db_, w);
+        writeFile(other / "x.txt", "x\n");
+        service.create(id, std::nullopt);
+    }
+    service.create(kWs, std::nullopt);
+    EXPECT_EQ(service.snapshotCounts().everyFile, 2u + kKeptSnapshotIndexes);
+    EXPECT_EQ(service.snapshotCounts().changedFiles, 1u);
+}
+
 }  // namespace
 }  // namespace parawork::review
