@@ -5,6 +5,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <fstream>
+#include <random>
+#include <set>
+
 #include <gtest/gtest.h>
 
 #include "git/libgit2_handles.hpp"
@@ -183,6 +187,74 @@ TEST_F(SnapshotIndexTest, HostileFileNamesAreJustPaths) {
     std::string tree = keptTree({"-rf", "--all", "*", "a b", "x\ny", ":(glob)*"});
     EXPECT_EQ(kept_.lastScan(), SnapshotScan::Incremental);
     EXPECT_EQ(tree, fullTree());
+}
+
+TEST_F(SnapshotIndexTest, RandomChangesGiveTheTreeAFullScanGives) {
+    // Files and directories made, changed, removed, renamed, made executable, replaced by a
+    // directory or a symlink, at random (a fixed seed), in batches; after each batch the kept
+    // index is told exactly the paths touched, as the watcher would, and must match a full scan.
+    std::mt19937 random(20261208);
+    auto pick = [&](int n) { return static_cast<int>(random() % static_cast<unsigned>(n)); };
+    const std::vector<std::string> names{"a", "b", "c.log", "d"};
+    auto somePath = [&] {
+        std::string path;
+        for (int depth = pick(3); depth >= 0; --depth)
+            path += (path.empty() ? "" : "/") + names[static_cast<std::size_t>(pick(4))];
+        return path;
+    };
+    keptTree({});
+    int content = 0;
+    std::set<std::string> trees;
+    for (int batch = 0; batch < 40; ++batch) {
+        std::vector<std::string> touched;
+        for (int step = 0; step < 5; ++step) {
+            std::string path = somePath();
+            fs::path at = repo_ / path;
+            std::error_code ec;
+            switch (pick(6)) {
+                case 0:  // write a file (each content a new size: see the test above)
+                    fs::remove_all(at, ec);
+                    fs::create_directories(at.parent_path(), ec);  // fails under a file
+                    std::ofstream(at) << std::string(static_cast<std::size_t>(++content), 'x');
+                    break;
+                case 1:
+                    fs::remove_all(at, ec);
+                    break;
+                case 2:
+                    fs::create_directories(at, ec);
+                    break;
+                case 3: {  // rename: both ends change
+                    std::string to = somePath();
+                    if (to.starts_with(path)) break;  // not into itself
+                    fs::create_directories((repo_ / to).parent_path(), ec);
+                    fs::remove_all(repo_ / to, ec);
+                    fs::rename(at, repo_ / to, ec);
+                    touched.push_back(to);
+                    break;
+                }
+                case 4:
+                    fs::permissions(at, fs::perms::owner_exec, fs::perm_options::add, ec);
+                    break;
+                case 5:
+                    fs::remove_all(at, ec);
+                    fs::create_directories(at.parent_path(), ec);
+                    fs::create_symlink("elsewhere", at, ec);
+                    break;
+            }
+            touched.push_back(path);
+            // The watcher reports a path's parent directories when it makes them.
+            for (fs::path parent = fs::path(path).parent_path(); !parent.empty();
+                 parent = parent.parent_path())
+                touched.push_back(parent.string());
+        }
+        std::string tree = keptTree(touched);
+        ASSERT_EQ(kept_.lastScan(), SnapshotScan::Incremental) << "batch " << batch;
+        ASSERT_EQ(tree, fullTree()) << "batch " << batch << "\n"
+                                    << filesOf(tree) << "--\n"
+                                    << filesOf(fullTree());
+        trees.insert(tree);
+    }
+    EXPECT_GT(trees.size(), 15u) << "the batches changed what is kept";
 }
 
 }  // namespace
