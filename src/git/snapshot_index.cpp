@@ -69,13 +69,19 @@ bool hasFilterPrograms(git_repository* repo) {
     git_config* raw = nullptr;
     detail::check(git_repository_config_snapshot(&raw, repo), "cannot read the git config");
     detail::ConfigPtr config(raw);
+    // Every entry, matched here: libgit2's glob iterator matches with PCRE2, whose match data
+    // leaks with Debian 12's libraries (LeakSanitizer: ~20 KB for each entry matched).
     git_config_iterator* rawIterator = nullptr;
-    detail::check(
-        git_config_iterator_glob_new(&rawIterator, config.get(), "^filter\\..*\\.(clean|process)$"),
-        "cannot read the git config");
+    detail::check(git_config_iterator_new(&rawIterator, config.get()),
+                  "cannot read the git config");
     ConfigIteratorPtr iterator(rawIterator);
     git_config_entry* entry = nullptr;
-    return git_config_next(&entry, iterator.get()) == 0;
+    while (git_config_next(&entry, iterator.get()) == 0) {
+        std::string_view name = entry->name;
+        if (name.starts_with("filter.") && (name.ends_with(".clean") || name.ends_with(".process")))
+            return true;
+    }
+    return false;
 }
 
 bool hasFilterAttribute(git_repository* repo, const std::string& path) {

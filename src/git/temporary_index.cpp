@@ -16,8 +16,10 @@ TemporaryIndex::TemporaryIndex(const fs::path& gitDir, bool copyTheWorktreesInde
     std::error_code ec;
     if (copyTheWorktreesIndex && fs::exists(real, ec)) {
         fs::copy_file(real, path_, fs::copy_options::overwrite_existing);
-        // Its time too: git re-reads a file changed since its index was written ("racily
-        // clean") by comparing with the index file's time, which a fresh copy would move on.
+        // Its time too. git compares whole seconds (Debian's is built without USE_NSEC): a file
+        // changed in the second its index was written, keeping its size, is told apart only
+        // as "racily clean", by comparing with the index file's time, which a fresh copy would
+        // move on; such a change was missed.
         fs::last_write_time(path_, fs::last_write_time(real));
     }
 }
