@@ -78,6 +78,19 @@ void startFeed(Feed* feed) {
     if (feed->left.empty()) feed->fd.reset();
 }
 
+/// Reads what the streams hold already, without waiting: a cancellation or the deadline ends the
+/// wait, not the output written before it. Bounded (a writer may keep writing).
+void readWhatIsThere(std::vector<Stream>& streams, std::size_t limit, PastLimit pastLimit) {
+    constexpr int kMaxReads = 64;
+    for (auto& stream : streams) {
+        for (int i = 0; i < kMaxReads && stream.open; ++i) {
+            pollfd ready{stream.fd, POLLIN, 0};
+            if (::poll(&ready, 1, 0) <= 0 || (ready.revents & (POLLIN | POLLHUP)) == 0) break;
+            stream.readSome(limit, pastLimit);
+        }
+    }
+}
+
 void stopAll(std::vector<Stream>& streams, ReadStop why, int err = 0) {
     for (auto& stream : streams) {
         if (!stream.open) continue;
@@ -90,11 +103,13 @@ void stopAll(std::vector<Stream>& streams, ReadStop why, int err = 0) {
 bool step(std::vector<Stream>& streams, ReadClock::time_point deadline, std::size_t limit,
           PastLimit pastLimit, Feed* feed, const std::function<bool()>& cancelled) {
     if (cancelled && cancelled()) {
+        readWhatIsThere(streams, limit, pastLimit);
         stopAll(streams, ReadStop::cancelled);
         return false;
     }
     auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - ReadClock::now());
     if (left.count() <= 0) {
+        readWhatIsThere(streams, limit, pastLimit);
         stopAll(streams, ReadStop::deadline);
         return false;
     }

@@ -58,7 +58,8 @@ ReadResult readUntil(int fd, ReadClock::time_point deadline, std::size_t limit,
 /// `feed` (if any) meanwhile. Results are in the order of `fds`; when the deadline passes or
 /// poll(2) fails, every descriptor still open stops with that reason. `cancelled` (if any) is
 /// asked every kCancelCheck at most: when it says true, every open descriptor stops with
-/// ReadStop::cancelled.
+/// ReadStop::cancelled. Either way, what the descriptors hold already is read first: output
+/// written before a cancellation or the deadline is kept.
 std::vector<ReadResult> readUntil(std::span<const int> fds, ReadClock::time_point deadline,
                                   std::size_t limit, PastLimit pastLimit, Feed* feed = nullptr,
                                   const std::function<bool()>& cancelled = {});

@@ -1,5 +1,6 @@
 // Unit tests of the one bounded read: it stops at EOF, at the deadline, at the limit (or drains
-// past it), on a read error, reads several pipes side by side and feeds a writer meanwhile.
+// past it), on a read error, reads several pipes side by side and feeds a writer meanwhile; what
+// was written before a cancellation or the deadline is kept.
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -51,6 +52,22 @@ TEST(ReadUntil, StopsWhenCancelledLongBeforeTheDeadline) {
     EXPECT_EQ(asked, 3);  // asked at each step, the poll bounded by kCancelCheck
 }
 
+TEST(ReadUntil, WhatWasWrittenBeforeACancellationOrTheDeadlineIsKept) {
+    // Written, then cancelled before any wait: the bytes are read all the same (the writer
+    // stays open, so only the cancellation or the deadline ends the read).
+    Pipe pipe = Pipe::open("pipe2");
+    put(pipe.write, "child=42\n");
+    const int fds[] = {pipe.read.get()};
+    auto cancelled = readUntil(fds, never(), 1024, PastLimit::stop, nullptr, [] { return true; });
+    EXPECT_EQ(cancelled.front().stop, ReadStop::cancelled);
+    EXPECT_EQ(cancelled.front().data, "child=42\n");
+
+    put(pipe.write, "late\n");
+    ReadResult late = readUntil(pipe.read.get(), ReadClock::now() - 1ms, 1024);
+    EXPECT_EQ(late.stop, ReadStop::deadline);
+    EXPECT_EQ(late.data, "late\n");
+}
+
 TEST(ReadUntil, StopsAtTheLimitWhenTheWriterNeverClosesAndLeavesTheRestUnread) {
     Pipe pipe = Pipe::open("pipe2");
     put(pipe.write, "abcdefgh");
@@ -88,16 +105,20 @@ TEST(ReadUntil, ReadsSeveralPipesSideBySide) {
     put(err.write, "err");
     out.write.reset();
     const int fds[] = {out.read.get(), err.read.get()};
-    // `err` never closes: it stops at the deadline, `out` at its end, and each keeps its bytes.
+    // `err` never closes: the (past) deadline stops it, `out` is read to its end, and each keeps
+    // its bytes.
     auto got = readUntil(fds, ReadClock::now() - 1ms, 1024, PastLimit::drop);
     ASSERT_EQ(got.size(), 2u);
-    EXPECT_EQ(got[0].stop, ReadStop::deadline);  // a past deadline stops before any read
-    err.write.reset();
-    got = readUntil(fds, never(), 1024, PastLimit::drop);
     EXPECT_EQ(got[0].data, "out");
     EXPECT_EQ(got[0].stop, ReadStop::eof);
     EXPECT_EQ(got[1].data, "err");
-    EXPECT_EQ(got[1].stop, ReadStop::eof);
+    EXPECT_EQ(got[1].stop, ReadStop::deadline);
+    put(err.write, "more");
+    err.write.reset();
+    const int rest[] = {err.read.get()};
+    got = readUntil(rest, never(), 1024, PastLimit::drop);
+    EXPECT_EQ(got[0].data, "more");
+    EXPECT_EQ(got[0].stop, ReadStop::eof);
 }
 
 TEST(ReadUntil, FeedsAWriterWhileReadingAndClosesItAtTheEnd) {
