@@ -137,6 +137,8 @@ struct FileWatcher::Impl {
                                                   std::int64_t changesSinceMs);
     bool skipDirectory(WorkspaceWatch& ws, const fs::path& absolute) const;
     void journal(WorkspaceWatch& ws, const std::string& path);
+    /// Some change may be missing since the last take: the paths kept are no use.
+    void loseJournal(WorkspaceWatch& ws);
     std::optional<git::WorkTreeChanges> takeChanges(const std::string& workspaceId);
 
     /// Reads what is queued (a bounded amount); true when the queue was read empty.
@@ -280,12 +282,15 @@ bool FileWatcher::Impl::skipDirectory(WorkspaceWatch& ws, const fs::path& absolu
 
 void FileWatcher::Impl::journal(WorkspaceWatch& ws, const std::string& path) {
     if (ws.journalLost) return;
-    if (ws.journal.size() >= git::kMaxIncrementalPaths) {
-        ws.journal.clear();  // a snapshot would look at every file anyway
-        ws.journalLost = true;
-        return;
-    }
-    ws.journal.insert(path);
+    if (ws.journal.size() >= git::kMaxIncrementalPaths)
+        loseJournal(ws);
+    else
+        ws.journal.insert(path);
+}
+
+void FileWatcher::Impl::loseJournal(WorkspaceWatch& ws) {
+    ws.journal.clear();  // a snapshot looks at every file anyway
+    ws.journalLost = true;
 }
 
 std::optional<git::WorkTreeChanges> FileWatcher::Impl::takeChanges(const std::string& workspaceId) {
@@ -303,7 +308,7 @@ std::optional<git::WorkTreeChanges> FileWatcher::Impl::takeChanges(const std::st
         if (rules != ws.ignoreRules) {
             ws.ignoreRules = std::move(rules);
             walkAgain(ws);
-            ws.journalLost = true;
+            loseJournal(ws);
         }
     }
     git::WorkTreeChanges changes;
@@ -411,7 +416,7 @@ void FileWatcher::Impl::observe(WorkspaceWatch& ws, const std::string& path, Cha
 }
 
 void FileWatcher::Impl::rescan(WorkspaceWatch& ws, std::int64_t lostSinceMs) {
-    ws.journalLost = true;
+    loseJournal(ws);
     ws.blind = false;
     // Watches may be stale (an IN_IGNORED lost) or missing (a directory made unseen): start over.
     watches->addTree(ws.id, ws.root, options.maxWatchesPerWorkspace,
