@@ -175,7 +175,7 @@ struct SnapshotIndex::Impl {
     bool applyChanges(git_repository* repo, const WorkTreeChanges& changes);
     void followTheIndex(git_repository* repo, std::vector<std::string>& paths);
     void removePath(const std::string& path);
-    bool updateDirectory(git_repository* repo, const std::string& path);
+    bool updateDirectory(const std::string& path);
     bool updateFile(git_repository* repo, const std::string& path, bool filterPrograms);
 };
 
@@ -200,7 +200,7 @@ void SnapshotIndex::Impl::removePath(const std::string& path) {
     git_index_remove_directory(index.get(), path.c_str(), 0);
 }
 
-bool SnapshotIndex::Impl::updateDirectory(git_repository* repo, const std::string& path) {
+bool SnapshotIndex::Impl::updateDirectory(const std::string& path) {
     // A repository inside the worktree becomes a gitlink entry: git's own rules for those.
     struct stat st {};
     if (::lstat((worktree / path / ".git").c_str(), &st) == 0) return false;
@@ -212,7 +212,6 @@ bool SnapshotIndex::Impl::updateDirectory(git_repository* repo, const std::strin
         "cannot read " + path);
     detail::check(git_index_update_all(index.get(), &pathspec, nullptr, nullptr),
                   "cannot read " + path);
-    (void)repo;
     return true;
 }
 
@@ -273,7 +272,7 @@ bool SnapshotIndex::Impl::applyChanges(git_repository* repo, const WorkTreeChang
         if (::lstat((worktree / path).c_str(), &st) != 0) {
             removePath(path);
         } else if (S_ISDIR(st.st_mode)) {
-            if (filterPrograms || !updateDirectory(repo, path)) return false;
+            if (filterPrograms || !updateDirectory(path)) return false;
         } else if (S_ISREG(st.st_mode) || S_ISLNK(st.st_mode)) {
             if (!updateFile(repo, path, filterPrograms)) return false;
         } else {
