@@ -4,12 +4,10 @@
 #include <sys/stat.h>
 
 #include <algorithm>
-#include <array>
 #include <cstdlib>
 #include <cstring>
 #include <string_view>
 
-#include "core/error.hpp"
 #include "git/git_command.hpp"
 #include "git/libgit2_handles.hpp"
 #include "git/temporary_index.hpp"
